@@ -1,0 +1,19 @@
+// Flags shared by the commands that compute gauges; each maps to a setting in config/.
+import type { ArgsDef } from 'citty';
+import { resolveConfig, type Config } from '../config/index.js';
+
+export const gaugeArgs = {
+  ceiling: { type: 'string', description: 'tokens for a full 5-hour tank, or auto (env CLAUDE_GAUGE_5H_CEILING)' },
+  redline: { type: 'string', description: 'tach redline in tokens/min (env CLAUDE_GAUGE_TACH_REDLINE)' },
+  'stall-minutes': { type: 'string', description: 'silent minutes before STALL (env CLAUDE_GAUGE_STALL_MINUTES)' },
+  'cache-floor': { type: 'string', description: 'WARN below this cache hit rate, 0-1 (env CLAUDE_GAUGE_CACHE_FLOOR)' },
+} satisfies ArgsDef;
+
+export const serverArgs = {
+  port: { type: 'string', description: 'HTTP port (default 8080; env CLAUDE_GAUGE_PORT)' },
+  host: { type: 'string', description: 'listen address (default 0.0.0.0; env CLAUDE_GAUGE_HOST)' },
+} satisfies ArgsDef;
+
+export function configFrom(args: Record<string, unknown>): Config {
+  return resolveConfig(args as Record<string, string | undefined>);
+}

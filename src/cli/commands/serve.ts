@@ -1,0 +1,56 @@
+import os from 'node:os';
+import { defineCommand } from 'citty';
+import { Daemon } from '../../daemon/index.js';
+import { announce, withdraw } from '../../daemon/discovery.js';
+import { createApp } from '../../sinks/http/app.js';
+import { listen } from '../../sinks/http/server.js';
+import { progressBar } from '../../sinks/terminal/progress.js';
+import { configFrom, gaugeArgs, serverArgs } from '../args.js';
+
+export default defineCommand({
+  meta: { name: 'serve', description: 'Run the daemon: GET /usage for the cluster, live from the transcripts' },
+  args: { ...serverArgs, ...gaugeArgs, quiet: { type: 'boolean', description: 'no start-up banner or progress' } },
+  async run({ args }) {
+    const config = configFrom(args);
+    const log = (m: string) => process.stderr.write(`claude-gauge: ${m}\n`);
+    const bar = args.quiet ? null : progressBar(process.stderr, 'reading older history');
+    const daemon = new Daemon({ config, log, onProgress: bar?.update });
+    const started = Date.now();
+    await daemon.start();
+    const http = await listen(createApp({ snapshot: () => daemon.snapshot(), ready: () => true }), config.port, config.host);
+    await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() });
+    if (!args.quiet) {
+      const h = daemon.transcripts.health();
+      log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms)`);
+      for (const ip of lanAddresses(config.host)) log(`  for the cluster on your network: http://${ip}:${http.port}/usage`);
+      log(`reading ${daemon.transcripts.watchedDirs.join(', ') || '(no transcript folder yet)'}: ${h.files} files, ${h.backfill.files_total} older in the background`);
+      for (const p of h.problems) log(`problem: ${p}`);
+    }
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      bar?.done();
+      await http.close();
+      await daemon.close();
+      await withdraw(config.stateDir);
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await daemon.transcripts.whenBackfilled();
+    bar?.done();
+  },
+});
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+}
+
+function lanAddresses(host: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [];
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((a) => a && a.family === 'IPv4' && !a.internal)
+    .map((a) => a!.address);
+}

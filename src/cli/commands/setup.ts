@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineCommand } from 'citty';
+import { resolveConfig } from '../../config/index.js';
+import { installStatusline, shellQuote, uninstallStatusline } from '../../setup/statusline.js';
+
+const statusline = defineCommand({
+  meta: { name: 'statusline', description: "Point Claude Code's statusLine at claude-gauge (keeps and chains the one you had)" },
+  args: {
+    undo: { type: 'boolean', description: 'restore the status line you had before' },
+    'dry-run': { type: 'boolean', description: 'show what would be written' },
+    settings: { type: 'string', description: 'settings.json to edit (default: <first Claude config dir>/settings.json)' },
+  },
+  async run({ args }) {
+    const config = resolveConfig({});
+    const settingsPath = args.settings ? path.resolve(args.settings) : path.join(config.configDirs.find((d) => d.endsWith('.claude')) ?? config.configDirs[0], 'settings.json');
+    if (args.undo) {
+      const r = await uninstallStatusline({ settingsPath, stateDir: config.stateDir });
+      console.log(r.changed ? `restored the previous status line in ${settingsPath}` : `claude-gauge is not the status line in ${settingsPath}; nothing to undo`);
+      return;
+    }
+    const r = await installStatusline({ settingsPath, stateDir: config.stateDir, baseCommand: ownCommand(), dryRun: args['dry-run'] });
+    if (args['dry-run']) {
+      console.log(JSON.stringify({ statusLine: r.installed }, null, 2));
+      return;
+    }
+    if (!r.changed) console.log(`already set up in ${settingsPath}`);
+    else {
+      console.log(`status line set in ${settingsPath}${r.backup ? ` (backup: ${r.backup})` : ''}`);
+      if (r.chained) console.log(`your previous status line still runs first: ${r.chained}`);
+      console.log('undo with: claude-gauge setup statusline --undo');
+    }
+  },
+});
+
+/** An absolute command line, so it works whatever PATH Claude Code runs with. */
+function ownCommand(): string {
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'bin', 'claude-gauge.js');
+  return `${shellQuote(process.execPath)} ${shellQuote(bin)} statusline`;
+}
+
+export default defineCommand({
+  meta: { name: 'setup', description: 'Wire claude-gauge into Claude Code' },
+  subCommands: { statusline },
+});

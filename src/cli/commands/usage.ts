@@ -1,0 +1,24 @@
+import { defineCommand } from 'citty';
+import { loadEngine } from '../../daemon/index.js';
+import { readHandoff } from '../../sources/statusline/handoff.js';
+import { configFrom, gaugeArgs } from '../args.js';
+import { fail } from '../index.js';
+
+export default defineCommand({
+  meta: { name: 'usage', description: 'Print one /usage snapshot as JSON and exit' },
+  args: {
+    ...gaugeArgs,
+    now: { type: 'string', description: 'evaluate at this instant (ISO 8601), e.g. 2026-02-12T16:00:00Z' },
+    compact: { type: 'boolean', description: 'one line instead of indented JSON' },
+  },
+  async run({ args }) {
+    const config = configFrom(args);
+    const now = args.now ? Date.parse(args.now) : Date.now();
+    if (!Number.isFinite(now)) fail(`invalid --now ${JSON.stringify(args.now)}: must be an ISO 8601 date-time`, 2);
+    const { engine } = await loadEngine(config, args.now ? now : undefined);
+    const limits = await readHandoff(config.stateDir);
+    if (limits) engine.apply(limits);
+    const snap = { ...engine.snapshot(now), seq: 1 };
+    process.stdout.write(JSON.stringify(snap, null, args.compact ? 0 : 2) + '\n');
+  },
+});

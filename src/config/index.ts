@@ -1,0 +1,101 @@
+// Options resolved once: flags, then environment, then the config file, then defaults.
+// A bad value stops the program with one line naming the setting (exit 2).
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { claudeConfigDirs } from '../sources/transcripts/discover.js';
+import { configFile, stateDir } from '../util/paths.js';
+
+export class ConfigError extends Error {}
+
+export interface Config {
+  port: number;
+  host: string;
+  ceiling: number | 'auto';
+  defaultCeiling: number;
+  redline: number;
+  stallMinutes: number;
+  abandonMinutes: number;
+  cacheFloor: number;
+  rescanSeconds: number;
+  configDirs: string[];
+  configDirsFrom: 'env' | 'default';
+  stateDir: string;
+  configFile: string;
+}
+
+interface Setting<T> {
+  key: keyof Config;
+  env: string;
+  file: string;
+  flag?: string;
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>;
+  fallback: T;
+  help: string;
+}
+
+const positive = z.coerce.number({ invalid_type_error: 'must be a number' }).finite('must be a finite number').positive('must be greater than 0');
+const fraction = z.coerce.number({ invalid_type_error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+const port = z.coerce.number().int('must be a whole number').min(0, 'must be 0-65535').max(65535, 'must be 0-65535');
+
+/** Every setting, with its environment variable and config-file key: the README's table comes from here. */
+export const SETTINGS: Setting<unknown>[] = [
+  { key: 'port', env: 'CLAUDE_GAUGE_PORT', file: 'port', flag: 'port', schema: port, fallback: 8080, help: 'HTTP port of `serve`' },
+  { key: 'host', env: 'CLAUDE_GAUGE_HOST', file: 'host', flag: 'host', schema: z.string().min(1, 'must not be empty'), fallback: '0.0.0.0', help: 'address `serve` listens on (0.0.0.0: the LAN, so the ESP32 can reach it; 127.0.0.1: this machine only)' },
+  {
+    key: 'ceiling', env: 'CLAUDE_GAUGE_5H_CEILING', file: 'ceiling5h', flag: 'ceiling',
+    schema: z.union([z.literal('auto'), positive]), fallback: 'auto',
+    help: "tokens that count as 100 % on the 5H PLAN gauge; `auto` = the largest finished 5-hour block in your history",
+  },
+  { key: 'defaultCeiling', env: 'CLAUDE_GAUGE_5H_CEILING_DEFAULT', file: 'ceiling5hDefault', schema: positive, fallback: 50_000_000, help: 'ceiling used by `auto` until a finished block exists' },
+  { key: 'redline', env: 'CLAUDE_GAUGE_TACH_REDLINE', file: 'tachRedline', flag: 'redline', schema: positive, fallback: 1_000_000, help: 'tokens/min at the tach redline (HOT above it)' },
+  { key: 'stallMinutes', env: 'CLAUDE_GAUGE_STALL_MINUTES', file: 'stallMinutes', flag: 'stall-minutes', schema: positive, fallback: 5, help: 'minutes a turn may stay silent before STALL lights' },
+  { key: 'abandonMinutes', env: 'CLAUDE_GAUGE_ABANDON_MINUTES', file: 'abandonMinutes', schema: positive, fallback: 60, help: 'a turn silent longer than this is taken as abandoned (Claude Code closed mid-turn): STALL goes out' },
+  { key: 'cacheFloor', env: 'CLAUDE_GAUGE_CACHE_FLOOR', file: 'cacheFloor', flag: 'cache-floor', schema: fraction, fallback: 0.5, help: 'WARN when the 5-minute cache hit rate is below this while active (0-1)' },
+  { key: 'rescanSeconds', env: 'CLAUDE_GAUGE_RESCAN_SECONDS', file: 'rescanSeconds', schema: z.coerce.number().min(0, 'must be 0 (off) or more'), fallback: 30, help: 'safety-net rescan of the transcript folders (0: off)' },
+];
+
+export type Flags = Record<string, string | number | boolean | undefined>;
+
+export function resolveConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const file = configFile(env);
+  const fromFile = readConfigFile(file);
+  const out: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    const flagVal = s.flag ? flags[s.flag] : undefined;
+    let raw: unknown;
+    let origin: string;
+    if (flagVal !== undefined && flagVal !== '') [raw, origin] = [flagVal, `--${s.flag}`];
+    else if (env[s.env] !== undefined && env[s.env] !== '') [raw, origin] = [env[s.env], s.env];
+    else if (fromFile[s.file] !== undefined) [raw, origin] = [fromFile[s.file], `"${s.file}" in ${file}`];
+    else {
+      out[s.key] = s.fallback;
+      continue;
+    }
+    const r = s.schema.safeParse(typeof raw === 'string' ? raw.trim() : raw);
+    if (!r.success) throw new ConfigError(`invalid ${origin} ${JSON.stringify(raw)}: ${r.error.issues[0]?.message ?? 'bad value'}`);
+    out[s.key] = r.data;
+  }
+  const dirs = claudeConfigDirs(env);
+  return { ...(out as object), configDirs: dirs.dirs, configDirsFrom: dirs.from, stateDir: stateDir(env), configFile: file } as Config;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`config file ${file} must hold a JSON object`);
+  const known = new Set(SETTINGS.map((s) => s.file));
+  const unknown = Object.keys(data).filter((k) => !known.has(k));
+  if (unknown.length) throw new ConfigError(`config file ${file}: unknown setting "${unknown[0]}" (known: ${[...known].join(', ')})`);
+  return data as Record<string, unknown>;
+}

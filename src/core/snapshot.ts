@@ -1,0 +1,62 @@
+// The snapshot: everything the outputs may show, computed once by the engine.
+// Field names are the /usage payload's (schema/usage.schema.json); the seed's fields
+// come first and never change meaning.
+import type { ModelFamily } from './model.js';
+
+export interface GaugePositions {
+  /** 0-1000 integers, ready for a needle. */
+  fuel: number;
+  tach: number;
+  temp: number;
+  boost: number;
+}
+
+export interface SourceHealth {
+  kind: string;
+  ok: boolean;
+  /** Human-readable problems, newest first; empty when healthy. */
+  problems: string[];
+  files: number;
+  records: number;
+  skipped_lines: number;
+  /** Older history still being read in the background. */
+  backfill: { done: boolean; files_done: number; files_total: number };
+}
+
+export interface Snapshot {
+  // The seed contract.
+  rate_1m: number;
+  window_5h_tokens: number;
+  window_5h_pct: number;
+  thinking_ratio: number;
+  cache_hit_rate: number;
+  last_model: ModelFamily;
+  hot: boolean;
+  warn: boolean;
+  stall: boolean;
+  idle: boolean;
+  updated_at: string;
+  // Additive fields.
+  schema_version: number;
+  seq: number;
+  gauges: GaugePositions;
+  last_model_id: string | null;
+  window_5h_source: 'statusline' | 'estimate';
+  window_5h_estimate_pct: number;
+  window_5h_ceiling: number;
+  window_5h_ceiling_source: 'configured' | 'auto' | 'default';
+  window_5h_block_start: string | null;
+  window_5h_block_end: string | null;
+  window_5h_resets_at: string | null;
+  seven_day_pct: number | null;
+  seven_day_resets_at: string | null;
+  tach_redline: number;
+  thinking_source: 'reported' | 'estimated' | 'mixed' | 'none';
+  tokens_5m: number;
+  last_activity_at: string | null;
+  turn_in_flight: boolean;
+  stall_reason: 'turn-silent' | 'source-broken' | null;
+  source: SourceHealth;
+}
+
+export const SCHEMA_VERSION = 1;

@@ -1,0 +1,107 @@
+// 5-hour blocks exactly as ccusage defines them (FACTS.md): pure functions over
+// deduplicated entries sorted by time.
+import type { Tokens } from '../core/events.js';
+
+export const BLOCK_MS = 5 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+export interface BlockEntry {
+  at: number;
+  model: string;
+  tokens: Tokens;
+}
+
+export interface Block {
+  start: number;
+  end: number;
+  /** Time of the last entry; null for gaps. */
+  actualEnd: number | null;
+  isActive: boolean;
+  isGap: boolean;
+  entries: number;
+  tokens: Tokens;
+  totalTokens: number;
+  models: string[];
+}
+
+export function floorToHour(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
+/** Does `at` start a new block, given the open block's start and the previous entry? */
+export function startsNewBlock(at: number, blockStart: number, prevAt: number): boolean {
+  return at - blockStart > BLOCK_MS || at - prevAt > BLOCK_MS;
+}
+
+/** Every block and gap over `entries` (sorted ascending by `at`). */
+export function computeBlocks(entries: readonly BlockEntry[], now: number): Block[] {
+  const out: Block[] = [];
+  let open: Block | null = null;
+  let prevAt = 0;
+  for (const e of entries) {
+    if (open && startsNewBlock(e.at, open.start, prevAt)) {
+      out.push(close(open, prevAt, now));
+      if (e.at - prevAt > BLOCK_MS) out.push(gap(prevAt + BLOCK_MS, e.at));
+      open = null;
+    }
+    if (!open) open = emptyBlock(floorToHour(e.at));
+    add(open, e);
+    prevAt = e.at;
+  }
+  if (open) out.push(close(open, prevAt, now));
+  return out;
+}
+
+/**
+ * Index of the first entry of the activity chain that holds the newest entry: the
+ * chain runs back until a silence longer than 5 h. Blocks inside it depend on nothing older.
+ */
+export function chainStartIndex(entries: readonly BlockEntry[]): number {
+  let i = entries.length - 1;
+  while (i > 0 && entries[i].at - entries[i - 1].at <= BLOCK_MS) i--;
+  return Math.max(i, 0);
+}
+
+/** The block that is active at `now`, or null. Only walks the newest activity chain. */
+export function activeBlock(entries: readonly BlockEntry[], now: number): Block | null {
+  if (entries.length === 0) return null;
+  const last = entries[entries.length - 1];
+  if (now - last.at >= BLOCK_MS) return null;
+  const blocks = computeBlocks(entries.slice(chainStartIndex(entries)), now);
+  const newest = blocks[blocks.length - 1];
+  return newest && newest.isActive ? newest : null;
+}
+
+function emptyBlock(start: number): Block {
+  return {
+    start,
+    end: start + BLOCK_MS,
+    actualEnd: null,
+    isActive: false,
+    isGap: false,
+    entries: 0,
+    tokens: { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 },
+    totalTokens: 0,
+    models: [],
+  };
+}
+
+function add(b: Block, e: BlockEntry): void {
+  b.entries++;
+  b.tokens.input += e.tokens.input;
+  b.tokens.output += e.tokens.output;
+  b.tokens.cacheCreation += e.tokens.cacheCreation;
+  b.tokens.cacheRead += e.tokens.cacheRead;
+  if (!b.models.includes(e.model)) b.models.push(e.model);
+}
+
+function close(b: Block, lastAt: number, now: number): Block {
+  b.actualEnd = lastAt;
+  b.totalTokens = b.tokens.input + b.tokens.output + b.tokens.cacheCreation + b.tokens.cacheRead;
+  b.isActive = now - lastAt < BLOCK_MS && now < b.end;
+  return b;
+}
+
+function gap(start: number, end: number): Block {
+  return { ...emptyBlock(start), end, isGap: true };
+}

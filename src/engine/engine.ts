@@ -1,0 +1,256 @@
+// The pure engine: events in, one snapshot out. No I/O; time comes from the caller.
+import { totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, type Tokens } from '../core/events.js';
+import { modelFamily } from '../core/model.js';
+import { SCHEMA_VERSION, type Snapshot, type SourceHealth } from '../core/snapshot.js';
+import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks, type Block, type BlockEntry } from './blocks.js';
+import { TickLine, upperBound } from './ticks.js';
+import { gaugePositions } from './scale.js';
+
+export interface EngineSettings {
+  /** Tokens that count as a full 5-hour tank, or 'auto' (the largest finished block seen). */
+  ceiling: number | 'auto';
+  /** Used when ceiling is 'auto' and no finished block exists yet. */
+  defaultCeiling: number;
+  /** Tokens per minute at the redline. */
+  redline: number;
+  stallMinutes: number;
+  /** WARN when the 5-minute cache hit rate falls below this while active. */
+  cacheFloor: number;
+  /** A turn silent longer than this is taken as abandoned (Claude Code closed mid-turn), not stalled. */
+  abandonMinutes: number;
+  /** Keep every tick (batch use: `usage --now` in the past) instead of only the last minutes. */
+  keepAllTicks: boolean;
+  /** Ignore records after this instant: the history as it stood then (`usage --now`). */
+  until?: number;
+}
+
+/** Characters of visible output per token, measured on real transcripts (FACTS.md). */
+export const CHARS_PER_TOKEN = 4.38;
+const MINUTE = 60_000;
+const WINDOW_5M = 5 * MINUTE;
+
+interface ResponseState {
+  entry: BlockEntry;
+  output: number;
+  visibleChars: number;
+  lastLineAt: number;
+  thinking: number;
+  reportedThinking: number | null;
+}
+
+export class Engine {
+  private responses = new Map<string, ResponseState>();
+  /** One entry per deduplicated response, sorted by time: the input to the 5-hour blocks. */
+  private entries: BlockEntry[] = [];
+  private ticks = new TickLine();
+  private newest: { at: number; model: string } | null = null;
+  private lastRecordAt: number | null = null;
+  private awaiting = false;
+  private limits: LimitsEvent | null = null;
+  private health: SourceHealth = {
+    kind: 'none', ok: true, problems: [], files: 0, records: 0, skipped_lines: 0,
+    backfill: { done: true, files_done: 0, files_total: 0 },
+  };
+  private maxFinished = 0;
+  private maxFinishedVersion = -1;
+  private version = 0;
+
+  constructor(private readonly settings: EngineSettings) {}
+
+  apply(e: GaugeEvent): void {
+    if (this.settings.until !== undefined && e.at > this.settings.until) return;
+    if (e.kind === 'response') this.applyResponse(e);
+    else if (e.kind === 'turn') this.noteRecord(e.at, e.awaiting);
+    else if (!this.limits || e.at >= this.limits.at) this.limits = e;
+  }
+
+  setHealth(h: SourceHealth): void {
+    this.health = h;
+  }
+
+  /** Every 5-hour block of what this engine holds, with gaps, as ccusage lists them. */
+  blocks(now: number): Block[] {
+    return computeBlocks(this.entries, now);
+  }
+
+  /**
+   * Records before this instant cannot change the current block: the newest activity chain
+   * starts after a silence of more than 5 h, so anything older than its start minus 5 h is history.
+   * Null while nothing is known (everything may matter).
+   */
+  horizon(): number | null {
+    if (this.entries.length === 0) return null;
+    return this.entries[chainStartIndex(this.entries)].at - BLOCK_MS;
+  }
+
+  get responseCount(): number {
+    return this.responses.size;
+  }
+
+  private applyResponse(e: ResponseEvent): void {
+    const total = totalTokens(e.tokens);
+    let st = this.responses.get(e.key);
+    if (!st) {
+      st = {
+        entry: { at: e.at, model: e.model, tokens: { ...e.tokens } },
+        output: 0, visibleChars: 0, lastLineAt: -Infinity, thinking: 0, reportedThinking: null,
+      };
+      this.responses.set(e.key, st);
+      this.insertEntry(st.entry);
+      this.pushDelta(e.at, e.tokens, st, e);
+    } else {
+      const prev = st.entry.tokens;
+      if (total > totalTokens(prev)) {
+        const delta: Tokens = {
+          input: Math.max(0, e.tokens.input - prev.input),
+          output: Math.max(0, e.tokens.output - prev.output),
+          cacheCreation: Math.max(0, e.tokens.cacheCreation - prev.cacheCreation),
+          cacheRead: Math.max(0, e.tokens.cacheRead - prev.cacheRead),
+        };
+        st.entry.tokens = { ...e.tokens };
+        // The largest line stands for the response, its timestamp included (as ccusage 20 does).
+        if (e.at !== st.entry.at) this.moveEntry(st.entry, e.at);
+        st.entry.model = e.model;
+        this.version++;
+        this.pushDelta(e.at, delta, st, e);
+      } else {
+        this.pushDelta(e.at, null, st, e);
+      }
+    }
+    this.noteRecord(e.at, false);
+    if (!this.newest || e.at >= this.newest.at) this.newest = { at: e.at, model: e.model };
+  }
+
+  /** Window ticks: token growth plus the change in this response's thinking figure. */
+  private pushDelta(at: number, delta: Tokens | null, st: ResponseState, e: ResponseEvent): void {
+    // Streamed lines move forward in time; a replayed line (resumed session) does not, so its text is not counted again.
+    if (at > st.lastLineAt || (delta && delta.output > 0)) st.visibleChars += e.visibleChars;
+    st.lastLineAt = Math.max(st.lastLineAt, at);
+    st.output = Math.max(st.output, e.tokens.output);
+    if (e.thinkingReported !== null) st.reportedThinking = Math.max(st.reportedThinking ?? 0, e.thinkingReported);
+    const thinking = st.reportedThinking ?? Math.max(0, Math.round(st.output - st.visibleChars / CHARS_PER_TOKEN));
+    const dThinking = thinking - st.thinking;
+    st.thinking = thinking;
+    if (!delta && dThinking === 0) return;
+    this.ticks.add({
+      at,
+      input: delta?.input ?? 0,
+      output: delta?.output ?? 0,
+      cacheCreation: delta?.cacheCreation ?? 0,
+      cacheRead: delta?.cacheRead ?? 0,
+      thinking: dThinking,
+      reported: st.reportedThinking !== null,
+    });
+  }
+
+  private insertEntry(entry: BlockEntry): void {
+    const arr = this.entries;
+    if (arr.length === 0 || arr[arr.length - 1].at <= entry.at) arr.push(entry);
+    else arr.splice(upperBound(arr, entry.at), 0, entry);
+    this.version++;
+  }
+
+  private moveEntry(entry: BlockEntry, at: number): void {
+    const arr = this.entries;
+    let i = upperBound(arr, entry.at) - 1;
+    while (i >= 0 && arr[i] !== entry) i--;
+    if (i >= 0) arr.splice(i, 1);
+    entry.at = at;
+    this.insertEntry(entry);
+  }
+
+  private noteRecord(at: number, awaiting: boolean): void {
+    if (this.lastRecordAt === null || at >= this.lastRecordAt) {
+      this.lastRecordAt = at;
+      this.awaiting = awaiting;
+    }
+  }
+
+  /** Forget window detail that no window can see any more (live mode keeps memory flat). */
+  trim(now: number): void {
+    if (!this.settings.keepAllTicks) this.ticks.dropUntil(now - WINDOW_5M - MINUTE);
+  }
+
+  private ceiling(now: number): { value: number; source: Snapshot['window_5h_ceiling_source'] } {
+    if (typeof this.settings.ceiling === 'number') return { value: this.settings.ceiling, source: 'configured' };
+    if (this.maxFinishedVersion !== this.version) {
+      this.maxFinished = 0;
+      for (const b of computeBlocks(this.entries, now)) {
+        if (!b.isGap && !b.isActive && b.totalTokens > this.maxFinished) this.maxFinished = b.totalTokens;
+      }
+      this.maxFinishedVersion = this.version;
+    }
+    return this.maxFinished > 0
+      ? { value: this.maxFinished, source: 'auto' }
+      : { value: this.settings.defaultCeiling, source: 'default' };
+  }
+
+  snapshot(now: number): Snapshot {
+    const s = this.settings;
+    const w1 = this.ticks.sum(now - MINUTE, now);
+    const w5 = this.ticks.sum(now - WINDOW_5M, now);
+    const rate = w1.input + w1.output + w1.cacheCreation + w1.cacheRead;
+    const tokens5m = w5.input + w5.output + w5.cacheCreation + w5.cacheRead;
+    const cacheDenom = w5.input + w5.cacheRead + w5.cacheCreation;
+    const cacheHit = cacheDenom > 0 ? w5.cacheRead / cacheDenom : 0;
+    const thinkingRatio = w5.output > 0 ? clamp01(w5.thinking / w5.output) : 0;
+
+    const block = activeBlock(this.entries, now);
+    const ceiling = this.ceiling(now);
+    const blockTokens = block ? block.totalTokens : 0;
+    const estimatePct = block && ceiling.value > 0 ? clamp01(blockTokens / ceiling.value) : 0;
+    const five = this.limits?.fiveHour && this.limits.fiveHour.resetsAt > now ? this.limits.fiveHour : null;
+    const seven = this.limits?.sevenDay && this.limits.sevenDay.resetsAt > now ? this.limits.sevenDay : null;
+    const fuel = five ? clamp01(five.usedPercentage / 100) : estimatePct;
+
+    const silentMs = this.lastRecordAt === null ? Infinity : now - this.lastRecordAt;
+    const inFlight = this.awaiting && silentMs < s.abandonMinutes * MINUTE;
+    const turnStalled = inFlight && silentMs >= s.stallMinutes * MINUTE;
+    const stall = turnStalled || !this.health.ok;
+    const activeNow = silentMs < MINUTE;
+    const hot = rate > s.redline;
+    const warn = fuel > 0.8 || (activeNow && cacheDenom > 0 && cacheHit < s.cacheFloor);
+
+    return {
+      rate_1m: rate,
+      window_5h_tokens: blockTokens,
+      window_5h_pct: fuel,
+      thinking_ratio: thinkingRatio,
+      cache_hit_rate: cacheHit,
+      last_model: modelFamily(this.newest?.model),
+      hot,
+      warn,
+      stall,
+      idle: !stall && !activeNow,
+      updated_at: new Date(now).toISOString(),
+      schema_version: SCHEMA_VERSION,
+      seq: 0,
+      gauges: gaugePositions({ fuel, rate, redline: s.redline, thinkingRatio, cacheHit }),
+      last_model_id: this.newest?.model ?? null,
+      window_5h_source: five ? 'statusline' : 'estimate',
+      window_5h_estimate_pct: estimatePct,
+      window_5h_ceiling: ceiling.value,
+      window_5h_ceiling_source: ceiling.source,
+      window_5h_block_start: block ? iso(block.start) : null,
+      window_5h_block_end: block ? iso(block.end) : null,
+      window_5h_resets_at: five ? iso(five.resetsAt) : block ? iso(block.end) : null,
+      seven_day_pct: seven ? clamp01(seven.usedPercentage / 100) : null,
+      seven_day_resets_at: seven ? iso(seven.resetsAt) : null,
+      tach_redline: s.redline,
+      thinking_source: w5.reportedTicks && w5.estimatedTicks ? 'mixed' : w5.reportedTicks ? 'reported' : w5.estimatedTicks ? 'estimated' : 'none',
+      tokens_5m: tokens5m,
+      last_activity_at: this.lastRecordAt === null ? null : iso(this.lastRecordAt),
+      turn_in_flight: inFlight,
+      stall_reason: turnStalled ? 'turn-silent' : !this.health.ok ? 'source-broken' : null,
+      source: this.health,
+    };
+  }
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,46 @@
+// Renders 5-hour blocks with ccusage's `blocks --json` field names, where they mean the same.
+import type { Block } from '../engine/blocks.js';
+
+export function blocksJson(blocks: Block[], now: number) {
+  return {
+    blocks: blocks.map((b) => ({
+      id: new Date(b.start).toISOString(),
+      startTime: new Date(b.start).toISOString(),
+      endTime: new Date(b.end).toISOString(),
+      actualEndTime: b.actualEnd === null ? null : new Date(b.actualEnd).toISOString(),
+      isActive: b.isActive,
+      isGap: b.isGap,
+      entries: b.entries,
+      tokenCounts: {
+        inputTokens: b.tokens.input,
+        outputTokens: b.tokens.output,
+        cacheCreationInputTokens: b.tokens.cacheCreation,
+        cacheReadInputTokens: b.tokens.cacheRead,
+      },
+      totalTokens: b.totalTokens,
+      models: b.models,
+      burnRate: b.isActive ? burnRate(b, now) : null,
+    })),
+  };
+}
+
+function burnRate(b: Block, now: number) {
+  const minutes = (Math.min(now, b.actualEnd ?? now) - b.start) / 60_000;
+  return minutes > 0 ? { tokensPerMinute: b.totalTokens / minutes } : null;
+}
+
+export function blocksTable(blocks: Block[], ceiling: number | null): string {
+  const rows = blocks.filter((b) => !b.isGap);
+  const head = ['start (local)', 'status', 'entries', 'models', 'total tokens', ceiling ? '% of ceiling' : ''];
+  const body = rows.map((b) => [
+    new Date(b.start).toLocaleString(),
+    b.isActive ? 'ACTIVE' : 'done',
+    String(b.entries),
+    b.models.join(', '),
+    b.totalTokens.toLocaleString('en-US'),
+    ceiling ? `${((b.totalTokens / ceiling) * 100).toFixed(1)} %` : '',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i >= 2 && i !== 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}

@@ -1,0 +1,38 @@
+// The HTTP surface as a hono app: routes only render the daemon's snapshot.
+import { readFileSync } from 'node:fs';
+import { Hono } from 'hono';
+import type { Snapshot } from '../../core/snapshot.js';
+import { schemaPath } from '../../schema.js';
+
+export interface AppDeps {
+  snapshot: () => Snapshot;
+  ready: () => boolean;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const schema = readFileSync(schemaPath(), 'utf8');
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  // Aggregates only: open to any origin so dashboards and the virtual cluster can read them.
+  app.get('/usage', (c) => {
+    c.header('Access-Control-Allow-Origin', '*');
+    return c.json(deps.snapshot());
+  });
+
+  app.get('/healthz', (c) => c.json({ ok: true, ready: deps.ready() }));
+
+  app.get('/schema/usage.json', (c) => c.body(schema, 200, { 'Content-Type': 'application/schema+json' }));
+
+  app.all('/usage', (c) => c.json({ error: 'method_not_allowed', message: 'use GET' }, 405, { Allow: 'GET, HEAD' }));
+
+  app.notFound((c) => c.json({ error: 'not_found', message: `no such path: ${c.req.path}` }, 404));
+
+  app.onError((err, c) => c.json({ error: 'internal', message: err.message }, 500));
+
+  return app;
+}

@@ -1,0 +1,41 @@
+// The short line Claude Code shows under the prompt: its own figures from stdin, plus
+// the daemon's gauges when a daemon is running.
+import type { Snapshot } from '../core/snapshot.js';
+import { compact } from './terminal/line.js';
+
+export interface StatuslineInput {
+  model?: { display_name?: string; id?: string };
+  rate_limits?: {
+    five_hour?: { used_percentage?: number | string; resets_at?: number | string } | null;
+    seven_day?: { used_percentage?: number | string; resets_at?: number | string } | null;
+  };
+}
+
+export function renderStatusline(input: StatuslineInput | null, snap: Snapshot | null, now = Date.now()): string {
+  const parts: string[] = [];
+  const five = input?.rate_limits?.five_hour;
+  const seven = input?.rate_limits?.seven_day;
+  if (five && Number.isFinite(Number(five.used_percentage))) {
+    const reset = clock(Number(five.resets_at), now);
+    parts.push(`5h ${Math.round(Number(five.used_percentage))}%${reset ? ` until ${reset}` : ''}`);
+  } else if (snap && snap.window_5h_tokens > 0) {
+    parts.push(`5h ~${Math.round(snap.window_5h_pct * 100)}%`);
+  }
+  if (seven && Number.isFinite(Number(seven.used_percentage))) parts.push(`7d ${Math.round(Number(seven.used_percentage))}%`);
+  if (snap) {
+    parts.push(`${compact(snap.rate_1m)} tok/min`);
+    if (snap.tokens_5m > 0) parts.push(`cache ${Math.round(snap.cache_hit_rate * 100)}%`);
+    const lamps = [snap.hot && 'HOT', snap.warn && 'WARN', snap.stall && 'STALL'].filter(Boolean);
+    if (lamps.length) parts.push(lamps.join(' '));
+  }
+  const model = input?.model?.display_name;
+  return [model, ...parts].filter(Boolean).join(' · ') || 'claude-gauge';
+}
+
+function clock(resetsAt: number, now: number): string | null {
+  if (!Number.isFinite(resetsAt) || resetsAt <= 0) return null;
+  const ms = resetsAt > 1e12 ? resetsAt : resetsAt * 1000;
+  if (ms <= now) return null;
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}

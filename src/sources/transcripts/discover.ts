@@ -1,0 +1,108 @@
+// Where Claude Code keeps transcripts (FACTS.md): projects/ under every config dir,
+// subagent files included, symlinked project folders followed.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface ConfigDirs {
+  /** Candidate config dirs, in order. */
+  dirs: string[];
+  /** 'env' when CLAUDE_CONFIG_DIR chose them (only those are used), else 'default'. */
+  from: 'env' | 'default';
+}
+
+export function expandHome(p: string, home = os.homedir()): string {
+  if (p === '~') return home;
+  if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(home, p.slice(2));
+  return p;
+}
+
+export function claudeConfigDirs(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): ConfigDirs {
+  const raw = env.CLAUDE_CONFIG_DIR?.trim();
+  if (raw) {
+    const dirs = raw.split(',').map((s) => s.trim()).filter(Boolean).map((s) => path.resolve(expandHome(s, home)));
+    return { dirs: [...new Set(dirs)], from: 'env' };
+  }
+  const xdg = env.XDG_CONFIG_HOME?.trim() || path.join(home, '.config');
+  return { dirs: [path.join(xdg, 'claude'), path.join(home, '.claude')], from: 'default' };
+}
+
+export interface FoundFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** device:inode, so a renamed file is still the same file. */
+  id: string;
+}
+
+export interface Discovery {
+  projectDirs: string[];
+  files: FoundFile[];
+  problems: string[];
+}
+
+/** Lists every transcript under the projects/ folder of each config dir. */
+export async function discover(configDirs: string[]): Promise<Discovery> {
+  const out: Discovery = { projectDirs: [], files: [], problems: [] };
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  for (const dir of configDirs) {
+    const projects = path.join(dir, 'projects');
+    const st = await statOrNull(projects);
+    if (!st) continue;
+    if (!st.isDirectory()) {
+      out.problems.push(`${projects} is not a directory`);
+      continue;
+    }
+    out.projectDirs.push(projects);
+    await walk(projects, out, seenDirs, seenFiles);
+  }
+  if (out.projectDirs.length === 0) {
+    out.problems.push(
+      `no Claude Code transcripts folder found (looked for projects/ in ${configDirs.join(', ')}); set CLAUDE_CONFIG_DIR`,
+    );
+  }
+  return out;
+}
+
+async function walk(dir: string, out: Discovery, seenDirs: Set<string>, seenFiles: Set<string>): Promise<void> {
+  const dst = await statOrNull(dir);
+  if (!dst) return;
+  const dirId = fileId(dst);
+  if (seenDirs.has(dirId)) return; // a symlink loop or the same folder reached twice
+  seenDirs.add(dirId);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    out.problems.push(`cannot read ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    return;
+  }
+  for (const name of names) {
+    const full = path.join(dir, name);
+    const st = await statOrNull(full); // stat, not lstat: symlinks are followed
+    if (!st) continue;
+    if (st.isDirectory()) await walk(full, out, seenDirs, seenFiles);
+    else if (st.isFile() && name.endsWith('.jsonl')) {
+      const id = fileId(st);
+      if (seenFiles.has(id)) continue; // the same file through two links counts once
+      seenFiles.add(id);
+      out.files.push({ path: full, size: Number(st.size), mtimeMs: Number(st.mtimeMs), id });
+    }
+  }
+}
+
+type AnyStats = { dev: number | bigint; ino: number | bigint; isDirectory(): boolean; isFile(): boolean; size: number | bigint; mtimeMs: number | bigint };
+
+export function fileId(st: { dev: number | bigint; ino: number | bigint }): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+async function statOrNull(p: string): Promise<AnyStats | null> {
+  try {
+    // bigint: inode numbers above 2^53 exist (btrfs, NTFS file ids) and must not collide.
+    return await fs.stat(p, { bigint: true });
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,195 @@
+// The embedded default source: Claude Code's JSONL transcripts, read recent-first,
+// then followed live (file watcher plus a slow rescan as a safety net).
+import { promises as fs } from 'node:fs';
+import { watch, type FSWatcher } from 'chokidar';
+import type { ResponseEvent, TurnEvent } from '../../core/events.js';
+import type { SourceHealth } from '../../core/snapshot.js';
+import { discover, fileId, type FoundFile } from './discover.js';
+import { eventsFromLines, type LineStats } from './lines.js';
+import { readNew, type TailState } from './tail.js';
+
+export interface TranscriptSourceOptions {
+  configDirs: string[];
+  emit: (e: ResponseEvent | TurnEvent) => void;
+  /** Called after each batch of events, so outputs refresh once per batch, not per line. */
+  onBatch?: () => void;
+  /**
+   * Records older than this (epoch ms) cannot change the live gauges: start-up reads newer
+   * files first and leaves the rest to the background. The engine supplies it.
+   */
+  horizon?: () => number | null;
+  onProgress?: (done: number, total: number) => void;
+  /** Safety-net rescan period; 0 disables. */
+  rescanMs?: number;
+  log?: (msg: string) => void;
+}
+
+interface Tracked {
+  state: TailState;
+  busy: Promise<void> | null;
+  again: boolean;
+}
+
+export class TranscriptSource {
+  private files = new Map<string, Tracked>(); // by identity (device:inode)
+  private pathToId = new Map<string, string>();
+  private stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
+  private problems: string[] = [];
+  private projectDirs: string[] = [];
+  private watcher: FSWatcher | null = null;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private backfill = { done: true, files_done: 0, files_total: 0 };
+  private closed = false;
+  private backfillTask: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: TranscriptSourceOptions) {}
+
+  /** Reads every file to its end: for one-shot reports. */
+  async loadAll(): Promise<void> {
+    const found = await this.discover();
+    for (const f of found) await this.readFile(f.path, f.id, true);
+  }
+
+  /**
+   * Live start: resolves once the gauges are right (newest files read, back to the horizon);
+   * older files follow in the background; then watches for changes.
+   */
+  async start(): Promise<void> {
+    const found = (await this.discover()).sort((a, b) => b.mtimeMs - a.mtimeMs);
+    let i = 0;
+    for (; i < found.length; i++) {
+      const horizon = this.o.horizon?.() ?? null;
+      // A file last written before the horizon holds only records before it (mtime >= every timestamp inside).
+      if (horizon !== null && found[i].mtimeMs < horizon) break;
+      await this.readFile(found[i].path, found[i].id, false);
+    }
+    this.o.onBatch?.();
+    const rest = found.slice(i);
+    this.backfill = { done: rest.length === 0, files_done: 0, files_total: rest.length };
+    this.backfillTask = this.runBackfill(rest);
+    this.startWatching();
+  }
+
+  /** Resolves when the background read of older history is finished. */
+  whenBackfilled(): Promise<void> {
+    return this.backfillTask;
+  }
+
+  private async runBackfill(rest: FoundFile[]): Promise<void> {
+    for (const f of rest) {
+      if (this.closed) return;
+      await this.readFile(f.path, f.id, false);
+      this.backfill.files_done++;
+      this.o.onProgress?.(this.backfill.files_done, this.backfill.files_total);
+      await new Promise((r) => setImmediate(r)); // keep the server answering between files
+    }
+    this.backfill.done = true;
+    this.o.onBatch?.();
+  }
+
+  health(): SourceHealth {
+    return {
+      kind: 'transcripts',
+      ok: this.projectDirs.length > 0 && this.problems.length === 0,
+      problems: [...this.problems],
+      files: this.files.size,
+      records: this.stats.records,
+      skipped_lines: this.stats.skipped,
+      backfill: { ...this.backfill },
+    };
+  }
+
+  get watchedDirs(): string[] {
+    return [...this.projectDirs];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.rescanTimer = null;
+    const w = this.watcher;
+    this.watcher = null;
+    await w?.close();
+    await Promise.allSettled([...this.files.values()].map((t) => t.busy));
+  }
+
+  private async discover(): Promise<FoundFile[]> {
+    const d = await discover(this.o.configDirs);
+    this.problems = d.problems;
+    const added = d.projectDirs.filter((p) => !this.projectDirs.includes(p));
+    this.projectDirs = d.projectDirs;
+    if (this.watcher && added.length) this.watcher.add(added);
+    return d.files;
+  }
+
+  private startWatching(): void {
+    if (this.closed) return;
+    this.watcher = watch(this.projectDirs, {
+      ignoreInitial: true,
+      followSymlinks: true,
+      // Only transcripts matter; directories must pass so new project and subagent folders are seen.
+      ignored: (p, st) => Boolean(st?.isFile() && !p.endsWith('.jsonl')),
+    });
+    const onFile = (p: string) => {
+      if (p.endsWith('.jsonl')) void this.readPath(p);
+    };
+    this.watcher.on('add', onFile).on('change', onFile).on('unlink', (p) => this.pathToId.delete(p));
+    this.watcher.on('error', (err) => this.o.log?.(`watcher: ${String(err)}`));
+    const every = this.o.rescanMs ?? 30_000;
+    if (every > 0) {
+      this.rescanTimer = setInterval(() => void this.rescan(), every);
+      this.rescanTimer.unref();
+    }
+  }
+
+  /** The safety net: finds files the watcher missed and catches up on any that grew. */
+  async rescan(): Promise<void> {
+    if (this.closed) return;
+    const found = await this.discover();
+    const live = new Set(found.map((f) => f.id));
+    for (const f of found) {
+      const t = this.files.get(f.id);
+      if (!t || t.state.path !== f.path || f.size !== t.state.offset) await this.readFile(f.path, f.id, false);
+    }
+    for (const id of [...this.files.keys()]) if (!live.has(id)) this.files.delete(id); // deleted files
+    this.o.onBatch?.();
+  }
+
+  private async readPath(p: string): Promise<void> {
+    try {
+      const st = await fs.stat(p, { bigint: true });
+      await this.readFile(p, fileId(st), false);
+      this.o.onBatch?.();
+    } catch {
+      this.pathToId.delete(p); // gone between the event and the stat
+    }
+  }
+
+  /** One reader per file at a time; a change during a read triggers one more read after it. */
+  private async readFile(p: string, id: string, takeUnterminated: boolean): Promise<void> {
+    let t = this.files.get(id);
+    if (!t) {
+      t = { state: { id, path: p, offset: 0, head: null }, busy: null, again: false };
+      this.files.set(id, t);
+    }
+    t.state.path = p; // a rename keeps identity and offset
+    this.pathToId.set(p, id);
+    if (t.busy) {
+      t.again = true;
+      return t.busy;
+    }
+    const tracked = t;
+    tracked.busy = (async () => {
+      do {
+        tracked.again = false;
+        const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit), { takeUnterminated });
+        if (r.gone) this.files.delete(id);
+        else if (r.restarted) this.o.log?.(`${p} was truncated or replaced; reading it again from the start`);
+      } while (tracked.again && !this.closed);
+    })().finally(() => {
+      tracked.busy = null;
+    });
+    return tracked.busy;
+  }
+}

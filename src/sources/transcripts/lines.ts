@@ -1,0 +1,43 @@
+// Line -> event with the counting and the one repair worth making: a line glued to the
+// unfinished remains of an earlier crashed write still carries a good record at its end.
+import type { ResponseEvent, TurnEvent } from '../../core/events.js';
+import { parseLine } from './parse.js';
+
+export interface LineStats {
+  records: number;
+  skipped: number;
+  repaired: number;
+}
+
+const MAX_REPAIR_TRIES = 8;
+
+export function eventsFromLines(lines: string[], stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): void {
+  for (const line of lines) {
+    const r = parseLine(line);
+    if (r.ok) {
+      stats.records++;
+      if (r.event) emit(r.event);
+      continue;
+    }
+    const repaired = r.reason === 'malformed' ? repair(line) : null;
+    if (repaired) {
+      stats.repaired++;
+      stats.records++;
+      if (repaired.event) emit(repaired.event);
+    } else {
+      stats.skipped++;
+    }
+  }
+}
+
+function repair(line: string) {
+  let tries = 0;
+  for (let i = line.lastIndexOf('{"'); i > 0 && tries < MAX_REPAIR_TRIES; i = line.lastIndexOf('{"', i - 1), tries++) {
+    const candidate = line.slice(i);
+    // Only a whole top-level record qualifies; objects nested in progress lines carry no sessionId.
+    if (!candidate.includes('"sessionId"')) continue;
+    const r = parseLine(candidate);
+    if (r.ok && r.event) return r;
+  }
+  return null;
+}

@@ -1,0 +1,93 @@
+// Reads what is new in a transcript since last time: byte offsets per file, an unfinished
+// last line held back until its newline arrives, truncation and replacement detected.
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { fileId } from './discover.js';
+
+const HEAD_BYTES = 256;
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const NEWLINE = 0x0a;
+
+export interface TailState {
+  id: string;
+  path: string;
+  /** Bytes consumed: always just after a newline. */
+  offset: number;
+  /** Checksum of the first HEAD_BYTES, once the file is that long: tells a replaced file from a grown one. */
+  head: string | null;
+}
+
+export interface ReadResult {
+  /** Complete lines since the last read, without their line endings. */
+  lines: string[];
+  /** The file was cut short or replaced under the same identity: reading restarted at 0. */
+  restarted: boolean;
+  gone: boolean;
+}
+
+/**
+ * Reads complete lines appended since `state.offset`, calling `onLines` per chunk so a
+ * huge file never sits in memory whole. Updates `state` in place.
+ */
+export async function readNew(
+  state: TailState,
+  onLines: (lines: string[]) => void,
+  opts: { takeUnterminated?: boolean } = {},
+): Promise<Omit<ReadResult, 'lines'>> {
+  let fh: fs.FileHandle;
+  try {
+    fh = await fs.open(state.path, 'r');
+  } catch {
+    return { restarted: false, gone: true };
+  }
+  try {
+    const st = await fh.stat({ bigint: true });
+    const size = Number(st.size);
+    let restarted = false;
+    const id = fileId(st);
+    if (id !== state.id || size < state.offset || (state.head !== null && (await headOf(fh, size)) !== state.head)) {
+      state.id = id;
+      state.offset = 0;
+      state.head = null;
+      restarted = true;
+    }
+    if (state.head === null && size >= HEAD_BYTES) state.head = await headOf(fh, size);
+    let pos = state.offset;
+    let carry: Buffer | null = null;
+    while (pos < size) {
+      const want = Math.min(CHUNK_BYTES, size - pos);
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      const chunk: Buffer = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      const lines: string[] = [];
+      let start = 0;
+      for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+        let end = nl;
+        if (end > start && chunk[end - 1] === 0x0d) end--; // CRLF
+        lines.push(chunk.toString('utf8', start, end));
+        start = nl + 1;
+      }
+      state.offset += start;
+      carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : null;
+      if (lines.length) onLines(lines);
+    }
+    // A one-shot report reads the last line even without its newline (as ccusage does);
+    // a live tail waits for the newline instead, and reads the line then.
+    if (opts.takeUnterminated && carry && carry.length > 0) {
+      onLines([carry.toString('utf8').replace(/\r$/, '')]);
+      state.offset += carry.length;
+    }
+    return { restarted, gone: false };
+  } finally {
+    await fh.close();
+  }
+}
+
+async function headOf(fh: fs.FileHandle, size: number): Promise<string | null> {
+  if (size < HEAD_BYTES) return null;
+  const buf = Buffer.alloc(HEAD_BYTES);
+  await fh.read(buf, 0, HEAD_BYTES, 0);
+  return createHash('sha1').update(buf).digest('hex');
+}
