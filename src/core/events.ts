@@ -27,6 +27,12 @@ export interface ResponseEvent {
   /** Characters of visible output (text, tool input) carried by this line, for the thinking estimate. */
   visibleChars: number;
   session: string;
+  /** Claude Code's local placeholder (`<synthetic>` model): counts in blocks as ccusage does, never as a model. */
+  synthetic: boolean;
+  /** A subagent's line (isSidechain): the main session's copy of a response wins over it. */
+  sidechain: boolean;
+  /** usage.speed was set (fast mode): breaks ties between equal copies, as ccusage does. */
+  speed: boolean;
 }
 
 /** A user prompt or tool result: Claude now owes a reply (a turn is in flight). */

@@ -9,6 +9,10 @@ export interface BlockEntry {
   at: number;
   model: string;
   tokens: Tokens;
+  /** Placeholder lines count in a block's entries and tokens but are not a model. */
+  synthetic?: boolean;
+  sidechain?: boolean;
+  speed?: boolean;
 }
 
 export interface Block {
@@ -49,7 +53,8 @@ export function computeBlocks(entries: readonly BlockEntry[], now: number): Bloc
     prevAt = e.at;
   }
   if (open) out.push(close(open, prevAt, now));
-  return out;
+  // ccusage lists blocks by start time, so a gap that starts after the next block's floored start follows it.
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /**
@@ -92,7 +97,7 @@ function add(b: Block, e: BlockEntry): void {
   b.tokens.output += e.tokens.output;
   b.tokens.cacheCreation += e.tokens.cacheCreation;
   b.tokens.cacheRead += e.tokens.cacheRead;
-  if (!b.models.includes(e.model)) b.models.push(e.model);
+  if (!e.synthetic && !b.models.includes(e.model)) b.models.push(e.model);
 }
 
 function close(b: Block, lastAt: number, now: number): Block {

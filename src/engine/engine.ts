@@ -30,7 +30,10 @@ const MINUTE = 60_000;
 const WINDOW_5M = 5 * MINUTE;
 
 interface ResponseState {
+  /** The winning line, as it counts in the 5-hour blocks. */
   entry: BlockEntry;
+  /** The largest count of each kind seen so far, for window deltas. */
+  peak: Tokens;
   output: number;
   visibleChars: number;
   lastLineAt: number;
@@ -88,37 +91,42 @@ export class Engine {
   }
 
   private applyResponse(e: ResponseEvent): void {
-    const total = totalTokens(e.tokens);
     let st = this.responses.get(e.key);
     if (!st) {
       st = {
-        entry: { at: e.at, model: e.model, tokens: { ...e.tokens } },
+        entry: { at: e.at, model: e.model, tokens: { ...e.tokens }, synthetic: e.synthetic, sidechain: e.sidechain, speed: e.speed },
+        peak: { ...e.tokens },
         output: 0, visibleChars: 0, lastLineAt: -Infinity, thinking: 0, reportedThinking: null,
       };
       this.responses.set(e.key, st);
       this.insertEntry(st.entry);
       this.pushDelta(e.at, e.tokens, st, e);
     } else {
-      const prev = st.entry.tokens;
-      if (total > totalTokens(prev)) {
-        const delta: Tokens = {
-          input: Math.max(0, e.tokens.input - prev.input),
-          output: Math.max(0, e.tokens.output - prev.output),
-          cacheCreation: Math.max(0, e.tokens.cacheCreation - prev.cacheCreation),
-          cacheRead: Math.max(0, e.tokens.cacheRead - prev.cacheRead),
-        };
-        st.entry.tokens = { ...e.tokens };
-        // The largest line stands for the response, its timestamp included (as ccusage 20 does).
-        if (e.at !== st.entry.at) this.moveEntry(st.entry, e.at);
-        st.entry.model = e.model;
+      if (beats(e, st.entry)) {
+        // The winning line stands for the response whole, timestamp included (as ccusage 20 does).
+        const entry = st.entry;
+        entry.tokens = { ...e.tokens };
+        entry.model = e.model;
+        entry.synthetic = e.synthetic;
+        entry.sidechain = e.sidechain;
+        entry.speed = e.speed;
+        if (e.at !== entry.at) this.moveEntry(entry, e.at);
         this.version++;
-        this.pushDelta(e.at, delta, st, e);
-      } else {
-        this.pushDelta(e.at, null, st, e);
       }
+      // The live windows see growth only: each kind of token counts once, at the line that added it.
+      const p = st.peak;
+      const delta: Tokens = {
+        input: Math.max(0, e.tokens.input - p.input),
+        output: Math.max(0, e.tokens.output - p.output),
+        cacheCreation: Math.max(0, e.tokens.cacheCreation - p.cacheCreation),
+        cacheRead: Math.max(0, e.tokens.cacheRead - p.cacheRead),
+      };
+      const grew = totalTokens(delta) > 0;
+      if (grew) st.peak = { input: p.input + delta.input, output: p.output + delta.output, cacheCreation: p.cacheCreation + delta.cacheCreation, cacheRead: p.cacheRead + delta.cacheRead };
+      this.pushDelta(e.at, grew ? delta : null, st, e);
     }
     this.noteRecord(e.at, false);
-    if (!this.newest || e.at >= this.newest.at) this.newest = { at: e.at, model: e.model };
+    if (!e.synthetic && (!this.newest || e.at >= this.newest.at)) this.newest = { at: e.at, model: e.model };
   }
 
   /** Window ticks: token growth plus the change in this response's thinking figure. */
@@ -245,6 +253,15 @@ export class Engine {
       source: this.health,
     };
   }
+}
+
+/** ccusage 20's rule for two copies of one response: main session over subagent, then the larger total, then fast mode on a tie. */
+function beats(e: ResponseEvent, cur: BlockEntry): boolean {
+  if (e.sidechain !== cur.sidechain) return !e.sidechain;
+  const a = totalTokens(e.tokens);
+  const b = totalTokens(cur.tokens);
+  if (a !== b) return a > b;
+  return e.speed && !cur.speed;
 }
 
 function clamp01(x: number): number {

@@ -4,7 +4,7 @@ import type { Block } from '../engine/blocks.js';
 export function blocksJson(blocks: Block[], now: number) {
   return {
     blocks: blocks.map((b) => ({
-      id: new Date(b.start).toISOString(),
+      id: `${b.isGap ? 'gap-' : ''}${new Date(b.start).toISOString()}`,
       startTime: new Date(b.start).toISOString(),
       endTime: new Date(b.end).toISOString(),
       actualEndTime: b.actualEnd === null ? null : new Date(b.actualEnd).toISOString(),

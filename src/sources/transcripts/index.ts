@@ -46,7 +46,8 @@ export class TranscriptSource {
 
   /** Reads every file to its end: for one-shot reports. */
   async loadAll(): Promise<void> {
-    const found = await this.discover();
+    // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
+    const found = (await this.discover()).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const f of found) await this.readFile(f.path, f.id, true);
   }
 

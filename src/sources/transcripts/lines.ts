@@ -16,14 +16,14 @@ export function eventsFromLines(lines: string[], stats: LineStats, emit: (e: Res
     const r = parseLine(line);
     if (r.ok) {
       stats.records++;
-      if (r.event) emit(r.event);
+      for (const e of r.events) emit(e);
       continue;
     }
     const repaired = r.reason === 'malformed' ? repair(line) : null;
     if (repaired) {
       stats.repaired++;
       stats.records++;
-      if (repaired.event) emit(repaired.event);
+      for (const e of repaired.events) emit(e);
     } else {
       stats.skipped++;
     }
@@ -37,7 +37,7 @@ function repair(line: string) {
     // Only a whole top-level record qualifies; objects nested in progress lines carry no sessionId.
     if (!candidate.includes('"sessionId"')) continue;
     const r = parseLine(candidate);
-    if (r.ok && r.event) return r;
+    if (r.ok && r.events.length) return r;
   }
   return null;
 }

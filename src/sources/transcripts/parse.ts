@@ -2,10 +2,11 @@
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 
 export type ParsedLine =
-  | { ok: true; event: ResponseEvent | TurnEvent | null }
+  | { ok: true; events: (ResponseEvent | TurnEvent)[] }
   | { ok: false; reason: 'malformed' | 'no-timestamp' };
 
 const SYNTHETIC_MODEL = '<synthetic>';
+const NOTHING: ParsedLine = { ok: true, events: [] };
 const INTERRUPT_PREFIX = '[Request interrupted by user';
 
 // Cheap pre-check: only assistant and user records matter. `progress` lines embed
@@ -15,7 +16,7 @@ const MAY_MATTER = /"type"\s*:\s*"(assistant|user)"/;
 
 export function parseLine(line: string): ParsedLine {
   if (line.length === 0 || !MAY_MATTER.test(line)) {
-    return isJsonObjectLine(line) ? { ok: true, event: null } : { ok: false, reason: 'malformed' };
+    return isJsonObjectLine(line) ? NOTHING : { ok: false, reason: 'malformed' };
   }
   let record: any;
   try {
@@ -26,53 +27,90 @@ export function parseLine(line: string): ParsedLine {
   if (record === null || typeof record !== 'object') return { ok: false, reason: 'malformed' };
   if (record.type === 'assistant') return fromAssistant(record);
   if (record.type === 'user') return fromUser(record);
-  return { ok: true, event: null };
+  return NOTHING;
 }
 
 function fromAssistant(r: any): ParsedLine {
   const msg = r.message;
   const usage = msg?.usage;
-  if (!usage || typeof usage !== 'object') return { ok: true, event: null };
+  if (!usage || typeof usage !== 'object') return NOTHING;
   const at = parseTime(r.timestamp);
   if (at === null) return { ok: false, reason: 'no-timestamp' };
-  const model = typeof msg.model === 'string' ? msg.model : '';
-  if (model === SYNTHETIC_MODEL) return { ok: true, event: null };
+  const rawModel = typeof msg.model === 'string' ? msg.model : '';
+  const synthetic = rawModel === SYNTHETIC_MODEL;
+  const speed = typeof usage.speed === 'string' && usage.speed !== '';
+  const model = !synthetic && usage.speed === 'fast' ? `${rawModel}-fast` : rawModel;
   const id = typeof msg.id === 'string' ? msg.id : '';
   const req = typeof r.requestId === 'string' ? r.requestId : '';
+  const session = sessionOf(r);
   const thinking = usage.output_tokens_details?.thinking_tokens;
+  const main: ResponseEvent = {
+    kind: 'response',
+    key: responseKey(id, req, session, r),
+    at,
+    model,
+    tokens: tokensOf(usage),
+    thinkingReported: typeof thinking === 'number' && thinking >= 0 ? thinking : null,
+    visibleChars: visibleChars(msg.content),
+    session,
+    synthetic,
+    sidechain: r.isSidechain === true,
+    speed,
+  };
+  const events: ResponseEvent[] = [main];
+  // Advisor iterations are separate model calls billed inside one response: each is its own entry.
+  if (Array.isArray(usage.iterations)) {
+    usage.iterations.forEach((it: any, i: number) => {
+      if (it?.type !== 'advisor_message' || typeof it.model !== 'string') return;
+      events.push({
+        ...main,
+        key: id ? responseKey(`${id}:advisor:${i}`, req, session, r) : `${main.key}:advisor:${i}`,
+        model: it.model,
+        tokens: tokensOf(it),
+        thinkingReported: null,
+        visibleChars: 0,
+        synthetic: false,
+      });
+    });
+  }
+  return { ok: true, events };
+}
+
+/**
+ * Identity of a response across lines and files: message id + request id; without a request id,
+ * message id within its session; without a message id, the line is its own response.
+ */
+function responseKey(id: string, req: string, session: string, r: any): string {
+  if (id && req) return `${id}:${req}`;
+  if (id) return `${id}@${session}`;
+  return `line:${r.uuid ?? ''}:${r.timestamp}`;
+}
+
+function tokensOf(u: any): ResponseEvent['tokens'] {
+  // The split cache-write figures, when present, are the authoritative total (ccusage reads them the same way).
+  const cc = u.cache_creation;
+  const cacheCreation =
+    cc && typeof cc === 'object' ? count(cc.ephemeral_5m_input_tokens) + count(cc.ephemeral_1h_input_tokens) : count(u.cache_creation_input_tokens);
   return {
-    ok: true,
-    event: {
-      kind: 'response',
-      // Without both ids a line cannot be matched to its siblings; its own uuid keeps it unique.
-      key: id && req ? `${id}:${req}` : `uuid:${r.uuid ?? `${r.timestamp}:${line0(msg)}`}`,
-      at,
-      model,
-      tokens: {
-        input: count(usage.input_tokens),
-        output: count(usage.output_tokens),
-        cacheCreation: count(usage.cache_creation_input_tokens),
-        cacheRead: count(usage.cache_read_input_tokens),
-      },
-      thinkingReported: typeof thinking === 'number' && thinking >= 0 ? thinking : null,
-      visibleChars: visibleChars(msg.content),
-      session: sessionOf(r),
-    },
+    input: count(u.input_tokens),
+    output: count(u.output_tokens),
+    cacheCreation,
+    cacheRead: count(u.cache_read_input_tokens),
   };
 }
 
 function fromUser(r: any): ParsedLine {
   // Meta lines, local slash-command output and compaction summaries do not ask Claude for anything.
-  if (r.isMeta || r.isCompactSummary || r.isVisibleInTranscriptOnly) return { ok: true, event: null };
+  if (r.isMeta || r.isCompactSummary || r.isVisibleInTranscriptOnly) return NOTHING;
   const content = r.message?.content;
   const text = firstText(content);
   if (text !== null && (text.startsWith('<command-') || text.startsWith('<local-command'))) {
-    return { ok: true, event: null };
+    return NOTHING;
   }
   const at = parseTime(r.timestamp);
   if (at === null) return { ok: false, reason: 'no-timestamp' };
   const interrupted = text !== null && text.startsWith(INTERRUPT_PREFIX);
-  return { ok: true, event: { kind: 'turn', at, session: sessionOf(r), awaiting: !interrupted } };
+  return { ok: true, events: [{ kind: 'turn', at, session: sessionOf(r), awaiting: !interrupted }] };
 }
 
 function firstText(content: unknown): string | null {
@@ -98,10 +136,6 @@ function visibleChars(content: unknown): number {
 function sessionOf(r: any): string {
   const s = typeof r.sessionId === 'string' ? r.sessionId : '';
   return typeof r.agentId === 'string' ? `${s}/${r.agentId}` : s;
-}
-
-function line0(msg: any): string {
-  return typeof msg?.id === 'string' ? msg.id : '';
 }
 
 function count(v: unknown): number {

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { test } from 'node:test';
+import { claudeConfigDirs, discover, expandHome } from './discover.js';
+
+test('CLAUDE_CONFIG_DIR may list several folders; only those are used', () => {
+  const d = claudeConfigDirs({ CLAUDE_CONFIG_DIR: ' /a/b , ~/c,/a/b' }, '/home/u');
+  assert.deepEqual(d.dirs, [path.resolve('/a/b'), path.resolve('/home/u/c')]);
+  assert.equal(d.from, 'env');
+});
+
+test('without CLAUDE_CONFIG_DIR both default folders are candidates', () => {
+  const d = claudeConfigDirs({}, '/home/u');
+  assert.deepEqual(d.dirs, [path.join('/home/u', '.config', 'claude'), path.join('/home/u', '.claude')]);
+  assert.equal(d.from, 'default');
+});
+
+test('~ expands with either slash (Windows users type backslashes)', () => {
+  assert.equal(expandHome('~\\x', '/h'), path.join('/h', 'x'));
+  assert.equal(expandHome('~/x', '/h'), path.join('/h', 'x'));
+});
+
+test('finds transcripts, subagent files and symlinked project folders, each once', async () => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-disc-'));
+  const cfg = path.join(root, 'cfg');
+  const proj = path.join(cfg, 'projects', '-home-p');
+  await fs.mkdir(path.join(proj, 'sess', 'subagents'), { recursive: true });
+  await fs.writeFile(path.join(proj, 'sess.jsonl'), '{}\n');
+  await fs.writeFile(path.join(proj, 'sess', 'subagents', 'agent-a1.jsonl'), '{}\n');
+  await fs.writeFile(path.join(proj, 'notes.txt'), 'x');
+  const elsewhere = path.join(root, 'elsewhere', '-home-q');
+  await fs.mkdir(elsewhere, { recursive: true });
+  await fs.writeFile(path.join(elsewhere, 'x.jsonl'), '{}\n');
+  await fs.symlink(elsewhere, path.join(cfg, 'projects', '-home-q'), 'dir');
+  await fs.symlink(path.join(cfg, 'projects'), path.join(proj, 'loop'), 'dir'); // a cycle
+  const d = await discover([cfg, path.join(root, 'missing')]);
+  const names = d.files.map((f) => path.basename(f.path)).sort();
+  assert.deepEqual(names, ['agent-a1.jsonl', 'sess.jsonl', 'x.jsonl']);
+  assert.deepEqual(d.problems, []);
+});
+
+test('no projects folder anywhere is a problem with a fix in the message', async () => {
+  const d = await discover([path.join(os.tmpdir(), 'cg-none-' + process.pid)]);
+  assert.equal(d.files.length, 0);
+  assert.match(d.problems[0], /set CLAUDE_CONFIG_DIR/);
+});
+
+test('an unreadable folder is reported and the rest is still found', async () => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-perm-'));
+  await fs.chmod(root, 0o755);
+  const locked = path.join(root, 'projects', 'locked');
+  await fs.mkdir(locked, { recursive: true });
+  await fs.chmod(path.join(root, 'projects'), 0o755);
+  await fs.writeFile(path.join(root, 'projects', 'ok.jsonl'), '{}\n');
+  await fs.chmod(locked, 0o000);
+  try {
+    // Root reads everything, so as root the check runs as an unprivileged user in a child process.
+    const d = process.getuid?.() === 0 ? await discoverAs(65534, root) : await discover([root]);
+    assert.equal(d.files.length, 1);
+    assert.match(d.problems[0], /cannot read .*locked/);
+  } finally {
+    await fs.chmod(locked, 0o755);
+  }
+});
+
+function discoverAs(uid: number, root: string): Promise<{ files: unknown[]; problems: string[] }> {
+  const mod = new URL('./discover.js', import.meta.url).href;
+  const code = `import(${JSON.stringify(mod)}).then(async (m) => process.stdout.write(JSON.stringify(await m.discover([${JSON.stringify(root)}]))))`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', code], { uid, gid: uid }, (err, out) => (err ? reject(err) : resolve(JSON.parse(out))));
+  });
+}

@@ -1,0 +1,102 @@
+// Runs the real claude-gauge command as a user would, and copies of the shared fixtures.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const BIN = path.join(ROOT, 'bin', 'claude-gauge.js');
+export const FIXTURES = path.resolve(ROOT, '..', 'shared', 'fixtures', 'claude-home');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** A clean environment: nothing from the developer's own Claude Code or claude-gauge leaks in. */
+export function isolatedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: extra.HOME ?? os.tmpdir(), LANG: 'C.UTF-8' };
+  return { ...env, ...extra };
+}
+
+export function runCli(args: string[], o: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CliResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: o.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+    child.stdin.end(o.input ?? '');
+  });
+}
+
+export interface Served {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Starts `serve` on a free port and resolves when it announces its address. */
+export function startServe(env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 20_000);
+    child.stderr.on('data', (c) => {
+      err += c;
+      const m = /serving (http:\/\/[^\s]+)\/usage/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          child,
+          url: m[1],
+          stderr: () => err,
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), `cg-${prefix}-`));
+}
+
+/** A writable copy of the shared fixtures (they are read-only). */
+export async function fixtureCopy(): Promise<string> {
+  const dir = await tempDir('fixtures');
+  await fs.cp(FIXTURES, dir, { recursive: true });
+  return dir;
+}
+
+export async function getJson<T = any>(url: string): Promise<T> {
+  const res = await fetch(url);
+  return (await res.json()) as T;
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, stepMs = 25): Promise<{ value: T; ms: number }> {
+  const start = Date.now();
+  for (;;) {
+    const v = await probe();
+    if (v) return { value: v as T, ms: Date.now() - start };
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

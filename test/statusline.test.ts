@@ -1,0 +1,135 @@
+// The statusline command as Claude Code runs it, and its handoff to a running daemon.
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { FIXTURES, getJson, isolatedEnv, runCli, startServe, tempDir, waitFor } from './helpers/cli.js';
+
+function input(pct: number, resetsInS: number) {
+  return JSON.stringify({
+    session_id: 'abc',
+    model: { id: 'claude-opus-4-6', display_name: 'Opus 4.6' },
+    rate_limits: {
+      five_hour: { used_percentage: pct, resets_at: Math.floor(Date.now() / 1000) + resetsInS },
+      seven_day: { used_percentage: '12', resets_at: Math.floor(Date.now() / 1000) + 86_400 },
+    },
+  });
+}
+
+test('statusline hands rate_limits to the running daemon, which then shows the official figure', async () => {
+  const state = await tempDir('state');
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: state });
+  const served = await startServe(env);
+  try {
+    const before = await getJson(`${served.url}/usage`);
+    assert.equal(before.window_5h_source, 'estimate');
+    const r = await runCli(['statusline'], { env, input: input(37, 7200) });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Opus 4\.6 · 5h 37% until \d\d:\d\d · 7d 12% · 0 tok\/min/);
+    const { value: u } = await waitFor(async () => {
+      const v = await getJson(`${served.url}/usage`);
+      return v.window_5h_source === 'statusline' && v;
+    }, 3000);
+    assert.equal(u.window_5h_pct, 0.37);
+    assert.equal(u.gauges.fuel, 370);
+    assert.equal(u.seven_day_pct, 0.12);
+    assert.ok(Date.parse(u.window_5h_resets_at) > Date.now() + 7_000_000);
+  } finally {
+    await served.stop();
+  }
+});
+
+test('a figure handed over while the daemon was down is used when it starts', async () => {
+  const state = await tempDir('state');
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: state });
+  await runCli(['statusline'], { env, input: input(64, 3600) });
+  const served = await startServe(env);
+  try {
+    const u = await getJson(`${served.url}/usage`);
+    assert.equal(u.window_5h_pct, 0.64);
+    assert.equal(u.window_5h_source, 'statusline');
+  } finally {
+    await served.stop();
+  }
+});
+
+test('with no daemon, garbage input or a broken state folder, statusline still prints and exits 0', async () => {
+  const state = await tempDir('state');
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: state });
+  const plain = await runCli(['statusline'], { env, input: input(5, 600) });
+  assert.equal(plain.code, 0);
+  assert.match(plain.stdout, /5h 5%/);
+  assert.ok(plain.ms < 3000, `took ${plain.ms} ms`);
+  const junk = await runCli(['statusline'], { env, input: '{"rate_limits": {"five_hour": "lots"' });
+  assert.equal(junk.code, 0);
+  assert.equal(junk.stdout.trim(), 'claude-gauge');
+  const file = path.join(state, 'blocked');
+  await fs.writeFile(file, 'not a folder');
+  const blocked = await runCli(['statusline'], { env: { ...env, CLAUDE_GAUGE_STATE_DIR: file }, input: input(5, 600) });
+  assert.equal(blocked.code, 0);
+  assert.match(blocked.stdout, /5h 5%/);
+});
+
+test('statusline chains another status line command, passing stdin through', async () => {
+  const state = await tempDir('state');
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: state });
+  const chain = `${JSON.stringify(process.execPath)} -e "let s='';process.stdin.on('data',c=>s+=c).on('end',()=>console.log('theirs:'+JSON.parse(s).model.display_name))"`;
+  const r = await runCli(['statusline', '--chain', chain], { env, input: input(10, 600) });
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^theirs:Opus 4\.6 │ Opus 4\.6 · 5h 10%/);
+  const failing = await runCli(['statusline', '--chain', 'exit 3'], { env, input: input(10, 600) });
+  assert.match(failing.stdout, /^Opus 4\.6 · 5h 10%/);
+});
+
+test('setup statusline merges into settings.json, keeps a backup, chains the old line, and undoes cleanly', async () => {
+  const home = await tempDir('claude');
+  const state = await tempDir('state');
+  const settings = path.join(home, 'settings.json');
+  const original = { model: 'opus', hooks: { Stop: [] }, statusLine: { type: 'command', command: 'ccstatusline --fancy', padding: 0 } };
+  await fs.writeFile(settings, JSON.stringify(original, null, 2));
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state });
+  const r = await runCli(['setup', 'statusline'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const after = JSON.parse(await fs.readFile(settings, 'utf8'));
+  assert.equal(after.model, 'opus');
+  assert.deepEqual(after.hooks, { Stop: [] });
+  assert.equal(after.statusLine.padding, 0);
+  assert.match(after.statusLine.command, /claude-gauge\.js statusline --chain 'ccstatusline --fancy'$/);
+  const backups = (await fs.readdir(home)).filter((f) => f.endsWith('.claude-gauge.bak'));
+  assert.equal(backups.length, 1);
+  assert.deepEqual(JSON.parse(await fs.readFile(path.join(home, backups[0]), 'utf8')), original);
+
+  const again = await runCli(['setup', 'statusline'], { env });
+  assert.match(again.stdout, /already set up/);
+  assert.deepEqual(JSON.parse(await fs.readFile(settings, 'utf8')), after, 'a second setup does not chain us to ourselves');
+
+  const undo = await runCli(['setup', 'statusline', '--undo'], { env });
+  assert.equal(undo.code, 0, undo.stderr);
+  assert.deepEqual(JSON.parse(await fs.readFile(settings, 'utf8')), original);
+});
+
+test('setup statusline on a machine with no settings.json creates one; undo removes the key', async () => {
+  const home = await tempDir('claude');
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: await tempDir('state') });
+  assert.equal((await runCli(['setup', 'statusline'], { env })).code, 0);
+  const s = JSON.parse(await fs.readFile(path.join(home, 'settings.json'), 'utf8'));
+  assert.equal(s.statusLine.type, 'command');
+  assert.doesNotMatch(s.statusLine.command, /--chain/);
+  await runCli(['setup', 'statusline', '--undo'], { env });
+  assert.deepEqual(JSON.parse(await fs.readFile(path.join(home, 'settings.json'), 'utf8')), {});
+});
+
+test('bad configuration exits 2 with one line naming the setting', async () => {
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_TACH_REDLINE: 'abc' });
+  for (const cmd of [['usage'], ['serve', '--port', '0']]) {
+    const r = await runCli(cmd, { env });
+    assert.equal(r.code, 2, cmd.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /CLAUDE_GAUGE_TACH_REDLINE "abc"/);
+  }
+  const badFlag = await runCli(['usage', '--now', 'yesterday-ish'], { env: isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES }) });
+  assert.equal(badFlag.code, 2);
+  assert.match(badFlag.stderr, /--now/);
+  const unknown = await runCli(['frobnicate'], { env });
+  assert.equal(unknown.code, 2);
+});
