@@ -32,7 +32,7 @@ test('a silence over 5 h closes the block and leaves a gap from last entry + 5 h
   assert.equal(bs[2].totalTokens, 3);
 });
 
-test('blocks are listed by start, so a gap starting after the next block's floored start follows it (as ccusage)', () => {
+test('blocks are listed by start, so a gap starting after the next block\'s floored start follows it (as ccusage)', () => {
   const bs = computeBlocks([e(T0), e(T0 + 5 * H + 1, 3)], T0 + 6 * H);
   assert.deepEqual(bs.map((b) => b.isGap), [false, false, true]);
   assert.equal(bs[1].start, floorToHour(T0 + 5 * H + 1));

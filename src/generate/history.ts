@@ -177,26 +177,24 @@ export async function generateHistory(o: HistoryOptions): Promise<HistorySummary
       const p: Period = periods[pi];
       let t = p.start + (li === 0 ? 0 : rng.range(0, Math.min(45 * MINUTE, (p.end - p.start) * 0.3)));
       let fresh = true;
+      let light = false;
       while (t < p.end) {
         if (fresh || lane.turnsLeft <= 0) {
           const resume = lane.ctx !== null && rng.chance(fresh ? 0.35 : 0.2);
           if (!(await startSession(lane, t, resume))) return;
           fresh = false;
         }
-        const lines = [...turnLines(rng, lane.ctx!, new Date(t))];
+        const lines = [...turnLines(rng, lane.ctx!, new Date(t), light ? { rounds: rng.int(1, 2), subagents: false } : {})];
         const turnEnd = lines[lines.length - 1].at.getTime();
         if (turnEnd > endMs) return;
         if (!(await writeTurn(lane, lines))) return;
         lane.turnsLeft--;
-        // Pace: this turn "pays for" as much active time as its share of the lane budget.
-        const laneBytes = out.bytes - laneStart;
-        const left = budget - laneBytes;
+        // Pace: the lane's share of the budget spreads evenly over the active time. `ahead` is how
+        // much active time the bytes written so far are worth beyond the time already used.
+        const ahead = ((out.bytes - laneStart) / budget) * activeTotal - (activeTotal - activeAfter(periods, turnEnd));
         const maxGap = p.chain ? 3.3 * HOUR : 75 * MINUTE;
-        let gap = maxGap;
-        if (left > 0) {
-          const rate = left / Math.max(1, activeAfter(periods, turnEnd));
-          gap = (lines.reduce((n, l) => n + l.line.length + 1, 0) / rate - (turnEnd - t)) * rng.range(0.5, 1.5);
-        }
+        const gap = ahead * rng.range(0.6, 1.4);
+        light = ahead > 2 * maxGap;
         t = turnEnd + Math.min(maxGap, Math.max(rng.range(5_000, 90_000), gap));
       }
     }
