@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { assistant } from '../../../test/helpers/lines.js';
+import type { ResponseEvent, TurnEvent } from '../../core/events.js';
+import { Engine } from '../../engine/engine.js';
+import { TranscriptSource } from './index.js';
+
+const H = 3600_000;
+
+async function writeSession(dir: string, name: string, times: number[], tag: string): Promise<string> {
+  const file = path.join(dir, `${name}.jsonl`);
+  await fs.writeFile(file, times.map((t, i) => assistant({ id: `${tag}${i}`, req: `r${tag}${i}`, at: t, input: 1 })).join('\n') + '\n');
+  const last = new Date(Math.max(...times));
+  await fs.utimes(file, last, last); // a transcript's mtime is its last write
+  return file;
+}
+
+test('start-up reads the whole current activity chain first, and leaves older history to the background', async () => {
+  const cfg = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-src-'));
+  const proj = path.join(cfg, 'projects', '-p');
+  await fs.mkdir(proj, { recursive: true });
+  const now = Date.now();
+  // The current chain spans three files, each ending 4 h before the next begins: no 5-hour silence.
+  await writeSession(proj, 'chain-a', [now - 13 * H, now - 12 * H], 'a');
+  await writeSession(proj, 'chain-b', [now - 8 * H, now - 7 * H], 'b');
+  await writeSession(proj, 'chain-c', [now - 3 * H, now - 60_000], 'c');
+  // Old history behind a long silence.
+  for (let i = 0; i < 20; i++) await writeSession(proj, `old-${i}`, [now - (100 + i) * H], `o${i}`);
+
+  const engine = new Engine({ ceiling: 1e9, defaultCeiling: 1, redline: 1, stallMinutes: 5, abandonMinutes: 60, cacheFloor: 0, keepAllTicks: false });
+  const seen: string[] = [];
+  const src = new TranscriptSource({
+    configDirs: [cfg],
+    emit: (e: ResponseEvent | TurnEvent) => {
+      if (e.kind === 'response') seen.push(e.key);
+      engine.apply(e);
+    },
+    horizon: () => engine.horizon(),
+    rescanMs: 0,
+  });
+  await src.start();
+  const atReady = new Set(seen);
+  for (const k of ['a0:ra0', 'a1:ra1', 'b0:rb0', 'c1:rc1']) assert.ok(atReady.has(k), `${k} read before ready`);
+  assert.ok(atReady.size < 10, `old history left for later (read ${atReady.size})`);
+  const snap = engine.snapshot(now);
+  assert.equal(snap.window_5h_block_start !== null, true);
+  const health = src.health();
+  assert.equal(health.backfill.files_total, 20);
+  await src.whenBackfilled();
+  assert.equal(new Set(seen).size, 6 + 20);
+  assert.equal(src.health().backfill.done, true);
+  // The block the daemon showed at ready is the block a full read gives.
+  assert.equal(engine.snapshot(now).window_5h_block_start, snap.window_5h_block_start);
+  await src.close();
+  await src.close(); // closing twice is safe
+});
+
+test('a renamed transcript keeps its place: nothing is read twice, appends after the rename count', async () => {
+  const cfg = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-ren-'));
+  const proj = path.join(cfg, 'projects', '-p');
+  await fs.mkdir(proj, { recursive: true });
+  const now = Date.now();
+  const file = await writeSession(proj, 'one', [now - 1000], 'x');
+  let lines = 0;
+  const src = new TranscriptSource({ configDirs: [cfg], emit: () => lines++, rescanMs: 0 });
+  await src.start();
+  assert.equal(lines, 1);
+  const moved = path.join(proj, 'two.jsonl');
+  await fs.rename(file, moved);
+  await fs.appendFile(moved, assistant({ id: 'y', req: 'ry', at: now, input: 1 }) + '\n');
+  await src.rescan();
+  assert.equal(lines, 2);
+  await src.close();
+});

@@ -1,0 +1,56 @@
+// watch, usage, blocks and doctor as a user runs them.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { assertUsageSchema } from './helpers/schema.js';
+import { FIXTURES, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
+
+const env = async () => isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: await tempDir('state') });
+
+test('watch --json prints one schema-valid snapshot per tick', async () => {
+  const r = await runCli(['watch', '--json', '--count', '2', '--interval', '0.2'], { env: await env() });
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 2);
+  for (const l of lines) assertUsageSchema(JSON.parse(l));
+});
+
+test('watch prints a readable line with every gauge and the lamps', async () => {
+  const r = await runCli(['watch', '--count', '1'], { env: await env() });
+  assert.match(r.stdout, /^\d\d:\d\d:\d\d {2}5h \d+% \(est, [\d.kMG]+\) {2}tach [\d.kMG]+\/min {2}think \d+%~? {2}cache \d+% {2}opus {2}\[IDLE\]\n$/);
+});
+
+test('usage --now looks back: the fixtures at a busy moment', async () => {
+  const r = await runCli(['usage', '--now', '2026-02-12T16:10:00Z'], { env: await env() });
+  assert.equal(r.code, 0, r.stderr);
+  const u = JSON.parse(r.stdout);
+  assertUsageSchema(u);
+  assert.equal(u.window_5h_block_start, '2026-02-12T14:00:00.000Z');
+  assert.equal(u.updated_at, '2026-02-12T16:10:00.000Z');
+  assert.ok(u.rate_1m > 0 && u.window_5h_tokens > u.rate_1m);
+  assert.equal(u.idle, false);
+});
+
+test('blocks prints a table of the history', async () => {
+  const r = await runCli(['blocks'], { env: await env() });
+  assert.equal(r.code, 0);
+  const rows = r.stdout.trim().split('\n');
+  assert.equal(rows.length, 2 + 6, 'header, rule and the six blocks of the fixtures');
+  assert.match(rows[2 + 4], /35,402,977/);
+});
+
+test('doctor reports what it found; with nothing to read it fails with a fix', async () => {
+  const ok = await runCli(['doctor'], { env: await env() });
+  assert.equal(ok.code, 0, ok.stdout);
+  assert.match(ok.stdout, /25 transcript files, \d+ records, 1098 distinct responses/);
+  const empty = await runCli(['doctor', '--json'], { env: isolatedEnv({ CLAUDE_CONFIG_DIR: await tempDir('nothing'), CLAUDE_GAUGE_STATE_DIR: await tempDir('state') }) });
+  assert.equal(empty.code, 1);
+  const report = JSON.parse(empty.stdout);
+  assert.ok(report.findings.some((f: any) => f.level === 'error' && /CLAUDE_CONFIG_DIR/.test(f.what + f.fix)));
+});
+
+test('--help lists every command; --version prints the version', async () => {
+  const h = await runCli(['--help'], { env: await env() });
+  for (const c of ['serve', 'watch', 'usage', 'blocks', 'doctor', 'statusline', 'setup']) assert.match(h.stdout, new RegExp(`\\b${c}\\b`));
+  const v = await runCli(['--version'], { env: await env() });
+  assert.match(v.stdout.trim(), /^\d+\.\d+\.\d+$/);
+});
