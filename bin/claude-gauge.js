@@ -2,10 +2,19 @@
 // Entry point: the compiled CLI lives in dist/ (built by `npm ci` through `prepare`).
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/src/cli/index.js', import.meta.url);
-if (!existsSync(entry)) {
+const dist = new URL('../dist/src/', import.meta.url);
+if (!existsSync(new URL('cli/index.js', dist))) {
   process.stderr.write('claude-gauge: not built yet; run `npm ci` (or `npm run build`) in the claude-gauge folder\n');
   process.exit(1);
 }
-const { run } = await import(entry.href);
-await run();
+const argv = process.argv.slice(2);
+if (argv[0] === 'statusline' && !argv.includes('--help') && !argv.includes('-h')) {
+  // Claude Code runs this every turn: skip the CLI framework and go straight to the work.
+  const { parseArgs } = await import('node:util');
+  const { values } = parseArgs({ args: argv.slice(1), options: { chain: { type: 'string' } }, strict: false });
+  const { runStatusline } = await import(new URL('statusline/run.js', dist).href);
+  await runStatusline(typeof values.chain === 'string' ? values.chain : undefined);
+} else {
+  const { run } = await import(new URL('cli/index.js', dist).href);
+  await run(argv);
+}

@@ -18,6 +18,8 @@ export interface BlockEntry {
 export interface Block {
   start: number;
   end: number;
+  /** Time of the first entry; null for gaps. */
+  firstAt: number | null;
   /** Time of the last entry; null for gaps. */
   actualEnd: number | null;
   isActive: boolean;
@@ -81,6 +83,7 @@ function emptyBlock(start: number): Block {
   return {
     start,
     end: start + BLOCK_MS,
+    firstAt: null,
     actualEnd: null,
     isActive: false,
     isGap: false,
@@ -92,6 +95,7 @@ function emptyBlock(start: number): Block {
 }
 
 function add(b: Block, e: BlockEntry): void {
+  if (b.firstAt === null) b.firstAt = e.at;
   b.entries++;
   b.tokens.input += e.tokens.input;
   b.tokens.output += e.tokens.output;

@@ -19,14 +19,22 @@ export function blocksJson(blocks: Block[], now: number) {
       },
       totalTokens: b.totalTokens,
       models: b.models,
-      burnRate: b.isActive ? burnRate(b, now) : null,
+      ...activeFigures(b, now),
     })),
   };
 }
 
-function burnRate(b: Block, now: number) {
-  const minutes = (Math.min(now, b.actualEnd ?? now) - b.start) / 60_000;
-  return minutes > 0 ? { tokensPerMinute: b.totalTokens / minutes } : null;
+/** ccusage's burn rate and projection for the active block (token parts; cost comes with prices). */
+function activeFigures(b: Block, now: number) {
+  if (!b.isActive || b.firstAt === null || b.actualEnd === null) return { burnRate: null, projection: null };
+  const minutes = (b.actualEnd - b.firstAt) / 60_000;
+  const remainingMinutes = Math.round((b.end - now) / 60_000);
+  if (minutes <= 0) return { burnRate: null, projection: { remainingMinutes, totalTokens: b.totalTokens } };
+  const tokensPerMinute = b.totalTokens / minutes;
+  return {
+    burnRate: { tokensPerMinute, tokensPerMinuteForIndicator: (b.tokens.input + b.tokens.output) / minutes },
+    projection: { remainingMinutes, totalTokens: Math.round(b.totalTokens + tokensPerMinute * remainingMinutes) },
+  };
 }
 
 export function blocksTable(blocks: Block[], ceiling: number | null): string {

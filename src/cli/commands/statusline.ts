@@ -1,107 +1,11 @@
-// Runs inside Claude Code's status line on every turn: must be quick and must never fail.
-import { spawn } from 'node:child_process';
+// Listed for --help; the CLI entry runs the statusline directly, without this framework.
 import { defineCommand } from 'citty';
-import type { Snapshot } from '../../core/snapshot.js';
-import { findDaemon, localUrl } from '../../daemon/discovery.js';
-import { rateLimitsSchema, writeHandoff } from '../../sources/statusline/handoff.js';
-import { renderStatusline, type StatuslineInput } from '../../sinks/statusline.js';
-import { stateDir } from '../../util/paths.js';
-
-const STDIN_WAIT_MS = 1000;
-const DAEMON_WAIT_MS = 250;
-const CHAIN_WAIT_MS = 2000;
+import { runStatusline } from '../../statusline/run.js';
 
 export default defineCommand({
   meta: { name: 'statusline', description: "For Claude Code's statusLine setting: prints a short line, hands rate limits to the daemon" },
   args: {
     chain: { type: 'string', description: 'another status line command to run with the same input; its output comes first' },
   },
-  async run({ args }) {
-    let out = 'claude-gauge';
-    try {
-      const raw = await readStdin(STDIN_WAIT_MS);
-      const input = parseInput(raw);
-      const dir = stateDir();
-      const [snap, chained] = await Promise.all([
-        daemonSnapshot(dir),
-        args.chain ? runChained(args.chain, raw) : Promise.resolve(''),
-        handOver(dir, input),
-      ]);
-      const ours = renderStatusline(input, snap);
-      out = chained ? `${chained.replace(/\s+$/, '')} │ ${ours}` : ours;
-    } catch {
-      // Never break Claude Code's status line: fall through with the plain name.
-    }
-    process.stdout.write(out + '\n');
-  },
+  run: ({ args }) => runStatusline(args.chain),
 });
-
-function parseInput(raw: string): StatuslineInput | null {
-  try {
-    const v = JSON.parse(raw);
-    return v && typeof v === 'object' ? (v as StatuslineInput) : null;
-  } catch {
-    return null;
-  }
-}
-
-async function handOver(dir: string, input: StatuslineInput | null): Promise<void> {
-  if (!input?.rate_limits) return;
-  const r = rateLimitsSchema.safeParse(input.rate_limits);
-  if (!r.success || (!r.data.five_hour && !r.data.seven_day)) return;
-  try {
-    await writeHandoff(dir, r.data, Date.now());
-  } catch {
-    // A read-only state folder must not break the status line.
-  }
-}
-
-async function daemonSnapshot(dir: string): Promise<Snapshot | null> {
-  const info = await findDaemon(dir);
-  if (!info) return null;
-  try {
-    const res = await fetch(`${localUrl(info)}/usage`, { signal: AbortSignal.timeout(DAEMON_WAIT_MS) });
-    return res.ok ? ((await res.json()) as Snapshot) : null;
-  } catch {
-    return null;
-  }
-}
-
-function readStdin(waitMs: number): Promise<string> {
-  if (process.stdin.isTTY) return Promise.resolve('');
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const done = () => {
-      clearTimeout(timer);
-      process.stdin.pause();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const timer = setTimeout(done, waitMs);
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.once('end', done);
-    process.stdin.once('error', done);
-  });
-}
-
-/** Runs the user's previous status line command with the same stdin; '' on failure or timeout. */
-function runChained(command: string, stdin: string): Promise<string> {
-  return new Promise((resolve) => {
-    let out = '';
-    const child = spawn(command, { shell: true, stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
-    const timer = setTimeout(() => {
-      child.kill();
-      resolve(out);
-    }, CHAIN_WAIT_MS);
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.on('error', () => {
-      clearTimeout(timer);
-      resolve('');
-    });
-    child.on('close', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(stdin);
-  });
-}

@@ -3,7 +3,6 @@
 // configure, and a figure written while the daemon was down is there when it starts.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import type { LimitsEvent, LimitWindow } from '../../core/events.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 
@@ -13,23 +12,39 @@ export function handoffFile(stateDir: string): string {
   return path.join(stateDir, 'statusline.json');
 }
 
-// Claude Code's numbers sometimes arrive as strings; accept both, reject anything else.
-const num = z.union([z.number(), z.string().trim().min(1).transform(Number)]).pipe(z.number().finite());
-const window = z
-  .object({ used_percentage: num.pipe(z.number().min(0).max(1000)), resets_at: num.pipe(z.number().positive()) })
-  .passthrough();
+export interface RateWindow {
+  used_percentage: number;
+  resets_at: number;
+}
 
-export const rateLimitsSchema = z
-  .object({ five_hour: window.nullish(), seven_day: window.nullish() })
-  .passthrough();
+export interface RateLimits {
+  five_hour: RateWindow | null;
+  seven_day: RateWindow | null;
+}
 
-const handoffSchema = z.object({
-  version: z.literal(HANDOFF_VERSION),
-  seen_at: z.number(),
-  rate_limits: rateLimitsSchema,
-});
+// Hand-checked rather than through a schema library: the statusline runs every turn and
+// must start fast. Claude Code's numbers sometimes arrive as strings; both are accepted.
+function num(v: unknown): number | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : null;
+}
 
-export type RateLimits = z.infer<typeof rateLimitsSchema>;
+function rateWindow(v: unknown): RateWindow | null {
+  if (!v || typeof v !== 'object') return null;
+  const w = v as Record<string, unknown>;
+  const used = num(w.used_percentage);
+  const resets = num(w.resets_at);
+  if (used === null || used < 0 || used > 1000 || resets === null || resets <= 0) return null;
+  return { used_percentage: used, resets_at: resets };
+}
+
+/** Claude Code's `rate_limits` object, checked; null when it holds no usable window. */
+export function parseRateLimits(v: unknown): RateLimits | null {
+  if (!v || typeof v !== 'object') return null;
+  const r = v as Record<string, unknown>;
+  const out = { five_hour: rateWindow(r.five_hour), seven_day: rateWindow(r.seven_day) };
+  return out.five_hour || out.seven_day ? out : null;
+}
 
 export async function writeHandoff(stateDir: string, rateLimits: RateLimits, seenAt: number): Promise<void> {
   const body = { version: HANDOFF_VERSION, seen_at: seenAt, rate_limits: rateLimits };
@@ -50,16 +65,17 @@ export async function readHandoff(stateDir: string): Promise<LimitsEvent | null>
   } catch {
     return null;
   }
-  const r = handoffSchema.safeParse(parsed);
-  if (!r.success) return null;
-  return limitsEvent(r.data.rate_limits, r.data.seen_at);
+  const h = parsed as { version?: unknown; seen_at?: unknown; rate_limits?: unknown } | null;
+  if (!h || h.version !== HANDOFF_VERSION || typeof h.seen_at !== 'number') return null;
+  const rl = parseRateLimits(h.rate_limits);
+  return rl ? limitsEvent(rl, h.seen_at) : null;
 }
 
 export function limitsEvent(rl: RateLimits, at: number): LimitsEvent {
   return { kind: 'limits', at, fiveHour: toWindow(rl.five_hour), sevenDay: toWindow(rl.seven_day) };
 }
 
-function toWindow(w: { used_percentage: number; resets_at: number } | null | undefined): LimitWindow | null {
+function toWindow(w: RateWindow | null): LimitWindow | null {
   if (!w) return null;
   // resets_at is epoch seconds; tolerate milliseconds too.
   const resetsAt = w.resets_at > 1e12 ? w.resets_at : w.resets_at * 1000;

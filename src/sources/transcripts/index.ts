@@ -21,11 +21,21 @@ export interface TranscriptSourceOptions {
   onProgress?: (done: number, total: number) => void;
   /** Safety-net rescan period; 0 disables. */
   rescanMs?: number;
+  /**
+   * Files that grew recently are also polled at this period, so a missed watcher event
+   * (network and container mounts, WSL, a busy inotify queue) costs a second, not a rescan. 0 disables.
+   */
+  hotPollMs?: number;
   log?: (msg: string) => void;
 }
 
+const HOT_FOR_MS = 10 * 60_000;
+const HOT_MAX = 64;
+
 interface Tracked {
   state: TailState;
+  /** When this file last grew (epoch ms), for hot polling. */
+  grewAt: number;
   busy: Promise<void> | null;
   again: boolean;
 }
@@ -38,6 +48,7 @@ export class TranscriptSource {
   private projectDirs: string[] = [];
   private watcher: FSWatcher | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
+  private hotTimer: NodeJS.Timeout | null = null;
   private backfill = { done: true, files_done: 0, files_total: 0 };
   private closed = false;
   private backfillTask: Promise<void> = Promise.resolve();
@@ -48,7 +59,7 @@ export class TranscriptSource {
   async loadAll(): Promise<void> {
     // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
     const found = (await this.discover()).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    for (const f of found) await this.readFile(f.path, f.id, true);
+    for (const f of found) await this.readFile(f.path, f.id, true, f.mtimeMs);
   }
 
   /**
@@ -62,7 +73,7 @@ export class TranscriptSource {
       const horizon = this.o.horizon?.() ?? null;
       // A file last written before the horizon holds only records before it (mtime >= every timestamp inside).
       if (horizon !== null && found[i].mtimeMs < horizon) break;
-      await this.readFile(found[i].path, found[i].id, false);
+      await this.readFile(found[i].path, found[i].id, false, found[i].mtimeMs);
     }
     this.o.onBatch?.();
     const rest = found.slice(i);
@@ -79,7 +90,7 @@ export class TranscriptSource {
   private async runBackfill(rest: FoundFile[]): Promise<void> {
     for (const f of rest) {
       if (this.closed) return;
-      await this.readFile(f.path, f.id, false);
+      await this.readFile(f.path, f.id, false, f.mtimeMs);
       this.backfill.files_done++;
       this.o.onProgress?.(this.backfill.files_done, this.backfill.files_total);
       await new Promise((r) => setImmediate(r)); // keep the server answering between files
@@ -108,7 +119,8 @@ export class TranscriptSource {
     if (this.closed) return;
     this.closed = true;
     if (this.rescanTimer) clearInterval(this.rescanTimer);
-    this.rescanTimer = null;
+    if (this.hotTimer) clearInterval(this.hotTimer);
+    this.rescanTimer = this.hotTimer = null;
     const w = this.watcher;
     this.watcher = null;
     await w?.close();
@@ -142,6 +154,25 @@ export class TranscriptSource {
       this.rescanTimer = setInterval(() => void this.rescan(), every);
       this.rescanTimer.unref();
     }
+    const hot = this.o.hotPollMs ?? 1000;
+    if (hot > 0) {
+      this.hotTimer = setInterval(() => void this.pollHot(), hot);
+      this.hotTimer.unref();
+    }
+  }
+
+  private async pollHot(): Promise<void> {
+    const since = Date.now() - HOT_FOR_MS;
+    const hot = [...this.files.values()].filter((t) => t.grewAt >= since && !t.busy).sort((a, b) => b.grewAt - a.grewAt).slice(0, HOT_MAX);
+    let any = false;
+    for (const t of hot) {
+      const st = await fs.stat(t.state.path).catch(() => null);
+      if (st && st.size !== t.state.offset) {
+        await this.readFile(t.state.path, t.state.id, false);
+        any = true;
+      }
+    }
+    if (any) this.o.onBatch?.();
   }
 
   /** The safety net: finds files the watcher missed and catches up on any that grew. */
@@ -168,10 +199,10 @@ export class TranscriptSource {
   }
 
   /** One reader per file at a time; a change during a read triggers one more read after it. */
-  private async readFile(p: string, id: string, takeUnterminated: boolean): Promise<void> {
+  private async readFile(p: string, id: string, takeUnterminated: boolean, mtimeMs?: number): Promise<void> {
     let t = this.files.get(id);
     if (!t) {
-      t = { state: { id, path: p, offset: 0, head: null }, busy: null, again: false };
+      t = { state: { id, path: p, offset: 0, head: null }, grewAt: 0, busy: null, again: false };
       this.files.set(id, t);
     }
     t.state.path = p; // a rename keeps identity and offset
@@ -184,7 +215,10 @@ export class TranscriptSource {
     tracked.busy = (async () => {
       do {
         tracked.again = false;
+        const before = tracked.state.offset;
         const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit), { takeUnterminated });
+        // History read at start-up is as hot as its last write; live growth is hot now.
+        if (tracked.state.offset !== before) tracked.grewAt = mtimeMs ?? Date.now();
         if (r.gone) this.files.delete(id);
         else if (r.restarted) this.o.log?.(`${p} was truncated or replaced; reading it again from the start`);
       } while (tracked.again && !this.closed);

@@ -1,0 +1,146 @@
+// The benchmark: claude-gauge and ccusage side by side on the same generated history.
+//   npm run bench -- --sizes 100MB,1GB --runs 3
+// Prints a markdown table; data is generated once into --data and reused while fresh.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateHistory } from '../src/generate/history.js';
+import { fmt, median, parseSize, percentile, timed } from './lib/measure.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = path.join(ROOT, 'bin', 'claude-gauge.js');
+const CCUSAGE = path.join(ROOT, 'node_modules', '.bin', 'ccusage');
+const FRESH_MS = 2 * 3600_000;
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100MB' },
+    runs: { type: 'string', default: '3' },
+    data: { type: 'string', default: path.join(ROOT, '.bench-data') },
+    only: { type: 'string', default: 'scan,cold,load,statusline' },
+    days: { type: 'string', default: '30' },
+  },
+});
+const runs = Number(values.runs);
+const only = new Set(values.only!.split(','));
+const rows: string[][] = [];
+
+function envFor(dir: string, state: string): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: state, CLAUDE_CONFIG_DIR: dir, CLAUDE_GAUGE_STATE_DIR: state };
+}
+
+async function ensureData(label: string, bytes: number): Promise<string> {
+  const dir = path.join(values.data!, label);
+  const stamp = path.join(dir, 'generated.json');
+  if (existsSync(stamp)) {
+    const meta = JSON.parse(await fs.readFile(stamp, 'utf8'));
+    // The newest activity must be recent, or cold start has no current block to find.
+    if (Date.now() - meta.generatedAt < FRESH_MS) return dir;
+  }
+  await fs.rm(dir, { recursive: true, force: true });
+  const end = new Date();
+  const start = new Date(end.getTime() - Number(values.days) * 86_400_000);
+  process.stderr.write(`generating ${label} of history in ${dir} ...\n`);
+  const t = Date.now();
+  const summary = await generateHistory({ outDir: dir, targetBytes: bytes, start, end, seed: 7, uniquePrefix: label });
+  await fs.writeFile(stamp, JSON.stringify({ generatedAt: Date.now(), summary }));
+  process.stderr.write(`  ${summary.files} files, ${(summary.bytes / 1e6).toFixed(0)} MB in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+  return dir;
+}
+
+async function fullScan(label: string, dir: string, state: string) {
+  const ours = [];
+  const theirs = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(await timed(process.execPath, [BIN, 'blocks', '--json'], envFor(dir, state)));
+    theirs.push(await timed(CCUSAGE, ['blocks', '--json', '--offline'], envFor(dir, state)));
+  }
+  const strip = (out: string) => JSON.stringify(JSON.parse(out).blocks.map((b: any) => [b.id, b.startTime, b.endTime, b.actualEndTime, b.isGap, b.entries, b.tokenCounts, b.totalTokens, b.models]));
+  const same = strip(ours[0].stdout) === strip(theirs[0].stdout);
+  const [ow, tw] = [median(ours.map((r) => r.ms)), median(theirs.map((r) => r.ms))];
+  const [om, tm] = [median(ours.map((r) => r.peakMb ?? NaN)), median(theirs.map((r) => r.peakMb ?? NaN))];
+  rows.push([label, 'full scan to all 5-hour blocks, wall ms', fmt(ow), fmt(tw), fmt(ow / tw, 2), same ? 'identical blocks' : 'BLOCKS DIFFER']);
+  rows.push([label, 'full scan, peak memory MB', fmt(om), fmt(tm), fmt(om / tm, 2), '']);
+}
+
+async function coldStart(label: string, dir: string, state: string) {
+  const ref = JSON.parse(execFileSync(process.execPath, [BIN, 'usage', '--compact'], { env: envFor(dir, state), maxBuffer: 1e8 }).toString());
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'], { env: envFor(dir, state), stdio: ['ignore', 'ignore', 'pipe'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      child.stderr!.on('data', (c) => {
+        err += c;
+        const m = /serving (http:\/\/\S+)\/usage/.exec(err);
+        if (m) resolve(m[1]);
+      });
+      child.on('exit', () => reject(new Error(err)));
+    });
+    for (;;) {
+      const u = await (await fetch(`${url}/usage`)).json();
+      if (u.window_5h_tokens === ref.window_5h_tokens && u.window_5h_block_start === ref.window_5h_block_start && u.last_model_id === ref.last_model_id) break;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+  rows.push([label, 'serve cold start to first correct /usage, ms (process start included)', fmt(median(times)), '', '', `block ${ref.window_5h_block_start ?? 'none'}, ${ref.window_5h_tokens} tokens`]);
+}
+
+async function underLoad(label: string, dir: string, state: string) {
+  if (!existsSync('/usr/bin/wrk')) {
+    rows.push([label, '/usage under load', 'n/a', '', '', 'install wrk (apt-get install wrk)']);
+    return;
+  }
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'], { env: envFor(dir, state), stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise<string>((resolve) => {
+    let err = '';
+    child.stderr!.on('data', (c) => {
+      err += c;
+      const m = /serving (http:\/\/\S+)\/usage/.exec(err);
+      if (m) resolve(m[1]);
+    });
+  });
+  const out = execFileSync('wrk', ['-t2', '-c32', '-d5s', '--latency', `${url}/usage`]).toString();
+  const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const ms = (m: RegExpExecArray | null) => (m ? Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]] : NaN);
+  const stat = await fs.readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+  const rss = /VmRSS:\s+(\d+)/.exec(stat);
+  rows.push([label, '/usage latency under wrk (32 connections), p50 / p99 ms', `${fmt(ms(p50), 2)} / ${fmt(ms(p99), 2)}`, '', '', `${fmt(Number(rps?.[1]))} req/s`]);
+  rows.push([label, 'daemon resident memory after indexing, MB', rss ? fmt(Number(rss[1]) / 1024) : 'n/a', '', '', '']);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+async function statusline(label: string, dir: string, state: string) {
+  const input = JSON.stringify({ model: { display_name: 'Opus' }, rate_limits: { five_hour: { used_percentage: 10, resets_at: Math.floor(Date.now() / 1000) + 3600 } } });
+  const times: number[] = [];
+  for (let i = 0; i < Math.max(10, runs); i++) {
+    const t = process.hrtime.bigint();
+    execFileSync(process.execPath, [BIN, 'statusline'], { env: envFor(dir, state), input });
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  rows.push([label, '`statusline` wall time per call, ms (no daemon)', fmt(median(times)), '', '', `p90 ${fmt(percentile(times, 90))}`]);
+}
+
+for (const size of values.sizes!.split(',')) {
+  const dir = await ensureData(size, parseSize(size));
+  const state = await fs.mkdtemp(path.join(values.data!, 'state-'));
+  if (only.has('scan')) await fullScan(size, dir, state);
+  if (only.has('cold')) await coldStart(size, dir, state);
+  if (only.has('load')) await underLoad(size, dir, state);
+  if (only.has('statusline')) await statusline(size, dir, state);
+  await fs.rm(state, { recursive: true, force: true });
+}
+
+const head = ['history', 'figure', 'claude-gauge', 'ccusage 20.0.24', 'ratio', 'note'];
+console.log(`| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log(`\nmedians of ${runs} runs; node ${process.version}; ${(await import('node:os')).cpus()[0]?.model ?? ''}`);

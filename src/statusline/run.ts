@@ -1,0 +1,101 @@
+// Runs inside Claude Code's status line on every turn: must be quick and must never fail,
+// so it loads no CLI framework and no schema library.
+import { spawn } from 'node:child_process';
+import type { Snapshot } from '../core/snapshot.js';
+import { findDaemon, localUrl } from '../daemon/discovery.js';
+import { parseRateLimits, writeHandoff } from '../sources/statusline/handoff.js';
+import { renderStatusline, type StatuslineInput } from '../sinks/statusline.js';
+import { stateDir } from '../util/paths.js';
+
+const STDIN_WAIT_MS = 1000;
+const DAEMON_WAIT_MS = 250;
+const CHAIN_WAIT_MS = 2000;
+
+/** Reads Claude Code's JSON on stdin, hands rate limits over, prints one line. Never throws. */
+export async function runStatusline(chain?: string): Promise<void> {
+  let out = 'claude-gauge';
+  try {
+    const raw = await readStdin(STDIN_WAIT_MS);
+    const input = parseInput(raw);
+    const dir = stateDir();
+    const [snap, chained] = await Promise.all([
+      daemonSnapshot(dir),
+      chain ? runChained(chain, raw) : Promise.resolve(''),
+      handOver(dir, input),
+    ]);
+    const ours = renderStatusline(input, snap);
+    out = chained ? `${chained.replace(/\s+$/, '')} │ ${ours}` : ours;
+  } catch {
+    // Never break Claude Code's status line: fall through with the plain name.
+  }
+  process.stdout.write(out + '\n');
+}
+
+function parseInput(raw: string): StatuslineInput | null {
+  try {
+    const v = JSON.parse(raw);
+    return v && typeof v === 'object' ? (v as StatuslineInput) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function handOver(dir: string, input: StatuslineInput | null): Promise<void> {
+  const limits = parseRateLimits(input?.rate_limits);
+  if (!limits) return;
+  try {
+    await writeHandoff(dir, limits, Date.now());
+  } catch {
+    // A read-only state folder must not break the status line.
+  }
+}
+
+async function daemonSnapshot(dir: string): Promise<Snapshot | null> {
+  const info = await findDaemon(dir);
+  if (!info) return null;
+  try {
+    const res = await fetch(`${localUrl(info)}/usage`, { signal: AbortSignal.timeout(DAEMON_WAIT_MS) });
+    return res.ok ? ((await res.json()) as Snapshot) : null;
+  } catch {
+    return null;
+  }
+}
+
+function readStdin(waitMs: number): Promise<string> {
+  if (process.stdin.isTTY) return Promise.resolve('');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const done = () => {
+      clearTimeout(timer);
+      process.stdin.pause();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const timer = setTimeout(done, waitMs);
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.once('end', done);
+    process.stdin.once('error', done);
+  });
+}
+
+/** Runs the user's previous status line command with the same stdin; '' on failure or timeout. */
+function runChained(command: string, stdin: string): Promise<string> {
+  return new Promise((resolve) => {
+    let out = '';
+    const child = spawn(command, { shell: true, stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
+    const timer = setTimeout(() => {
+      child.kill();
+      resolve(out);
+    }, CHAIN_WAIT_MS);
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolve('');
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(stdin);
+  });
+}
