@@ -100,10 +100,10 @@ function sameContent(a: Snapshot, b: Snapshot): boolean {
 }
 
 /** One-shot: every record read, all history kept, for reports and `usage --now`. */
-export async function loadEngine(config: Config, until?: number): Promise<{ engine: Engine; source: TranscriptSource }> {
-  const engine = new Engine(engineSettings(config, true, until));
+export async function loadEngine(config: Config, o: { until?: number; turns?: boolean } = {}): Promise<{ engine: Engine; source: TranscriptSource }> {
+  const engine = new Engine(engineSettings(config, true, o.until));
   const source = new TranscriptSource({ configDirs: config.configDirs, emit: (e) => engine.apply(e), rescanMs: 0 });
-  await source.loadAll();
+  await source.loadAll(o.turns ?? true);
   engine.setHealth(source.health());
   return { engine, source };
 }

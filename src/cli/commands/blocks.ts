@@ -13,7 +13,7 @@ export default defineCommand({
   async run({ args }) {
     const config = configFrom(args);
     const now = Date.now();
-    const { engine } = await loadEngine(config);
+    const { engine } = await loadEngine(config, { turns: false });
     let blocks = engine.blocks(now);
     if (args.active) blocks = blocks.filter((b) => b.isActive);
     if (args.json) {

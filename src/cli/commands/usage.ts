@@ -15,7 +15,7 @@ export default defineCommand({
     const config = configFrom(args);
     const now = args.now ? Date.parse(args.now) : Date.now();
     if (!Number.isFinite(now)) fail(`invalid --now ${JSON.stringify(args.now)}: must be an ISO 8601 date-time`, 2);
-    const { engine } = await loadEngine(config, args.now ? now : undefined);
+    const { engine } = await loadEngine(config, { until: args.now ? now : undefined });
     const limits = await readHandoff(config.stateDir);
     if (limits) engine.apply(limits);
     const snap = { ...engine.snapshot(now), seq: 1 };

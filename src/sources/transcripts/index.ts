@@ -29,6 +29,10 @@ export interface TranscriptSourceOptions {
   log?: (msg: string) => void;
 }
 
+const LIVE = { takeUnterminated: false, turns: true };
+// Older history can only add usage (turn state is about the newest records): read just those lines.
+const BACKFILL = { takeUnterminated: false, turns: false };
+const USAGE_MARK = Buffer.from('"usage":{');
 const HOT_FOR_MS = 10 * 60_000;
 const HOT_MAX = 64;
 
@@ -55,11 +59,11 @@ export class TranscriptSource {
 
   constructor(private readonly o: TranscriptSourceOptions) {}
 
-  /** Reads every file to its end: for one-shot reports. */
-  async loadAll(): Promise<void> {
+  /** Reads every file to its end: for one-shot reports. `turns: false` skips prompt records (blocks need none). */
+  async loadAll(turns = true): Promise<void> {
     // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
     const found = (await this.discover()).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    for (const f of found) await this.readFile(f.path, f.id, true, f.mtimeMs);
+    for (const f of found) await this.readFile(f.path, f.id, { takeUnterminated: true, turns }, f.mtimeMs);
   }
 
   /**
@@ -73,7 +77,7 @@ export class TranscriptSource {
       const horizon = this.o.horizon?.() ?? null;
       // A file last written before the horizon holds only records before it (mtime >= every timestamp inside).
       if (horizon !== null && found[i].mtimeMs < horizon) break;
-      await this.readFile(found[i].path, found[i].id, false, found[i].mtimeMs);
+      await this.readFile(found[i].path, found[i].id, LIVE, found[i].mtimeMs);
     }
     this.o.onBatch?.();
     const rest = found.slice(i);
@@ -90,7 +94,7 @@ export class TranscriptSource {
   private async runBackfill(rest: FoundFile[]): Promise<void> {
     for (const f of rest) {
       if (this.closed) return;
-      await this.readFile(f.path, f.id, false, f.mtimeMs);
+      await this.readFile(f.path, f.id, BACKFILL, f.mtimeMs);
       this.backfill.files_done++;
       this.o.onProgress?.(this.backfill.files_done, this.backfill.files_total);
       await new Promise((r) => setImmediate(r)); // keep the server answering between files
@@ -168,7 +172,7 @@ export class TranscriptSource {
     for (const t of hot) {
       const st = await fs.stat(t.state.path).catch(() => null);
       if (st && st.size !== t.state.offset) {
-        await this.readFile(t.state.path, t.state.id, false);
+        await this.readFile(t.state.path, t.state.id);
         any = true;
       }
     }
@@ -182,7 +186,7 @@ export class TranscriptSource {
     const live = new Set(found.map((f) => f.id));
     for (const f of found) {
       const t = this.files.get(f.id);
-      if (!t || t.state.path !== f.path || f.size !== t.state.offset) await this.readFile(f.path, f.id, false);
+      if (!t || t.state.path !== f.path || f.size !== t.state.offset) await this.readFile(f.path, f.id);
     }
     for (const id of [...this.files.keys()]) if (!live.has(id)) this.files.delete(id); // deleted files
     this.o.onBatch?.();
@@ -191,7 +195,7 @@ export class TranscriptSource {
   private async readPath(p: string): Promise<void> {
     try {
       const st = await fs.stat(p, { bigint: true });
-      await this.readFile(p, fileId(st), false);
+      await this.readFile(p, fileId(st));
       this.o.onBatch?.();
     } catch {
       this.pathToId.delete(p); // gone between the event and the stat
@@ -199,7 +203,7 @@ export class TranscriptSource {
   }
 
   /** One reader per file at a time; a change during a read triggers one more read after it. */
-  private async readFile(p: string, id: string, takeUnterminated: boolean, mtimeMs?: number): Promise<void> {
+  private async readFile(p: string, id: string, how: { takeUnterminated: boolean; turns: boolean } = LIVE, mtimeMs?: number): Promise<void> {
     let t = this.files.get(id);
     if (!t) {
       t = { state: { id, path: p, offset: 0, head: null }, grewAt: 0, busy: null, again: false };
@@ -216,7 +220,10 @@ export class TranscriptSource {
       do {
         tracked.again = false;
         const before = tracked.state.offset;
-        const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit), { takeUnterminated });
+        const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit, how.turns), {
+          takeUnterminated: how.takeUnterminated,
+          mark: how.turns ? undefined : USAGE_MARK,
+        });
         // History read at start-up is as hot as its last write; live growth is hot now.
         if (tracked.state.offset !== before) tracked.grewAt = mtimeMs ?? Date.now();
         if (r.gone) this.files.delete(id);

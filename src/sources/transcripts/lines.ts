@@ -11,15 +11,15 @@ export interface LineStats {
 
 const MAX_REPAIR_TRIES = 8;
 
-export function eventsFromLines(lines: string[], stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): void {
+export function eventsFromLines(lines: string[], stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, turns = true): void {
   for (const line of lines) {
-    const r = parseLine(line);
+    const r = parseLine(line, turns);
     if (r.ok) {
       stats.records++;
       for (const e of r.events) emit(e);
       continue;
     }
-    const repaired = r.reason === 'malformed' ? repair(line) : null;
+    const repaired = r.reason === 'malformed' ? repair(line, turns) : null;
     if (repaired) {
       stats.repaired++;
       stats.records++;
@@ -30,13 +30,13 @@ export function eventsFromLines(lines: string[], stats: LineStats, emit: (e: Res
   }
 }
 
-function repair(line: string) {
+function repair(line: string, turns: boolean) {
   let tries = 0;
   for (let i = line.lastIndexOf('{"'); i > 0 && tries < MAX_REPAIR_TRIES; i = line.lastIndexOf('{"', i - 1), tries++) {
     const candidate = line.slice(i);
     // Only a whole top-level record qualifies; objects nested in progress lines carry no sessionId.
     if (!candidate.includes('"sessionId"')) continue;
-    const r = parseLine(candidate);
+    const r = parseLine(candidate, turns);
     if (r.ok && r.events.length) return r;
   }
   return null;

@@ -13,9 +13,16 @@ const INTERRUPT_PREFIX = '[Request interrupted by user';
 // user/assistant messages one level down (mirrors of subagent files), so the real
 // test is the top-level `type` after parsing; this only skips the obvious rest.
 const MAY_MATTER = /"type"\s*:\s*"(assistant|user)"/;
+// Quotes inside JSON strings are escaped, so this exact byte run only occurs as structure.
+const USAGE_MARK = '"usage":{';
 
-export function parseLine(line: string): ParsedLine {
-  if (line.length === 0 || !MAY_MATTER.test(line)) {
+/**
+ * @param turns also read prompts and tool results (turn state for STALL). One-shot reports
+ *   don't need them, and then only lines carrying a usage object are parsed at all.
+ */
+export function parseLine(line: string, turns = true): ParsedLine {
+  const mayMatter = turns ? MAY_MATTER.test(line) : line.includes(USAGE_MARK) && MAY_MATTER.test(line);
+  if (line.length === 0 || !mayMatter) {
     return isJsonObjectLine(line) ? NOTHING : { ok: false, reason: 'malformed' };
   }
   let record: any;

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import { fileId } from './discover.js';
 
 const HEAD_BYTES = 256;
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024; // small enough that parsing one chunk never holds the event loop for long
 const NEWLINE = 0x0a;
 
 export interface TailState {
@@ -32,7 +32,7 @@ export interface ReadResult {
 export async function readNew(
   state: TailState,
   onLines: (lines: string[]) => void,
-  opts: { takeUnterminated?: boolean } = {},
+  opts: { takeUnterminated?: boolean; mark?: Buffer } = {},
 ): Promise<Omit<ReadResult, 'lines'>> {
   let fh: fs.FileHandle;
   try {
@@ -61,13 +61,14 @@ export async function readNew(
       if (bytesRead === 0) break;
       pos += bytesRead;
       const chunk: Buffer = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
-      const lines: string[] = [];
-      let start = 0;
-      for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-        let end = nl;
-        if (end > start && chunk[end - 1] === 0x0d) end--; // CRLF
-        lines.push(chunk.toString('utf8', start, end));
-        start = nl + 1;
+      // Decode everything up to the last newline at once and split the string: one UTF-8 decode
+      // per chunk instead of one per line. A newline byte never occurs inside a multi-byte character.
+      const lastNl = chunk.lastIndexOf(NEWLINE);
+      const start = lastNl + 1;
+      const lines = start === 0 ? [] : opts.mark ? markedLines(chunk, lastNl, opts.mark) : chunk.toString('utf8', 0, lastNl).split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        const l = lines[i];
+        if (l.length > 0 && l.charCodeAt(l.length - 1) === 0x0d) lines[i] = l.slice(0, -1); // CRLF
       }
       state.offset += start;
       carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : null;
@@ -75,7 +76,7 @@ export async function readNew(
     }
     // A one-shot report reads the last line even without its newline (as ccusage does);
     // a live tail waits for the newline instead, and reads the line then.
-    if (opts.takeUnterminated && carry && carry.length > 0) {
+    if (opts.takeUnterminated && carry && carry.length > 0 && (!opts.mark || carry.includes(opts.mark))) {
       onLines([carry.toString('utf8').replace(/\r$/, '')]);
       state.offset += carry.length;
     }
@@ -83,6 +84,22 @@ export async function readNew(
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Only the lines that contain `mark`, decoded; the rest are never turned into strings. A bulk
+ * read of old history needs just the lines carrying usage, a small share of the bytes.
+ */
+function markedLines(chunk: Buffer, lastNl: number, mark: Buffer): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let hit = chunk.indexOf(mark, from); hit !== -1 && hit < lastNl; hit = chunk.indexOf(mark, from)) {
+    const lineStart = hit === 0 ? 0 : chunk.lastIndexOf(NEWLINE, hit) + 1;
+    const lineEnd = chunk.indexOf(NEWLINE, hit);
+    out.push(chunk.toString('utf8', lineStart, lineEnd));
+    from = lineEnd + 1;
+  }
+  return out;
 }
 
 async function headOf(fh: fs.FileHandle, size: number): Promise<string | null> {
