@@ -106,6 +106,8 @@ async function underLoad(label: string, dir: string, state: string) {
       if (m) resolve(m[1]);
     });
   });
+  // Measure the steady state: after the background read of older history has finished.
+  while (!(await (await fetch(`${url}/usage`)).json()).source.backfill.done) await new Promise((r) => setTimeout(r, 50));
   const out = execFileSync('wrk', ['-t2', '-c32', '-d5s', '--latency', `${url}/usage`]).toString();
   const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
   const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);

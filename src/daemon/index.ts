@@ -76,6 +76,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     const now = this.clock();
     this.engine.setHealth(this.transcripts.health());
     this.engine.trim(now);
+    if (this.transcripts.health().backfill.done) this.engine.compact(now);
     const next = this.engine.snapshot(now);
     const changed = !this.current || !sameContent(this.current, next);
     next.seq = changed ? ++this.seq : this.seq;

@@ -221,3 +221,23 @@ test('copies of one response: main session beats subagent, then the larger total
   [b] = t.blocks(T0 + 3 * S);
   assert.deepEqual(b.models, ['fast']);
 });
+
+test('compact forgets history behind the horizon, keeps the gauges and the auto ceiling, and ignores replays of it', () => {
+  const e = new Engine(settings({ keepAllTicks: false, ceiling: 'auto' }));
+  const H = 60 * MIN;
+  e.apply(resp('old1', T0, { input: 9000 }));
+  e.apply(resp('old2', T0 + 2 * H, { input: 1000 }));
+  e.apply(resp('now1', T0 + 20 * H, { input: 100 }));
+  e.apply(resp('now2', T0 + 21 * H, { input: 200 }));
+  const before = e.snapshot(T0 + 21 * H + MIN);
+  e.compact(T0 + 21 * H + MIN);
+  assert.equal(e.responseCount, 2);
+  const after = e.snapshot(T0 + 21 * H + MIN);
+  assert.deepEqual({ ...after, seq: 0 }, { ...before, seq: 0 });
+  assert.equal(after.window_5h_ceiling, 10_000, 'old1 and old2 shared a block');
+  e.apply(resp('old1', T0, { input: 9000 })); // a resumed session replays old history
+  e.apply(resp('old3', T0 + 3 * H, { input: 5 }));
+  assert.equal(e.lateRecords, 2);
+  assert.equal(e.responseCount, 2);
+  assert.equal(e.snapshot(T0 + 21 * H + MIN).window_5h_tokens, 300);
+});

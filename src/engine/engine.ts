@@ -57,11 +57,20 @@ export class Engine {
   private maxFinished = 0;
   private maxFinishedVersion = -1;
   private version = 0;
+  /** History before this instant was forgotten by compact(); records older than it are replays. */
+  private forgottenBefore = -Infinity;
+  /** The largest finished block among forgotten history, so `auto` keeps its ceiling. */
+  private maxForgotten = 0;
+  private late = 0;
 
   constructor(private readonly settings: EngineSettings) {}
 
   apply(e: GaugeEvent): void {
     if (this.settings.until !== undefined && e.at > this.settings.until) return;
+    if (e.kind !== 'limits' && e.at < this.forgottenBefore) {
+      this.late++; // a resumed session replaying old history: already counted before it was forgotten
+      return;
+    }
     if (e.kind === 'response') this.applyResponse(e);
     else if (e.kind === 'turn') this.noteRecord(e.at, e.awaiting);
     else if (!this.limits || e.at >= this.limits.at) this.limits = e;
@@ -84,6 +93,29 @@ export class Engine {
   horizon(): number | null {
     if (this.entries.length === 0) return null;
     return this.entries[chainStartIndex(this.entries)].at - BLOCK_MS;
+  }
+
+  /**
+   * Live mode: forget responses that can no longer change the gauges (everything before the
+   * horizon), so memory stays flat however long the daemon runs and however large the history.
+   * Call once the history is read; later records older than the horizon are ignored as replays.
+   */
+  compact(now: number): void {
+    if (this.settings.keepAllTicks) return;
+    const h = this.horizon();
+    if (h === null || this.entries.length === 0 || this.entries[0].at >= h) return;
+    this.ceiling(now); // settle the largest finished block over everything first
+    this.maxForgotten = Math.max(this.maxForgotten, this.maxFinished);
+    const keepFrom = upperBound(this.entries, h - 1);
+    this.entries = this.entries.slice(keepFrom);
+    for (const [key, st] of this.responses) if (st.entry.at < h) this.responses.delete(key);
+    this.forgottenBefore = h;
+    this.version++;
+  }
+
+  /** Records ignored because they fell before forgotten history (replays). */
+  get lateRecords(): number {
+    return this.late;
   }
 
   get responseCount(): number {
@@ -186,6 +218,7 @@ export class Engine {
       for (const b of computeBlocks(this.entries, now)) {
         if (!b.isGap && !b.isActive && b.totalTokens > this.maxFinished) this.maxFinished = b.totalTokens;
       }
+      this.maxFinished = Math.max(this.maxFinished, this.maxForgotten);
       this.maxFinishedVersion = this.version;
     }
     return this.maxFinished > 0

@@ -13,9 +13,10 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const schema = readFileSync(schemaPath(), 'utf8');
 
+  // Set before the handler runs: headers added after it make hono rebuild the response as a stream.
   app.use('*', async (c, next) => {
-    await next();
     c.header('Cache-Control', 'no-store');
+    await next();
   });
 
   // The daemon hands out the same snapshot object until it recomputes (about once a second):
