@@ -17,11 +17,19 @@ export default defineCommand({
     const daemon = new Daemon({ config, log, onProgress: bar?.update });
     const started = Date.now();
     await daemon.start();
-    const http = await listen(createApp({ snapshot: () => daemon.snapshot(), ready: () => true }), config.port, config.host);
+    const app = createApp({
+      snapshot: () => daemon.snapshot(),
+      ready: () => true,
+      subscribe: (fn) => {
+        daemon.on('change', fn);
+        return () => daemon.off('change', fn);
+      },
+    });
+    const http = await listen(app, config.port, config.host);
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() });
     if (!args.quiet) {
       const h = daemon.transcripts.health();
-      log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms)`);
+      log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms); the virtual cluster is at http://${displayHost(config.host)}:${http.port}/`);
       for (const ip of lanAddresses(config.host)) log(`  for the cluster on your network: http://${ip}:${http.port}/usage`);
       log(`reading ${daemon.transcripts.watchedDirs.join(', ') || '(no transcript folder yet)'}: ${h.files} files, ${h.backfill.files_total} older in the background`);
       for (const p of h.problems) log(`problem: ${p}`);

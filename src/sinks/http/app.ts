@@ -1,12 +1,19 @@
 // The HTTP surface as a hono app: routes only render the daemon's snapshot.
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
 import type { Snapshot } from '../../core/snapshot.js';
 import { schemaPath } from '../../schema.js';
+import { loadStatic, type StaticFile } from './static.js';
 
 export interface AppDeps {
   snapshot: () => Snapshot;
   ready: () => boolean;
+  /** Calls back with each new snapshot (seq changed); returns an unsubscribe function. */
+  subscribe?: (fn: (s: Snapshot) => void) => () => void;
+  /** The page's files; defaults to web/ in the package. */
+  files?: Map<string, StaticFile>;
+  heartbeatMs?: number;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -34,11 +41,55 @@ export function createApp(deps: AppDeps): Hono {
     c.body(usageJson(), 200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }),
   );
 
+  // Live push for the virtual cluster: the snapshot the moment it changes, and a heartbeat
+  // every second so a silent daemon is told apart from a quiet one.
+  app.get('/events', (c) => {
+    c.header('Access-Control-Allow-Origin', '*');
+    return streamSSE(c, async (stream) => {
+      const queue: Snapshot[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = deps.subscribe?.((s) => {
+        queue.push(s);
+        wake?.();
+      });
+      stream.onAbort(() => {
+        unsubscribe?.();
+        wake?.();
+      });
+      let sent = deps.snapshot();
+      await stream.writeSSE({ event: 'usage', id: String(sent.seq), data: usageJson() });
+      const beat = deps.heartbeatMs ?? 1000;
+      while (!stream.aborted) {
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, beat);
+        });
+        wake = null;
+        if (stream.aborted) break;
+        const next = queue.length ? queue[queue.length - 1] : null;
+        queue.length = 0;
+        if (next && next.seq !== sent.seq) {
+          sent = next;
+          await stream.writeSSE({ event: 'usage', id: String(next.seq), data: JSON.stringify(next) });
+        } else {
+          await stream.writeSSE({ event: 'heartbeat', data: JSON.stringify({ seq: sent.seq, at: new Date().toISOString() }) });
+        }
+      }
+    });
+  });
+
   app.get('/healthz', (c) => c.json({ ok: true, ready: deps.ready() }));
 
   app.get('/schema/usage.json', (c) => c.body(schema, 200, { 'Content-Type': 'application/schema+json' }));
 
   app.all('/usage', (c) => c.json({ error: 'method_not_allowed', message: 'use GET' }, 405, { Allow: 'GET, HEAD' }));
+
+  const files = deps.files ?? loadStatic();
+  app.get('*', (c, next) => {
+    const f = files.get(c.req.path);
+    if (!f) return next();
+    return c.body(new Uint8Array(f.body), 200, { 'Content-Type': f.type });
+  });
 
   app.notFound((c) => c.json({ error: 'not_found', message: `no such path: ${c.req.path}` }, 404));
 

@@ -1,0 +1,170 @@
+// The cluster model: what the needles and lamps do, given /usage payloads over time.
+// One definition for the virtual cluster (this file, in the browser) and the ESP32 firmware
+// (a C++ port), held together by the shared test vectors in spec/cluster-vectors.json.
+// Integer arithmetic on a 1 ms tick, so both ports agree to the microstep.
+
+export const CONSTANTS = Object.freeze({
+  /** X27.168: 315 degree sweep, 12 microsteps per degree through a quad driver (FACTS.md). */
+  sweepDeg: 315,
+  stepsPerDeg: 12,
+  maxSteps: 3780,
+  /** Motion limits in microsteps per second (and per second squared). */
+  maxSpeed: 7200, // 600 deg/s, the motor's rating
+  startSpeed: 1800, // 150 deg/s: below the ~200 deg/s start-stop limit, so a move may begin and end at it
+  accel: 36000, // 3000 deg/s^2: full speed in 0.15 s
+  /** Target changes smaller than this are ignored (no hunting on noise); rest and full scale always apply. */
+  deadbandSteps: 6,
+  /** No good data for this long: STALL lamp. */
+  staleStallMs: 5000,
+  /** No good data for this long: needles rest. */
+  staleRestMs: 60000,
+  /** HOT flashes: on and off for this long each. */
+  hotFlashMs: 250,
+  /** IDLE breathes: one full cycle, and its dimmest level (0-255). */
+  idleBreathMs: 4000,
+  idleFloor: 20,
+});
+
+export const MODEL_COLORS = Object.freeze({
+  opus: [255, 0, 0],
+  sonnet: [255, 120, 0],
+  haiku: [0, 255, 0],
+  other: [0, 0, 0],
+});
+
+const GAUGES = ['fuel', 'tach', 'temp', 'boost'];
+
+/** 0-1000 -> microsteps, rounded half up, clamped. */
+export function permilleToSteps(p, c = CONSTANTS) {
+  const v = Math.max(0, Math.min(1000, Math.trunc(Number(p) || 0)));
+  return Math.trunc((v * c.maxSteps + 500) / 1000);
+}
+
+function newNeedle() {
+  return { target: 0, pos: 0 /* milli-microsteps */, vel: 0 /* microsteps/s, signed */ };
+}
+
+/** One 1 ms step of the motion engine: trapezoidal, integer, never past the target. */
+export function stepNeedle(n, c = CONSTANTS) {
+  const goal = n.target * 1000;
+  const dist = goal - n.pos;
+  if (dist === 0) {
+    n.vel = 0;
+    return;
+  }
+  const dir = dist > 0 ? 1 : -1;
+  const dv = c.accel / 1000;
+  let speed = n.vel * dir; // along the way to the goal; negative while still moving away
+  if (speed < 0) {
+    speed += dv; // moving away: brake first
+    if (speed > -c.startSpeed) speed = c.startSpeed; // slow enough to reverse at once
+  } else if (speed < c.startSpeed) {
+    speed = c.startSpeed;
+  } else {
+    // Distance needed to brake to the start-stop speed, in milli-microsteps.
+    const stop = Math.trunc(((speed * speed - c.startSpeed * c.startSpeed) * 1000) / (2 * c.accel));
+    speed = Math.abs(dist) <= stop ? Math.max(c.startSpeed, speed - dv) : Math.min(c.maxSpeed, speed + dv);
+  }
+  if (speed < 0) {
+    // Still coasting away while braking; the end stops bound the travel.
+    n.pos = Math.max(0, Math.min(c.maxSteps * 1000, n.pos + dir * speed));
+    n.vel = n.pos === 0 || n.pos === c.maxSteps * 1000 ? 0 : speed * dir;
+    return;
+  }
+  const move = Math.min(speed, Math.abs(dist));
+  n.pos += dir * move;
+  n.vel = n.pos === goal ? 0 : speed * dir;
+}
+
+export function createCluster(c = CONSTANTS) {
+  const needles = GAUGES.map(newNeedle);
+  let now = 0;
+  let last = null; // the last good payload
+  let lastGoodAt = -Infinity;
+  let lost = false;
+  let hotSince = null;
+  let idleSince = null;
+
+  const stale = () => lost || now - lastGoodAt > c.staleStallMs;
+  const resting = () => lost || now - lastGoodAt > c.staleRestMs || !last;
+
+  function retarget() {
+    needles.forEach((n, i) => {
+      const want = resting() ? 0 : permilleToSteps(last.gauges?.[GAUGES[i]], c);
+      const edge = want === 0 || want === c.maxSteps;
+      if (edge || Math.abs(want - n.target) > c.deadbandSteps) n.target = want;
+    });
+  }
+
+  function lampPhases() {
+    const on = !resting();
+    const hot = on && !stale() && !!last?.hot;
+    const idle = on && !stale() && !!last?.idle && !last?.stall;
+    if (hot && hotSince === null) hotSince = now;
+    if (!hot) hotSince = null;
+    if (idle && idleSince === null) idleSince = now;
+    if (!idle) idleSince = null;
+  }
+
+  return {
+    /** A poll result at time t: a payload, or null for a failed poll. `link: 'lost'` = known down. */
+    feed(t, payload, link = 'ok') {
+      this.advance(t);
+      if (link === 'lost') lost = true;
+      else if (payload) {
+        lost = false;
+        last = payload;
+        lastGoodAt = t;
+      }
+      retarget();
+      lampPhases();
+    },
+    /** Runs the motion engine and the lamp clocks up to time t (ms). */
+    advance(t) {
+      while (now < t) {
+        now++;
+        for (const n of needles) stepNeedle(n, c);
+        if (resting() && needles.some((n) => n.target !== 0)) retarget();
+      }
+      lampPhases();
+    },
+    state() {
+      const on = !resting();
+      const fresh = on && !stale();
+      const model = on ? modelName(last?.last_model) : 'off';
+      const color = MODEL_COLORS[model] ?? MODEL_COLORS.other;
+      const hot = hotSince !== null && Math.trunc((now - hotSince) / c.hotFlashMs) % 2 === 0;
+      let idle = 0;
+      if (idleSince !== null) {
+        const phase = (now - idleSince) % c.idleBreathMs;
+        const half = c.idleBreathMs / 2;
+        const tri = phase < half ? phase : c.idleBreathMs - phase;
+        idle = c.idleFloor + Math.trunc((tri * (255 - c.idleFloor)) / half);
+      }
+      return {
+        t: now,
+        needles: needles.map((n) => Math.trunc(n.pos / 1000)),
+        targets: needles.map((n) => n.target),
+        lamps: {
+          model,
+          rgb: color,
+          hot,
+          warn: fresh && !!last?.warn,
+          stall: stale() || !!last?.stall,
+          idle,
+        },
+        stale: stale(),
+        lost,
+      };
+    },
+  };
+}
+
+function modelName(m) {
+  return m === 'opus' || m === 'sonnet' || m === 'haiku' ? m : 'off';
+}
+
+/** Needle angle in degrees on the dial (0 at the rest stop). */
+export function stepsToDegrees(steps, c = CONSTANTS) {
+  return steps / c.stepsPerDeg;
+}
