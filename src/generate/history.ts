@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { hashString, Prng } from './prng.js';
 import { summary as summaryRec } from './records.js';
 import { activeAfter, calendar, HOUR, MINUTE, type Period } from './schedule.js';
-import { newSession, projectFolder, VERSIONS, type SessionCtx } from './session.js';
+import { newSession, projectFolder, VERSIONS, withVersion, type SessionCtx } from './session.js';
 import { Output } from './sink.js';
 import { sentence } from './text.js';
-import { sessionStartLine, turnLines, type LineUsage, type TurnLine } from './turn.js';
+import { sessionStartLine, turnLines, type LineUsage, type TurnLine, type TurnOptions } from './turn.js';
 
 export interface HistoryOptions {
   /** Config dir to fill (gets `projects/`); existing files of the same name are overwritten. */
@@ -52,11 +52,11 @@ export interface HistorySummary {
 
 const PROJECT_NAMES = ['acme-api', 'web-dashboard', 'infra', 'ml-pipeline', 'mobile-app', 'docs-site', 'payments', 'cli-tools', 'data-jobs', 'auth-service', 'design-system', 'search'];
 /** Rough bytes per turn, only to plan how many lanes to start with. */
-const EST_TURN_BYTES = 60_000;
+const EST_TURN_BYTES = 80_000;
 /** Nominal spacing of turns in one lane when planning lanes. */
 const NOMINAL_INTERVAL = 8 * MINUTE;
-const REPLAY_MAX_LINES = 300;
-const REPLAY_MAX_CHARS = 2_000_000;
+const REPLAY_MAX_LINES = 150;
+const REPLAY_MAX_CHARS = 1_000_000;
 
 interface Lane {
   ctx: SessionCtx | null;
@@ -82,6 +82,8 @@ export async function generateHistory(o: HistoryOptions): Promise<HistorySummary
   const activeTotal = activeAfter(periods, startMs);
 
   const out = new Output(target);
+  const junkRate = o.junkRate ?? 0.02;
+  let junkDebt = 0.5;
   const s: HistorySummary = {
     files: 0, bytes: 0, responses: 0, lines: 0, junkLines: 0, replayedLines: 0, sessions: 0, subagentFiles: 0,
     tokens: { input: 0, output: 0, cacheCreation: 0, cacheRead: 0, total: 0 }, first: null, last: null,
@@ -97,8 +99,9 @@ export async function generateHistory(o: HistoryOptions): Promise<HistorySummary
   const subPath = (c: SessionCtx, sub: string): string => join(projectsDir, projectFolder(c.cwd), c.sessionId, 'subagents', `${sub}.jsonl`);
 
   /** Writes one line to the lane's session file (replays are not re-counted as responses). */
-  const writeMain = async (lane: Lane, line: string): Promise<boolean> => {
+  const writeMain = async (lane: Lane, line: string, junk = false): Promise<boolean> => {
     if (!(await out.write(lane.file, line))) return false;
+    if (junk) return true; // a resume replays messages, not torn writes
     lane.ring.push(line);
     lane.ringChars += line.length;
     while (lane.ring.length > REPLAY_MAX_LINES || lane.ringChars > REPLAY_MAX_CHARS) lane.ringChars -= lane.ring.shift()!.length;
@@ -108,31 +111,31 @@ export async function generateHistory(o: HistoryOptions): Promise<HistorySummary
   const startSession = async (lane: Lane, t: number, resume: boolean): Promise<boolean> => {
     if (lane.ctx) await out.close(lane.file);
     s.sessions++;
-    lane.turnsLeft = rng.count(12, 200);
+    lane.turnsLeft = rng.count(25, 300);
     if (resume && lane.ctx) {
       const prev = lane.ctx;
-      const ctx: SessionCtx = { ...prev, sessionId: idRng.uuid() };
+      const ctx: SessionCtx = { ...withVersion(prev, versionAt(t)), sessionId: idRng.uuid() };
       const replay = lane.ring;
       lane.ring = [];
       lane.ringChars = 0;
       lane.ctx = ctx;
       lane.file = sessionPath(ctx.cwd, ctx.sessionId);
-      if (rng.chance(0.5) && prev.parentUuid && !(await writeMain(lane, JSON.stringify(summaryRec(sentence(rng, 3, 8), prev.parentUuid))))) return false;
+      if (prev.parentUuid && !(await writeMain(lane, JSON.stringify(summaryRec(sentence(rng, 3, 8), prev.parentUuid))))) return false;
       const from = `"sessionId":"${prev.sessionId}"`;
       const to = `"sessionId":"${ctx.sessionId}"`;
       for (const line of replay) {
         if (!(await writeMain(lane, line.split(from).join(to)))) return false;
         s.replayedLines++;
       }
-      if (ctx.hooks) return writeMain(lane, sessionStartLine(rng, ctx, new Date(t), 'resume').line);
+      if (ctx.hooks) return writeMain(lane, sessionStartLine(ctx, new Date(t), 'resume').line);
       return true;
     }
     if (!lane.ctx || rng.chance(0.3)) lane.cwd = rng.pick(cwds);
     lane.ring = [];
     lane.ringChars = 0;
-    lane.ctx = newSession(rng, { cwd: lane.cwd, version: versionAt(t), junkRate: o.junkRate, ids: idRng });
+    lane.ctx = newSession(rng, { cwd: lane.cwd, version: versionAt(t), ids: idRng });
     lane.file = sessionPath(lane.cwd, lane.ctx.sessionId);
-    if (lane.ctx.hooks) return writeMain(lane, sessionStartLine(rng, lane.ctx, new Date(t), 'startup').line);
+    if (lane.ctx.hooks) return writeMain(lane, sessionStartLine(lane.ctx, new Date(t), 'startup').line);
     return true;
   };
 
@@ -148,7 +151,7 @@ export async function generateHistory(o: HistoryOptions): Promise<HistorySummary
         if (!subs.has(path)) { subs.add(path); s.subagentFiles++; }
         ok = await out.write(path, l.line);
       } else {
-        ok = await writeMain(lane, l.line);
+        ok = await writeMain(lane, l.line, l.type === 'junk');
       }
       if (!ok) break;
       const ms = l.at.getTime();
@@ -173,27 +176,34 @@ export async function generateHistory(o: HistoryOptions): Promise<HistorySummary
   async function runLane(li: number, budget: number): Promise<void> {
     const lane: Lane = { ctx: null, file: '', cwd: cwds[li % cwds.length], turnsLeft: 0, ring: [], ringChars: 0 };
     const laneStart = out.bytes;
+    let light = false;
     for (let pi = 0; pi < periods.length; pi++) {
       const p: Period = periods[pi];
       let t = p.start + (li === 0 ? 0 : rng.range(0, Math.min(45 * MINUTE, (p.end - p.start) * 0.3)));
       let fresh = true;
-      let light = false;
       while (t < p.end) {
         if (fresh || lane.turnsLeft <= 0) {
-          const resume = lane.ctx !== null && rng.chance(fresh ? 0.35 : 0.2);
+          const resume = lane.ctx !== null && ((li === 0 && s.replayedLines === 0) || rng.chance(fresh ? 0.35 : 0.2));
           if (!(await startSession(lane, t, resume))) return;
           fresh = false;
+          t += rng.int(1_500, 30_000); // the user types the first prompt
         }
-        const lines = [...turnLines(rng, lane.ctx!, new Date(t), light ? { rounds: rng.int(1, 2), subagents: false } : {})];
-        const turnEnd = lines[lines.length - 1].at.getTime();
+        // Junk is spread evenly (a rate accumulator), so even small histories get some.
+        junkDebt += junkRate;
+        const junk = junkDebt >= 1;
+        if (junk) junkDebt -= 1;
+        const opts: TurnOptions = light ? { rounds: rng.int(1, 2), subagents: false, junk } : { junk };
+        const lines: TurnLine[] = [...turnLines(rng, lane.ctx!, new Date(t), opts)];
+        const turnEnd: number = lines[lines.length - 1].at.getTime();
         if (turnEnd > endMs) return;
         if (!(await writeTurn(lane, lines))) return;
         lane.turnsLeft--;
         // Pace: the lane's share of the budget spreads evenly over the active time. `ahead` is how
         // much active time the bytes written so far are worth beyond the time already used.
-        const ahead = ((out.bytes - laneStart) / budget) * activeTotal - (activeTotal - activeAfter(periods, turnEnd));
+        const ahead: number = ((out.bytes - laneStart) / budget) * activeTotal - (activeTotal - activeAfter(periods, turnEnd));
         const maxGap = p.chain ? 3.3 * HOUR : 75 * MINUTE;
-        const gap = ahead * rng.range(0.6, 1.4);
+        // No answer (API error): the user retries soon, which also keeps chains unbroken.
+        const gap = lines.some((l) => l.usage) ? ahead * rng.range(0.6, 1.4) : rng.range(30_000, 5 * MINUTE);
         light = ahead > 2 * maxGap;
         t = turnEnd + Math.min(maxGap, Math.max(rng.range(5_000, 90_000), gap));
       }

@@ -79,17 +79,24 @@ export function newSession(r: Prng, o: NewSessionOptions): SessionCtx {
     slug: slug(r),
     model,
     parentUuid: null,
-    context: r.chance(0.6) ? r.int(9000, 14000) : 0,
-    pending: r.int(11000, 16000),
+    // System prompt, tool definitions and CLAUDE.md: often partly cached from earlier sessions.
+    context: r.chance(0.6) ? r.int(14000, 22000) : 0,
+    pending: r.int(16000, 26000),
     compactAt: r.int(150_000, 168_000),
     cache1h: r.chance(0.7),
     emptyThinking: versionAtLeast(version, '2.1.69'),
-    thinkingTokens: versionAtLeast(version, '2.1.74') && r.chance(0.6),
-    thinking: model !== MODELS.haiku && r.chance(0.6),
+    thinkingTokens: versionAtLeast(version, '2.1.74'),
+    thinking: model !== MODELS.haiku && r.chance(0.85), // on by default in recent Claude Code
     hooks: r.chance(0.4),
     junkRate: o.junkRate ?? 0.02,
     ids,
   };
+}
+
+/** The same session under another Claude Code version (a resume runs the current binary). */
+export function withVersion(c: SessionCtx, version: string): SessionCtx {
+  const v = versionAtLeast(version, c.version) ? version : c.version;
+  return { ...c, version: v, emptyThinking: versionAtLeast(v, '2.1.69'), thinkingTokens: versionAtLeast(v, '2.1.74') };
 }
 
 /** The context of a subagent started by `parent` (Task tool): same session, own transcript. */
