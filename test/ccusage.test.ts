@@ -1,41 +1,10 @@
 // The 5-hour blocks must equal ccusage's, field by field, on real transcripts.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
-import { FIXTURES, ROOT, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
+import { FIXTURES } from './helpers/cli.js';
+import { assertSameBlocks, ccusageBlocks, ccusageSkip, ourBlocks } from './helpers/ccusage.js';
 
-const CCUSAGE = path.join(ROOT, 'node_modules', '.bin', 'ccusage');
-const missing = !existsSync(CCUSAGE);
-const skip = missing && !process.env.CI ? 'ccusage is not installed (npm ci installs it); skipped outside CI' : false;
-
-export function ccusageBlocks(configDir: string): Promise<any[]> {
-  return new Promise((resolve, reject) => {
-    execFile(CCUSAGE, ['blocks', '--json', '--offline'], { env: isolatedEnv({ CLAUDE_CONFIG_DIR: configDir }), maxBuffer: 256 * 1024 * 1024 }, (err, out) => {
-      if (err) return reject(err);
-      resolve(JSON.parse(out).blocks);
-    });
-  });
-}
-
-export async function ourBlocks(configDir: string): Promise<any[]> {
-  const state = await tempDir('state');
-  const r = await runCli(['blocks', '--json'], { env: isolatedEnv({ CLAUDE_CONFIG_DIR: configDir, CLAUDE_GAUGE_STATE_DIR: state }) });
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout).blocks;
-}
-
-const FIELDS = ['id', 'startTime', 'endTime', 'actualEndTime', 'isActive', 'isGap', 'entries', 'tokenCounts', 'totalTokens', 'models'];
-
-export function assertSameBlocks(ours: any[], theirs: any[]): void {
-  assert.equal(ours.length, theirs.length, 'block count');
-  theirs.forEach((t, i) => {
-    for (const f of FIELDS) assert.deepEqual(ours[i][f], t[f], `block ${i} (${t.startTime}) field ${f}`);
-  });
-}
-
-test('every 5-hour block on the shared fixtures equals ccusage 20.0.24', { skip }, async () => {
+test('every 5-hour block on the shared fixtures equals ccusage 20.0.24', { skip: ccusageSkip }, async () => {
   const [ours, theirs] = await Promise.all([ourBlocks(FIXTURES), ccusageBlocks(FIXTURES)]);
   assert.ok(theirs.length >= 5, 'the fixtures span several blocks');
   assertSameBlocks(ours, theirs);
