@@ -14,6 +14,7 @@ export const main = defineCommand({
     doctor: () => import('./commands/doctor.js').then((m) => m.default),
     statusline: () => import('./commands/statusline.js').then((m) => m.default),
     setup: () => import('./commands/setup.js').then((m) => m.default),
+    demo: () => import('./commands/demo.js').then((m) => m.default),
   },
 });
 

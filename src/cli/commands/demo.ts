@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineCommand } from 'citty';
+import { resolveConfig } from '../../config/index.js';
+import { Daemon } from '../../daemon/index.js';
+import { DemoWriter } from '../../demo/scenario.js';
+import { createApp } from '../../sinks/http/app.js';
+import { listen } from '../../sinks/http/server.js';
+import { serverArgs } from '../args.js';
+
+export default defineCommand({
+  meta: { name: 'demo', description: 'See every needle and lamp work with no Claude Code: live demo transcripts, the normal pipeline, the virtual cluster' },
+  args: {
+    ...serverArgs,
+    open: { type: 'boolean', default: true, description: 'open the page in a browser (--no-open to skip)' },
+    seed: { type: 'string', description: 'seed for the generated conversation' },
+  },
+  async run({ args }) {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'claude-gauge-demo-'));
+    // The normal configuration, pointed at the demo folder, with thresholds a short demo can reach.
+    const config = {
+      ...resolveConfig({ port: args.port, host: args.host ?? '127.0.0.1' }, { ...process.env, CLAUDE_CONFIG_DIR: dir, CLAUDE_GAUGE_STATE_DIR: path.join(dir, 'state') }),
+      redline: 400_000,
+      ceiling: 8_000_000,
+      stallMinutes: 0.25,
+      rescanSeconds: 5,
+    };
+    const log = (m: string) => process.stderr.write(`claude-gauge demo: ${m}\n`);
+    const writer = new DemoWriter({ dir, seed: args.seed ? Number(args.seed) : undefined, onAct: (a) => log(`now: ${a.name}`) });
+    await fs.mkdir(path.join(dir, 'projects'), { recursive: true });
+    const daemon = new Daemon({ config });
+    await daemon.start();
+    const app = createApp({
+      snapshot: () => daemon.snapshot(),
+      ready: () => true,
+      subscribe: (fn) => {
+        daemon.on('change', fn);
+        return () => daemon.off('change', fn);
+      },
+    });
+    const http = await listen(app, config.port, config.host);
+    const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${http.port}/`;
+    log(`the virtual cluster is at ${url} (transcripts in ${dir}); Ctrl-C to stop`);
+    if (args.open) openBrowser(url);
+    const running = writer.run();
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      writer.stop();
+      await running;
+      await http.close();
+      await daemon.close();
+      await fs.rm(dir, { recursive: true, force: true });
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await running;
+  },
+});
+
+function openBrowser(url: string): void {
+  const [cmd, argv] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, argv, { stdio: 'ignore', detached: true });
+    child.on('error', () => process.stderr.write(`claude-gauge demo: open ${url} in your browser\n`));
+    child.unref();
+  } catch {
+    process.stderr.write(`claude-gauge demo: open ${url} in your browser\n`);
+  }
+}
