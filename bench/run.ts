@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateHistory } from '../src/generate/history.js';
+import { touchToLastRecord, writeCurrentChain } from './lib/history.js';
 import { fmt, median, parseSize, percentile, timed } from './lib/measure.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -44,7 +45,9 @@ async function ensureData(label: string, bytes: number): Promise<string> {
   const start = new Date(end.getTime() - Number(values.days) * 86_400_000);
   process.stderr.write(`generating ${label} of history in ${dir} ...\n`);
   const t = Date.now();
-  const summary = await generateHistory({ outDir: dir, targetBytes: bytes, start, end, seed: 7, uniquePrefix: label });
+  const summary = await generateHistory({ outDir: dir, targetBytes: bytes, start, end: new Date(end.getTime() - 12 * 3_600_000), seed: 7, uniquePrefix: label });
+  await writeCurrentChain(dir);
+  await touchToLastRecord(dir);
   await fs.writeFile(stamp, JSON.stringify({ generatedAt: Date.now(), summary }));
   process.stderr.write(`  ${summary.files} files, ${(summary.bytes / 1e6).toFixed(0)} MB in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
   return dir;
@@ -57,7 +60,8 @@ async function fullScan(label: string, dir: string, state: string) {
     ours.push(await timed(process.execPath, [BIN, 'blocks', '--json'], envFor(dir, state)));
     theirs.push(await timed(CCUSAGE, ['blocks', '--json', '--offline'], envFor(dir, state)));
   }
-  const strip = (out: string) => JSON.stringify(JSON.parse(out).blocks.map((b: any) => [b.id, b.startTime, b.endTime, b.actualEndTime, b.isGap, b.entries, b.tokenCounts, b.totalTokens, b.models]));
+  const canon = (v: any): any => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v);
+  const strip = (out: string) => JSON.stringify(JSON.parse(out).blocks.map((b: any) => canon([b.id, b.startTime, b.endTime, b.actualEndTime, b.isGap, b.entries, b.tokenCounts, b.totalTokens, b.models])));
   const same = strip(ours[0].stdout) === strip(theirs[0].stdout);
   const [ow, tw] = [median(ours.map((r) => r.ms)), median(theirs.map((r) => r.ms))];
   const [om, tm] = [median(ours.map((r) => r.peakMb ?? NaN)), median(theirs.map((r) => r.peakMb ?? NaN))];
