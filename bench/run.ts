@@ -60,7 +60,8 @@ async function fullScan(label: string, dir: string, state: string) {
     ours.push(await timed(process.execPath, [BIN, 'blocks', '--json'], envFor(dir, state)));
     theirs.push(await timed(CCUSAGE, ['blocks', '--json', '--offline'], envFor(dir, state)));
   }
-  const canon = (v: any): any => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v);
+  const canon = (v: any): any =>
+    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v;
   const strip = (out: string) => JSON.stringify(JSON.parse(out).blocks.map((b: any) => canon([b.id, b.startTime, b.endTime, b.actualEndTime, b.isGap, b.entries, b.tokenCounts, b.totalTokens, b.models])));
   const same = strip(ours[0].stdout) === strip(theirs[0].stdout);
   const [ow, tw] = [median(ours.map((r) => r.ms)), median(theirs.map((r) => r.ms))];
