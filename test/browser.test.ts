@@ -39,7 +39,6 @@ after(async () => {
   await served?.stop();
 });
 
-const steps = (g: string) => page.locator(`[data-gauge="${g}"]`).first().getAttribute('data-steps').then(Number);
 
 test('the page loads with no console errors, connected, and draws four gauges and five lamps', { skip: browserSkip }, async () => {
   await page.waitForFunction(() => /live/i.test(document.querySelector('[data-status]')?.textContent ?? ''), null, { timeout: 5000 });

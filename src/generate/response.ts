@@ -103,7 +103,7 @@ export function* response(r: Prng, c: SessionCtx, clk: Clock, o: { tools: number
       out = yield* subagent(r, c, clk, tool.id, msgId, tool.input);
     } else {
       out = runTool(r, tool.name, tool.input);
-      if (tool.name === 'Bash' && out.ms > 3000) yield* bashProgress(r, c, clk, tool.id, out);
+      if (tool.name === 'Bash' && out.ms > 3000) yield* bashProgress(c, clk, tool.id, out);
       clk.t += out.ms;
     }
     const rec = R.toolResult(c, uuid, c.ids.uuid(), clk.t, tool.id, out.content, out.result, out.isError);
@@ -121,7 +121,7 @@ function hook(r: Prng, c: SessionCtx, clk: Clock, tool: { id: string; name: stri
   return main(c, R.progress(c, c.parentUuid, c.ids.uuid(), clk.t, data, tool.id, tool.id), clk.t);
 }
 
-function* bashProgress(r: Prng, c: SessionCtx, clk: Clock, toolId: string, out: ToolOutcome): Generator<Item> {
+function* bashProgress(c: SessionCtx, clk: Clock, toolId: string, out: ToolOutcome): Generator<Item> {
   const text = typeof out.content === 'string' ? out.content : '';
   const steps = Math.min(6, Math.floor(out.ms / 3000));
   for (let i = 0; i < steps; i++) {
