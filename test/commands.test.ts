@@ -54,3 +54,18 @@ test('--help lists every command; --version prints the version', async () => {
   const v = await runCli(['--version'], { env: await env() });
   assert.match(v.stdout.trim(), /^\d+\.\d+\.\d+$/);
 });
+
+test('serve on a port already taken exits 2 with one line saying so', async () => {
+  const { createServer } = await import('node:net');
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    const r = await runCli(['serve', '--host', '127.0.0.1', '--port', String(port)], { env: await env() });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`port ${port} is already in use`));
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  } finally {
+    blocker.close();
+  }
+});

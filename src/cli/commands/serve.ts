@@ -6,6 +6,7 @@ import { createApp } from '../../sinks/http/app.js';
 import { listen } from '../../sinks/http/server.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
+import { fail } from '../index.js';
 
 export default defineCommand({
   meta: { name: 'serve', description: 'Run the daemon: GET /usage for the cluster, live from the transcripts' },
@@ -25,7 +26,12 @@ export default defineCommand({
         return () => daemon.off('change', fn);
       },
     });
-    const http = await listen(app, config.port, config.host);
+    const http = await listen(app, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? `port ${config.port} is already in use (another claude-gauge?); choose one with --port or CLAUDE_GAUGE_PORT`
+        : err.code === 'EACCES' ? `no permission to listen on port ${config.port}; use a port above 1023`
+        : `cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`;
+      return fail(why, 2);
+    });
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() });
     if (!args.quiet) {
       const h = daemon.transcripts.health();
