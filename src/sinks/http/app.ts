@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Snapshot } from '../../core/snapshot.js';
 import { schemaPath } from '../../schema.js';
+import { deviceLine } from '../device.js';
 import { loadStatic, type StaticFile } from './static.js';
 
 export interface AppDeps {
@@ -77,6 +78,9 @@ export function createApp(deps: AppDeps): Hono {
       }
     });
   });
+
+  // The device line (see sinks/device.ts): what the ESP32 polls. Aggregates only, like /usage.
+  app.get('/device', (c) => c.body(deviceLine(deps.snapshot(), Date.now()), 200, { 'Content-Type': 'text/plain; charset=us-ascii' }));
 
   app.get('/healthz', (c) => c.json({ ok: true, ready: deps.ready() }));
 
