@@ -3,7 +3,8 @@ import { totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, typ
 import { modelFamily } from '../core/model.js';
 import { SCHEMA_VERSION, type Snapshot, type SourceHealth } from '../core/snapshot.js';
 import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks, type Block, type BlockEntry } from './blocks.js';
-import { TickLine, upperBound } from './ticks.js';
+import { TickLine } from './ticks.js';
+import { Timeline, upperBound } from './timeline.js';
 import { gaugePositions } from './scale.js';
 
 export interface EngineSettings {
@@ -44,7 +45,7 @@ interface ResponseState {
 export class Engine {
   private responses = new Map<string, ResponseState>();
   /** One entry per deduplicated response, sorted by time: the input to the 5-hour blocks. */
-  private entries: BlockEntry[] = [];
+  private entries = new Timeline<BlockEntry>();
   private ticks = new TickLine();
   private newest: { at: number; model: string } | null = null;
   private lastRecordAt: number | null = null;
@@ -82,7 +83,7 @@ export class Engine {
 
   /** Every 5-hour block of what this engine holds, with gaps, as ccusage lists them. */
   blocks(now: number): Block[] {
-    return computeBlocks(this.entries, now);
+    return computeBlocks(this.entries.sorted(), now);
   }
 
   /**
@@ -91,8 +92,9 @@ export class Engine {
    * Null while nothing is known (everything may matter).
    */
   horizon(): number | null {
-    if (this.entries.length === 0) return null;
-    return this.entries[chainStartIndex(this.entries)].at - BLOCK_MS;
+    const entries = this.entries.sorted();
+    if (entries.length === 0) return null;
+    return entries[chainStartIndex(entries)].at - BLOCK_MS;
   }
 
   /**
@@ -103,11 +105,11 @@ export class Engine {
   compact(now: number): void {
     if (this.settings.keepAllTicks) return;
     const h = this.horizon();
-    if (h === null || this.entries.length === 0 || this.entries[0].at >= h) return;
+    const entries = this.entries.sorted();
+    if (h === null || entries.length === 0 || entries[0].at >= h) return;
     this.ceiling(now); // settle the largest finished block over everything first
     this.maxForgotten = Math.max(this.maxForgotten, this.maxFinished);
-    const keepFrom = upperBound(this.entries, h - 1);
-    this.entries = this.entries.slice(keepFrom);
+    this.entries.dropFirst(upperBound(entries, h - 1));
     for (const [key, st] of this.responses) if (st.entry.at < h) this.responses.delete(key);
     this.forgottenBefore = h;
     this.version++;
@@ -184,19 +186,13 @@ export class Engine {
   }
 
   private insertEntry(entry: BlockEntry): void {
-    const arr = this.entries;
-    if (arr.length === 0 || arr[arr.length - 1].at <= entry.at) arr.push(entry);
-    else arr.splice(upperBound(arr, entry.at), 0, entry);
+    this.entries.push(entry);
     this.version++;
   }
 
   private moveEntry(entry: BlockEntry, at: number): void {
-    const arr = this.entries;
-    let i = upperBound(arr, entry.at) - 1;
-    while (i >= 0 && arr[i] !== entry) i--;
-    if (i >= 0) arr.splice(i, 1);
-    entry.at = at;
-    this.insertEntry(entry);
+    entry.at = at; // it keeps its first copy's place among equal times, as in ccusage
+    this.entries.moved();
   }
 
   private noteRecord(at: number, awaiting: boolean): void {
@@ -215,7 +211,7 @@ export class Engine {
     if (typeof this.settings.ceiling === 'number') return { value: this.settings.ceiling, source: 'configured' };
     if (this.maxFinishedVersion !== this.version) {
       this.maxFinished = 0;
-      for (const b of computeBlocks(this.entries, now)) {
+      for (const b of computeBlocks(this.entries.sorted(), now)) {
         if (!b.isGap && !b.isActive && b.totalTokens > this.maxFinished) this.maxFinished = b.totalTokens;
       }
       this.maxFinished = Math.max(this.maxFinished, this.maxForgotten);
@@ -236,7 +232,7 @@ export class Engine {
     const cacheHit = cacheDenom > 0 ? w5.cacheRead / cacheDenom : 0;
     const thinkingRatio = w5.output > 0 ? clamp01(w5.thinking / w5.output) : 0;
 
-    const block = activeBlock(this.entries, now);
+    const block = activeBlock(this.entries.sorted(), now);
     const ceiling = this.ceiling(now);
     const blockTokens = block ? block.totalTokens : 0;
     const estimatePct = block && ceiling.value > 0 ? clamp01(blockTokens / ceiling.value) : 0;

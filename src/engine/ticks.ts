@@ -1,5 +1,6 @@
 // Token deltas on a time line, for the sliding 1- and 5-minute windows.
-// Mostly appended in order; out-of-order inserts (backfill) are placed by binary search.
+import { Timeline, upperBound } from './timeline.js';
+
 
 export interface Tick {
   at: number;
@@ -23,25 +24,20 @@ export interface WindowSum {
 }
 
 export class TickLine {
-  private ticks: Tick[] = [];
+  private line = new Timeline<Tick>();
 
   get size(): number {
-    return this.ticks.length;
+    return this.line.length;
   }
 
   add(t: Tick): void {
-    const arr = this.ticks;
-    if (arr.length === 0 || arr[arr.length - 1].at <= t.at) {
-      arr.push(t);
-      return;
-    }
-    arr.splice(upperBound(arr, t.at), 0, t);
+    this.line.push(t);
   }
 
   /** Sum of ticks with from < at <= to. */
   sum(from: number, to: number): WindowSum {
     const s: WindowSum = { input: 0, output: 0, cacheCreation: 0, cacheRead: 0, thinking: 0, reportedTicks: 0, estimatedTicks: 0 };
-    const arr = this.ticks;
+    const arr = this.line.sorted();
     for (let i = upperBound(arr, from); i < arr.length && arr[i].at <= to; i++) {
       const t = arr[i];
       s.input += t.input;
@@ -57,19 +53,6 @@ export class TickLine {
 
   /** Forget ticks at or before `before`: live mode keeps only what a window can still see. */
   dropUntil(before: number): void {
-    const n = upperBound(this.ticks, before);
-    if (n > 0) this.ticks.splice(0, n);
+    this.line.dropFirst(upperBound(this.line.sorted(), before));
   }
-}
-
-/** First index whose `at` is greater than `at`. */
-export function upperBound<T extends { at: number }>(arr: readonly T[], at: number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid].at <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
