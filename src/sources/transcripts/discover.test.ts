@@ -36,14 +36,14 @@ test('finds transcripts, subagent files and symlinked project folders, each once
   await fs.writeFile(path.join(elsewhere, 'x.jsonl'), '{}\n');
   await fs.symlink(elsewhere, path.join(cfg, 'projects', '-home-q'), 'dir');
   await fs.symlink(path.join(cfg, 'projects'), path.join(proj, 'loop'), 'dir'); // a cycle
-  const d = await discover([cfg, path.join(root, 'missing')]);
+  const d = discover([cfg, path.join(root, 'missing')]);
   const names = d.files.map((f) => path.basename(f.path)).sort();
   assert.deepEqual(names, ['agent-a1.jsonl', 'sess.jsonl', 'x.jsonl']);
   assert.deepEqual(d.problems, []);
 });
 
 test('no projects folder anywhere is a problem with a fix in the message', async () => {
-  const d = await discover([path.join(os.tmpdir(), 'cg-none-' + process.pid)]);
+  const d = discover([path.join(os.tmpdir(), 'cg-none-' + process.pid)]);
   assert.equal(d.files.length, 0);
   assert.match(d.problems[0], /set CLAUDE_CONFIG_DIR/);
 });
@@ -58,7 +58,7 @@ test('an unreadable folder is reported and the rest is still found', async () =>
   await fs.chmod(locked, 0o000);
   try {
     // Root reads everything, so as root the check runs as an unprivileged user in a child process.
-    const d = process.getuid?.() === 0 ? await discoverAs(65534, root) : await discover([root]);
+    const d = process.getuid?.() === 0 ? await discoverAs(65534, root) : discover([root]);
     assert.equal(d.files.length, 1);
     assert.match(d.problems[0], /cannot read .*locked/);
   } finally {

@@ -62,7 +62,7 @@ export class TranscriptSource {
   /** Reads every file to its end: for one-shot reports. `turns: false` skips prompt records (blocks need none). */
   async loadAll(turns = true): Promise<void> {
     // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
-    const found = (await this.discover()).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const found = this.discover().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     for (const f of found) await this.readFile(f.path, f.id, { takeUnterminated: true, turns }, f.mtimeMs);
   }
 
@@ -71,7 +71,7 @@ export class TranscriptSource {
    * older files follow in the background; then watches for changes.
    */
   async start(): Promise<void> {
-    const found = (await this.discover()).sort((a, b) => b.mtimeMs - a.mtimeMs);
+    const found = this.discover().sort((a, b) => b.mtimeMs - a.mtimeMs);
     let i = 0;
     for (; i < found.length; i++) {
       const horizon = this.o.horizon?.() ?? null;
@@ -131,8 +131,8 @@ export class TranscriptSource {
     await Promise.allSettled([...this.files.values()].map((t) => t.busy));
   }
 
-  private async discover(): Promise<FoundFile[]> {
-    const d = await discover(this.o.configDirs);
+  private discover(): FoundFile[] {
+    const d = discover(this.o.configDirs);
     this.problems = d.problems;
     const added = d.projectDirs.filter((p) => !this.projectDirs.includes(p));
     this.projectDirs = d.projectDirs;
@@ -182,7 +182,7 @@ export class TranscriptSource {
   /** The safety net: finds files the watcher missed and catches up on any that grew. */
   async rescan(): Promise<void> {
     if (this.closed) return;
-    const found = await this.discover();
+    const found = this.discover();
     const live = new Set(found.map((f) => f.id));
     for (const f of found) {
       const t = this.files.get(f.id);
