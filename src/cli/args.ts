@@ -12,6 +12,7 @@ export const gaugeArgs = {
 export const serverArgs = {
   port: { type: 'string', description: 'HTTP port (default 8080; env CLAUDE_GAUGE_PORT)' },
   host: { type: 'string', description: 'listen address (default 0.0.0.0; env CLAUDE_GAUGE_HOST)' },
+  mdns: { type: 'string', description: 'announce on the LAN over mDNS: on or off (default on; env CLAUDE_GAUGE_MDNS)' },
 } satisfies ArgsDef;
 
 export function configFrom(args: Record<string, unknown>): Config {

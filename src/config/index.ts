@@ -17,6 +17,7 @@ export interface Config {
   abandonMinutes: number;
   cacheFloor: number;
   rescanSeconds: number;
+  mdns: boolean;
   configDirs: string[];
   configDirsFrom: 'env' | 'default';
   stateDir: string;
@@ -51,6 +52,12 @@ export const SETTINGS: Setting<unknown>[] = [
   { key: 'stallMinutes', env: 'CLAUDE_GAUGE_STALL_MINUTES', file: 'stallMinutes', flag: 'stall-minutes', schema: positive, fallback: 5, help: 'minutes a turn may stay silent before STALL lights' },
   { key: 'abandonMinutes', env: 'CLAUDE_GAUGE_ABANDON_MINUTES', file: 'abandonMinutes', schema: positive, fallback: 60, help: 'a turn silent longer than this is taken as abandoned (Claude Code closed mid-turn): STALL goes out' },
   { key: 'cacheFloor', env: 'CLAUDE_GAUGE_CACHE_FLOOR', file: 'cacheFloor', flag: 'cache-floor', schema: fraction, fallback: 0.5, help: 'WARN when the 5-minute cache hit rate is below this while active (0-1)' },
+  {
+    key: 'mdns', env: 'CLAUDE_GAUGE_MDNS', file: 'mdns', flag: 'mdns',
+    schema: z.union([z.boolean(), z.enum(['true', 'false', 'on', 'off', '1', '0'], { errorMap: () => ({ message: 'must be on or off' }) }).transform((v) => ['true', 'on', '1'].includes(v))]),
+    fallback: true,
+    help: 'announce the daemon on the LAN over mDNS (_claude-gauge._tcp) so the cluster finds it; never for a loopback-only host',
+  },
   { key: 'rescanSeconds', env: 'CLAUDE_GAUGE_RESCAN_SECONDS', file: 'rescanSeconds', schema: z.coerce.number().min(0, 'must be 0 (off) or more'), fallback: 30, help: 'safety-net rescan of the transcript folders (0: off)' },
 ];
 

@@ -48,9 +48,9 @@ export interface Served {
 }
 
 /** Starts `serve` on a free port and resolves when it announces its address. */
-export function startServe(env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<Served> {
+export function startServe(env: NodeJS.ProcessEnv, extraArgs: string[] = [], host = '127.0.0.1'): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', host, ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 20_000);
     child.stderr.on('data', (c) => {

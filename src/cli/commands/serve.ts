@@ -4,6 +4,7 @@ import { Daemon } from '../../daemon/index.js';
 import { announce, withdraw } from '../../daemon/discovery.js';
 import { createApp } from '../../sinks/http/app.js';
 import { listen } from '../../sinks/http/server.js';
+import { advertise, isLoopback } from '../../sinks/mdns.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
 import { fail } from '../index.js';
@@ -32,11 +33,13 @@ export default defineCommand({
         : `cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`;
       return fail(why, 2);
     });
+    const advert = config.mdns && !isLoopback(config.host) ? advertise(http.port, log) : null;
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() });
     if (!args.quiet) {
       const h = daemon.transcripts.health();
       log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms); the virtual cluster is at http://${displayHost(config.host)}:${http.port}/`);
-      for (const ip of lanAddresses(config.host)) log(`  for the cluster on your network: http://${ip}:${http.port}/usage`);
+      for (const ip of lanAddresses(config.host)) log(`  for the cluster on your network: http://${ip}:${http.port}/device`);
+      if (advert) log('  announced over mDNS as _claude-gauge._tcp');
       log(`reading ${daemon.transcripts.watchedDirs.join(', ') || '(no transcript folder yet)'}: ${h.files} files, ${h.backfill.files_total} older in the background`);
       for (const p of h.problems) log(`problem: ${p}`);
     }
@@ -45,6 +48,7 @@ export default defineCommand({
       if (stopping) return;
       stopping = true;
       bar?.done();
+      await advert?.stop();
       await http.close();
       await daemon.close();
       await withdraw(config.stateDir);
