@@ -113,14 +113,16 @@ async function underLoad(label: string, dir: string, state: string) {
   });
   // Measure the steady state: after the background read of older history has finished.
   while (!(await (await fetch(`${url}/usage`)).json()).source.backfill.done) await new Promise((r) => setTimeout(r, 50));
-  const out = execFileSync('wrk', ['-t2', '-c32', '-d5s', '--latency', `${url}/usage`]).toString();
-  const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
-  const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
   const ms = (m: RegExpExecArray | null) => (m ? Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]] : NaN);
+  for (const conns of [4, 32]) {
+    const out = execFileSync('wrk', ['-t2', `-c${conns}`, '-d5s', '--latency', `${url}/usage`]).toString();
+    const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
+    const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
+    const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+    rows.push([label, `/usage latency under wrk (2 threads, ${conns} connections), p50 / p99 ms`, `${fmt(ms(p50), 2)} / ${fmt(ms(p99), 2)}`, '', '', `${fmt(Number(rps?.[1]))} req/s`]);
+  }
   const stat = await fs.readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
   const rss = /VmRSS:\s+(\d+)/.exec(stat);
-  rows.push([label, '/usage latency under wrk (32 connections), p50 / p99 ms', `${fmt(ms(p50), 2)} / ${fmt(ms(p99), 2)}`, '', '', `${fmt(Number(rps?.[1]))} req/s`]);
   rows.push([label, 'daemon resident memory after indexing, MB', rss ? fmt(Number(rss[1]) / 1024) : 'n/a', '', '', '']);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
