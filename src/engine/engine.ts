@@ -285,7 +285,7 @@ export class Engine {
 }
 
 /** ccusage 20's rule for two copies of one response: main session over subagent, then the larger total, then fast mode on a tie. */
-function beats(e: ResponseEvent, cur: BlockEntry): boolean {
+export function beats(e: ResponseEvent, cur: BlockEntry | ResponseEvent): boolean {
   if (e.sidechain !== cur.sidechain) return !e.sidechain;
   const a = totalTokens(e.tokens);
   const b = totalTokens(cur.tokens);

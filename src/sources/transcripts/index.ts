@@ -6,7 +6,8 @@ import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
 import { discover, fileId, type FoundFile } from './discover.js';
 import { eventsFromLines, type LineStats } from './lines.js';
-import { readNew, type TailState } from './tail.js';
+import { scanParallel } from './parallel.js';
+import { readNew, USAGE_MARK, type TailState } from './tail.js';
 
 export interface TranscriptSourceOptions {
   configDirs: string[];
@@ -32,7 +33,7 @@ export interface TranscriptSourceOptions {
 const LIVE = { takeUnterminated: false, turns: true };
 // Older history can only add usage (turn state is about the newest records): read just those lines.
 const BACKFILL = { takeUnterminated: false, turns: false };
-const USAGE_MARK = Buffer.from('"usage":{');
+
 const HOT_FOR_MS = 10 * 60_000;
 const HOT_MAX = 64;
 
@@ -63,6 +64,17 @@ export class TranscriptSource {
   async loadAll(turns = true): Promise<void> {
     // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
     const found = this.discover().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (!turns) {
+      // Usage only (blocks): scanned on every core, copies folded in the workers.
+      for (const r of await scanParallel(found)) {
+        this.stats.records += r.stats.records;
+        this.stats.skipped += r.stats.skipped;
+        this.stats.repaired += r.stats.repaired;
+        for (const e of r.responses) this.o.emit(e);
+      }
+      for (const f of found) this.files.set(f.id, { state: { id: f.id, path: f.path, offset: f.size, head: null }, grewAt: f.mtimeMs, busy: null, again: false });
+      return;
+    }
     for (const f of found) await this.readFile(f.path, f.id, { takeUnterminated: true, turns }, f.mtimeMs);
   }
 

@@ -17,27 +17,46 @@ const MAY_MATTER = /"type"\s*:\s*"(assistant|user)"/;
 const USAGE_MARK = '"usage":{';
 
 /**
- * @param turns also read prompts and tool results (turn state for STALL). One-shot reports
- *   don't need them, and then only lines carrying a usage object are parsed at all.
+ * @param detail also read what only the live gauges need: prompts and tool results (turn state
+ *   for STALL) and the visible text of responses (the thinking estimate). Reports and the
+ *   backfill of old history need neither, and then only lines with a usage object are parsed.
  */
-export function parseLine(line: string, turns = true): ParsedLine {
-  const mayMatter = turns ? MAY_MATTER.test(line) : line.includes(USAGE_MARK) && MAY_MATTER.test(line);
+export function parseLine(line: string, detail = true, elide = !detail): ParsedLine {
+  // Without detail only usage lines matter, and the top-level type is checked after parsing.
+  const mayMatter = detail ? MAY_MATTER.test(line) : line.includes(USAGE_MARK);
   if (line.length === 0 || !mayMatter) {
     return isJsonObjectLine(line) ? NOTHING : { ok: false, reason: 'malformed' };
   }
   let record: any;
   try {
-    record = JSON.parse(line);
+    record = JSON.parse(elide ? elideContent(line) : line);
   } catch {
     return { ok: false, reason: 'malformed' };
   }
   if (record === null || typeof record !== 'object') return { ok: false, reason: 'malformed' };
-  if (record.type === 'assistant') return fromAssistant(record);
-  if (record.type === 'user') return fromUser(record);
+  if (record.type === 'assistant') return fromAssistant(record, detail);
+  if (record.type === 'user') return detail ? fromUser(record) : NOTHING;
   return NOTHING;
 }
 
-function fromAssistant(r: any): ParsedLine {
+/**
+ * Without detail, a response's content blocks (text, tool input: most of a line's bytes) are
+ * never read, so they are cut out before parsing: Claude Code writes `content` just before
+ * `stop_reason` in the message. Everything else still goes through JSON.parse, so a torn or
+ * glued line still fails as it should. The result is the same as parsing the whole line (a test
+ * checks that on every fixture and generated line).
+ */
+export function elideContent(line: string): string {
+  const m = line.indexOf('"message":{');
+  if (m < 0) return line;
+  const c = line.indexOf('"content":[', m);
+  if (c < 0) return line;
+  const s = line.lastIndexOf(',"stop_reason":');
+  if (s < c) return line;
+  return `${line.slice(0, c + 10)}[]${line.slice(s)}`;
+}
+
+function fromAssistant(r: any, detail: boolean): ParsedLine {
   const msg = r.message;
   const usage = msg?.usage;
   if (!usage || typeof usage !== 'object') return NOTHING;
@@ -58,7 +77,7 @@ function fromAssistant(r: any): ParsedLine {
     model,
     tokens: tokensOf(usage),
     thinkingReported: typeof thinking === 'number' && thinking >= 0 ? thinking : null,
-    visibleChars: visibleChars(msg.content),
+    visibleChars: detail ? visibleChars(msg.content) : 0,
     session,
     synthetic,
     sidechain: r.isSidechain === true,

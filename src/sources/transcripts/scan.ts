@@ -1,0 +1,70 @@
+// A one-shot scan of whole files for their responses: synchronous reads (no await per chunk),
+// only lines that carry a usage object are decoded, and copies of a response are folded into
+// one entry as they are read. Runs in worker threads for reports and the background backfill.
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { ResponseEvent } from '../../core/events.js';
+import { beats } from '../../engine/engine.js';
+import { eventsFromLines, type LineStats } from './lines.js';
+import { markedLines, USAGE_MARK } from './tail.js';
+
+const CHUNK = 1024 * 1024;
+
+export interface ScanResult {
+  /** One event per distinct response, the winning copy, in order of first appearance. */
+  responses: ResponseEvent[];
+  stats: LineStats;
+}
+
+export function scanFiles(paths: readonly string[]): ScanResult {
+  const byKey = new Map<string, number>();
+  const responses: ResponseEvent[] = [];
+  const stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
+  const fold = (e: ResponseEvent | { kind: 'turn' }) => {
+    if (e.kind !== 'response') return;
+    const i = byKey.get(e.key);
+    if (i === undefined) {
+      byKey.set(e.key, responses.length);
+      responses.push(e);
+    } else if (beats(e, responses[i])) {
+      responses[i] = e;
+    }
+  };
+  // One buffer for everything: an unfinished line is moved to its front and the next read lands
+  // behind it, so no chunk is ever copied to join it to the next.
+  let buf = Buffer.allocUnsafe(2 * CHUNK);
+  for (const p of paths) {
+    let fd: number;
+    try {
+      fd = openSync(p, 'r');
+    } catch {
+      continue; // deleted since it was listed
+    }
+    try {
+      let held = 0; // bytes of an unfinished line at the front of buf
+      let pos = 0;
+      for (;;) {
+        if (buf.length - held < CHUNK) {
+          const bigger = Buffer.allocUnsafe(buf.length * 2); // a line longer than the buffer
+          buf.copy(bigger, 0, 0, held);
+          buf = bigger;
+        }
+        const n = readSync(fd, buf, held, buf.length - held, pos);
+        if (n === 0) break;
+        pos += n;
+        const end = held + n;
+        const lastNl = buf.lastIndexOf(0x0a, end - 1);
+        if (lastNl >= 0) {
+          eventsFromLines(markedLines(buf.subarray(0, end), lastNl, USAGE_MARK, true), stats, fold, false);
+          buf.copy(buf, 0, lastNl + 1, end);
+          held = end - lastNl - 1;
+        } else held = end;
+      }
+      // The last line counts without its newline, as ccusage reads it.
+      const rest = buf.subarray(0, held);
+      if (held > 0 && rest.includes(USAGE_MARK)) eventsFromLines([rest.toString('utf8')], stats, fold, false);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return { responses, stats };
+}

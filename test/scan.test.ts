@@ -1,0 +1,67 @@
+// The fast paths of a bulk scan must give exactly what the plain path gives: content elided
+// before parsing, lines picked by the usage mark, files split over worker threads.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { generateHistory } from '../src/generate/index.js';
+import { discover } from '../src/sources/transcripts/discover.js';
+import { splitByBytes, scanParallel } from '../src/sources/transcripts/parallel.js';
+import { elideContent, parseLine } from '../src/sources/transcripts/parse.js';
+import { scanFiles } from '../src/sources/transcripts/scan.js';
+import { markedLines, USAGE_MARK } from '../src/sources/transcripts/tail.js';
+import { FIXTURES, tempDir } from './helpers/cli.js';
+
+async function corpus(): Promise<string[]> {
+  const gen = await tempDir('scan');
+  await generateHistory({ outDir: gen, seed: 5, targetBytes: 6 * 1024 * 1024, start: new Date('2026-05-01T00:00:00Z'), end: new Date('2026-05-04T00:00:00Z') });
+  return [...discover([FIXTURES]).files, ...discover([gen]).files].map((f) => f.path);
+}
+
+test('eliding content before parsing changes no event, on every fixture and generated line', async () => {
+  let lines = 0;
+  let elided = 0;
+  for (const f of await corpus()) {
+    const buf = readFileSync(f);
+    const fast = markedLines(buf, buf.lastIndexOf(0x0a), USAGE_MARK, true);
+    const plain = markedLines(buf, buf.lastIndexOf(0x0a), USAGE_MARK, false);
+    assert.equal(fast.length, plain.length);
+    for (let i = 0; i < plain.length; i++) {
+      lines++;
+      if (fast[i].length < plain[i].length) elided++;
+      assert.equal(elideContent(plain[i]), fast[i], `byte-level and string-level elision agree (${path.basename(f)})`);
+      assert.deepEqual(parseLine(fast[i], false, false), parseLine(plain[i], false, false), `${path.basename(f)} line ${i}`);
+    }
+  }
+  assert.ok(lines > 2000 && elided > lines / 2, `${elided} of ${lines} usage lines were elided`);
+});
+
+test('a torn or glued line still fails after elision, as it does whole', () => {
+  const line = readFileSync(path.join(FIXTURES, 'projects', '-home-dev-spotter', 'short.jsonl'), 'utf8').split('\n').find((l) => l.includes('"usage":{') && l.includes('"type":"assistant"'))!;
+  for (const cut of [line.length - 5, line.length - 40, Math.floor(line.length / 2)]) {
+    assert.deepEqual(parseLine(line.slice(0, cut), false), { ok: false, reason: 'malformed' });
+  }
+  assert.deepEqual(parseLine(line.slice(0, 60) + line, false), { ok: false, reason: 'malformed' });
+});
+
+test('worker threads give the same responses, in the same order, as one thread', async () => {
+  const files = discover([FIXTURES]).files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const one = scanFiles(files.map((f) => f.path));
+  const groups = splitByBytes(files, 3);
+  assert.equal(groups.flat().length, files.length);
+  assert.deepEqual(groups.flat().map((f) => f.path), files.map((f) => f.path), 'contiguous runs in path order');
+  const parts = groups.map((g) => scanFiles(g.map((f) => f.path)));
+  // Folding the parts in order must give the single-thread winners (as the engine folds them).
+  const merged = new Map<string, any>();
+  for (const p of parts) for (const e of p.responses) if (!merged.has(e.key) || totalOf(e) > totalOf(merged.get(e.key))) merged.set(e.key, e);
+  assert.equal(merged.size, one.responses.length);
+  for (const e of one.responses) assert.deepEqual(merged.get(e.key), e);
+  const threaded = await scanParallel(files, { threads: 2, minBytes: 0 });
+  assert.equal(threaded.length, 2, 'really two workers');
+  const viaThreads = new Map<string, any>();
+  for (const p of threaded) for (const e of p.responses) if (!viaThreads.has(e.key) || totalOf(e) > totalOf(viaThreads.get(e.key))) viaThreads.set(e.key, e);
+  assert.deepEqual([...viaThreads.values()], [...merged.values()]);
+  assert.equal(threaded.reduce((a, p) => a + p.stats.records, 0), one.stats.records);
+});
+
+const totalOf = (e: any) => e.tokens.input + e.tokens.output + e.tokens.cacheCreation + e.tokens.cacheRead;
