@@ -31,8 +31,6 @@ export interface TranscriptSourceOptions {
 }
 
 const LIVE = { takeUnterminated: false, turns: true };
-// Older history can only add usage (turn state is about the newest records): read just those lines.
-const BACKFILL = { takeUnterminated: false, turns: false };
 
 const HOT_FOR_MS = 10 * 60_000;
 const HOT_MAX = 64;
@@ -67,12 +65,10 @@ export class TranscriptSource {
     if (!turns) {
       // Usage only (blocks): scanned on every core, copies folded in the workers.
       for (const r of await scanParallel(found)) {
-        this.stats.records += r.stats.records;
-        this.stats.skipped += r.stats.skipped;
-        this.stats.repaired += r.stats.repaired;
+        this.addStats(r.stats);
         for (const e of r.responses) this.o.emit(e);
       }
-      for (const f of found) this.files.set(f.id, { state: { id: f.id, path: f.path, offset: f.size, head: null }, grewAt: f.mtimeMs, busy: null, again: false });
+      for (const f of found) this.track(f);
       return;
     }
     for (const f of found) await this.readFile(f.path, f.id, { takeUnterminated: true, turns }, f.mtimeMs);
@@ -103,16 +99,45 @@ export class TranscriptSource {
     return this.backfillTask;
   }
 
+  /**
+   * Older history only adds usage (the auto ceiling, the history behind reports): it is scanned
+   * in worker threads, so the main thread keeps answering /usage at full speed meanwhile.
+   */
   private async runBackfill(rest: FoundFile[]): Promise<void> {
-    for (const f of rest) {
-      if (this.closed) return;
-      await this.readFile(f.path, f.id, BACKFILL, f.mtimeMs);
-      this.backfill.files_done++;
-      this.o.onProgress?.(this.backfill.files_done, this.backfill.files_total);
-      await new Promise((r) => setImmediate(r)); // keep the server answering between files
+    const ordered = [...rest].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const results = await scanParallel(ordered, {
+      minBytes: 0,
+      onProgress: (n) => {
+        this.backfill.files_done = n;
+        this.o.onProgress?.(n, this.backfill.files_total);
+      },
+    });
+    if (this.closed) return;
+    let applied = 0;
+    for (const r of results) {
+      this.addStats(r.stats);
+      for (const e of r.responses) {
+        this.o.emit(e);
+        if (++applied % 20_000 === 0) await new Promise((res) => setImmediate(res)); // let requests in
+      }
     }
+    for (const f of ordered) if (!this.files.has(f.id)) this.track(f);
+    this.backfill.files_done = this.backfill.files_total;
+    this.o.onProgress?.(this.backfill.files_done, this.backfill.files_total);
     this.backfill.done = true;
     this.o.onBatch?.();
+  }
+
+  private addStats(s: LineStats): void {
+    this.stats.records += s.records;
+    this.stats.skipped += s.skipped;
+    this.stats.repaired += s.repaired;
+  }
+
+  /** A file read to its end elsewhere (a scan): follow it from there. */
+  private track(f: FoundFile): void {
+    this.files.set(f.id, { state: { id: f.id, path: f.path, offset: f.size, head: null }, grewAt: f.mtimeMs, busy: null, again: false });
+    this.pathToId.set(f.path, f.id);
   }
 
   health(): SourceHealth {

@@ -21,17 +21,32 @@ export function splitByBytes(files: readonly FoundFile[], parts: number): FoundF
 }
 
 /** Results in file order: group by group, each group's responses in first-appearance order. */
-export async function scanParallel(files: readonly FoundFile[], o: { threads?: number; minBytes?: number } = {}): Promise<ScanResult[]> {
-  const threads = o.threads ?? availableParallelism();
+export interface ParallelOptions {
+  threads?: number;
+  /** Below this many bytes, scan on this thread; 0: always in workers (keeps this thread free). */
+  minBytes?: number;
+  /** Files finished so far, across all workers. */
+  onProgress?: (filesDone: number) => void;
+}
+
+export async function scanParallel(files: readonly FoundFile[], o: ParallelOptions = {}): Promise<ScanResult[]> {
+  const threads = Math.max(1, o.threads ?? availableParallelism());
   const total = files.reduce((a, f) => a + f.size, 0);
-  if (threads < 2 || total < (o.minBytes ?? MIN_PARALLEL_BYTES)) return [scanFiles(files.map((f) => f.path))];
+  if (files.length === 0) return [];
+  if (total < (o.minBytes ?? MIN_PARALLEL_BYTES)) return [scanFiles(files.map((f) => f.path))];
   const groups = splitByBytes(files, threads);
+  const done = groups.map(() => 0);
   return Promise.all(
     groups.map(
-      (g) =>
+      (g, i) =>
         new Promise<ScanResult>((resolve, reject) => {
           const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: { paths: g.map((f) => f.path) } });
-          w.once('message', (r: ScanResult) => resolve(r));
+          w.on('message', (m: ScanResult | { progress: number }) => {
+            if ('progress' in m) {
+              done[i] = m.progress;
+              o.onProgress?.(done.reduce((a, b) => a + b, 0));
+            } else resolve(m);
+          });
           w.once('error', reject);
           w.once('exit', (code) => code !== 0 && reject(new Error(`scan worker exited with ${code}`)));
         }),

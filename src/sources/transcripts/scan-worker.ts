@@ -1,5 +1,7 @@
-// Worker thread body: scans the files it is given and posts the folded responses back.
+// Worker thread body: scans the files it is given and posts the folded responses back,
+// with a progress note every few files.
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanFiles } from './scan.js';
 
-parentPort!.postMessage(scanFiles(workerData.paths as string[]));
+const port = parentPort!;
+port.postMessage(scanFiles(workerData.paths as string[], (n) => port.postMessage({ progress: n })));

@@ -15,7 +15,7 @@ export interface ScanResult {
   stats: LineStats;
 }
 
-export function scanFiles(paths: readonly string[]): ScanResult {
+export function scanFiles(paths: readonly string[], onProgress?: (filesDone: number) => void): ScanResult {
   const byKey = new Map<string, number>();
   const responses: ResponseEvent[] = [];
   const stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
@@ -32,6 +32,7 @@ export function scanFiles(paths: readonly string[]): ScanResult {
   // One buffer for everything: an unfinished line is moved to its front and the next read lands
   // behind it, so no chunk is ever copied to join it to the next.
   let buf = Buffer.allocUnsafe(2 * CHUNK);
+  let filesDone = 0;
   for (const p of paths) {
     let fd: number;
     try {
@@ -65,6 +66,7 @@ export function scanFiles(paths: readonly string[]): ScanResult {
     } finally {
       closeSync(fd);
     }
+    if (onProgress && ++filesDone % 25 === 0) onProgress(filesDone);
   }
   return { responses, stats };
 }
