@@ -8,8 +8,7 @@ import { generateHistory } from '../src/generate/index.js';
 import { discover } from '../src/sources/transcripts/discover.js';
 import { splitByBytes, scanParallel } from '../src/sources/transcripts/parallel.js';
 import { elideContent, parseLine } from '../src/sources/transcripts/parse.js';
-import { scanFiles } from '../src/sources/transcripts/scan.js';
-import { markedLines, USAGE_MARK } from '../src/sources/transcripts/tail.js';
+import { markedLines, scanFiles, USAGE_MARK } from '../src/sources/transcripts/scan.js';
 import { FIXTURES, tempDir } from './helpers/cli.js';
 
 async function corpus(): Promise<string[]> {

@@ -7,7 +7,7 @@ import type { SourceHealth } from '../../core/snapshot.js';
 import { discover, fileId, type FoundFile } from './discover.js';
 import { eventsFromLines, type LineStats } from './lines.js';
 import { scanParallel } from './parallel.js';
-import { readNew, USAGE_MARK, type TailState } from './tail.js';
+import { readNew, type TailState } from './tail.js';
 
 export interface TranscriptSourceOptions {
   configDirs: string[];
@@ -30,8 +30,6 @@ export interface TranscriptSourceOptions {
   log?: (msg: string) => void;
 }
 
-const LIVE = { takeUnterminated: false, turns: true };
-
 const HOT_FOR_MS = 10 * 60_000;
 const HOT_MAX = 64;
 
@@ -45,7 +43,6 @@ interface Tracked {
 
 export class TranscriptSource {
   private files = new Map<string, Tracked>(); // by identity (device:inode)
-  private pathToId = new Map<string, string>();
   private stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
   private problems: string[] = [];
   private projectDirs: string[] = [];
@@ -71,7 +68,7 @@ export class TranscriptSource {
       for (const f of found) this.track(f);
       return;
     }
-    for (const f of found) await this.readFile(f.path, f.id, { takeUnterminated: true, turns }, f.mtimeMs);
+    for (const f of found) await this.readFile(f.path, f.id, { takeUnterminated: true }, f.mtimeMs);
   }
 
   /**
@@ -85,7 +82,7 @@ export class TranscriptSource {
       const horizon = this.o.horizon?.() ?? null;
       // A file last written before the horizon holds only records before it (mtime >= every timestamp inside).
       if (horizon !== null && found[i].mtimeMs < horizon) break;
-      await this.readFile(found[i].path, found[i].id, LIVE, found[i].mtimeMs);
+      await this.readFile(found[i].path, found[i].id, {}, found[i].mtimeMs);
     }
     this.o.onBatch?.();
     const rest = found.slice(i);
@@ -137,7 +134,6 @@ export class TranscriptSource {
   /** A file read to its end elsewhere (a scan): follow it from there. */
   private track(f: FoundFile): void {
     this.files.set(f.id, { state: { id: f.id, path: f.path, offset: f.size, head: null }, grewAt: f.mtimeMs, busy: null, again: false });
-    this.pathToId.set(f.path, f.id);
   }
 
   health(): SourceHealth {
@@ -188,7 +184,8 @@ export class TranscriptSource {
     const onFile = (p: string) => {
       if (p.endsWith('.jsonl')) void this.readPath(p);
     };
-    this.watcher.on('add', onFile).on('change', onFile).on('unlink', (p) => this.pathToId.delete(p));
+    // A deleted file is dropped at the next rescan; a renamed one is found again by identity.
+    this.watcher.on('add', onFile).on('change', onFile);
     this.watcher.on('error', (err) => this.o.log?.(`watcher: ${String(err)}`));
     const every = this.o.rescanMs ?? 30_000;
     if (every > 0) {
@@ -235,19 +232,18 @@ export class TranscriptSource {
       await this.readFile(p, fileId(st));
       this.o.onBatch?.();
     } catch {
-      this.pathToId.delete(p); // gone between the event and the stat
+      // gone between the event and the stat
     }
   }
 
   /** One reader per file at a time; a change during a read triggers one more read after it. */
-  private async readFile(p: string, id: string, how: { takeUnterminated: boolean; turns: boolean } = LIVE, mtimeMs?: number): Promise<void> {
+  private async readFile(p: string, id: string, how: { takeUnterminated?: boolean } = {}, mtimeMs?: number): Promise<void> {
     let t = this.files.get(id);
     if (!t) {
       t = { state: { id, path: p, offset: 0, head: null }, grewAt: 0, busy: null, again: false };
       this.files.set(id, t);
     }
     t.state.path = p; // a rename keeps identity and offset
-    this.pathToId.set(p, id);
     if (t.busy) {
       t.again = true;
       return t.busy;
@@ -257,10 +253,7 @@ export class TranscriptSource {
       do {
         tracked.again = false;
         const before = tracked.state.offset;
-        const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit, how.turns), {
-          takeUnterminated: how.takeUnterminated,
-          mark: how.turns ? undefined : USAGE_MARK,
-        });
+        const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit), how);
         // History read at start-up is as hot as its last write; live growth is hot now.
         if (tracked.state.offset !== before) tracked.grewAt = mtimeMs ?? Date.now();
         if (r.gone) this.files.delete(id);

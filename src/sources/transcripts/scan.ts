@@ -5,9 +5,11 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { ResponseEvent } from '../../core/events.js';
 import { beats } from '../../engine/engine.js';
 import { eventsFromLines, type LineStats } from './lines.js';
-import { markedLines, USAGE_MARK } from './tail.js';
 
 const CHUNK = 1024 * 1024;
+const NEWLINE = 0x0a;
+// Quotes inside JSON strings are escaped, so this byte run only occurs as structure.
+export const USAGE_MARK = Buffer.from('"usage":{');
 
 export interface ScanResult {
   /** One event per distinct response, the winning copy, in order of first appearance. */
@@ -69,4 +71,34 @@ export function scanFiles(paths: readonly string[], onProgress?: (filesDone: num
     if (onProgress && ++filesDone % 25 === 0) onProgress(filesDone);
   }
   return { responses, stats };
+}
+
+const MESSAGE = Buffer.from('"message":{');
+const CONTENT = Buffer.from('"content":[');
+const STOP_REASON = Buffer.from(',"stop_reason":');
+
+/**
+ * Only the lines that contain `mark`, decoded; the rest are never turned into strings. A bulk
+ * read of old history needs just the lines carrying usage, a small share of the bytes. With
+ * `elide`, a response's content blocks are cut out before decoding (see elideContent in parse.ts):
+ * the text and tool input that make up most of a line never become a string at all.
+ */
+export function markedLines(chunk: Buffer, lastNl: number, mark: Buffer, elide = false): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let hit = chunk.indexOf(mark, from); hit !== -1 && hit < lastNl; hit = chunk.indexOf(mark, from)) {
+    const lineStart = hit === 0 ? 0 : chunk.lastIndexOf(NEWLINE, hit) + 1;
+    const lineEnd = chunk.indexOf(NEWLINE, hit);
+    out.push(elide ? decodeElided(chunk, lineStart, lineEnd) : chunk.toString('utf8', lineStart, lineEnd));
+    from = lineEnd + 1;
+  }
+  return out;
+}
+
+function decodeElided(chunk: Buffer, start: number, end: number): string {
+  const m = chunk.indexOf(MESSAGE, start);
+  const c = m === -1 || m >= end ? -1 : chunk.indexOf(CONTENT, m);
+  const s = c === -1 || c >= end ? -1 : chunk.lastIndexOf(STOP_REASON, end - STOP_REASON.length);
+  if (s === -1 || s < c) return chunk.toString('utf8', start, end);
+  return `${chunk.toString('utf8', start, c + CONTENT.length - 1)}[]${chunk.toString('utf8', s, end)}`;
 }

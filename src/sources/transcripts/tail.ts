@@ -7,8 +7,6 @@ import { fileId } from './discover.js';
 const HEAD_BYTES = 256;
 const CHUNK_BYTES = 1024 * 1024; // small enough that parsing one chunk never holds the event loop for long
 const NEWLINE = 0x0a;
-// Quotes inside JSON strings are escaped, so this byte run only occurs as structure.
-export const USAGE_MARK = Buffer.from('"usage":{');
 
 export interface TailState {
   id: string;
@@ -34,7 +32,7 @@ export interface ReadResult {
 export async function readNew(
   state: TailState,
   onLines: (lines: string[]) => void,
-  opts: { takeUnterminated?: boolean; mark?: Buffer } = {},
+  opts: { takeUnterminated?: boolean } = {},
 ): Promise<Omit<ReadResult, 'lines'>> {
   let fh: fs.FileHandle;
   try {
@@ -67,7 +65,7 @@ export async function readNew(
       // per chunk instead of one per line. A newline byte never occurs inside a multi-byte character.
       const lastNl = chunk.lastIndexOf(NEWLINE);
       const start = lastNl + 1;
-      const lines = start === 0 ? [] : opts.mark ? markedLines(chunk, lastNl, opts.mark) : chunk.toString('utf8', 0, lastNl).split('\n');
+      const lines = start === 0 ? [] : chunk.toString('utf8', 0, lastNl).split('\n');
       for (let i = 0; i < lines.length; i++) {
         const l = lines[i];
         if (l.length > 0 && l.charCodeAt(l.length - 1) === 0x0d) lines[i] = l.slice(0, -1); // CRLF
@@ -78,7 +76,7 @@ export async function readNew(
     }
     // A one-shot report reads the last line even without its newline (as ccusage does);
     // a live tail waits for the newline instead, and reads the line then.
-    if (opts.takeUnterminated && carry && carry.length > 0 && (!opts.mark || carry.includes(opts.mark))) {
+    if (opts.takeUnterminated && carry && carry.length > 0) {
       onLines([carry.toString('utf8').replace(/\r$/, '')]);
       state.offset += carry.length;
     }
@@ -86,36 +84,6 @@ export async function readNew(
   } finally {
     await fh.close();
   }
-}
-
-const MESSAGE = Buffer.from('"message":{');
-const CONTENT = Buffer.from('"content":[');
-const STOP_REASON = Buffer.from(',"stop_reason":');
-
-/**
- * Only the lines that contain `mark`, decoded; the rest are never turned into strings. A bulk
- * read of old history needs just the lines carrying usage, a small share of the bytes. With
- * `elide`, a response's content blocks are cut out before decoding (see elideContent in parse.ts):
- * the text and tool input that make up most of a line never become a string at all.
- */
-export function markedLines(chunk: Buffer, lastNl: number, mark: Buffer, elide = false): string[] {
-  const out: string[] = [];
-  let from = 0;
-  for (let hit = chunk.indexOf(mark, from); hit !== -1 && hit < lastNl; hit = chunk.indexOf(mark, from)) {
-    const lineStart = hit === 0 ? 0 : chunk.lastIndexOf(NEWLINE, hit) + 1;
-    const lineEnd = chunk.indexOf(NEWLINE, hit);
-    out.push(elide ? decodeElided(chunk, lineStart, lineEnd) : chunk.toString('utf8', lineStart, lineEnd));
-    from = lineEnd + 1;
-  }
-  return out;
-}
-
-function decodeElided(chunk: Buffer, start: number, end: number): string {
-  const m = chunk.indexOf(MESSAGE, start);
-  const c = m === -1 || m >= end ? -1 : chunk.indexOf(CONTENT, m);
-  const s = c === -1 || c >= end ? -1 : chunk.lastIndexOf(STOP_REASON, end - STOP_REASON.length);
-  if (s === -1 || s < c) return chunk.toString('utf8', start, end);
-  return `${chunk.toString('utf8', start, c + CONTENT.length - 1)}[]${chunk.toString('utf8', s, end)}`;
 }
 
 async function headOf(fh: fs.FileHandle, size: number): Promise<string | null> {
