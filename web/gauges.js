@@ -1,0 +1,185 @@
+// What each gauge and lamp shows: scales, zones, readouts, and the words for tooltips and
+// screen readers. Skins draw from these specs; they hold no knowledge of the payload.
+import { fmtInt, fmtPct, fmtRatio, fmtTime, fmtTokens, fmtUntil } from './format.js';
+
+const DEFAULT_REDLINE = 1_000_000;
+/** The tach's full scale sits 25 % above the redline (the daemon's gauges.tach uses the same). */
+const TACH_OVER = 1.25;
+/** THINKING/OUTPUT colour zones, as a share of output tokens. */
+const TEMP_COOL = 0.2;
+const TEMP_HOT = 0.7;
+
+const redlineOf = (p) => (p && p.tach_redline > 0 ? p.tach_redline : DEFAULT_REDLINE);
+
+/** Evenly spaced ticks: `majors` labelled intervals, each split into `minors` parts. */
+function evenTicks(majors, minors, label) {
+  const major = [];
+  const minor = [];
+  for (let i = 0; i <= majors * minors; i++) {
+    const f = i / (majors * minors);
+    if (i % minors === 0) major.push({ f, label: label(i / minors) });
+    else minor.push({ f, half: minors % 2 === 0 && i % minors === minors / 2 });
+  }
+  return { major, minor };
+}
+
+const pctTicks = () => evenTicks(5, 4, (i) => String(i * 20));
+
+export const GAUGES = [
+  {
+    id: 'fuel',
+    title: '5H PLAN',
+    unit: '% USED',
+    scaleKey: () => 'pct',
+    ticks: pctTicks,
+    // WARN lights above 80 %: the top of the dial carries the burgundy line.
+    zones: () => [{ from: 0.8, to: 1, kind: 'red' }],
+    value: (p) => p.window_5h_pct,
+    readout: (p) => fmtPct(p.window_5h_pct),
+    aria: (p) => `${fmtPct(p.window_5h_pct)} of the 5-hour plan window used (${p.window_5h_source === 'statusline' ? "Claude Code's figure" : 'local estimate'})`,
+    describe(p) {
+      const lines = ['How much of the 5-hour plan window is used.'];
+      if (!p) return lines;
+      if (p.window_5h_source === 'statusline') {
+        lines.push(`Source: Claude Code's official figure, handed over by the statusline (rate_limits).`);
+        if (p.window_5h_resets_at) lines.push(`Resets at ${fmtTime(p.window_5h_resets_at)} (${fmtUntil(p.window_5h_resets_at)}).`);
+        lines.push(`Local estimate for comparison: ${fmtPct(p.window_5h_estimate_pct)}.`);
+      } else {
+        const ceiling = `ceiling ${fmtInt(p.window_5h_ceiling)} tokens (${ceilingWords(p.window_5h_ceiling_source)})`;
+        if (p.window_5h_block_start) {
+          lines.push(`Source: local estimate, ${fmtInt(p.window_5h_tokens)} tokens in the active 5-hour block ÷ ${ceiling}.`);
+          lines.push(`Block started ${fmtTime(p.window_5h_block_start)}, ends ${fmtTime(p.window_5h_resets_at)} (${fmtUntil(p.window_5h_resets_at)}).`);
+        } else {
+          lines.push(`Source: local estimate, tokens in the active 5-hour block ÷ ${ceiling}.`);
+          lines.push('No active block: nothing in the last 5 hours.');
+        }
+        lines.push("For Claude Code's own figure, wire the statusline: npx claude-gauge setup statusline");
+      }
+      if (p.seven_day_pct != null) lines.push(`7-day window: ${fmtPct(p.seven_day_pct)}.`);
+      lines.push('WARN lights above 80 %.');
+      return lines;
+    },
+  },
+  {
+    id: 'tach',
+    title: 'TOKENS/MIN',
+    unit: 'LAST 60 s',
+    scaleKey: (p) => String(redlineOf(p)),
+    ticks: (p) => {
+      const full = redlineOf(p) * TACH_OVER;
+      return evenTicks(5, 4, (i) => fmtTokens((full * i) / 5));
+    },
+    // The redline zone runs from the redline (0.8 of the sweep) to full scale.
+    zones: () => [{ from: 1 / TACH_OVER, to: 1, kind: 'red' }],
+    value: (p) => p.rate_1m,
+    readout: (p) => fmtTokens(p.rate_1m),
+    aria: (p) => `${fmtInt(p.rate_1m)} tokens per minute, redline ${fmtTokens(redlineOf(p))}`,
+    describe(p) {
+      const lines = ['Tokens per minute over the last 60 s: input + output + cache creation + cache read.'];
+      if (!p) return lines;
+      lines.push(`Now ${fmtInt(p.rate_1m)} tokens/min.`);
+      lines.push(`Redline ${fmtTokens(redlineOf(p))}/min: HOT lights above it. Full scale ${fmtTokens(redlineOf(p) * TACH_OVER)}/min.`);
+      lines.push(`Last 5 minutes: ${fmtInt(p.tokens_5m)} tokens.`);
+      return lines;
+    },
+  },
+  {
+    id: 'temp',
+    title: 'THINKING',
+    unit: '/ OUTPUT',
+    scaleKey: () => 'ratio',
+    ticks: () => evenTicks(5, 4, (i) => (i === 0 ? '0' : i === 5 ? '1' : `.${i * 2}`)),
+    ends: ['C', 'H'],
+    zones: () => [
+      { from: 0, to: TEMP_COOL, kind: 'cool' },
+      { from: TEMP_HOT, to: 1, kind: 'hot' },
+    ],
+    value: (p) => p.thinking_ratio,
+    readout: (p) => fmtRatio(p.thinking_ratio),
+    aria: (p) => `thinking to output ratio ${fmtRatio(p.thinking_ratio)} (${p.thinking_source})`,
+    describe(p) {
+      const lines = ['Share of output tokens spent thinking, last 5 minutes.'];
+      if (!p) return lines;
+      lines.push(`Now ${fmtRatio(p.thinking_ratio)}. ${THINKING_SOURCES[p.thinking_source] ?? ''}`);
+      lines.push(`Blue below ${TEMP_COOL.toFixed(2)} (cruising), red above ${TEMP_HOT.toFixed(2)} (grinding).`);
+      return lines;
+    },
+  },
+  {
+    id: 'boost',
+    title: 'CACHE HIT',
+    unit: '% CACHED',
+    scaleKey: () => 'pct',
+    ticks: pctTicks,
+    zones: () => [],
+    value: (p) => p.cache_hit_rate,
+    readout: (p) => fmtPct(p.cache_hit_rate),
+    aria: (p) => `${fmtPct(p.cache_hit_rate)} of input served from the prompt cache`,
+    describe(p) {
+      const lines = ['Cache hit = cache read ÷ (input + cache read + cache creation), over the last 5 minutes; 0 with no traffic.'];
+      if (!p) return lines;
+      lines.push(`Now ${fmtPct(p.cache_hit_rate)} of ${fmtInt(p.tokens_5m)} tokens in the last 5 minutes.`);
+      lines.push('WARN lights when it falls below the cache floor (default 50 %) while active.');
+      return lines;
+    },
+  },
+];
+
+const THINKING_SOURCES = {
+  reported: 'Reported: the API counted thinking_tokens.',
+  estimated: 'Estimated: output tokens minus visible characters ÷ 4.38 (Claude Code stores thinking blocks empty).',
+  mixed: 'Mixed: some responses reported thinking_tokens, the rest are estimated.',
+  none: 'No output in the last 5 minutes.',
+};
+
+function ceilingWords(source) {
+  if (source === 'configured') return 'configured';
+  if (source === 'auto') return 'auto: the largest finished block in your history';
+  return 'default, until a finished block exists';
+}
+
+export const LAMPS = [
+  {
+    id: 'model',
+    label: 'MODEL',
+    describe(p) {
+      const lines = ['Family of the newest response: red opus, amber sonnet, green haiku; dark for other models or none.'];
+      if (p?.last_model_id) lines.push(`Now: ${p.last_model_id}.`);
+      return lines;
+    },
+  },
+  {
+    id: 'hot',
+    label: 'HOT',
+    describe: (p) => [`Flashes while the tach is above the redline (${fmtTokens(redlineOf(p))} tokens/min).`],
+  },
+  {
+    id: 'warn',
+    label: 'WARN',
+    describe(p) {
+      const lines = ['5H PLAN above 80 %, or cache hit below the floor (default 50 %) while active.'];
+      if (p?.warn) lines.push(p.window_5h_pct > 0.8 ? `Now: 5-hour window at ${fmtPct(p.window_5h_pct)}.` : `Now: cache hit ${fmtPct(p.cache_hit_rate)}.`);
+      return lines;
+    },
+  },
+  {
+    id: 'stall',
+    label: 'STALL',
+    describe(p, s) {
+      const lines = ['A turn is in flight and Claude has been silent for the stall time (default 5 min), or the transcripts cannot be read, or this page has had no data from the daemon for 5 s.'];
+      if (s?.lost) lines.push('Now: the daemon is unreachable.');
+      else if (p?.stall_reason === 'turn-silent') lines.push(`Now: silent since ${fmtTime(p.last_activity_at)} with a turn in flight.`);
+      else if (p?.stall_reason === 'source-broken') lines.push(`Now: ${(p.source?.problems ?? []).join('; ') || 'the transcripts cannot be read'}.`);
+      return lines;
+    },
+  },
+  {
+    id: 'idle',
+    label: 'IDLE',
+    describe(p) {
+      const lines = ['Breathes while the daemon answers, STALL is off and nothing was written in the last minute.'];
+      if (p?.last_activity_at) lines.push(`Last activity: ${fmtTime(p.last_activity_at)}.`);
+      return lines;
+    },
+  },
+];
