@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateHistory } from '../src/generate/history.js';
+import { appendLatency } from './lib/append.js';
 import { touchToLastRecord, writeCurrentChain } from './lib/history.js';
 import { fmt, median, parseSize, percentile, timed } from './lib/measure.js';
 
@@ -20,7 +21,8 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '100MB' },
     runs: { type: 'string', default: '3' },
     data: { type: 'string', default: path.join(ROOT, '.bench-data') },
-    only: { type: 'string', default: 'scan,cold,load,statusline' },
+    only: { type: 'string', default: 'scan,cold,append,load,statusline' },
+    appends: { type: 'string', default: '1000' },
     days: { type: 'string', default: '30' },
   },
 });
@@ -75,7 +77,7 @@ async function coldStart(label: string, dir: string, state: string) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'], { env: envFor(dir, state), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--mdns', 'off'], { env: envFor(dir, state), stdio: ['ignore', 'ignore', 'pipe'] });
     const url = await new Promise<string>((resolve, reject) => {
       let err = '';
       child.stderr!.on('data', (c) => {
@@ -144,6 +146,13 @@ for (const size of values.sizes!.split(',')) {
   const state = await fs.mkdtemp(path.join(values.data!, 'state-'));
   if (only.has('scan')) await fullScan(size, dir, state);
   if (only.has('cold')) await coldStart(size, dir, state);
+  if (only.has('append')) {
+    // A copy would take long at GB sizes: the live file goes into the history folder and is removed after.
+    const a = await appendLatency(BIN, envFor(dir, state), dir, Number(values.appends));
+    await fs.rm(path.join(dir, 'projects', '-bench-live'), { recursive: true, force: true });
+    rows.push([size, `append to /usage, ${a.n} appends: median / p99 ms`, `${fmt(a.pollMedian, 1)} / ${fmt(a.pollP99, 1)}`, '', '', 'polled as fast as possible']);
+    rows.push([size, `append to the page's live push (SSE): median / p99 ms`, `${fmt(a.pushMedian, 1)} / ${fmt(a.pushP99, 1)}`, '', '', '']);
+  }
   if (only.has('load')) await underLoad(size, dir, state);
   if (only.has('statusline')) await statusline(size, dir, state);
   await fs.rm(state, { recursive: true, force: true });

@@ -57,6 +57,17 @@ test('appended lines, split mid-line, reach /usage within a second', async () =>
   assert.ok(u.seq > before.seq, 'seq increases when figures change');
 });
 
+test('appends in quick succession are each seen promptly (the watcher drops events 50 ms apart)', async () => {
+  for (let round = 0; round < 5; round++) {
+    const before = (await getJson(`${served.url}/usage`)).window_5h_tokens;
+    await fs.appendFile(file, assistant({ id: `msg_q${round}a`, req: `req_q${round}a`, at: Date.now(), input: 1, session: 'live' }) + '\n');
+    await new Promise((r) => setTimeout(r, 5));
+    await fs.appendFile(file, assistant({ id: `msg_q${round}b`, req: `req_q${round}b`, at: Date.now(), input: 2, session: 'live' }) + '\n');
+    const { ms } = await waitFor(async () => (await getJson(`${served.url}/usage`)).window_5h_tokens === before + 3, 2000);
+    assert.ok(ms < 500, `both appends counted after ${ms} ms`);
+  }
+});
+
 test('a new session file in a new project folder is picked up too', async () => {
   const dir = path.join(home, 'projects', '-home-dev-newproj');
   await fs.mkdir(dir, { recursive: true });

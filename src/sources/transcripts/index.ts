@@ -31,6 +31,7 @@ export interface TranscriptSourceOptions {
 }
 
 const HOT_FOR_MS = 10 * 60_000;
+const TRAILING_READ_MS = 60;
 const HOT_MAX = 64;
 
 interface Tracked {
@@ -49,6 +50,7 @@ export class TranscriptSource {
   private watcher: FSWatcher | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private hotTimer: NodeJS.Timeout | null = null;
+  private trailing = new Map<string, NodeJS.Timeout>();
   private backfill = { done: true, files_done: 0, files_total: 0 };
   private closed = false;
   private backfillTask: Promise<void> = Promise.resolve();
@@ -158,6 +160,8 @@ export class TranscriptSource {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     if (this.hotTimer) clearInterval(this.hotTimer);
     this.rescanTimer = this.hotTimer = null;
+    for (const t of this.trailing.values()) clearTimeout(t);
+    this.trailing.clear();
     const w = this.watcher;
     this.watcher = null;
     await w?.close();
@@ -182,7 +186,16 @@ export class TranscriptSource {
       ignored: (p, st) => Boolean(st?.isFile() && !p.endsWith('.jsonl')),
     });
     const onFile = (p: string) => {
-      if (p.endsWith('.jsonl')) void this.readPath(p);
+      if (!p.endsWith('.jsonl')) return;
+      void this.readPath(p);
+      // chokidar drops (not delays) a second change within 50 ms of the first: look once more
+      // just after that window, so a quick second append is not left to the slow safety nets.
+      if (!this.trailing.has(p)) {
+        this.trailing.set(p, setTimeout(() => {
+          this.trailing.delete(p);
+          void this.readPath(p);
+        }, TRAILING_READ_MS));
+      }
     };
     // A deleted file is dropped at the next rescan; a renamed one is found again by identity.
     this.watcher.on('add', onFile).on('change', onFile);
@@ -227,6 +240,7 @@ export class TranscriptSource {
   }
 
   private async readPath(p: string): Promise<void> {
+    if (this.closed) return;
     try {
       const st = await fs.stat(p, { bigint: true });
       await this.readFile(p, fileId(st));
