@@ -95,6 +95,10 @@ test('killing the daemon lights STALL on the page and says it is unreachable', {
   await served.stop();
   await page.waitForFunction(() => document.querySelector('[data-lamp="stall"]')?.getAttribute('data-on') === 'true', null, { timeout: 5000 });
   await page.waitForFunction(() => /unreachable/i.test(document.querySelector('[data-status]')?.textContent ?? ''), null, { timeout: 5000 });
-  await page.waitForFunction(() => Number(document.querySelector('[data-gauge="tach"]')?.getAttribute('data-steps')) === 0, null, { timeout: 3000 });
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('[data-gauge]')].every((g) => Number(g.getAttribute('data-steps')) === 0),
+    null,
+    { timeout: 3000 },
+  );
   await page.screenshot({ path: path.join(ARTIFACTS, 'cluster-stalled.png') });
 });
