@@ -115,6 +115,17 @@ async function underLoad(label: string, dir: string, state: string) {
   });
   // Measure the steady state: after the background read of older history has finished.
   while (!(await (await fetch(`${url}/usage`)).json()).source.backfill.done) await new Promise((r) => setTimeout(r, 50));
+  // Idle: what the daemon costs while nothing happens (timers, watcher), over 10 s.
+  const cpu = async () => {
+    const f = (await fs.readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
+    return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in ms at 100 ticks/s
+  };
+  const c0 = await cpu();
+  await new Promise((r) => setTimeout(r, 10_000));
+  const idleCpu = ((await cpu()) - c0) / 10_000;
+  const idleStat = await fs.readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+  const idleRss = /VmRSS:\s+(\d+)/.exec(idleStat);
+  rows.push([label, 'daemon idle CPU after indexing (% of one core, 10 s)', fmt(idleCpu * 100, 2), '', '', `resident memory ${idleRss ? fmt(Number(idleRss[1]) / 1024) : 'n/a'} MB`]);
   const ms = (m: RegExpExecArray | null) => (m ? Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]] : NaN);
   for (const conns of [4, 32]) {
     const out = execFileSync('wrk', ['-t2', `-c${conns}`, '-d5s', '--latency', `${url}/usage`]).toString();
@@ -125,7 +136,7 @@ async function underLoad(label: string, dir: string, state: string) {
   }
   const stat = await fs.readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
   const rss = /VmRSS:\s+(\d+)/.exec(stat);
-  rows.push([label, 'daemon resident memory after indexing, MB', rss ? fmt(Number(rss[1]) / 1024) : 'n/a', '', '', '']);
+  rows.push([label, 'daemon resident memory after the load, MB', rss ? fmt(Number(rss[1]) / 1024) : 'n/a', '', '', '']);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
 }
