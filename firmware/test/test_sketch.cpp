@@ -1,0 +1,142 @@
+// The Arduino layer (src/main.cpp, hw.cpp, net.cpp), compiled against stubs/ of the ESP32 APIs
+// and run on simulated time: setup() resets the driver and homes the needles from the timer
+// interrupt, loop() finds the daemon and polls it, the ui task drives the lamps and reads the
+// BOOT button. One scripted scenario, since the sketch's globals live for the whole process.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include <Arduino.h>
+
+#include "../stubs/stub_state.h"
+#include "core/lamps.h"
+#include "pins.h"
+
+void setup();
+void loop();
+
+namespace {
+
+// The needle's physical position, replayed from the STEP/DIR pin writes.
+long position(int motor) {
+  const uint8_t stepPin = pins::kStep[motor];
+  const uint8_t dirPin = pins::kDir[motor];
+  bool forward = true;
+  uint8_t step = 0;
+  long pos = 0;
+  for (const stub::PinEvent& e : stub::s().writes) {
+    if (e.pin == dirPin) forward = (e.level == 1) == pins::kDirForwardLevel[motor];
+    if (e.pin == stepPin) {
+      if (step == 0 && e.level == 1) pos += forward ? 1 : -1;
+      step = e.level;
+    }
+  }
+  return pos;
+}
+
+void loopFor(uint32_t ms) {
+  const uint64_t end = stub::s().us + static_cast<uint64_t>(ms) * 1000;
+  while (stub::s().us < end) loop();
+}
+
+// Runs the ui task for `iterations` periods (10 ms each).
+void runUi(int iterations) {
+  REQUIRE(stub::s().tasks.size() == 1);
+  stub::s().taskDelaysLeft = iterations;
+  try {
+    stub::s().tasks[0].second(nullptr);
+  } catch (const stub::StopTask&) {
+  }
+}
+
+uint32_t lamp(uint8_t channel) { return stub::s().ledcDuty[channel]; }
+
+}  // namespace
+
+TEST_CASE("the sketch on stubs: reset, homing, discovery, polling, lamps, button, staleness, wipe") {
+  stub::reset();
+  stub::s().wifiSaved = true;
+  stub::s().httpBody = "CG1 1 0 1000 500 0 0 2 2\n";  // fuel full, tach half, sonnet, WARN
+
+  setup();
+
+  // Driver reset: held low >= 1 ms after the outputs were set up, then released.
+  uint64_t low = 0, high = 0;
+  for (const stub::PinEvent& e : stub::s().writes)
+    if (e.pin == pins::kDriverReset) (e.level ? high : low) = e.us;
+  CHECK(high > low);
+  CHECK(high - low >= 1000);
+  CHECK(stub::s().level[pins::kDriverReset] == 1);
+  for (int m = 0; m < 4; ++m) {
+    CHECK(stub::s().pinMode[pins::kStep[m]] == OUTPUT);
+    CHECK(stub::s().pinMode[pins::kDir[m]] == OUTPUT);
+  }
+  CHECK(stub::s().pinMode[pins::kButton] == INPUT_PULLUP);
+  for (uint8_t ch = 0; ch < cg::kLampChannels; ++ch) CHECK(stub::s().ledcPin[pins::kLamp[ch]] == ch);
+  CHECK(stub::s().timerPeriodUs == 50);
+  CHECK(stub::s().timerEnabled);
+  REQUIRE(stub::s().tasks.size() == 1);
+  CHECK(stub::s().tasks[0].first == "ui");
+
+
+  // Homing, then the first polls: the daemon is found over mDNS and the needles go to the data.
+  loopFor(5000);
+  CHECK(stub::s().mdnsQueries == 1);
+  CHECK(stub::s().httpGets >= 4);
+  CHECK(stub::risingEdges(pins::kStep[0]) == 4020 + 60 + 3780);
+  CHECK(position(0) == -4020 + 60 + 3780);  // counted from where it was at boot
+  CHECK(position(1) == -4020 + 60 + 1890);
+  CHECK(position(2) == -4020 + 60);
+  CHECK(stub::s().wdtResets > 100);
+
+  runUi(5);
+  CHECK(lamp(cg::kModelR) == 255);
+  CHECK(lamp(cg::kModelG) == 120);
+  CHECK(lamp(cg::kModelB) == 0);
+  CHECK(lamp(cg::kWarn) == 255);
+  CHECK(lamp(cg::kStall) == 0);
+  CHECK(lamp(cg::kHot) == 0);
+
+  // A short press on BOOT re-homes: down into the stop, back off, back up to the data.
+  stub::s().level[pins::kButton] = LOW;
+  runUi(20);
+  stub::s().level[pins::kButton] = HIGH;
+  runUi(10);
+  loopFor(4000);
+  CHECK(stub::risingEdges(pins::kStep[0]) == 2 * (4020 + 60 + 3780));
+  CHECK(position(0) == -4020 + 60 + 3780 - 4020 + 60 + 3780);
+
+  // The daemon starts failing: STALL after 5 s, the needles rest after 60 s.
+  stub::s().httpStatus = 500;
+  loopFor(6000);
+  runUi(2);
+  CHECK(lamp(cg::kStall) == 255);
+  CHECK(lamp(cg::kWarn) == 0);
+  loopFor(56000);
+  const long rested = position(0);
+  CHECK(rested == -4020 + 60 - 4020 + 60 + 3780);  // back at zero after the second homing
+  runUi(2);
+  CHECK(lamp(cg::kModelR) == 0);
+
+  // It answers again: the needles come back.
+  stub::s().httpStatus = 200;
+  loopFor(20000);
+  CHECK(position(0) == rested + 3780);
+
+  // WiFi drops: the link is known lost, the needles rest at once.
+  stub::s().wifiConnected = false;
+  loopFor(2000);
+  CHECK(position(0) == rested);
+  runUi(2);
+  CHECK(lamp(cg::kStall) == 255);
+
+  // A long press wipes the WiFi settings, lights every lamp and restarts into the portal.
+  stub::s().level[pins::kButton] = LOW;
+  runUi(320);
+  loopFor(50);
+  runUi(1);
+  for (uint8_t ch = 0; ch < cg::kLampChannels; ++ch) CHECK(lamp(ch) == 255);
+  CHECK_FALSE(stub::s().wifiSaved);
+  loopFor(1500);
+  CHECK(stub::s().restarts >= 1);
+}
