@@ -133,3 +133,22 @@ test('bad configuration exits 2 with one line naming the setting', async () => {
   const unknown = await runCli(['frobnicate'], { env });
   assert.equal(unknown.code, 2);
 });
+
+test('statusline never waits on the daemon: a hung daemon costs it nothing', async () => {
+  const { createServer } = await import('node:net');
+  const state = await tempDir('state');
+  // A "daemon" that accepts connections and never answers, announced where statusline looks.
+  let connections = 0;
+  const hung = createServer(() => connections++);
+  await new Promise<void>((r) => hung.listen(0, '127.0.0.1', () => r()));
+  const port = (hung.address() as { port: number }).port;
+  await fs.writeFile(path.join(state, 'daemon.json'), JSON.stringify({ pid: process.pid, port, host: '127.0.0.1', started_at: new Date().toISOString() }));
+  try {
+    const r = await runCli(['statusline'], { env: isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: state }), input: input(20, 600) });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /5h 20%/);
+    assert.equal(connections, 0, 'it reads the snapshot file; it never calls the daemon');
+  } finally {
+    hung.close();
+  }
+});

@@ -36,7 +36,7 @@ export async function findDaemon(stateDir: string, checkAlive = true): Promise<D
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,14 +1,13 @@
 // Runs inside Claude Code's status line on every turn: must be quick and must never fail,
 // so it loads no CLI framework and no schema library.
 import { spawn } from 'node:child_process';
-import type { Snapshot } from '../core/snapshot.js';
-import { findDaemon, localUrl } from '../daemon/discovery.js';
+import { isAlive } from '../daemon/discovery.js';
+import { readSnapshotFile } from '../sinks/snapshot-file.js';
 import { parseRateLimits, writeHandoff } from '../sources/statusline/handoff.js';
 import { renderStatusline, type StatuslineInput } from '../sinks/statusline.js';
 import { stateDir } from '../util/paths.js';
 
 const STDIN_WAIT_MS = 1000;
-const DAEMON_WAIT_MS = 250;
 const CHAIN_WAIT_MS = 2000;
 
 /** Reads Claude Code's JSON on stdin, hands rate limits over, prints one line. Never throws. */
@@ -19,7 +18,7 @@ export async function runStatusline(chain?: string): Promise<void> {
     const input = parseInput(raw);
     const dir = stateDir();
     const [snap, chained] = await Promise.all([
-      daemonSnapshot(dir),
+      readSnapshotFile(dir, isAlive),
       chain ? runChained(chain, raw) : Promise.resolve(''),
       handOver(dir, input),
     ]);
@@ -47,17 +46,6 @@ async function handOver(dir: string, input: StatuslineInput | null): Promise<voi
     await writeHandoff(dir, limits, Date.now());
   } catch {
     // A read-only state folder must not break the status line.
-  }
-}
-
-async function daemonSnapshot(dir: string): Promise<Snapshot | null> {
-  const info = await findDaemon(dir);
-  if (!info) return null;
-  try {
-    const res = await fetch(`${localUrl(info)}/usage`, { signal: AbortSignal.timeout(DAEMON_WAIT_MS) });
-    return res.ok ? ((await res.json()) as Snapshot) : null;
-  } catch {
-    return null;
   }
 }
 

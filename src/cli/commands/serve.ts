@@ -4,6 +4,7 @@ import { Daemon } from '../../daemon/index.js';
 import { announce, withdraw } from '../../daemon/discovery.js';
 import { createApp } from '../../sinks/http/app.js';
 import { listen } from '../../sinks/http/server.js';
+import { SnapshotFileWriter } from '../../sinks/snapshot-file.js';
 import { advertise, isLoopback } from '../../sinks/mdns.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
@@ -17,6 +18,8 @@ export default defineCommand({
     const log = (m: string) => process.stderr.write(`claude-gauge: ${m}\n`);
     const bar = args.quiet ? null : progressBar(process.stderr, 'reading older history');
     const daemon = new Daemon({ config, log, onProgress: bar?.update });
+    const snapshotFile = new SnapshotFileWriter(config.stateDir);
+    daemon.on('change', (s) => snapshotFile.offer(s));
     const started = Date.now();
     await daemon.start();
     const app = createApp({

@@ -1,0 +1,106 @@
+// Time and work shape: 5-hour blocks, sessions (and all-nighters), tools and their failures.
+import { computeBlocks, type BlockEntry } from '../engine/blocks.js';
+import type { Db } from '../store/db.js';
+import { where, type Filter } from './filter.js';
+import { localParts } from './time.js';
+
+/** ccusage's blocks over the range, with the ceiling the 5H PLAN gauge uses. */
+export function blocks(db: Db, f: Filter, ceiling: number | null, now = Date.now()) {
+  const w = where(f);
+  const rows = db.prepare(`SELECT at, model, input, output, cache_create, cache_read, synthetic FROM responses WHERE ${w.sql} ORDER BY at`).all(...w.params) as { at: number; model: string; input: number; output: number; cache_create: number; cache_read: number; synthetic: number }[];
+  const entries: BlockEntry[] = rows.map((r) => ({ at: r.at, model: r.model, synthetic: r.synthetic === 1, tokens: { input: r.input, output: r.output, cacheCreation: r.cache_create, cacheRead: r.cache_read } }));
+  const costs = db.prepare(`SELECT at, cost FROM responses WHERE ${w.sql} ORDER BY at`).all(...w.params) as { at: number; cost: number | null }[];
+  const out = computeBlocks(entries, now)
+    .filter((b) => !b.isGap)
+    .map((b) => {
+      const inBlock = costs.filter((c) => c.at >= b.start && c.at < b.end);
+      return {
+        start: new Date(b.start).toISOString(),
+        end: new Date(b.end).toISOString(),
+        first_at: b.firstAt === null ? null : new Date(b.firstAt).toISOString(),
+        last_at: b.actualEnd === null ? null : new Date(b.actualEnd).toISOString(),
+        active: b.isActive,
+        responses: b.entries,
+        tokens: b.totalTokens,
+        cost: inBlock.some((c) => c.cost !== null) ? Math.round(inBlock.reduce((s, c) => s + (c.cost ?? 0), 0) * 1e6) / 1e6 : null,
+        pct_of_ceiling: ceiling ? Math.round((b.totalTokens / ceiling) * 10_000) / 10_000 : null,
+        models: b.models,
+      };
+    });
+  return { ceiling, rows: out };
+}
+
+interface SessionRow {
+  session: string;
+  project: string;
+  first_at: number;
+  last_at: number;
+  responses: number;
+  subagent_responses: number;
+  tokens: number;
+  cost: number | null;
+}
+
+function sessionRows(db: Db, f: Filter): SessionRow[] {
+  const w = where(f);
+  return db
+    .prepare(
+      `SELECT session, min(project) project, min(at) first_at, max(at) last_at, count(*) responses,
+        sum(CASE WHEN agent IS NOT NULL OR sidechain = 1 THEN 1 ELSE 0 END) subagent_responses,
+        sum(input + output + cache_create + cache_read) tokens, sum(cost) cost
+       FROM responses WHERE ${w.sql} AND synthetic = 0 AND session <> '' GROUP BY session ORDER BY first_at`,
+    )
+    .all(...w.params) as SessionRow[];
+}
+
+/** Does [a, b] contain a local 2 am? A session working through it is an all-nighter. */
+export function crosses2am(a: number, b: number, tz: string): boolean {
+  for (let t = a; t <= b; t += 15 * 60_000) if (localParts(t, tz).hour === 2) return true;
+  return localParts(b, tz).hour === 2;
+}
+
+const BUCKETS: [string, number][] = [['< 5 min', 5], ['5-30 min', 30], ['30-60 min', 60], ['1-2 h', 120], ['2-4 h', 240], ['4-8 h', 480], ['> 8 h', Infinity]];
+
+export function sessions(db: Db, f: Filter) {
+  const rows = sessionRows(db, f);
+  const w = where(f);
+  const prompts = new Map((db.prepare(`SELECT session, count(*) n FROM texts WHERE side = 'user' AND ${w.sql} GROUP BY session`).all(...w.params) as { session: string; n: number }[]).map((r) => [r.session, r.n]));
+  const list = rows.map((r) => {
+    const minutes = (r.last_at - r.first_at) / 60_000;
+    return {
+      session: r.session,
+      project: r.project,
+      start: new Date(r.first_at).toISOString(),
+      end: new Date(r.last_at).toISOString(),
+      minutes: Math.round(minutes * 10) / 10,
+      responses: r.responses,
+      prompts: prompts.get(r.session) ?? 0,
+      subagent_responses: r.subagent_responses,
+      tokens: r.tokens,
+      cost: r.cost === null ? null : Math.round(r.cost * 1e6) / 1e6,
+      all_nighter: r.last_at - r.first_at < 24 * 3_600_000 && crosses2am(r.first_at, r.last_at, f.tz),
+    };
+  });
+  const mins = list.map((s) => s.minutes).sort((a, b) => a - b);
+  const median = mins.length ? mins[Math.floor(mins.length / 2)] : 0;
+  return {
+    count: list.length,
+    median_minutes: median,
+    longest_minutes: mins.length ? mins[mins.length - 1] : 0,
+    mean_responses: list.length ? Math.round((list.reduce((s, x) => s + x.responses, 0) / list.length) * 10) / 10 : 0,
+    all_nighters: list.filter((s) => s.all_nighter).length,
+    length_histogram: BUCKETS.map(([bucket, max], i) => ({ bucket, sessions: list.filter((s) => s.minutes < max && (i === 0 || s.minutes >= BUCKETS[i - 1][1])).length })),
+    rows: list,
+  };
+}
+
+export function tools(db: Db, f: Filter) {
+  const w = where(f, 't');
+  const rows = db
+    .prepare(
+      `SELECT t.name AS name, count(*) calls, sum(CASE WHEN r.is_error = 1 THEN 1 ELSE 0 END) failures, count(r.id) answered
+       FROM tool_uses t LEFT JOIN tool_results r ON r.id = t.id WHERE ${w.sql} GROUP BY t.name ORDER BY calls DESC`,
+    )
+    .all(...w.params) as { name: string; calls: number; failures: number; answered: number }[];
+  return { rows: rows.map((r) => ({ ...r, failure_rate: r.answered ? Math.round((r.failures / r.answered) * 10_000) / 10_000 : null })) };
+}

@@ -1,0 +1,69 @@
+// Every stats query once, by name: the JSON API (/api/<path>) and the MCP tools both come from here.
+import type { Snapshot } from '../core/snapshot.js';
+import type { Db } from '../store/db.js';
+import type { IngestStatus } from '../store/follow.js';
+import { blocks, sessions, tools } from './activity.js';
+import { character } from './character.js';
+import type { Filter } from './filter.js';
+import { cache, daily, heatmap, projection, projects, stopReasons, subagents, thinking, totals } from './usage.js';
+
+export interface StatsContext {
+  db: Db;
+  snapshot?: () => Snapshot;
+  ingest?: () => IngestStatus;
+  now?: () => number;
+}
+
+export interface Query {
+  /** MCP tool name. */
+  tool: string;
+  /** Path under /api/. */
+  path: string;
+  description: string;
+  run(ctx: StatsContext, f: Filter): unknown;
+}
+
+const now = (ctx: StatsContext) => (ctx.now ?? Date.now)();
+
+export function usageNow(ctx: StatsContext) {
+  const s = ctx.snapshot?.();
+  if (!s) return { available: false };
+  return {
+    available: true,
+    window_5h_pct: s.window_5h_pct,
+    window_5h_source: s.window_5h_source,
+    window_5h_tokens: s.window_5h_tokens,
+    window_5h_ceiling: s.window_5h_ceiling,
+    window_5h_resets_at: s.window_5h_resets_at,
+    seven_day_pct: s.seven_day_pct,
+    seven_day_resets_at: s.seven_day_resets_at,
+    rate_1m: s.rate_1m,
+    thinking_ratio: s.thinking_ratio,
+    cache_hit_rate: s.cache_hit_rate,
+    last_model_id: s.last_model_id,
+    updated_at: s.updated_at,
+  };
+}
+
+export const QUERIES: readonly Query[] = [
+  { tool: 'usage_now', path: 'now', description: 'The live figures: 5-hour window (and its source), the seven-day figure when the statusline provides it, tokens/min, cache hit, thinking ratio.', run: (ctx) => usageNow(ctx) },
+  {
+    tool: 'summary', path: 'summary', description: 'Totals for the range (responses, tokens, cost, cache savings, sessions), the projects to filter by, and the ingest status.',
+    run: (ctx, f) => ({ totals: totals(ctx.db, f), projects: projects(ctx.db, { ...f, from: 0, to: Number.MAX_SAFE_INTEGER, project: null }).rows.map((p) => ({ project: p.project, label: p.label })), ingest: ctx.ingest?.() ?? null, tz: f.tz }),
+  },
+  { tool: 'daily', path: 'daily', description: 'Tokens by type and cost per local day and model.', run: (ctx, f) => daily(ctx.db, f) },
+  {
+    tool: 'blocks', path: 'blocks', description: "The 5-hour blocks (ccusage's definition) with tokens, cost and share of the 5H PLAN ceiling.",
+    run: (ctx, f) => blocks(ctx.db, f, ctx.snapshot?.().window_5h_ceiling ?? null, now(ctx)),
+  },
+  { tool: 'heatmap', path: 'heatmap', description: 'Responses, tokens and cost by local weekday x hour.', run: (ctx, f) => heatmap(ctx.db, f) },
+  { tool: 'projects', path: 'projects', description: 'Tokens, cost, responses and sessions per project.', run: (ctx, f) => projects(ctx.db, f) },
+  { tool: 'cache', path: 'cache', description: 'Cache hit rate per day and the money the cache saved.', run: (ctx, f) => cache(ctx.db, f) },
+  { tool: 'projection', path: 'projection', description: 'Burn rate over the last 7 days and the projected 30-day spend; month to date.', run: (ctx, f) => projection(ctx.db, f, now(ctx)) },
+  { tool: 'sessions', path: 'sessions', description: 'Sessions: count, length distribution, responses and prompts each, all-nighters.', run: (ctx, f) => sessions(ctx.db, f) },
+  { tool: 'tools', path: 'tools', description: 'Tool calls by name, with failures (tool results marked is_error).', run: (ctx, f) => tools(ctx.db, f) },
+  { tool: 'thinking', path: 'thinking', description: 'Thinking tokens / output tokens per day, and how much of it the API reported.', run: (ctx, f) => thinking(ctx.db, f) },
+  { tool: 'stop_reasons', path: 'stop-reasons', description: 'Responses by stop reason.', run: (ctx, f) => stopReasons(ctx.db, f) },
+  { tool: 'subagents', path: 'subagents', description: "Subagents' share of tokens and responses per day.", run: (ctx, f) => subagents(ctx.db, f) },
+  { tool: 'character', path: 'character', description: "Em-dashes and emoji in Claude's replies per week, the user's correction reflex and thank-you rate, most used phrases, all-nighters.", run: (ctx, f) => character(ctx.db, f) },
+];

@@ -1,0 +1,161 @@
+// One transcript line -> the facts the history keeps. The response itself comes from parseLine
+// (the same key, tokens and dedup rules as the gauges); this adds what only the history needs:
+// cache write TTLs, stop reason, tools, project, and text counters (never the text).
+import { createHash } from 'node:crypto';
+import type { ResponseEvent } from '../core/events.js';
+import { parseLine } from '../sources/transcripts/parse.js';
+import { countText, type TextCounters } from '../stats/text.js';
+
+export interface ResponseFact {
+  ev: ResponseEvent;
+  cache5m: number;
+  cache1h: number;
+  stopReason: string | null;
+  project: string;
+  session: string;
+  agent: string | null;
+}
+
+export interface BlockFact {
+  hash: string;
+  response: string;
+  /** Characters that count as visible output for the thinking estimate. */
+  visible: number;
+  text: (TextCounters & { side: 'claude' }) | null;
+}
+
+export interface TextFact extends TextCounters {
+  hash: string;
+  side: 'user';
+  at: number;
+  project: string;
+  session: string;
+}
+
+export interface LineFacts {
+  responses: ResponseFact[];
+  blocks: BlockFact[];
+  tools: { id: string; name: string; response: string; at: number; project: string }[];
+  toolResults: { id: string; isError: boolean }[];
+  texts: TextFact[];
+  /** The project's working directory as the line states it, for a readable label. */
+  cwd?: { project: string; cwd: string };
+}
+
+const EMPTY: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [] };
+const MAY_MATTER = /"type"\s*:\s*"(assistant|user)"/;
+
+/** null: a malformed line (counted by the caller, never fatal). */
+export function extractLine(line: string, folderProject: string): LineFacts | null {
+  if (!MAY_MATTER.test(line)) return line.trim() === '' || isObjectLine(line) ? EMPTY : null;
+  let rec = parseRecord(line);
+  if (rec === undefined) rec = repair(line);
+  if (!rec) return rec === null ? EMPTY : null;
+  const candidate = rec.__line ?? line;
+  const facts = rec.type === 'assistant' ? fromAssistant(rec, candidate, folderProject) : rec.type === 'user' ? fromUser(rec, folderProject) : EMPTY;
+  if (facts !== EMPTY && typeof rec.cwd === 'string' && rec.cwd) facts.cwd = { project: projectOf(rec, folderProject), cwd: rec.cwd };
+  return facts;
+}
+
+function fromAssistant(r: any, line: string, folderProject: string): LineFacts {
+  const parsed = parseLine(line, true);
+  if (!parsed.ok) return EMPTY;
+  const project = projectOf(r, folderProject);
+  const session = typeof r.sessionId === 'string' ? r.sessionId : '';
+  const agent = typeof r.agentId === 'string' ? r.agentId : null;
+  const usage = r.message?.usage ?? {};
+  const iterations: any[] = Array.isArray(usage.iterations) ? usage.iterations.filter((it: any) => it?.type === 'advisor_message' && typeof it.model === 'string') : [];
+  const out: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [] };
+  parsed.events.forEach((ev, i) => {
+    if (ev.kind !== 'response') return;
+    const u = i === 0 ? usage : iterations[i - 1] ?? {};
+    const [c5, c1] = ttlSplit(u, ev.tokens.cacheCreation);
+    out.responses.push({ ev, cache5m: c5, cache1h: c1, stopReason: i === 0 && typeof r.message?.stop_reason === 'string' ? r.message.stop_reason : null, project, session, agent });
+  });
+  const main = out.responses[0];
+  if (!main) return out;
+  const content = r.message?.content;
+  for (const b of Array.isArray(content) ? content : []) {
+    if (!b || typeof b !== 'object') continue;
+    if (b.type === 'text' && typeof b.text === 'string') {
+      out.blocks.push({ hash: hash('c', main.ev.key, b.text), response: main.ev.key, visible: b.text.length, text: { ...countText(b.text, 'claude'), side: 'claude' } });
+    } else if (b.type === 'tool_use') {
+      const input = b.input === undefined ? '' : JSON.stringify(b.input);
+      const id = typeof b.id === 'string' ? b.id : hash('t', main.ev.key, input);
+      out.blocks.push({ hash: hash('u', main.ev.key, id), response: main.ev.key, visible: input.length, text: null });
+      if (typeof b.name === 'string') out.tools.push({ id, name: b.name, response: main.ev.key, at: main.ev.at, project });
+    }
+  }
+  return out;
+}
+
+function fromUser(r: any, folderProject: string): LineFacts {
+  const content = r.message?.content;
+  const out: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [] };
+  if (Array.isArray(content)) {
+    for (const b of content) {
+      if (b?.type === 'tool_result' && typeof b.tool_use_id === 'string') out.toolResults.push({ id: b.tool_use_id, isError: b.is_error === true });
+    }
+  }
+  // Only what a person typed: not meta lines, commands, compaction summaries, or a parent agent's prompt to a subagent.
+  if (r.isMeta || r.isCompactSummary || r.isVisibleInTranscriptOnly || r.isSidechain === true) return out;
+  const text = typeof content === 'string' ? content : Array.isArray(content) ? content.filter((b: any) => b?.type === 'text' && typeof b.text === 'string').map((b: any) => b.text).join('\n') : '';
+  const at = typeof r.timestamp === 'string' ? Date.parse(r.timestamp) : NaN;
+  if (!text.trim() || !Number.isFinite(at) || /^\s*(<|\[Request interrupted)/.test(text)) return out;
+  const session = typeof r.sessionId === 'string' ? r.sessionId : '';
+  // Identity: when it was typed and what; a resumed session's replay of it is the same prompt.
+  out.texts.push({ ...countText(text, 'user'), hash: hash('p', r.timestamp, text), side: 'user', at, project: projectOf(r, folderProject), session });
+  return out;
+}
+
+/** Cache writes by TTL; without the split (older Claude Code) all are 5-minute writes, the default TTL. */
+function ttlSplit(u: any, total: number): [number, number] {
+  const cc = u?.cache_creation;
+  if (cc && typeof cc === 'object') return [num(cc.ephemeral_5m_input_tokens), num(cc.ephemeral_1h_input_tokens)];
+  return [total, 0];
+}
+
+function projectOf(r: any, folderProject: string): string {
+  return folderProject || (typeof r.cwd === 'string' ? r.cwd : '');
+}
+
+function hash(kind: string, a: string, b: string): string {
+  return createHash('sha1').update(kind).update('\0').update(a).update('\0').update(b).digest('base64url').slice(0, 22);
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0;
+}
+
+function parseRecord(line: string): any {
+  try {
+    const r = JSON.parse(line);
+    return r && typeof r === 'object' ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// A line glued to the remains of an earlier torn write still carries a good record at its end (lines.ts).
+function repair(line: string): any {
+  let tries = 0;
+  for (let i = line.lastIndexOf('{"'); i > 0 && tries < 8; i = line.lastIndexOf('{"', i - 1), tries++) {
+    const candidate = line.slice(i);
+    if (!candidate.includes('"sessionId"')) continue;
+    const r = parseRecord(candidate);
+    if (r && (r.type === 'assistant' || r.type === 'user')) return Object.assign(r, { __line: candidate });
+  }
+  return undefined;
+}
+
+function isObjectLine(line: string): boolean {
+  const s = line.trim();
+  return s.startsWith('{') && s.endsWith('}');
+}
+
+/** The project folder of a transcript path: the first folder under projects/. */
+export function folderProjectOf(file: string): string {
+  const parts = file.split(/[\\/]/);
+  const i = parts.lastIndexOf('projects');
+  return i >= 0 && parts[i + 1] && !parts[i + 1].endsWith('.jsonl') ? parts[i + 1] : '';
+}

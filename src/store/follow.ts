@@ -1,0 +1,173 @@
+// startIngest: backfills every transcript into the history in a worker thread, then follows
+// new lines (its own chokidar watch plus a periodic rescan), and lets the daemon push a path in.
+import { watch, type FSWatcher } from 'chokidar';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { discover } from '../sources/transcripts/discover.js';
+import type { History } from './db.js';
+import { pricesFile as defaultPricesFile } from './pricing.js';
+import type { WorkerReply, WorkerRequest } from './worker.js';
+
+export interface IngestOptions {
+  history: History;
+  configDirs: string[];
+  log?: (msg: string) => void;
+  pricesFile?: string;
+  /** Follow changes (default true); false: one backfill, then idle. */
+  follow?: boolean;
+  rescanMs?: number;
+  batchFiles?: number;
+}
+
+export interface IngestStatus {
+  files_total: number;
+  files_done: number;
+  backfilled: boolean;
+  lines: number;
+  skipped_lines: number;
+  last_error: string | null;
+}
+
+export interface Ingest {
+  /** Reads what is new in `file` (the daemon may call this on its own change events). */
+  ingestFile(file: string): Promise<void>;
+  /** Resolves when nothing is queued or being read. */
+  whenIdle(): Promise<void>;
+  status(): IngestStatus;
+  close(): Promise<void>;
+}
+
+export function startIngest(o: IngestOptions): Ingest {
+  const log = o.log ?? (() => {});
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { file: o.history.file, pricesFile: o.pricesFile ?? defaultPricesFile() } });
+  worker.unref();
+  const st: IngestStatus = { files_total: 0, files_done: 0, backfilled: false, lines: 0, skipped_lines: 0, last_error: null };
+  let seq = 0;
+  const waiting = new Map<number, () => void>();
+  let idleWaiters: (() => void)[] = [];
+  const queue = new Set<string>();
+  let inFlight = 0;
+  let closed = false;
+
+  worker.on('message', (r: WorkerReply) => {
+    if (r.error) {
+      st.last_error = r.error;
+      log(`history: ${r.error}`);
+    }
+    st.lines += r.lines;
+    st.skipped_lines += r.skipped;
+    waiting.get(r.seq)?.();
+    waiting.delete(r.seq);
+  });
+  worker.on('error', (err) => {
+    st.last_error = err.message;
+    log(`history: the ingest worker failed: ${err.message}`);
+    for (const done of waiting.values()) done();
+    waiting.clear();
+  });
+
+  const send = (paths: string[]) =>
+    new Promise<void>((resolve) => {
+      if (closed) return resolve();
+      const s = ++seq;
+      waiting.set(s, resolve);
+      inFlight++;
+      worker.postMessage({ seq: s, paths } satisfies WorkerRequest);
+    }).finally(() => {
+      inFlight--;
+      if (inFlight === 0 && queue.size === 0) {
+        const ws = idleWaiters;
+        idleWaiters = [];
+        ws.forEach((w) => w());
+      }
+    });
+
+  let flushing: Promise<void> | null = null;
+  const flush = (): Promise<void> => {
+    flushing ??= (async () => {
+      while (queue.size && !closed) {
+        const paths = [...queue];
+        queue.clear();
+        await send(paths);
+      }
+    })().finally(() => (flushing = null));
+    return flushing;
+  };
+
+  // Backfill in batches so the status moves and live files queued meanwhile get their turn.
+  const found = discover(o.configDirs);
+  const files = found.files.sort((a, b) => a.mtimeMs - b.mtimeMs).map((f) => f.path);
+  st.files_total = files.length;
+  const batch = o.batchFiles ?? 25;
+  const backfill = (async () => {
+    for (let i = 0; i < files.length && !closed; i += batch) {
+      const part = files.slice(i, i + batch);
+      await send(part);
+      st.files_done += part.length;
+    }
+    st.backfilled = true;
+  })();
+
+  const sizes = new Map<string, number>();
+  let watcher: FSWatcher | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let debounce: NodeJS.Timeout | null = null;
+  const touch = (p: string) => {
+    if (!p.endsWith('.jsonl')) return;
+    queue.add(p);
+    debounce ??= setTimeout(() => {
+      debounce = null;
+      void backfill.then(flush);
+    }, 200);
+  };
+  if (o.follow !== false) {
+    const dirs = found.projectDirs.length ? found.projectDirs : o.configDirs.map((d) => path.join(d, 'projects'));
+    watcher = watch(dirs, { ignoreInitial: true, followSymlinks: true, ignorePermissionErrors: true });
+    watcher.on('add', touch).on('change', touch).on('error', (e) => log(`history watch: ${String(e)}`));
+    // The safety net: a watch can miss events (network folders, editors replacing files).
+    const rescan = () => {
+      for (const f of discover(o.configDirs).files) {
+        if (sizes.get(f.path) !== f.size) touch(f.path);
+        sizes.set(f.path, f.size);
+      }
+    };
+    void backfill.then(() => {
+      for (const f of files) {
+        const s = statSync(f, { throwIfNoEntry: false });
+        if (s) sizes.set(f, s.size);
+      }
+    });
+    if ((o.rescanMs ?? 60_000) > 0) {
+      timer = setInterval(() => void backfill.then(rescan), o.rescanMs ?? 60_000);
+      timer.unref();
+    }
+  }
+
+  return {
+    async ingestFile(file) {
+      await backfill;
+      queue.add(file);
+      await flush();
+    },
+    async whenIdle() {
+      await backfill;
+      await flush();
+      if (inFlight === 0 && queue.size === 0) return;
+      await new Promise<void>((r) => idleWaiters.push(r));
+    },
+    status: () => ({ ...st }),
+    async close() {
+      closed = true;
+      if (timer) clearInterval(timer);
+      if (debounce) clearTimeout(debounce);
+      await watcher?.close();
+      await new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.postMessage('close');
+        setTimeout(() => void worker.terminate().then(() => resolve()), 2000).unref();
+      });
+      for (const done of waiting.values()) done();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+// Synchronous ingest of a list of files into an open history: the core shared by the worker,
+// the tests and one-shot commands.
+import { discover } from '../sources/transcripts/discover.js';
+import { getMeta, setMeta, type Db } from './db.js';
+import { ingestFile, type FileResult } from './ingest-file.js';
+import { Pricer } from './pricing.js';
+import { Writer, type ResponseRow } from './writer.js';
+
+export function transcriptFiles(configDirs: string[]): string[] {
+  // Oldest first, so a long backfill fills the history in time order.
+  return discover(configDirs).files.sort((a, b) => a.mtimeMs - b.mtimeMs).map((f) => f.path);
+}
+
+export function ingestPaths(db: Db, paths: readonly string[], pricer = new Pricer(), o: { afterChunk?: () => void } = {}): FileResult {
+  const w = new Writer(db, pricer);
+  reprice(w);
+  const total: FileResult = { lines: 0, skipped: 0, restarted: false, bytes: 0 };
+  for (const p of paths) {
+    const r = ingestFile(w, p, o);
+    total.lines += r.lines;
+    total.skipped += r.skipped;
+    total.bytes += r.bytes;
+    total.restarted ||= r.restarted;
+  }
+  return total;
+}
+
+/** Recomputes every stored cost when the price table or the user's overrides changed. */
+export function reprice(w: Writer): boolean {
+  if (getMeta(w.db, 'pricing') === w.pricer.fingerprint) return false;
+  const rows = w.db.prepare('SELECT * FROM responses').iterate() as IterableIterator<ResponseRow>;
+  const all = [...rows];
+  w.db.transaction(() => {
+    for (const r of all) w.save(r);
+    setMeta(w.db, 'pricing', w.pricer.fingerprint);
+  })();
+  return true;
+}

@@ -1,0 +1,41 @@
+// The ingest in a worker thread: JSON parsing and SQLite writes of a long backfill never hold
+// up the daemon's event loop. Files arrive as messages and are read one after another.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openHistory } from './db.js';
+import { ingestPaths } from './ingest.js';
+import { loadOverrides, Pricer } from './pricing.js';
+
+export interface WorkerRequest {
+  seq: number;
+  paths: string[];
+}
+
+export interface WorkerReply {
+  seq: number;
+  lines: number;
+  skipped: number;
+  error?: string;
+}
+
+const { file, pricesFile } = workerData as { file: string; pricesFile: string };
+const history = openHistory(file);
+let pricer: Pricer;
+try {
+  pricer = new Pricer(loadOverrides(pricesFile));
+} catch (err) {
+  parentPort!.postMessage({ seq: -1, lines: 0, skipped: 0, error: `prices: ${(err as Error).message}; using the price table alone` } satisfies WorkerReply);
+  pricer = new Pricer();
+}
+
+parentPort!.on('message', (m: WorkerRequest | 'close') => {
+  if (m === 'close') {
+    history.close();
+    process.exit(0);
+  }
+  try {
+    const r = ingestPaths(history.db, m.paths, pricer);
+    parentPort!.postMessage({ seq: m.seq, lines: r.lines, skipped: r.skipped } satisfies WorkerReply);
+  } catch (err) {
+    parentPort!.postMessage({ seq: m.seq, lines: 0, skipped: 0, error: (err as Error).message } satisfies WorkerReply);
+  }
+});

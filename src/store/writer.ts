@@ -1,0 +1,105 @@
+// Applies extracted facts to the database. Every write is idempotent (keys, largest-wins), so
+// reading a line twice, after a crash or a resumed session's replay, changes nothing.
+import type { Db } from './db.js';
+import type { LineFacts, ResponseFact } from './extract.js';
+import type { Pricer } from './pricing.js';
+
+export const CHARS_PER_TOKEN = 4.38; // engine.ts: the measured thinking estimate
+
+export interface ResponseRow {
+  key: string; at: number; model: string;
+  input: number; output: number; cache_create: number; cache_5m: number; cache_1h: number; cache_read: number;
+  thinking: number; thinking_reported: number; visible_chars: number;
+  cost: number | null; cache_saved: number | null;
+  project: string; session: string; agent: string | null;
+  sidechain: number; synthetic: number; speed: number; stop_reason: string | null;
+}
+
+export const RESPONSE_COLUMNS = ['key', 'at', 'model', 'input', 'output', 'cache_create', 'cache_5m', 'cache_1h', 'cache_read', 'thinking', 'thinking_reported', 'visible_chars', 'cost', 'cache_saved', 'project', 'session', 'agent', 'sidechain', 'synthetic', 'speed', 'stop_reason'] as const;
+
+export class Writer {
+  private readonly get;
+  private readonly put;
+  private readonly addBlock;
+  private readonly addText;
+  private readonly addTool;
+  private readonly addResult;
+  private readonly addProject;
+
+  constructor(readonly db: Db, readonly pricer: Pricer) {
+    this.get = db.prepare('SELECT * FROM responses WHERE key = ?');
+    const cols = RESPONSE_COLUMNS.join(', ');
+    this.put = db.prepare(`INSERT OR REPLACE INTO responses (${cols}) VALUES (${RESPONSE_COLUMNS.map((c) => '@' + c).join(', ')})`);
+    this.addBlock = db.prepare('INSERT OR IGNORE INTO blocks (hash, response) VALUES (?, ?)');
+    this.addText = db.prepare('INSERT OR IGNORE INTO texts (hash, side, at, project, session, chars, em_dashes, emoji, correction, thanks, phrases) VALUES (@hash, @side, @at, @project, @session, @chars, @em_dashes, @emoji, @correction, @thanks, @phrases)');
+    this.addTool = db.prepare('INSERT OR IGNORE INTO tool_uses (id, response, name, at, project) VALUES (?, ?, ?, ?, ?)');
+    this.addProject = db.prepare('INSERT OR IGNORE INTO projects (folder, cwd) VALUES (?, ?)');
+    this.addResult = db.prepare('INSERT INTO tool_results (id, is_error) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET is_error = max(is_error, excluded.is_error)');
+  }
+
+  apply(f: LineFacts): void {
+    if (f.cwd) this.addProject.run(f.cwd.project, f.cwd.cwd);
+    for (const r of f.responses) this.response(r);
+    for (const b of f.blocks) {
+      if (this.addBlock.run(b.hash, b.response).changes === 0) continue; // counted before
+      const row = this.get.get(b.response) as ResponseRow | undefined;
+      if (row) {
+        row.visible_chars += b.visible;
+        this.save(row);
+        if (b.text) this.text({ ...b.text, hash: b.hash, at: row.at, project: row.project, session: row.session });
+      }
+    }
+    for (const t of f.texts) this.text(t);
+    for (const t of f.tools) this.addTool.run(t.id, t.response, t.name, t.at, t.project);
+    for (const r of f.toolResults) this.addResult.run(r.id, r.isError ? 1 : 0);
+  }
+
+  private text(t: { hash: string; side: string; at: number; project: string; session: string; chars: number; emDashes: number; emoji: number; correction: boolean; thanks: boolean; phrases: string[] }): void {
+    this.addText.run({ hash: t.hash, side: t.side, at: t.at, project: t.project, session: t.session, chars: t.chars, em_dashes: t.emDashes, emoji: t.emoji, correction: t.correction ? 1 : 0, thanks: t.thanks ? 1 : 0, phrases: t.phrases.join('\n') });
+  }
+
+  private response(f: ResponseFact): void {
+    const e = f.ev;
+    const cur = this.get.get(e.key) as ResponseRow | undefined;
+    const candidate: ResponseRow = {
+      key: e.key, at: e.at, model: e.model,
+      input: e.tokens.input, output: e.tokens.output, cache_create: e.tokens.cacheCreation, cache_5m: f.cache5m, cache_1h: f.cache1h, cache_read: e.tokens.cacheRead,
+      thinking: 0, thinking_reported: 0, visible_chars: cur?.visible_chars ?? 0, cost: null, cache_saved: null,
+      project: f.project, session: f.session, agent: f.agent,
+      sidechain: e.sidechain ? 1 : 0, synthetic: e.synthetic ? 1 : 0, speed: e.speed ? 1 : 0, stop_reason: f.stopReason ?? cur?.stop_reason ?? null,
+    };
+    const reported = Math.max(e.thinkingReported ?? -1, cur?.thinking_reported ? cur.thinking : -1);
+    if (!cur || beatsRow(candidate, cur)) {
+      if (reported >= 0) [candidate.thinking, candidate.thinking_reported] = [reported, 1];
+      this.save(candidate);
+      return;
+    }
+    let changed = false;
+    if (f.stopReason && cur.stop_reason !== f.stopReason && cur.stop_reason === null) [cur.stop_reason, changed] = [f.stopReason, true];
+    if (reported >= 0 && (cur.thinking_reported === 0 || reported > cur.thinking)) [cur.thinking, cur.thinking_reported, changed] = [reported, 1, true];
+    if (changed) this.save(cur);
+  }
+
+  /** Writes a row with its derived fields (thinking estimate, cost) recomputed. */
+  save(row: ResponseRow): void {
+    if (!row.thinking_reported) row.thinking = Math.max(0, Math.round(row.output - row.visible_chars / CHARS_PER_TOKEN));
+    const p = this.pricer.price({ model: row.model, at: row.at, input: row.input, output: row.output, cache5m: row.cache_5m, cache1h: row.cache_1h, cacheRead: row.cache_read, synthetic: row.synthetic === 1 });
+    row.cost = p.cost;
+    row.cache_saved = p.saved;
+    this.put.run(row);
+  }
+}
+
+/**
+ * Which copy of a response counts (engine.ts `beats`, made total so the result never depends on
+ * the order files are read): the main thread's copy over a subagent's, then the most tokens,
+ * then fast mode, then the earliest line.
+ */
+export function beatsRow(a: ResponseRow, b: ResponseRow): boolean {
+  if (a.sidechain !== b.sidechain) return a.sidechain < b.sidechain;
+  const ta = a.input + a.output + a.cache_create + a.cache_read;
+  const tb = b.input + b.output + b.cache_create + b.cache_read;
+  if (ta !== tb) return ta > tb;
+  if (a.speed !== b.speed) return a.speed > b.speed;
+  return a.at < b.at;
+}
