@@ -49,6 +49,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       emit: (e) => this.engine.apply(e),
       onBatch: refresh,
       horizon: () => this.engine.horizon(),
+      onHistory: (max) => this.engine.noteHistory(max),
       onProgress: o.onProgress,
       rescanMs: o.config.rescanSeconds * 1000,
       log: o.log,

@@ -115,6 +115,20 @@ export class Engine {
     this.version++;
   }
 
+  /**
+   * Old history summarized elsewhere (it never enters this engine): its largest finished block
+   * still counts for the `auto` ceiling.
+   */
+  noteHistory(maxFinishedBlock: number): void {
+    // Records before the horizon were in that history: a replay of one later is not new usage.
+    const h = this.horizon();
+    if (h !== null && h > this.forgottenBefore) this.forgottenBefore = h;
+    if (maxFinishedBlock > this.maxForgotten) {
+      this.maxForgotten = maxFinishedBlock;
+      this.version++;
+    }
+  }
+
   /** Records ignored because they fell before forgotten history (replays). */
   get lateRecords(): number {
     return this.late;

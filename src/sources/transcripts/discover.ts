@@ -1,6 +1,6 @@
 // Where Claude Code keeps transcripts (FACTS.md): projects/ under every config dir,
 // subagent files included, symlinked project folders followed.
-import { readdirSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -37,6 +37,8 @@ export interface FoundFile {
 
 export interface Discovery {
   projectDirs: string[];
+  /** Real paths of symlinked folders that were followed: a watcher must watch them too. */
+  linkedDirs: string[];
   files: FoundFile[];
   problems: string[];
 }
@@ -47,7 +49,7 @@ export interface Discovery {
  * walk through promises took ten times as long and start-up waits for it.
  */
 export function discover(configDirs: string[]): Discovery {
-  const out: Discovery = { projectDirs: [], files: [], problems: [] };
+  const out: Discovery = { projectDirs: [], linkedDirs: [], files: [], problems: [] };
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
   for (const dir of configDirs) {
@@ -86,7 +88,10 @@ function walk(dir: string, dst: BigIntStats, out: Discovery, seenDirs: Set<strin
     const full = path.join(dir, e.name);
     const st = statOrNull(full); // stat, not lstat: symlinks are followed
     if (!st) continue;
-    if (st.isDirectory()) walk(full, st, out, seenDirs, seenFiles);
+    if (st.isDirectory()) {
+      if (e.isSymbolicLink() && !seenDirs.has(fileId(st))) out.linkedDirs.push(realpathOrSame(full));
+      walk(full, st, out, seenDirs, seenFiles);
+    }
     else if (st.isFile() && isTranscript) {
       const id = fileId(st);
       if (seenFiles.has(id)) continue; // the same file through two links counts once
@@ -98,6 +103,14 @@ function walk(dir: string, dst: BigIntStats, out: Discovery, seenDirs: Set<strin
 
 export function fileId(st: { dev: number | bigint; ino: number | bigint }): string {
   return `${st.dev}:${st.ino}`;
+}
+
+function realpathOrSame(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 function statOrNull(p: string): BigIntStats | null {

@@ -1,11 +1,12 @@
 // The embedded default source: Claude Code's JSONL transcripts, read recent-first,
-// then followed live (file watcher plus a slow rescan as a safety net).
+// then followed live (a native file watcher, hot-file polling and a slow rescan as safety nets).
 import { promises as fs } from 'node:fs';
-import { watch, type FSWatcher } from 'chokidar';
+import watcher, { type AsyncSubscription, type Event as WatchEvent } from '@parcel/watcher';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
 import { discover, fileId, type FoundFile } from './discover.js';
 import { eventsFromLines, type LineStats } from './lines.js';
+import { summarizeInWorker } from './history.js';
 import { scanParallel } from './parallel.js';
 import { readNew, type TailState } from './tail.js';
 
@@ -20,6 +21,11 @@ export interface TranscriptSourceOptions {
    */
   horizon?: () => number | null;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Given, the history before the horizon is summarized off the main thread and handed over as
+   * its largest finished block, instead of every response being emitted (the live daemon's way).
+   */
+  onHistory?: (maxFinishedBlock: number) => void;
   /** Safety-net rescan period; 0 disables. */
   rescanMs?: number;
   /**
@@ -31,7 +37,6 @@ export interface TranscriptSourceOptions {
 }
 
 const HOT_FOR_MS = 10 * 60_000;
-const TRAILING_READ_MS = 60;
 const HOT_MAX = 64;
 
 interface Tracked {
@@ -47,10 +52,10 @@ export class TranscriptSource {
   private stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
   private problems: string[] = [];
   private projectDirs: string[] = [];
-  private watcher: FSWatcher | null = null;
+  /** One recursive subscription per root: the projects folders and any symlinked folder in them. */
+  private subscriptions = new Map<string, Promise<AsyncSubscription | null>>();
   private rescanTimer: NodeJS.Timeout | null = null;
   private hotTimer: NodeJS.Timeout | null = null;
-  private trailing = new Map<string, NodeJS.Timeout>();
   private backfill = { done: true, files_done: 0, files_total: 0 };
   private closed = false;
   private backfillTask: Promise<void> = Promise.resolve();
@@ -90,7 +95,7 @@ export class TranscriptSource {
     const rest = found.slice(i);
     this.backfill = { done: rest.length === 0, files_done: 0, files_total: rest.length };
     this.backfillTask = this.runBackfill(rest);
-    this.startWatching();
+    await this.startWatching();
   }
 
   /** Resolves when the background read of older history is finished. */
@@ -104,25 +109,29 @@ export class TranscriptSource {
    */
   private async runBackfill(rest: FoundFile[]): Promise<void> {
     const ordered = [...rest].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const results = await scanParallel(ordered, {
-      minBytes: 0,
-      onProgress: (n) => {
-        this.backfill.files_done = n;
-        this.o.onProgress?.(n, this.backfill.files_total);
-      },
-    });
-    if (this.closed) return;
-    let applied = 0;
-    for (const r of results) {
-      this.addStats(r.stats);
-      for (const e of r.responses) {
-        this.o.emit(e);
-        if (++applied % 20_000 === 0) await new Promise((res) => setImmediate(res)); // let requests in
+    const progress = (n: number) => {
+      this.backfill.files_done = n;
+      this.o.onProgress?.(n, this.backfill.files_total);
+    };
+    if (this.o.onHistory && ordered.length > 0) {
+      const h = await summarizeInWorker(ordered, progress);
+      if (this.closed) return;
+      this.addStats(h.stats);
+      this.o.onHistory(h.maxFinishedBlock);
+    } else {
+      const results = await scanParallel(ordered, { minBytes: 0, onProgress: progress });
+      if (this.closed) return;
+      let applied = 0;
+      for (const r of results) {
+        this.addStats(r.stats);
+        for (const e of r.responses) {
+          this.o.emit(e);
+          if (++applied % 20_000 === 0) await new Promise((res) => setImmediate(res)); // let requests in
+        }
       }
     }
     for (const f of ordered) if (!this.files.has(f.id)) this.track(f);
-    this.backfill.files_done = this.backfill.files_total;
-    this.o.onProgress?.(this.backfill.files_done, this.backfill.files_total);
+    progress(this.backfill.files_total);
     this.backfill.done = true;
     this.o.onBatch?.();
   }
@@ -160,46 +169,53 @@ export class TranscriptSource {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     if (this.hotTimer) clearInterval(this.hotTimer);
     this.rescanTimer = this.hotTimer = null;
-    for (const t of this.trailing.values()) clearTimeout(t);
-    this.trailing.clear();
-    const w = this.watcher;
-    this.watcher = null;
-    await w?.close();
+    const subs = [...this.subscriptions.values()];
+    this.subscriptions.clear();
+    await Promise.all(subs.map(async (s) => (await s)?.unsubscribe().catch(() => {})));
     await Promise.allSettled([...this.files.values()].map((t) => t.busy));
   }
 
   private discover(): FoundFile[] {
     const d = discover(this.o.configDirs);
     this.problems = d.problems;
-    const added = d.projectDirs.filter((p) => !this.projectDirs.includes(p));
     this.projectDirs = d.projectDirs;
-    if (this.watcher && added.length) this.watcher.add(added);
+    this.roots = [...d.projectDirs, ...d.linkedDirs];
+    if (this.watching) this.watchRoots();
     return d.files;
   }
 
-  private startWatching(): void {
+  private roots: string[] = [];
+  private watching = false;
+
+  /** Subscribes to roots not watched yet (new projects folders and symlinked folders appear). */
+  private watchRoots(): Promise<unknown> {
+    for (const root of this.roots) {
+      if (this.subscriptions.has(root) || this.closed) continue;
+      this.subscriptions.set(
+        root,
+        watcher.subscribe(root, (err, events) => this.onEvents(err, events)).catch((err: Error) => {
+          this.o.log?.(`cannot watch ${root}: ${err.message}; relying on polling`);
+          return null;
+        }),
+      );
+    }
+    return Promise.all(this.subscriptions.values());
+  }
+
+  private onEvents(err: Error | null, events: WatchEvent[]): void {
+    if (err) {
+      this.o.log?.(`watcher: ${err.message}`);
+      return;
+    }
+    // The native watcher batches and never drops a change: one read per file per batch.
+    const paths = new Set(events.filter((e) => e.type !== 'delete' && e.path.endsWith('.jsonl')).map((e) => e.path));
+    for (const p of paths) void this.readPath(p);
+  }
+
+  private async startWatching(): Promise<void> {
     if (this.closed) return;
-    this.watcher = watch(this.projectDirs, {
-      ignoreInitial: true,
-      followSymlinks: true,
-      // Only transcripts matter; directories must pass so new project and subagent folders are seen.
-      ignored: (p, st) => Boolean(st?.isFile() && !p.endsWith('.jsonl')),
-    });
-    const onFile = (p: string) => {
-      if (!p.endsWith('.jsonl')) return;
-      void this.readPath(p);
-      // chokidar drops (not delays) a second change within 50 ms of the first: look once more
-      // just after that window, so a quick second append is not left to the slow safety nets.
-      if (!this.trailing.has(p)) {
-        this.trailing.set(p, setTimeout(() => {
-          this.trailing.delete(p);
-          void this.readPath(p);
-        }, TRAILING_READ_MS));
-      }
-    };
-    // A deleted file is dropped at the next rescan; a renamed one is found again by identity.
-    this.watcher.on('add', onFile).on('change', onFile);
-    this.watcher.on('error', (err) => this.o.log?.(`watcher: ${String(err)}`));
+    this.watching = true;
+    await this.watchRoots();
     const every = this.o.rescanMs ?? 30_000;
     if (every > 0) {
       this.rescanTimer = setInterval(() => void this.rescan(), every);
