@@ -29,10 +29,13 @@ export function formatOf(contentType: string | undefined): Format {
   throw new BodyError(415, 'unsupported_media_type', `Content-Type must be application/x-protobuf or application/json, not ${JSON.stringify(mime || '(none)')}`);
 }
 
-/** Reads the body, stopping as soon as it passes the limit (the client may be lying about Content-Length). */
+/**
+ * Reads the body, keeping nothing past the limit (the client may be lying about Content-Length).
+ * The excess is read and dropped so the client hears the 413; past 4x the limit we hang up.
+ */
 export async function readLimited(req: Request, limits: BodyLimits): Promise<Buffer> {
   const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes, 'body');
+  if (declared > 4 * limits.maxBytes) throw tooLarge(limits.maxBytes, 'body');
   if (!req.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -41,12 +44,13 @@ export async function readLimited(req: Request, limits: BodyLimits): Promise<Buf
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > limits.maxBytes) {
+    if (size <= limits.maxBytes) chunks.push(value);
+    else if (size > 4 * limits.maxBytes) {
       await reader.cancel().catch(() => {});
-      throw tooLarge(limits.maxBytes, 'body');
+      break;
     }
-    chunks.push(value);
   }
+  if (size > limits.maxBytes) throw tooLarge(limits.maxBytes, 'body');
   return Buffer.concat(chunks, size);
 }
 

@@ -32,8 +32,8 @@ export class Deltas {
       }
       const prev = staged.get(p.series) ?? this.states.get(p.series);
       let delta: number;
+      if (prev && prev.start === p.start && BigInt(p.time) <= BigInt(prev.time)) continue; // a stale or retried point
       if (!prev || prev.start !== p.start || p.value < prev.value) delta = p.value; // first sight or reset: the counter began at its start time
-      else if (BigInt(p.time) <= BigInt(prev.time)) continue; // a stale or retried point
       else delta = p.value - prev.value;
       staged.set(p.series, { id: p.series, start: p.start, value: p.value, time: p.time, at: p.at });
       if (delta > 0) events.push({ event: pointEvent(p, delta), origin: p.origin });

@@ -84,6 +84,8 @@ export class TranscriptSource {
    */
   async start(): Promise<void> {
     const found = this.discover().sort((a, b) => b.mtimeMs - a.mtimeMs);
+    // Subscribing takes a while on a large tree: let it run while the newest files are read.
+    const watching = this.startWatching();
     let i = 0;
     for (; i < found.length; i++) {
       const horizon = this.o.horizon?.() ?? null;
@@ -95,7 +97,14 @@ export class TranscriptSource {
     const rest = found.slice(i);
     this.backfill = { done: rest.length === 0, files_done: 0, files_total: rest.length };
     this.backfillTask = this.runBackfill(rest);
-    await this.startWatching();
+    this.watchingTask = watching;
+  }
+
+  private watchingTask: Promise<void> = Promise.resolve();
+
+  /** Resolves when the file watcher is subscribed (start() does not wait for it). */
+  whenWatching(): Promise<void> {
+    return this.watchingTask;
   }
 
   /** Resolves when the background read of older history is finished. */
