@@ -15,6 +15,8 @@ export const main = defineCommand({
     statusline: () => import('./commands/statusline.js').then((m) => m.default),
     setup: () => import('./commands/setup.js').then((m) => m.default),
     demo: () => import('./commands/demo.js').then((m) => m.default),
+    export: () => import('./commands/export.js').then((m) => m.default),
+    import: () => import('./commands/import.js').then((m) => m.default),
   },
 });
 

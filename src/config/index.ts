@@ -18,6 +18,10 @@ export interface Config {
   cacheFloor: number;
   rescanSeconds: number;
   mdns: boolean;
+  token: string | null;
+  source: 'transcripts' | 'otlp';
+  otlpHost: string;
+  otlpPort: number;
   configDirs: string[];
   configDirsFrom: 'env' | 'default';
   stateDir: string;
@@ -58,6 +62,14 @@ export const SETTINGS: Setting<unknown>[] = [
     fallback: true,
     help: 'announce the daemon on the LAN over mDNS (_claude-gauge._tcp) so the cluster finds it; never for a loopback-only host',
   },
+  {
+    key: 'token', env: 'CLAUDE_GAUGE_TOKEN', file: 'token',
+    schema: z.string().min(16, 'must be at least 16 characters').nullable(), fallback: null,
+    help: 'access token that opens /stats, /api/* and /mcp to other machines (Authorization: Bearer or ?token=); without it they answer on loopback only',
+  },
+  { key: 'source', env: 'CLAUDE_GAUGE_SOURCE', file: 'source', flag: 'source', schema: z.enum(['transcripts', 'otlp'], { errorMap: () => ({ message: 'must be transcripts or otlp' }) }), fallback: 'transcripts', help: "where usage comes from: Claude Code's transcripts, or its OpenTelemetry export received over OTLP/HTTP" },
+  { key: 'otlpHost', env: 'CLAUDE_GAUGE_OTLP_HOST', file: 'otlpHost', flag: 'otlp-host', schema: z.string().min(1, 'must not be empty'), fallback: '127.0.0.1', help: 'address the OTLP receiver listens on (loopback by default: telemetry carries user e-mail and account ids)' },
+  { key: 'otlpPort', env: 'CLAUDE_GAUGE_OTLP_PORT', file: 'otlpPort', flag: 'otlp-port', schema: port, fallback: 4318, help: 'port of the OTLP/HTTP receiver (POST /v1/logs, /v1/metrics)' },
   { key: 'rescanSeconds', env: 'CLAUDE_GAUGE_RESCAN_SECONDS', file: 'rescanSeconds', schema: z.coerce.number().min(0, 'must be 0 (off) or more'), fallback: 30, help: 'safety-net rescan of the transcript folders (0: off)' },
 ];
 

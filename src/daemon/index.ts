@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Config } from '../config/index.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { Engine, type EngineSettings } from '../engine/engine.js';
+import { OtlpSource } from '../sources/otlp/index.js';
 import { StatuslineSource } from '../sources/statusline/index.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
 
@@ -13,6 +14,8 @@ export interface DaemonOptions {
   onProgress?: (done: number, total: number) => void;
   /** Recompute period, so time-driven changes (windows sliding, IDLE) are published. */
   tickMs?: number;
+  /** Told of every transcript that grew while followed (the history store reads them too). */
+  onFileGrew?: (path: string) => void;
 }
 
 export function engineSettings(c: Config, keepAllTicks = false, until?: number): EngineSettings {
@@ -32,6 +35,8 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   readonly engine: Engine;
   readonly transcripts: TranscriptSource;
   readonly statusline: StatuslineSource;
+  /** Set with `source: otlp`: Claude Code's telemetry instead of its transcripts. */
+  readonly otlp: OtlpSource | null;
   private readonly clock: () => number;
   private current: Snapshot | null = null;
   private computedAt = 0;
@@ -50,17 +55,23 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       onBatch: refresh,
       horizon: () => this.engine.horizon(),
       onHistory: (max) => this.engine.noteHistory(max),
+      onFileGrew: o.onFileGrew,
       onProgress: o.onProgress,
       rescanMs: o.config.rescanSeconds * 1000,
       log: o.log,
     });
     this.statusline = new StatuslineSource(o.config.stateDir, (e) => this.engine.apply(e), refresh);
+    this.otlp =
+      o.config.source === 'otlp'
+        ? new OtlpSource({ stateDir: o.config.stateDir, host: o.config.otlpHost, port: o.config.otlpPort, emit: (e) => this.engine.apply(e), onBatch: refresh, log: o.log })
+        : null;
   }
 
   /** Resolves when the gauges are right; older history keeps loading in the background. */
   async start(): Promise<void> {
     await this.statusline.start();
-    await this.transcripts.start();
+    if (this.otlp) await this.otlp.start();
+    else await this.transcripts.start();
     this.refresh();
     this.timer = setInterval(() => this.refresh(), this.o.tickMs ?? 1000);
     this.timer.unref();
@@ -75,9 +86,10 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   /** Recomputes; publishes (with a new sequence number) only when something other than the time changed. */
   refresh(): void {
     const now = this.clock();
-    this.engine.setHealth(this.transcripts.health());
+    const health = this.otlp ? this.otlp.health() : this.transcripts.health();
+    this.engine.setHealth(health);
     this.engine.trim(now);
-    if (this.transcripts.health().backfill.done) this.engine.compact(now);
+    if (health.backfill.done) this.engine.compact(now);
     const next = this.engine.snapshot(now);
     const changed = !this.current || !sameContent(this.current, next);
     next.seq = changed ? ++this.seq : this.seq;
@@ -91,6 +103,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     this.closing ??= (async () => {
       if (this.timer) clearInterval(this.timer);
       this.statusline.close();
+      await this.otlp?.close();
       await this.transcripts.close();
     })();
     return this.closing;

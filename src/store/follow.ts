@@ -1,8 +1,7 @@
 // startIngest: backfills every transcript into the history in a worker thread, then follows
-// new lines (its own chokidar watch plus a periodic rescan), and lets the daemon push a path in.
-import { watch, type FSWatcher } from 'chokidar';
+// new lines: the daemon pushes each path its own watcher saw grow (one watcher for everything),
+// and a periodic rescan is the safety net.
 import { statSync } from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { discover } from '../sources/transcripts/discover.js';
 import type { History } from './db.js';
@@ -32,6 +31,8 @@ export interface IngestStatus {
 export interface Ingest {
   /** Reads what is new in `file` (the daemon may call this on its own change events). */
   ingestFile(file: string): Promise<void>;
+  /** Queues `file` for a read soon (batched): what the daemon's watcher calls on every change. */
+  touch(file: string): void;
   /** Resolves when nothing is queued or being read. */
   whenIdle(): Promise<void>;
   status(): IngestStatus;
@@ -72,10 +73,10 @@ export function startIngest(o: IngestOptions): Ingest {
       if (closed) return resolve();
       const s = ++seq;
       waiting.set(s, resolve);
-      inFlight++;
+      if (inFlight++ === 0) worker.ref(); // pending work keeps the process alive; an idle worker does not
       worker.postMessage({ seq: s, paths } satisfies WorkerRequest);
     }).finally(() => {
-      inFlight--;
+      if (--inFlight === 0) worker.unref();
       if (inFlight === 0 && queue.size === 0) {
         const ws = idleWaiters;
         idleWaiters = [];
@@ -110,7 +111,6 @@ export function startIngest(o: IngestOptions): Ingest {
   })();
 
   const sizes = new Map<string, number>();
-  let watcher: FSWatcher | null = null;
   let timer: NodeJS.Timeout | null = null;
   let debounce: NodeJS.Timeout | null = null;
   const touch = (p: string) => {
@@ -122,9 +122,6 @@ export function startIngest(o: IngestOptions): Ingest {
     }, 200);
   };
   if (o.follow !== false) {
-    const dirs = found.projectDirs.length ? found.projectDirs : o.configDirs.map((d) => path.join(d, 'projects'));
-    watcher = watch(dirs, { ignoreInitial: true, followSymlinks: true, ignorePermissionErrors: true });
-    watcher.on('add', touch).on('change', touch).on('error', (e) => log(`history watch: ${String(e)}`));
     // The safety net: a watch can miss events (network folders, editors replacing files).
     const rescan = () => {
       for (const f of discover(o.configDirs).files) {
@@ -150,6 +147,7 @@ export function startIngest(o: IngestOptions): Ingest {
       queue.add(file);
       await flush();
     },
+    touch,
     async whenIdle() {
       await backfill;
       await flush();
@@ -161,11 +159,14 @@ export function startIngest(o: IngestOptions): Ingest {
       closed = true;
       if (timer) clearInterval(timer);
       if (debounce) clearTimeout(debounce);
-      await watcher?.close();
       await new Promise<void>((resolve) => {
-        worker.once('exit', () => resolve());
+        const timer = setTimeout(() => void worker.terminate().then(() => resolve()), 2000);
+        worker.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        worker.ref();
         worker.postMessage('close');
-        setTimeout(() => void worker.terminate().then(() => resolve()), 2000).unref();
       });
       for (const done of waiting.values()) done();
     },

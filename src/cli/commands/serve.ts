@@ -5,6 +5,9 @@ import { announce, withdraw } from '../../daemon/discovery.js';
 import { createApp } from '../../sinks/http/app.js';
 import { listen } from '../../sinks/http/server.js';
 import { SnapshotFileWriter } from '../../sinks/snapshot-file.js';
+import { mountStats } from '../../sinks/http/stats.js';
+import { openHistory } from '../../store/db.js';
+import { startIngest } from '../../store/follow.js';
 import { advertise, isLoopback } from '../../sinks/mdns.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
@@ -17,7 +20,10 @@ export default defineCommand({
     const config = configFrom(args);
     const log = (m: string) => process.stderr.write(`claude-gauge: ${m}\n`);
     const bar = args.quiet ? null : progressBar(process.stderr, 'reading older history');
-    const daemon = new Daemon({ config, log, onProgress: bar?.update });
+    // The durable history behind /stats reads the same files; the daemon's watcher tells it what grew.
+    const history = openHistory(config.stateDir);
+    const ingest = startIngest({ history, configDirs: config.configDirs, log });
+    const daemon = new Daemon({ config, log, onProgress: bar?.update, onFileGrew: (p) => ingest.touch(p) });
     const snapshotFile = new SnapshotFileWriter(config.stateDir);
     daemon.on('change', (s) => snapshotFile.offer(s));
     const started = Date.now();
@@ -25,6 +31,7 @@ export default defineCommand({
     const app = createApp({
       snapshot: () => daemon.snapshot(),
       ready: () => true,
+      mount: (a) => mountStats(a, { history, snapshot: () => daemon.snapshot(), ingest: ingest.status, token: config.token }),
       subscribe: (fn) => {
         daemon.on('change', fn);
         return () => daemon.off('change', fn);
@@ -39,11 +46,12 @@ export default defineCommand({
     const advert = config.mdns && !isLoopback(config.host) ? advertise(http.port, log) : null;
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() });
     if (!args.quiet) {
-      const h = daemon.transcripts.health();
+      const h = daemon.otlp ? daemon.otlp.health() : daemon.transcripts.health();
       log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms); the virtual cluster is at http://${displayHost(config.host)}:${http.port}/`);
       for (const ip of lanAddresses(config.host)) log(`  for the cluster on your network: http://${ip}:${http.port}/device`);
       if (advert) log('  announced over mDNS as _claude-gauge._tcp');
-      log(`reading ${daemon.transcripts.watchedDirs.join(', ') || '(no transcript folder yet)'}: ${h.files} files, ${h.backfill.files_total} older in the background`);
+      if (daemon.otlp) log(`receiving OpenTelemetry on http://${config.otlpHost}:${config.otlpPort}/v1/logs and /v1/metrics`);
+      else log(`reading ${daemon.transcripts.watchedDirs.join(', ') || '(no transcript folder yet)'}: ${h.files} files, ${h.backfill.files_total} older in the background`);
       for (const p of h.problems) log(`problem: ${p}`);
     }
     let stopping = false;
@@ -54,6 +62,8 @@ export default defineCommand({
       await advert?.stop();
       await http.close();
       await daemon.close();
+      await ingest.close();
+      history.close();
       await withdraw(config.stateDir);
       process.exit(0);
     };

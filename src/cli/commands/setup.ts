@@ -2,7 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
 import { resolveConfig } from '../../config/index.js';
+import { otelSetupText } from '../../setup/otel.js';
 import { installStatusline, shellQuote, uninstallStatusline } from '../../setup/statusline.js';
+import { fail } from '../index.js';
 
 const statusline = defineCommand({
   meta: { name: 'statusline', description: "Point Claude Code's statusLine at claude-gauge (keeps and chains the one you had)" },
@@ -39,7 +41,24 @@ function ownCommand(): string {
   return `${shellQuote(process.execPath)} ${shellQuote(bin)} statusline`;
 }
 
+const otel = defineCommand({
+  meta: { name: 'otel', description: 'Print the Claude Code settings block for OpenTelemetry (to this daemon or a collector)' },
+  args: {
+    to: { type: 'string', default: 'otlp', description: 'otlp (the daemon\'s own receiver) or collector' },
+    endpoint: { type: 'string', description: 'the OTLP endpoint, if not the default' },
+    host: { type: 'string', description: 'host.name for dashboards of many machines' },
+  },
+  run({ args }) {
+    if (args.to !== 'otlp' && args.to !== 'collector') return fail('--to must be otlp or collector', 2);
+    try {
+      process.stdout.write(otelSetupText({ to: args.to, endpoint: args.endpoint, host: args.host }));
+    } catch (e) {
+      fail((e as Error).message, 2);
+    }
+  },
+});
+
 export default defineCommand({
   meta: { name: 'setup', description: 'Wire claude-gauge into Claude Code' },
-  subCommands: { statusline },
+  subCommands: { statusline, otel },
 });

@@ -5,6 +5,8 @@ import { streamSSE } from 'hono/streaming';
 import type { Snapshot } from '../../core/snapshot.js';
 import { schemaPath } from '../../schema.js';
 import { deviceLine } from '../device.js';
+import { METRICS_CONTENT_TYPE, processStats, renderMetrics } from '../metrics.js';
+import { VERSION } from '../../version.js';
 import { loadStatic, type StaticFile } from './static.js';
 
 export interface AppDeps {
@@ -12,6 +14,8 @@ export interface AppDeps {
   ready: () => boolean;
   /** Calls back with each new snapshot (seq changed); returns an unsubscribe function. */
   subscribe?: (fn: (s: Snapshot) => void) => () => void;
+  /** Mounts more routes (the stats) before the page's files, so they keep their own guards. */
+  mount?: (app: Hono) => void;
   /** The page's files; defaults to web/ in the package. */
   files?: Map<string, StaticFile>;
   heartbeatMs?: number;
@@ -26,6 +30,8 @@ export function createApp(deps: AppDeps): Hono {
     c.header('Cache-Control', 'no-store');
     await next();
   });
+
+  deps.mount?.(app);
 
   // The daemon hands out the same snapshot object until it recomputes (about once a second):
   // serialize it once, not once per request.
@@ -81,6 +87,9 @@ export function createApp(deps: AppDeps): Hono {
 
   // The device line (see sinks/device.ts): what the ESP32 polls. Aggregates only, like /usage.
   app.get('/device', (c) => c.body(deviceLine(deps.snapshot(), Date.now()), 200, { 'Content-Type': 'text/plain; charset=us-ascii' }));
+
+  // Prometheus text format: the gauges and the daemon's own health, for architecture-B users too.
+  app.get('/metrics', (c) => c.body(renderMetrics({ snapshot: deps.snapshot(), process: processStats(), version: VERSION }), 200, { 'Content-Type': METRICS_CONTENT_TYPE }));
 
   app.get('/healthz', (c) => c.json({ ok: true, ready: deps.ready() }));
 

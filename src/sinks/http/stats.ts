@@ -95,7 +95,7 @@ export function refuse(c: Context, token: string | null): string | null {
   } catch {
     remote = undefined; // not served by @hono/node-server: trust nothing
   }
-  const hostOk = isLoopbackHost(c.req.header('host') ?? '');
+  const hostOk = isLoopbackHost(c.req.header('host') ?? new URL(c.req.url).host);
   const originOk = loopbackOrigin(c.req.header('origin'));
   if (remote && isLoopbackAddress(remote) && hostOk && originOk) return null;
   return token ? 'a valid access token is required (Authorization: Bearer <token> or ?token=)' : 'the stats answer this machine only; set CLAUDE_GAUGE_TOKEN to allow others';

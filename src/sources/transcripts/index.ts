@@ -26,6 +26,8 @@ export interface TranscriptSourceOptions {
    * its largest finished block, instead of every response being emitted (the live daemon's way).
    */
   onHistory?: (maxFinishedBlock: number) => void;
+  /** A file grew while being followed live (for other consumers of the same files: the history store). */
+  onFileGrew?: (path: string) => void;
   /** Safety-net rescan period; 0 disables. */
   rescanMs?: number;
   /**
@@ -294,7 +296,10 @@ export class TranscriptSource {
         const before = tracked.state.offset;
         const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit), how);
         // History read at start-up is as hot as its last write; live growth is hot now.
-        if (tracked.state.offset !== before) tracked.grewAt = mtimeMs ?? Date.now();
+        if (tracked.state.offset !== before) {
+          tracked.grewAt = mtimeMs ?? Date.now();
+          if (mtimeMs === undefined) this.o.onFileGrew?.(tracked.state.path);
+        }
         if (r.gone) this.files.delete(id);
         else if (r.restarted) this.o.log?.(`${p} was truncated or replaced; reading it again from the start`);
       } while (tracked.again && !this.closed);

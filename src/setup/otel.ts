@@ -1,0 +1,47 @@
+// `claude-gauge setup otel`: the exact "env" block for ~/.claude/settings.json. Pure: prints, never writes.
+export type OtelTarget = 'otlp' | 'collector';
+
+export interface OtelSetupOptions {
+  to: OtelTarget;
+  /** Receiver or collector base URL; defaults: the daemon on loopback, or a local collector. */
+  endpoint?: string;
+  /** Added as OTEL_RESOURCE_ATTRIBUTES host.name, so dashboards can split by machine. */
+  host?: string;
+}
+
+export const DEFAULT_ENDPOINTS: Record<OtelTarget, string> = {
+  otlp: 'http://127.0.0.1:4318',
+  collector: 'http://localhost:4318',
+};
+
+export function otelEnv(o: OtelSetupOptions): Record<string, string> {
+  const endpoint = (o.endpoint ?? DEFAULT_ENDPOINTS[o.to]).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+/.test(endpoint)) throw new Error(`endpoint must be an http(s) URL, not ${JSON.stringify(endpoint)}`);
+  const env: Record<string, string> = {
+    CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+    OTEL_LOGS_EXPORTER: 'otlp',
+    OTEL_METRICS_EXPORTER: 'otlp',
+    // No default in Claude Code: it must be set. http/protobuf is what both paths accept.
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+  };
+  if (o.to === 'otlp') {
+    // api_request events drive the tach: send them each second (default 5 s) to a local receiver.
+    env.OTEL_LOGS_EXPORT_INTERVAL = '1000';
+  } else {
+    env.OTEL_METRIC_EXPORT_INTERVAL = '10000';
+    // With session ids every new session's first sample is lost to increase(); deltas (the default) sum correctly without them.
+    env.OTEL_METRICS_INCLUDE_SESSION_ID = 'false';
+  }
+  if (o.host) env.OTEL_RESOURCE_ATTRIBUTES = `host.name=${encodeURIComponent(o.host)}`;
+  return env;
+}
+
+/** What `setup otel` prints: the block to merge, and where it goes. */
+export function otelSetupText(o: OtelSetupOptions): string {
+  const block = JSON.stringify({ env: otelEnv(o) }, null, 2);
+  const where = o.to === 'otlp'
+    ? 'Claude Code then sends its telemetry straight to the daemon (run: claude-gauge serve --source otlp).'
+    : 'Claude Code then sends its telemetry to the OpenTelemetry collector (deploy/docker-compose.yml).';
+  return `Merge this into ~/.claude/settings.json (keep your other settings), then restart Claude Code:\n\n${block}\n\n${where}\n`;
+}

@@ -1,0 +1,33 @@
+// `setup otel`: the settings block for each path.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { otelEnv, otelSetupText } from '../src/setup/otel.js';
+
+test('--to otlp points Claude Code at the daemon\'s loopback receiver', () => {
+  assert.deepEqual(otelEnv({ to: 'otlp' }), {
+    CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+    OTEL_LOGS_EXPORTER: 'otlp',
+    OTEL_METRICS_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+    OTEL_LOGS_EXPORT_INTERVAL: '1000',
+  });
+});
+
+test('--to collector drops session ids and tags the host', () => {
+  const env = otelEnv({ to: 'collector', endpoint: 'http://collector.lan:4318/', host: 'my box,1' });
+  assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://collector.lan:4318');
+  assert.equal(env.OTEL_METRICS_INCLUDE_SESSION_ID, 'false');
+  assert.equal(env.OTEL_METRIC_EXPORT_INTERVAL, '10000');
+  assert.equal(env.OTEL_RESOURCE_ATTRIBUTES, 'host.name=my%20box%2C1');
+  assert.equal(env.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
+});
+
+test('the printed text holds a valid settings.json "env" block', () => {
+  const text = otelSetupText({ to: 'otlp' });
+  const json = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
+  assert.deepEqual(Object.keys(json), ['env']);
+  assert.equal(json.env.CLAUDE_CODE_ENABLE_TELEMETRY, '1');
+  assert.match(text, /serve --source otlp/);
+  assert.throws(() => otelEnv({ to: 'otlp', endpoint: 'localhost:4318' }), /http\(s\) URL/);
+});

@@ -1,0 +1,61 @@
+// /stats in Debian's Chromium against a real server: loads with no console errors and draws every panel.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { Browser } from 'playwright-core';
+import { mountStats } from '../src/sinks/http/stats.js';
+import { openHistory, type History } from '../src/store/db.js';
+import { ingestPaths, transcriptFiles } from '../src/store/ingest.js';
+import { browserSkip, launch } from './helpers/browser.js';
+import { ROOT, fixtureCopy, tempDir } from './helpers/cli.js';
+
+let browser: Browser;
+let server: ServerType;
+let url: string;
+let history: History;
+
+before(async () => {
+  if (browserSkip) return;
+  history = openHistory(await tempDir('stats-browser'));
+  ingestPaths(history.db, transcriptFiles([await fixtureCopy()]));
+  const app = new Hono();
+  mountStats(app, { history, snapshot: () => ({ window_5h_pct: 0.3, window_5h_source: 'estimate', window_5h_ceiling: 5_000_000, seven_day_pct: 0.4, seven_day_resets_at: null }) as any });
+  await new Promise<void>((r) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => r());
+  });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  history?.close();
+});
+
+test('/stats loads with no console errors and draws its charts and tables', { skip: browserSkip, timeout: 60_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+  await page.goto(`${url}/stats`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  const panels = await page.$$eval('[data-panel]', (els) => els.map((e) => [e.getAttribute('data-panel'), e.getAttribute('data-drawn')]));
+  assert.ok(panels.length >= 12, `${panels.length} panels`);
+  for (const [id, drawn] of panels) assert.equal(drawn, 'true', `${id} drawn`);
+  const canvases = await page.$$eval('canvas', (cs) => cs.filter((c) => (c as HTMLCanvasElement).width > 0).length);
+  assert.ok(canvases >= 10, `${canvases} charts drawn`);
+  assert.equal(await page.locator('.heat .cell').count(), 7 * 24);
+  // Every chart has a table view.
+  await page.click('[data-panel="tokens-daily"] button');
+  assert.ok((await page.locator('[data-panel="tokens-daily"] .table tbody tr').count()) > 0);
+  // A project filter redraws.
+  await page.selectOption('select[name="project"]', '-home-dev-sample-project');
+  await page.waitForFunction(() => document.querySelector('[data-status]')?.getAttribute('data-state') === 'ok');
+  await page.screenshot({ path: path.join(ROOT, 'artifacts', 'stats.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});

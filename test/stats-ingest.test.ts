@@ -1,0 +1,146 @@
+// The durable history: ingest correctness against an independent count of the fixtures,
+// streamed duplicates, replays, incremental reads, deleted transcripts, text counters.
+import assert from 'node:assert/strict';
+import { promises as fs, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { openHistory } from '../src/store/db.js';
+import { ingestPaths, transcriptFiles } from '../src/store/ingest.js';
+import { fixtureCopy, tempDir } from './helpers/cli.js';
+import { assistant, prompt } from './helpers/lines.js';
+
+/** Written without any of the code under test: JSON.parse, key, keep the largest, main copy first. */
+function independentDaily(files: string[]): Map<string, number> {
+  const best = new Map<string, { side: boolean; total: number; day: string }>();
+  for (const f of files) {
+    for (const line of readFileSync(f, 'utf8').split('\n')) {
+      let r: any;
+      try {
+        r = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      const u = r?.message?.usage;
+      if (r?.type !== 'assistant' || !u) continue;
+      const key = `${r.message.id}:${r.requestId}`;
+      const total = (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
+      const cand = { side: r.isSidechain === true, total, day: String(r.timestamp).slice(0, 10) };
+      const cur = best.get(key);
+      if (!cur || (cur.side && !cand.side) || (cur.side === cand.side && total > cur.total)) best.set(key, cand);
+    }
+  }
+  const days = new Map<string, number>();
+  for (const v of best.values()) days.set(v.day, (days.get(v.day) ?? 0) + v.total);
+  return days;
+}
+
+function storedDaily(db: import('../src/store/db.js').Db): Map<string, number> {
+  const rows = db.prepare("SELECT date(at / 1000, 'unixepoch') day, sum(input + output + cache_create + cache_read) t FROM responses GROUP BY day").all() as { day: string; t: number }[];
+  return new Map(rows.map((r) => [r.day, r.t]));
+}
+
+test('per-day totals of the fixtures equal an independent count, and a second ingest changes nothing', async () => {
+  const home = await fixtureCopy();
+  const h = openHistory(await tempDir('hist'));
+  const files = transcriptFiles([home]);
+  ingestPaths(h.db, files);
+  const want = independentDaily(files);
+  assert.deepEqual(storedDaily(h.db), want);
+  const before = h.db.prepare('SELECT count(*) n FROM responses').get();
+  ingestPaths(h.db, files);
+  assert.deepEqual(h.db.prepare('SELECT count(*) n FROM responses').get(), before);
+  assert.deepEqual(storedDaily(h.db), want);
+  h.close();
+});
+
+test('a response streamed over several lines is stored once, with the largest usage', async () => {
+  const home = await tempDir('stream');
+  const file = path.join(home, 'projects', '-p', 's.jsonl');
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const at = Date.parse('2026-03-01T10:00:00Z');
+  const lines = [5, 120, 40].map((output, i) => assistant({ id: 'msg_1', req: 'req_1', at: at + i, input: 10, cacheRead: 1000, output, text: `part ${i}` }));
+  await fs.writeFile(file, lines.join('\n') + '\n');
+  const h = openHistory(await tempDir('hist'));
+  ingestPaths(h.db, [file]);
+  const rows = h.db.prepare('SELECT * FROM responses').all() as any[];
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].output, 120);
+  assert.equal(rows[0].visible_chars, 'part 0'.length * 3, 'each content block counted once');
+  h.close();
+});
+
+test('a resumed session that replays earlier responses into a new file adds nothing', async () => {
+  const home = await fixtureCopy();
+  const h = openHistory(await tempDir('hist'));
+  ingestPaths(h.db, transcriptFiles([home]));
+  const before = { r: h.db.prepare('SELECT count(*) n, sum(output) o FROM responses').get(), t: h.db.prepare('SELECT count(*) n, sum(em_dashes) e FROM texts').get(), u: h.db.prepare('SELECT count(*) n FROM tool_uses').get() };
+  const src = path.join(home, 'projects', '-home-dev-spotter', 'tool_heavy.jsonl');
+  await fs.copyFile(src, path.join(home, 'projects', '-home-dev-spotter', 'resumed-copy.jsonl'));
+  ingestPaths(h.db, transcriptFiles([home]));
+  assert.deepEqual({ r: h.db.prepare('SELECT count(*) n, sum(output) o FROM responses').get(), t: h.db.prepare('SELECT count(*) n, sum(em_dashes) e FROM texts').get(), u: h.db.prepare('SELECT count(*) n FROM tool_uses').get() }, before);
+  h.close();
+});
+
+test('appended lines are read incrementally; a half-written last line waits for its newline', async () => {
+  const home = await tempDir('append');
+  const file = path.join(home, 'projects', '-p', 's.jsonl');
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const at = Date.parse('2026-03-01T10:00:00Z');
+  await fs.writeFile(file, prompt(at, 'thanks, now the tests') + '\n' + assistant({ id: 'm1', req: 'r1', at, output: 10 }) + '\n');
+  const h = openHistory(await tempDir('hist'));
+  ingestPaths(h.db, [file]);
+  const second = assistant({ id: 'm2', req: 'r2', at: at + 1000, output: 7 });
+  await fs.appendFile(file, second.slice(0, 40));
+  ingestPaths(h.db, [file]);
+  assert.equal((h.db.prepare('SELECT count(*) n FROM responses').get() as any).n, 1);
+  await fs.appendFile(file, second.slice(40) + '\n');
+  ingestPaths(h.db, [file]);
+  assert.equal((h.db.prepare('SELECT sum(output) o FROM responses').get() as any).o, 17);
+  const t = h.db.prepare("SELECT * FROM texts WHERE side = 'user'").get() as any;
+  assert.equal(t.thanks, 1);
+  assert.equal(Object.keys(t).includes('text'), false, 'no text column: only counters are kept');
+  h.close();
+});
+
+test('the history outlives the transcripts: deleting them and ingesting again loses nothing', async () => {
+  const home = await fixtureCopy();
+  const dir = await tempDir('hist');
+  let h = openHistory(dir);
+  ingestPaths(h.db, transcriptFiles([home]));
+  const before = storedDaily(h.db);
+  h.close();
+  await fs.rm(path.join(home, 'projects'), { recursive: true });
+  h = openHistory(dir);
+  ingestPaths(h.db, transcriptFiles([home]));
+  assert.deepEqual(storedDaily(h.db), before);
+  assert.ok(before.size > 0);
+  h.close();
+});
+
+test('the schema is versioned and the database runs in WAL mode', async () => {
+  const h = openHistory(await tempDir('hist'));
+  assert.equal(h.db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.ok((h.db.pragma('user_version', { simple: true }) as number) >= 1);
+  h.close();
+});
+
+test('startIngest backfills in a worker, then reads what the daemon says grew', { timeout: 20_000 }, async () => {
+  const { startIngest } = await import('../src/store/follow.js');
+  const home = await fixtureCopy();
+  const h = openHistory(await tempDir('hist'));
+  const ing = startIngest({ history: h, configDirs: [home], rescanMs: 0 });
+  await ing.whenIdle();
+  assert.equal(ing.status().backfilled, true);
+  const n = (h.db.prepare('SELECT count(*) n FROM responses').get() as any).n;
+  assert.ok(n > 1000);
+  const file = path.join(home, 'projects', '-home-dev-spotter', 'short.jsonl');
+  await fs.appendFile(file, assistant({ id: 'live1', req: 'rl', at: Date.now(), output: 3 }) + '\n');
+  ing.touch(file); // what the daemon's watcher does on every change
+  const deadline = Date.now() + 10_000;
+  while ((h.db.prepare('SELECT count(*) n FROM responses').get() as any).n === n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.equal((h.db.prepare('SELECT count(*) n FROM responses').get() as any).n, n + 1);
+  await ing.ingestFile(file); // the same file again: nothing new, nothing doubled
+  assert.equal((h.db.prepare('SELECT count(*) n FROM responses').get() as any).n, n + 1);
+  await ing.close();
+  h.close();
+});
