@@ -7,11 +7,13 @@ import { listen } from '../../sinks/http/server.js';
 import { SnapshotFileWriter } from '../../sinks/snapshot-file.js';
 import { mountStats } from '../../sinks/http/stats.js';
 import { openHistory } from '../../store/db.js';
-import { startIngest } from '../../store/follow.js';
+import { startIngest, type Ingest, type IngestStatus } from '../../store/follow.js';
 import { advertise, isLoopback } from '../../sinks/mdns.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
 import { fail } from '../index.js';
+
+const NOT_STARTED: IngestStatus = { files_total: 0, files_done: 0, backfilled: false, lines: 0, skipped_lines: 0, last_error: null };
 
 export default defineCommand({
   meta: { name: 'serve', description: 'Run the daemon: GET /usage for the cluster, live from the transcripts' },
@@ -22,8 +24,9 @@ export default defineCommand({
     const bar = args.quiet ? null : progressBar(process.stderr, 'reading older history');
     // The durable history behind /stats reads the same files; the daemon's watcher tells it what grew.
     const history = openHistory(config.stateDir);
-    const ingest = startIngest({ history, configDirs: config.configDirs, log });
-    const daemon = new Daemon({ config, log, onProgress: bar?.update, onFileGrew: (p) => ingest.touch(p) });
+    // Started once the gauges are served: its first run reads the whole history into SQLite.
+    let ingest: Ingest | null = null;
+    const daemon = new Daemon({ config, log, onProgress: bar?.update, onFileGrew: (p) => ingest?.touch(p) });
     const snapshotFile = new SnapshotFileWriter(config.stateDir);
     daemon.on('change', (s) => snapshotFile.offer(s));
     const started = Date.now();
@@ -31,7 +34,7 @@ export default defineCommand({
     const app = createApp({
       snapshot: () => daemon.snapshot(),
       ready: () => true,
-      mount: (a) => mountStats(a, { history, snapshot: () => daemon.snapshot(), ingest: ingest.status, token: config.token }),
+      mount: (a) => mountStats(a, { history, snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? NOT_STARTED, token: config.token }),
       subscribe: (fn) => {
         daemon.on('change', fn);
         return () => daemon.off('change', fn);
@@ -44,6 +47,7 @@ export default defineCommand({
       return fail(why, 2);
     });
     const advert = config.mdns && !isLoopback(config.host) ? advertise(http.port, log) : null;
+    if (config.source === 'transcripts') ingest = startIngest({ history, configDirs: config.configDirs, log });
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() });
     if (!args.quiet) {
       const h = daemon.otlp ? daemon.otlp.health() : daemon.transcripts.health();
@@ -62,7 +66,7 @@ export default defineCommand({
       await advert?.stop();
       await http.close();
       await daemon.close();
-      await ingest.close();
+      await ingest?.close();
       history.close();
       await withdraw(config.stateDir);
       process.exit(0);
