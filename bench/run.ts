@@ -1,7 +1,7 @@
 // The benchmark: claude-gauge and ccusage side by side on the same generated history.
 //   npm run bench -- --sizes 100MB,1GB --runs 3
 // Prints a markdown table; data is generated once into --data and reused while fresh.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { generateHistory } from '../src/generate/history.js';
 import { appendLatency } from './lib/append.js';
 import { touchToLastRecord, writeCurrentChain } from './lib/history.js';
 import { fmt, median, parseSize, percentile, timed } from './lib/measure.js';
+import { startServe } from './lib/serve.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'claude-gauge.js');
@@ -77,24 +78,14 @@ async function coldStart(label: string, dir: string, state: string) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--mdns', 'off'], { env: envFor(dir, state), stdio: ['ignore', 'ignore', 'pipe'] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      child.stderr!.on('data', (c) => {
-        err += c;
-        const m = /serving (http:\/\/\S+)\/usage/.exec(err);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', () => reject(new Error(err)));
-    });
+    const { url, stop } = await startServe(BIN, envFor(dir, state));
     for (;;) {
       const u = await (await fetch(`${url}/usage`)).json();
       if (u.window_5h_tokens === ref.window_5h_tokens && u.window_5h_block_start === ref.window_5h_block_start && u.last_model_id === ref.last_model_id) break;
       await new Promise((r) => setTimeout(r, 2));
     }
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stop();
   }
   rows.push([label, 'serve cold start to first correct /usage, ms (process start included)', fmt(median(times)), '', '', `block ${ref.window_5h_block_start ?? 'none'}, ${ref.window_5h_tokens} tokens`]);
 }
@@ -104,15 +95,7 @@ async function underLoad(label: string, dir: string, state: string) {
     rows.push([label, '/usage under load', 'n/a', '', '', 'install wrk (apt-get install wrk)']);
     return;
   }
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'], { env: envFor(dir, state), stdio: ['ignore', 'ignore', 'pipe'] });
-  const url = await new Promise<string>((resolve) => {
-    let err = '';
-    child.stderr!.on('data', (c) => {
-      err += c;
-      const m = /serving (http:\/\/\S+)\/usage/.exec(err);
-      if (m) resolve(m[1]);
-    });
-  });
+  const { child, url, stop } = await startServe(BIN, envFor(dir, state));
   // Measure the steady state: after the background read of older history has finished.
   while (!(await (await fetch(`${url}/usage`)).json()).source.backfill.done) await new Promise((r) => setTimeout(r, 50));
   // Idle: what the daemon costs while nothing happens (timers, watcher), over 10 s.
@@ -137,8 +120,7 @@ async function underLoad(label: string, dir: string, state: string) {
   const stat = await fs.readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
   const rss = /VmRSS:\s+(\d+)/.exec(stat);
   rows.push([label, 'daemon resident memory after the load, MB', rss ? fmt(Number(rss[1]) / 1024) : 'n/a', '', '', '']);
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await stop();
 }
 
 async function statusline(label: string, dir: string, state: string) {

@@ -1,9 +1,9 @@
 // Append-to-gauge latency: lines appended one at a time to a watched transcript while serve
 // runs; how long until /usage shows each one (polled) and until the page's live push carries it.
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { percentile, median } from './measure.js';
+import { startServe } from './serve.js';
 
 export interface AppendLatency {
   pollMedian: number;
@@ -24,16 +24,7 @@ export async function appendLatency(bin: string, env: NodeJS.ProcessEnv, dir: st
   const file = path.join(dir, 'projects', '-bench-live', 'live.jsonl');
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, '');
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--mdns', 'off'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (c) => {
-      err += c;
-      const m = /serving (http:\/\/\S+)\/usage/.exec(err);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', () => reject(new Error(err)));
-  });
+  const { url, stop } = await startServe(bin, env);
   // The live push, read as the page reads it.
   const pushes: { at: number; records: number }[] = [];
   const sse = await fetch(`${url}/events`);
@@ -72,7 +63,6 @@ export async function appendLatency(bin: string, env: NodeJS.ProcessEnv, dir: st
     if (p) push.push(Math.max(0, p.at - t0));
   }
   await reader.cancel().catch(() => {});
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  await stop();
   return { pollMedian: median(poll), pollP99: percentile(poll, 99), pushMedian: median(push), pushP99: percentile(push, 99), n: count };
 }

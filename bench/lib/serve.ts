@@ -1,0 +1,21 @@
+// Starts `claude-gauge serve` on a free loopback port and resolves with its URL once it says so.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export async function startServe(bin: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--mdns', 'off'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (c) => {
+      err += c;
+      const m = /serving (http:\/\/\S+)\/usage/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error(err)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
+  return { child, url, stop };
+}
