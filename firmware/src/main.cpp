@@ -66,12 +66,15 @@ void uiTask(void*) {
   for (;;) {
     switch (button.update(digitalRead(pins::kButton) == LOW, millis())) {
       case cg::ButtonEvent::Short:
+        Serial.println("button: hold 3 s to re-home the needles, 10 s to forget WiFi");
+        break;
+      case cg::ButtonEvent::Long:
         Serial.println("button: re-homing");
         portENTER_CRITICAL(&engineLock);
         drive.startHoming();
         portEXIT_CRITICAL(&engineLock);
         break;
-      case cg::ButtonEvent::Long:
+      case cg::ButtonEvent::VeryLong:
         wipeRequested = true;
         break;
       case cg::ButtonEvent::None:

@@ -35,7 +35,7 @@ class Portal {
  private:
   WiFiManager wm_;
   WiFiManagerParameter daemon_{"daemon", "Daemon host:port (leave empty to find it by mDNS)", "", 79};
-  WiFiManagerParameter ota_{"ota", "OTA password (empty: no OTA; a long press on BOOT clears it)", "", 32,
+  WiFiManagerParameter ota_{"ota", "OTA password (empty: no OTA; holding BOOT for 10 s clears it)", "", 32,
                             "type='password'"};
   Settings* settings_ = nullptr;
   bool saved_ = false;

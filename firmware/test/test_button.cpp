@@ -11,12 +11,13 @@ namespace {
 struct Driver {
   cg::Button b;
   uint32_t now = 1000;
-  int shorts = 0, longs = 0;
+  int shorts = 0, longs = 0, veryLongs = 0;
   void hold(bool pressed, uint32_t ms) {
     for (uint32_t t = 0; t < ms; t += 10) {
       const ButtonEvent e = b.update(pressed, now);
       if (e == ButtonEvent::Short) ++shorts;
       if (e == ButtonEvent::Long) ++longs;
+      if (e == ButtonEvent::VeryLong) ++veryLongs;
       now += 10;
     }
   }
@@ -42,6 +43,21 @@ TEST_CASE("a long press fires once while still held, and no short press on relea
   d.hold(true, 2000);
   CHECK(d.longs == 1);
   d.hold(false, 100);
+  CHECK(d.shorts == 0);
+}
+
+TEST_CASE("held on past 10 s, a long press becomes a very long press, once") {
+  Driver d;
+  d.hold(false, 50);
+  d.hold(true, 9000);
+  CHECK(d.longs == 1);
+  CHECK(d.veryLongs == 0);
+  d.hold(true, 1100);
+  CHECK(d.veryLongs == 1);
+  d.hold(true, 5000);
+  d.hold(false, 100);
+  CHECK(d.longs == 1);
+  CHECK(d.veryLongs == 1);
   CHECK(d.shorts == 0);
 }
 

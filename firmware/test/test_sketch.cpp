@@ -97,9 +97,17 @@ TEST_CASE("the sketch on stubs: reset, homing, discovery, polling, lamps, button
   CHECK(lamp(cg::kStall) == 0);
   CHECK(lamp(cg::kHot) == 0);
 
-  // A short press on BOOT re-homes: down into the stop, back off, back up to the data.
+  // A short press only prints a hint: nothing moves.
   stub::s().level[pins::kButton] = LOW;
   runUi(20);
+  stub::s().level[pins::kButton] = HIGH;
+  runUi(10);
+  loopFor(1000);
+  CHECK(stub::risingEdges(pins::kStep[0]) == 4020 + 60 + 3780);
+
+  // A long press (3 s) on BOOT re-homes: down into the stop, back off, back up to the data.
+  stub::s().level[pins::kButton] = LOW;
+  runUi(310);
   stub::s().level[pins::kButton] = HIGH;
   runUi(10);
   loopFor(4000);
@@ -130,9 +138,9 @@ TEST_CASE("the sketch on stubs: reset, homing, discovery, polling, lamps, button
   runUi(2);
   CHECK(lamp(cg::kStall) == 255);
 
-  // A long press wipes the WiFi settings, lights every lamp and restarts into the portal.
+  // A very long press (10 s) wipes the WiFi settings, lights every lamp and restarts into the portal.
   stub::s().level[pins::kButton] = LOW;
-  runUi(320);
+  runUi(1010);
   loopFor(50);
   runUi(1);
   for (uint8_t ch = 0; ch < cg::kLampChannels; ++ch) CHECK(lamp(ch) == 255);

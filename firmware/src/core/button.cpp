@@ -20,6 +20,7 @@ ButtonEvent Button::update(bool pressed, uint32_t now) {
       armed_ = true;
       pressedAt_ = now;
       longFired_ = false;
+      veryLongFired_ = false;
     } else {
       const bool wasArmed = armed_;
       armed_ = false;
@@ -29,6 +30,10 @@ ButtonEvent Button::update(bool pressed, uint32_t now) {
   if (stable_ && armed_ && !longFired_ && now - pressedAt_ >= kLongMs) {
     longFired_ = true;
     return ButtonEvent::Long;
+  }
+  if (stable_ && armed_ && longFired_ && !veryLongFired_ && now - pressedAt_ >= kVeryLongMs) {
+    veryLongFired_ = true;
+    return ButtonEvent::VeryLong;
   }
   return ButtonEvent::None;
 }
