@@ -8,7 +8,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, tempDir } from './helpers/cli.js';
+import { promises as fs } from 'node:fs';
+import { ROOT, fixtureCopy, isolatedEnv, startServe, tempDir } from './helpers/cli.js';
+import { assistant } from './helpers/lines.js';
 
 const SOURCE = path.join(ROOT, 'firmware', 'test');
 /** What CI installs (apt-get) for this file. */
@@ -81,7 +83,7 @@ before(async () => {
 });
 
 after(() => {
-  if (build && passed === 3) rmSync(build, { recursive: true, force: true });
+  if (build && passed === 4) rmSync(build, { recursive: true, force: true });
   else if (build) console.log(`firmware build kept in ${build}`);
 });
 
@@ -108,4 +110,35 @@ test('firmware: the device-line parser survives a bounded libFuzzer run (20 s or
   assert.equal(r.code, 0, tail(r.out, 80));
   assert.match(r.out, /Done \d+ runs in \d+ second/);
   passed++;
+});
+
+test('firmware: the host simulator polls a real daemon and aims every needle where the daemon says', { skip, timeout: 60_000 }, async () => {
+  assert.equal(built?.code, 0, 'the build failed');
+  const home = await fixtureCopy();
+  const file = path.join(home, 'projects', '-home-dev-sim', 'live.jsonl');
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const now = Date.now();
+  // Fresh activity, so every needle has somewhere to go: a busy opus response with thinking.
+  await fs.writeFile(file, assistant({ id: 'msg_sim', req: 'req_sim', at: now - 1000, input: 40, cacheRead: 60_000, cacheCreation: 9000, output: 900, thinking: 300, session: 'sim' }) + '\n');
+  const served = await startServe(isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: await tempDir('state'), CLAUDE_GAUGE_TACH_REDLINE: '100000', CLAUDE_GAUGE_5H_CEILING: '1000000' }));
+  try {
+    const port = new URL(served.url).port;
+    const line = await (await fetch(`${served.url}/device`)).text();
+    const r = await run(path.join(build, 'cluster_sim'), ['127.0.0.1', port, '3000'], 20_000);
+    assert.equal(r.code, 0, r.out);
+    const [, , , fuel, tach, temp, boost, model, flags] = line.trim().split(' ').map(Number);
+    const steps = (p: number) => Math.trunc((Math.min(1000, p) * 3780 + 500) / 1000);
+    const want = [fuel, tach, temp, boost].map(steps);
+    assert.ok(want.every((s) => s > 0), `every gauge is off its stop: ${line}`);
+    const m = /targets (\d+) (\d+) (\d+) (\d+) needles (\d+) (\d+) (\d+) (\d+) model (\w+) hot (\d) warn (\d) stall (\d)/.exec(r.out);
+    assert.ok(m, r.out);
+    assert.deepEqual(m.slice(1, 5).map(Number), want, 'targets = the daemon\'s 0-1000 positions scaled to microsteps');
+    assert.deepEqual(m.slice(5, 9).map(Number), want, 'and the needles got there');
+    assert.equal(m[9], ['off', 'opus', 'sonnet', 'haiku'][model]);
+    assert.equal(m[10], String(flags & 1), 'HOT');
+    assert.equal(m[12], String((flags & 4) >> 2), 'STALL');
+    passed++;
+  } finally {
+    await served.stop();
+  }
 });
