@@ -103,11 +103,17 @@ test('MCP: initialize, tools/list, tools/call, notifications and errors over POS
   const bad = await (await rpc({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'daily', arguments: { tz: 'Nowhere/Land' } } })).json();
   assert.equal(bad.result.isError, true);
   const unknown = await (await rpc({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'nope' } })).json();
-  assert.equal(unknown.error.code, -32602);
+  assert.equal(unknown.result.isError, true); // tool errors come back as results, as the spec asks
+  assert.match(unknown.result.content[0].text, /Tool nope not found/);
   const missing = await (await rpc({ jsonrpc: '2.0', id: 6, method: 'resources/list' })).json();
   assert.equal(missing.error.code, -32601);
   const batch = await (await rpc([{ jsonrpc: '2.0', id: 7, method: 'ping' }, { jsonrpc: '2.0', method: 'notifications/cancelled' }])).json();
-  assert.deepEqual(batch, [{ jsonrpc: '2.0', id: 7, result: {} }]);
-  const parse = await a.request('http://localhost/mcp', { method: 'POST', body: '{oops' }, LOCAL);
+  assert.deepEqual([batch].flat().map((m: any) => [m.id, m.result]), [[7, {}]]);
+  const parse = await a.request('http://localhost/mcp', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' }, body: '{oops' }, LOCAL);
+  assert.equal(parse.status, 400);
   assert.equal((await parse.json()).error.code, -32700);
+  // A client that accepts neither JSON nor an event stream is refused, as the transport requires.
+  const rude = await a.request('http://localhost/mcp', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, LOCAL);
+  assert.equal(rude.status, 406);
+  assert.equal((await a.request('http://localhost/mcp', { headers: { Accept: 'text/event-stream' } }, LOCAL)).status, 405);
 });

@@ -68,17 +68,8 @@ export function mountStats(app: Hono, deps: StatsDeps): void {
     });
   }
 
-  app.post('/mcp', async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      return c.json({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error' } }, 400);
-    }
-    const out = handleMcp(ctx, body);
-    return out === null ? c.body(null, 202) : c.json(out);
-  });
-  // No server-initiated stream: the transport allows answering GET with 405.
+  app.post('/mcp', (c) => handleMcp(ctx, c.req.raw));
+  // Stateless, with nothing to push: no standalone server stream to hold open.
   app.get('/mcp', (c) => c.json({ error: 'method_not_allowed', message: 'POST JSON-RPC messages' }, 405, { Allow: 'POST' }));
 }
 
