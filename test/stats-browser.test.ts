@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { after, before, test } from 'node:test';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -24,7 +25,8 @@ before(async () => {
   const app = new Hono();
   mountStats(app, { history, snapshot: () => ({ window_5h_pct: 0.3, window_5h_source: 'estimate', window_5h_ceiling: 5_000_000, seven_day_pct: 0.4, seven_day_resets_at: null }) as any });
   await new Promise<void>((r) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => r());
+    // On every interface, so the same server can be reached from a non-loopback address too.
+    server = serve({ fetch: app.fetch, port: 0, hostname: '0.0.0.0' }, () => r());
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launch();
@@ -53,9 +55,24 @@ test('/stats loads with no console errors and draws its charts and tables', { sk
   // Every chart has a table view.
   await page.click('[data-panel="tokens-daily"] button');
   assert.ok((await page.locator('[data-panel="tokens-daily"] .table tbody tr').count()) > 0);
-  // A project filter redraws.
+  // A project filter changes the numbers.
+  const cardsText = () => page.locator('[data-cards]').innerText();
+  const all = await cardsText();
   await page.selectOption('select[name="project"]', '-home-dev-sample-project');
   await page.waitForFunction(() => document.querySelector('[data-status]')?.getAttribute('data-state') === 'ok');
+  await page.waitForFunction((before) => (document.querySelector('[data-cards]') as HTMLElement).innerText !== before, all, { timeout: 5000 });
+  assert.notEqual(await cardsText(), all);
   await page.screenshot({ path: path.join(ROOT, 'artifacts', 'stats.png'), fullPage: true });
   assert.deepEqual(errors, []);
+});
+
+test('/stats from another machine, without a token, is refused', { skip: browserSkip, timeout: 30_000 }, async () => {
+  const lan = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+  assert.ok(lan, 'this machine has a non-loopback address to test from');
+  const port = (server.address() as AddressInfo).port;
+  const page = await browser.newPage();
+  const res = await page.goto(`http://${lan}:${port}/stats`);
+  assert.equal(res?.status(), 403);
+  const api = await page.goto(`http://${lan}:${port}/api/daily`);
+  assert.equal(api?.status(), 403);
 });
