@@ -31,8 +31,10 @@ const runs = Number(values.runs);
 const only = new Set(values.only!.split(','));
 const rows: string[][] = [];
 
+// The gauges are measured on their own: the durable history behind /stats would spend its first
+// run reading the whole history into SQLite (a one-time cost, reported in docs/performance.md).
 function envFor(dir: string, state: string): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: state, CLAUDE_CONFIG_DIR: dir, CLAUDE_GAUGE_STATE_DIR: state };
+  return { PATH: process.env.PATH, HOME: state, CLAUDE_CONFIG_DIR: dir, CLAUDE_GAUGE_STATE_DIR: state, CLAUDE_GAUGE_HISTORY: 'off' };
 }
 
 async function ensureData(label: string, bytes: number): Promise<string> {

@@ -69,3 +69,17 @@ test('serve on a port already taken exits 2 with one line saying so', async () =
     blocker.close();
   }
 });
+
+test('serve keeps the durable history behind /stats unless told not to', async () => {
+  const { startServe } = await import('./helpers/cli.js');
+  const on = await startServe(await env());
+  const off = await startServe({ ...(await env()), CLAUDE_GAUGE_HISTORY: 'off' });
+  try {
+    assert.equal((await fetch(`${on.url}/stats/`)).status, 200);
+    assert.equal((await fetch(`${off.url}/stats/`)).status, 404);
+    assert.equal((await fetch(`${off.url}/usage`)).status, 200);
+  } finally {
+    await on.stop();
+    await off.stop();
+  }
+});

@@ -13,6 +13,7 @@ export const serverArgs = {
   port: { type: 'string', description: 'HTTP port (default 8080; env CLAUDE_GAUGE_PORT)' },
   host: { type: 'string', description: 'listen address (default 0.0.0.0; env CLAUDE_GAUGE_HOST)' },
   mdns: { type: 'string', description: 'announce on the LAN over mDNS: on or off (default on; env CLAUDE_GAUGE_MDNS)' },
+  history: { type: 'string', description: 'keep the durable history behind /stats: on or off (default on; env CLAUDE_GAUGE_HISTORY)' },
   source: { type: 'string', description: 'transcripts (default) or otlp: receive Claude Code telemetry over OTLP/HTTP (env CLAUDE_GAUGE_SOURCE)' },
   'otlp-host': { type: 'string', description: 'OTLP receiver address (default 127.0.0.1; env CLAUDE_GAUGE_OTLP_HOST)' },
   'otlp-port': { type: 'string', description: 'OTLP receiver port (default 4318; env CLAUDE_GAUGE_OTLP_PORT)' },

@@ -34,6 +34,8 @@ test('a bad value names its setting in one line', () => {
   bad({ CLAUDE_GAUGE_CACHE_FLOOR: '1.5' }, /CLAUDE_GAUGE_CACHE_FLOOR "1.5": must be between 0 and 1/);
   bad({ CLAUDE_GAUGE_PORT: '99999' }, /CLAUDE_GAUGE_PORT/);
   bad({ CLAUDE_GAUGE_STALL_MINUTES: '0' }, /CLAUDE_GAUGE_STALL_MINUTES/);
+  bad({ CLAUDE_GAUGE_HISTORY: 'maybe' }, /CLAUDE_GAUGE_HISTORY "maybe": must be on or off/);
+  bad({ CLAUDE_GAUGE_MDNS: 'loud' }, /CLAUDE_GAUGE_MDNS "loud": must be on or off/);
 });
 
 test('a broken or unknown-keyed config file is refused with its path', async () => {

@@ -18,6 +18,7 @@ export interface Config {
   cacheFloor: number;
   rescanSeconds: number;
   mdns: boolean;
+  history: boolean;
   token: string | null;
   source: 'transcripts' | 'otlp';
   otlpHost: string;
@@ -40,6 +41,14 @@ interface Setting<T> {
 
 const positive = z.coerce.number({ invalid_type_error: 'must be a number' }).finite('must be a finite number').positive('must be greater than 0');
 const fraction = z.coerce.number({ invalid_type_error: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+const onOff = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'boolean') return v;
+  const word = v.toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(word)) return true;
+  if (['off', 'false', '0', 'no'].includes(word)) return false;
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be on or off' });
+  return z.NEVER;
+});
 const port = z.coerce.number().int('must be a whole number').min(0, 'must be 0-65535').max(65535, 'must be 0-65535');
 
 /** Every setting, with its environment variable and config-file key: the README's table comes from here. */
@@ -58,9 +67,15 @@ export const SETTINGS: Setting<unknown>[] = [
   { key: 'cacheFloor', env: 'CLAUDE_GAUGE_CACHE_FLOOR', file: 'cacheFloor', flag: 'cache-floor', schema: fraction, fallback: 0.5, help: 'WARN when the 5-minute cache hit rate is below this while active (0-1)' },
   {
     key: 'mdns', env: 'CLAUDE_GAUGE_MDNS', file: 'mdns', flag: 'mdns',
-    schema: z.union([z.boolean(), z.enum(['true', 'false', 'on', 'off', '1', '0'], { errorMap: () => ({ message: 'must be on or off' }) }).transform((v) => ['true', 'on', '1'].includes(v))]),
+    schema: onOff,
     fallback: true,
     help: 'announce the daemon on the LAN over mDNS (_claude-gauge._tcp) so the cluster finds it; never for a loopback-only host',
+  },
+  {
+    key: 'history', env: 'CLAUDE_GAUGE_HISTORY', file: 'history', flag: 'history',
+    schema: onOff,
+    fallback: true,
+    help: 'keep the durable history behind /stats (a SQLite file in the state folder); off: gauges only',
   },
   {
     key: 'token', env: 'CLAUDE_GAUGE_TOKEN', file: 'token',

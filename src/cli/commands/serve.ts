@@ -23,7 +23,7 @@ export default defineCommand({
     const log = (m: string) => process.stderr.write(`claude-gauge: ${m}\n`);
     const bar = args.quiet ? null : progressBar(process.stderr, 'reading older history');
     // The durable history behind /stats reads the same files; the daemon's watcher tells it what grew.
-    const history = openHistory(config.stateDir);
+    const history = config.history ? openHistory(config.stateDir) : null;
     // Started once the gauges are served: its first run reads the whole history into SQLite.
     let ingest: Ingest | null = null;
     const daemon = new Daemon({ config, log, onProgress: bar?.update, onFileGrew: (p) => ingest?.touch(p) });
@@ -34,7 +34,7 @@ export default defineCommand({
     const app = createApp({
       snapshot: () => daemon.snapshot(),
       ready: () => true,
-      mount: (a) => mountStats(a, { history, snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? NOT_STARTED, token: config.token }),
+      mount: history ? (a) => mountStats(a, { history, snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? NOT_STARTED, token: config.token }) : undefined,
       subscribe: (fn) => {
         daemon.on('change', fn);
         return () => daemon.off('change', fn);
@@ -47,7 +47,7 @@ export default defineCommand({
       return fail(why, 2);
     });
     const advert = config.mdns && !isLoopback(config.host) ? advertise(http.port, log) : null;
-    if (config.source === 'transcripts') ingest = startIngest({ history, configDirs: config.configDirs, log });
+    if (history && config.source === 'transcripts') ingest = startIngest({ history, configDirs: config.configDirs, log });
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() });
     if (!args.quiet) {
       const h = daemon.otlp ? daemon.otlp.health() : daemon.transcripts.health();
@@ -67,7 +67,7 @@ export default defineCommand({
       await http.close();
       await daemon.close();
       await ingest?.close();
-      history.close();
+      history?.close();
       await withdraw(config.stateDir);
       process.exit(0);
     };
