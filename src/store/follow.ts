@@ -121,8 +121,10 @@ export function startIngest(o: IngestOptions): Ingest {
       void backfill.then(flush);
     }, 200);
   };
-  if (o.follow !== false) {
-    // The safety net: a watch can miss events (network folders, editors replacing files).
+  // The safety net: a watch can miss events (network folders, editors replacing files). The
+  // daemon passes rescanMs 0: its own watcher, hot polling and rescan already call touch().
+  const every = o.follow === false ? 0 : o.rescanMs ?? 60_000;
+  if (every > 0) {
     const rescan = () => {
       for (const f of discover(o.configDirs).files) {
         if (sizes.get(f.path) !== f.size) touch(f.path);
@@ -135,10 +137,8 @@ export function startIngest(o: IngestOptions): Ingest {
         if (s) sizes.set(f, s.size);
       }
     });
-    if ((o.rescanMs ?? 60_000) > 0) {
-      timer = setInterval(() => void backfill.then(rescan), o.rescanMs ?? 60_000);
-      timer.unref();
-    }
+    timer = setInterval(() => void backfill.then(rescan), every);
+    timer.unref();
   }
 
   return {

@@ -47,7 +47,7 @@ export default defineCommand({
       return fail(why, 2);
     });
     const advert = config.mdns && !isLoopback(config.host) ? advertise(http.port, log) : null;
-    if (history && config.source === 'transcripts') ingest = startIngest({ history, configDirs: config.configDirs, log });
+    if (history && config.source === 'transcripts') ingest = startIngest({ history, configDirs: config.configDirs, log, rescanMs: 0 }); // fed by the daemon's watcher
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() });
     if (!args.quiet) {
       const h = daemon.otlp ? daemon.otlp.health() : daemon.transcripts.health();
