@@ -21,7 +21,7 @@ const USAGE_MARK = '"usage":{';
  *   for STALL) and the visible text of responses (the thinking estimate). Reports and the
  *   backfill of old history need neither, and then only lines with a usage object are parsed.
  */
-export function parseLine(line: string, detail = true, elide = !detail): ParsedLine {
+export function parseLine(line: string, detail = true): ParsedLine {
   // Without detail only usage lines matter, and the top-level type is checked after parsing.
   const mayMatter = detail ? MAY_MATTER.test(line) : line.includes(USAGE_MARK);
   if (line.length === 0 || !mayMatter) {
@@ -29,7 +29,7 @@ export function parseLine(line: string, detail = true, elide = !detail): ParsedL
   }
   let record: any;
   try {
-    record = JSON.parse(elide ? elideContent(line) : line);
+    record = JSON.parse(line);
   } catch {
     return { ok: false, reason: 'malformed' };
   }
@@ -37,23 +37,6 @@ export function parseLine(line: string, detail = true, elide = !detail): ParsedL
   if (record.type === 'assistant') return fromAssistant(record, detail);
   if (record.type === 'user') return detail ? fromUser(record) : NOTHING;
   return NOTHING;
-}
-
-/**
- * Without detail, a response's content blocks (text, tool input: most of a line's bytes) are
- * never read, so they are cut out before parsing: Claude Code writes `content` just before
- * `stop_reason` in the message. Everything else still goes through JSON.parse, so a torn or
- * glued line still fails as it should. The result is the same as parsing the whole line (a test
- * checks that on every fixture and generated line).
- */
-export function elideContent(line: string): string {
-  const m = line.indexOf('"message":{');
-  if (m < 0) return line;
-  const c = line.indexOf('"content":[', m);
-  if (c < 0) return line;
-  const s = line.lastIndexOf(',"stop_reason":');
-  if (s < c) return line;
-  return `${line.slice(0, c + 10)}[]${line.slice(s)}`;
 }
 
 function fromAssistant(r: any, detail: boolean): ParsedLine {

@@ -80,8 +80,10 @@ const STOP_REASON = Buffer.from(',"stop_reason":');
 /**
  * Only the lines that contain `mark`, decoded; the rest are never turned into strings. A bulk
  * read of old history needs just the lines carrying usage, a small share of the bytes. With
- * `elide`, a response's content blocks are cut out before decoding (see elideContent in parse.ts):
- * the text and tool input that make up most of a line never become a string at all.
+ * `elide`, a response's content blocks are cut out before decoding (Claude Code writes `content`
+ * just before `stop_reason` in the message; everything else still goes through JSON.parse, so a
+ * torn or glued line still fails), so the text and tool input that make up most of a line never
+ * become a string at all.
  */
 export function markedLines(chunk: Buffer, lastNl: number, mark: Buffer, elide = false): string[] {
   const out: string[] = [];
