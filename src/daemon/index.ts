@@ -98,6 +98,12 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     if (changed) this.emit('change', next);
   }
 
+  /** Calls `fn` with each new snapshot; returns the way to stop (what the live push needs). */
+  subscribe(fn: (s: Snapshot) => void): () => void {
+    this.on('change', fn);
+    return () => this.off('change', fn);
+  }
+
   /** Safe to call more than once. */
   close(): Promise<void> {
     this.closing ??= (async () => {

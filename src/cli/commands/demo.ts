@@ -35,10 +35,7 @@ export default defineCommand({
     const app = createApp({
       snapshot: () => daemon.snapshot(),
       ready: () => true,
-      subscribe: (fn) => {
-        daemon.on('change', fn);
-        return () => daemon.off('change', fn);
-      },
+      subscribe: (fn) => daemon.subscribe(fn),
     });
     const http = await listen(app, config.port, config.host);
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${http.port}/`;

@@ -35,10 +35,7 @@ export default defineCommand({
       snapshot: () => daemon.snapshot(),
       ready: () => true,
       mount: history ? (a) => mountStats(a, { history, snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? NOT_STARTED, token: config.token }) : undefined,
-      subscribe: (fn) => {
-        daemon.on('change', fn);
-        return () => daemon.off('change', fn);
-      },
+      subscribe: (fn) => daemon.subscribe(fn),
     });
     const http = await listen(app, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
       const why = err.code === 'EADDRINUSE' ? `port ${config.port} is already in use (another claude-gauge?); choose one with --port or CLAUDE_GAUGE_PORT`
