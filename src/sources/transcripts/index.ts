@@ -54,6 +54,9 @@ export class TranscriptSource {
   private stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
   private problems: string[] = [];
   private projectDirs: string[] = [];
+  /** What the watcher watches: the projects folders and the targets of symlinked folders. */
+  private roots: string[] = [];
+  private watching = false;
   /** One recursive subscription per root: the projects folders and any symlinked folder in them. */
   private subscriptions = new Map<string, Promise<AsyncSubscription | null>>();
   private rescanTimer: NodeJS.Timeout | null = null;
@@ -87,7 +90,7 @@ export class TranscriptSource {
   async start(): Promise<void> {
     const found = this.discover().sort((a, b) => b.mtimeMs - a.mtimeMs);
     // Subscribing takes a while on a large tree: let it run while the newest files are read.
-    const watching = this.startWatching();
+    void this.startWatching();
     let i = 0;
     for (; i < found.length; i++) {
       const horizon = this.o.horizon?.() ?? null;
@@ -99,14 +102,6 @@ export class TranscriptSource {
     const rest = found.slice(i);
     this.backfill = { done: rest.length === 0, files_done: 0, files_total: rest.length };
     this.backfillTask = this.runBackfill(rest);
-    this.watchingTask = watching;
-  }
-
-  private watchingTask: Promise<void> = Promise.resolve();
-
-  /** Resolves when the file watcher is subscribed (start() does not wait for it). */
-  whenWatching(): Promise<void> {
-    return this.watchingTask;
   }
 
   /** Resolves when the background read of older history is finished. */
@@ -194,9 +189,6 @@ export class TranscriptSource {
     if (this.watching) this.watchRoots();
     return d.files;
   }
-
-  private roots: string[] = [];
-  private watching = false;
 
   /** Subscribes to roots not watched yet (new projects folders and symlinked folders appear). */
   private watchRoots(): Promise<unknown> {
