@@ -35,7 +35,6 @@ interface ResponseState {
   entry: BlockEntry;
   /** The largest count of each kind seen so far, for window deltas. */
   peak: Tokens;
-  output: number;
   visibleChars: number;
   lastLineAt: number;
   thinking: number;
@@ -144,7 +143,7 @@ export class Engine {
       st = {
         entry: { at: e.at, model: e.model, tokens: { ...e.tokens }, synthetic: e.synthetic, sidechain: e.sidechain, speed: e.speed },
         peak: { ...e.tokens },
-        output: 0, visibleChars: 0, lastLineAt: -Infinity, thinking: 0, reportedThinking: null,
+        visibleChars: 0, lastLineAt: -Infinity, thinking: 0, reportedThinking: null,
       };
       this.responses.set(e.key, st);
       this.insertEntry(st.entry);
@@ -182,9 +181,8 @@ export class Engine {
     // Streamed lines move forward in time; a replayed line (resumed session) does not, so its text is not counted again.
     if (at > st.lastLineAt || (delta && delta.output > 0)) st.visibleChars += e.visibleChars;
     st.lastLineAt = Math.max(st.lastLineAt, at);
-    st.output = Math.max(st.output, e.tokens.output);
     if (e.thinkingReported !== null) st.reportedThinking = Math.max(st.reportedThinking ?? 0, e.thinkingReported);
-    const thinking = st.reportedThinking ?? Math.max(0, Math.round(st.output - st.visibleChars / CHARS_PER_TOKEN));
+    const thinking = st.reportedThinking ?? Math.max(0, Math.round(st.peak.output - st.visibleChars / CHARS_PER_TOKEN));
     const dThinking = thinking - st.thinking;
     st.thinking = thinking;
     if (!delta && dThinking === 0) return;
