@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkip, launch } from './helpers/browser.js';
-import { ROOT, fixtureCopy, getJson, isolatedEnv, startServe, tempDir, type Served } from './helpers/cli.js';
+import { ROOT, fixtureCopy, getJson, isolatedEnv, startServe, tempDir, waitFor, type Served } from './helpers/cli.js';
 import { assistant, prompt } from './helpers/lines.js';
 
 const ARTIFACTS = path.join(ROOT, 'artifacts');
@@ -53,7 +53,10 @@ test('appended transcript lines move the tach needle and its digital value withi
   const now = Date.now();
   await fs.appendFile(file, assistant({ id: 'msg_b1', req: 'req_b1', at: now, input: 20, cacheRead: 80_000, output: 30, session: 'b' }) + '\n');
   const started = Date.now();
-  const u = await getJson(`${served.url}/usage`);
+  const { value: u } = await waitFor(async () => {
+    const v = await getJson(`${served.url}/usage`);
+    return v.gauges.tach > 500 && v;
+  }, 2000);
   const expected = Math.trunc((u.gauges.tach * 3780 + 500) / 1000);
   assert.ok(u.gauges.tach > 500, `tach at ${u.gauges.tach}`);
   await page.waitForFunction(

@@ -89,8 +89,9 @@ export class TranscriptSource {
    */
   async start(): Promise<void> {
     const found = this.discover().sort((a, b) => b.mtimeMs - a.mtimeMs);
-    // Subscribing takes a while on a large tree: let it run while the newest files are read.
-    void this.startWatching();
+    // Subscribing takes a while on a large tree: let it run while the newest files are read,
+    // and be done before start() resolves, so no change after "ready" goes unseen.
+    const watching = this.startWatching();
     let i = 0;
     for (; i < found.length; i++) {
       const horizon = this.o.horizon?.() ?? null;
@@ -102,6 +103,7 @@ export class TranscriptSource {
     const rest = found.slice(i);
     this.backfill = { done: rest.length === 0, files_done: 0, files_total: rest.length };
     this.backfillTask = this.runBackfill(rest);
+    await watching;
   }
 
   /** Resolves when the background read of older history is finished. */
