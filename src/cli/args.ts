@@ -14,7 +14,10 @@ export const serverArgs = {
   host: { type: 'string', description: 'listen address (default 0.0.0.0; env CLAUDE_GAUGE_HOST)' },
   mdns: { type: 'string', description: 'announce on the LAN over mDNS: on or off (default on; env CLAUDE_GAUGE_MDNS)' },
   history: { type: 'string', description: 'keep the durable history behind /stats: on or off (default on; env CLAUDE_GAUGE_HISTORY)' },
-  source: { type: 'string', description: 'transcripts (default) or otlp: receive Claude Code telemetry over OTLP/HTTP (env CLAUDE_GAUGE_SOURCE)' },
+  source: { type: 'string', description: 'transcripts (default), otlp (receive Claude Code telemetry over OTLP/HTTP), prometheus, or ccusage (env CLAUDE_GAUGE_SOURCE)' },
+  fuel: { type: 'string', description: 'who counts the 5-hour window: source (default), ccusage or prometheus (env CLAUDE_GAUGE_FUEL)' },
+  'prometheus-url': { type: 'string', description: 'Prometheus server (default http://127.0.0.1:9090; env CLAUDE_GAUGE_PROMETHEUS_URL)' },
+  'prometheus-selector': { type: 'string', description: 'PromQL label matchers for one host or user (env CLAUDE_GAUGE_PROMETHEUS_SELECTOR)' },
   'otlp-host': { type: 'string', description: 'OTLP receiver address (default 127.0.0.1; env CLAUDE_GAUGE_OTLP_HOST)' },
   'otlp-port': { type: 'string', description: 'OTLP receiver port (default 4318; env CLAUDE_GAUGE_OTLP_PORT)' },
 } satisfies ArgsDef;

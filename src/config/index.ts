@@ -20,7 +20,11 @@ export interface Config {
   mdns: boolean;
   history: boolean;
   token: string | null;
-  source: 'transcripts' | 'otlp';
+  source: 'transcripts' | 'otlp' | 'prometheus' | 'ccusage';
+  fuel: 'source' | 'ccusage' | 'prometheus';
+  prometheusUrl: string;
+  prometheusSelector: string;
+  ccusageCommand: string;
   otlpHost: string;
   otlpPort: number;
   configDirs: string[];
@@ -82,7 +86,21 @@ export const SETTINGS: Setting<unknown>[] = [
     schema: z.string().min(16, 'must be at least 16 characters').nullable(), fallback: null,
     help: 'access token that opens /stats, /api/* and /mcp to other machines (Authorization: Bearer or ?token=); without it they answer on loopback only',
   },
-  { key: 'source', env: 'CLAUDE_GAUGE_SOURCE', file: 'source', flag: 'source', schema: z.enum(['transcripts', 'otlp'], { errorMap: () => ({ message: 'must be transcripts or otlp' }) }), fallback: 'transcripts', help: "where usage comes from: Claude Code's transcripts, or its OpenTelemetry export received over OTLP/HTTP" },
+  {
+    key: 'source', env: 'CLAUDE_GAUGE_SOURCE', file: 'source', flag: 'source',
+    schema: z.enum(['transcripts', 'otlp', 'prometheus', 'ccusage'], { errorMap: () => ({ message: 'must be transcripts, otlp, prometheus or ccusage' }) }),
+    fallback: 'transcripts',
+    help: "where usage comes from: Claude Code's transcripts; its OpenTelemetry export received over OTLP/HTTP; a Prometheus server fed by the OpenTelemetry collector; or `ccusage` (the 5-hour window from `ccusage blocks --active`, everything else from the transcripts)",
+  },
+  {
+    key: 'fuel', env: 'CLAUDE_GAUGE_FUEL', file: 'fuel', flag: 'fuel',
+    schema: z.enum(['source', 'ccusage', 'prometheus'], { errorMap: () => ({ message: 'must be source, ccusage or prometheus' }) }),
+    fallback: 'source',
+    help: 'who counts the 5-hour window (the 5H PLAN gauge): the main source itself, or ccusage / Prometheus while the tach and lamps stay on the main source (hybrid); a fresh statusline figure wins over all of them',
+  },
+  { key: 'prometheusUrl', env: 'CLAUDE_GAUGE_PROMETHEUS_URL', file: 'prometheusUrl', flag: 'prometheus-url', schema: z.string().url('must be a URL such as http://127.0.0.1:9090'), fallback: 'http://127.0.0.1:9090', help: 'Prometheus server for `--source prometheus` and `--fuel prometheus`' },
+  { key: 'prometheusSelector', env: 'CLAUDE_GAUGE_PROMETHEUS_SELECTOR', file: 'prometheusSelector', flag: 'prometheus-selector', schema: z.string(), fallback: '', help: 'PromQL label matchers that pick one host or user, e.g. `host_name="studio"`; empty: the sum of every machine' },
+  { key: 'ccusageCommand', env: 'CLAUDE_GAUGE_CCUSAGE', file: 'ccusage', schema: z.string().min(1, 'must not be empty'), fallback: 'ccusage', help: 'the ccusage command for `--source ccusage` / `--fuel ccusage` (a path, or a name on PATH)' },
   { key: 'otlpHost', env: 'CLAUDE_GAUGE_OTLP_HOST', file: 'otlpHost', flag: 'otlp-host', schema: z.string().min(1, 'must not be empty'), fallback: '127.0.0.1', help: 'address the OTLP receiver listens on (loopback by default: telemetry carries user e-mail and account ids)' },
   { key: 'otlpPort', env: 'CLAUDE_GAUGE_OTLP_PORT', file: 'otlpPort', flag: 'otlp-port', schema: port, fallback: 4318, help: 'port of the OTLP/HTTP receiver (POST /v1/logs, /v1/metrics)' },
   { key: 'rescanSeconds', env: 'CLAUDE_GAUGE_RESCAN_SECONDS', file: 'rescanSeconds', schema: z.coerce.number().min(0, 'must be 0 (off) or more'), fallback: 30, help: 'safety-net rescan of the transcript folders (0: off)' },

@@ -60,7 +60,25 @@ export interface LimitWindow {
   resetsAt: number;
 }
 
-export type GaugeEvent = ResponseEvent | TurnEvent | LimitsEvent;
+/**
+ * The active 5-hour block as another tool computed it (ccusage, Prometheus): the fuel gauge reads
+ * it instead of the local block while it is fresh, and falls back to the local block after.
+ */
+export interface WindowEvent {
+  kind: 'window';
+  /** When the figure was obtained (epoch ms). */
+  at: number;
+  origin: 'ccusage' | 'prometheus';
+  /** Tokens (all four kinds) in the active block; 0 when none is active. */
+  tokens: number;
+  /** The active block's start and end (epoch ms), or null when none is active. */
+  blockStart: number | null;
+  blockEnd: number | null;
+  /** How long the figure stands without a newer one (ms). */
+  freshMs: number;
+}
+
+export type GaugeEvent = ResponseEvent | TurnEvent | LimitsEvent | WindowEvent;
 
 export function totalTokens(t: Tokens): number {
   return t.input + t.output + t.cacheCreation + t.cacheRead;

@@ -57,6 +57,18 @@ export interface Snapshot {
   turn_in_flight: boolean;
   stall_reason: 'turn-silent' | 'source-broken' | null;
   source: SourceHealth;
+  /** Who counted window_5h_tokens: this daemon from its own source, or ccusage / Prometheus (hybrid setups). */
+  window_5h_tokens_from: 'local' | 'ccusage' | 'prometheus';
+  /** A separate source for the 5-hour window (`CLAUDE_GAUGE_FUEL`), or null when the main source counts it. */
+  fuel_source: FuelHealth | null;
+}
+
+export interface FuelHealth {
+  kind: 'ccusage' | 'prometheus';
+  ok: boolean;
+  problems: string[];
+  /** Seconds since its last good figure, or null before the first. */
+  age_s: number | null;
 }
 
 export const SCHEMA_VERSION = 1;

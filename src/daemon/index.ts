@@ -1,8 +1,10 @@
 // Wires sources -> engine -> snapshot. Outputs subscribe to 'change' or ask for snapshot().
 import { EventEmitter } from 'node:events';
-import type { Config } from '../config/index.js';
+import { ConfigError, type Config } from '../config/index.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { Engine, type EngineSettings } from '../engine/engine.js';
+import { CcusageFuel } from '../sources/ccusage/index.js';
+import type { FuelSource, FuelSourceOptions } from '../sources/fuel.js';
 import { OtlpSource } from '../sources/otlp/index.js';
 import { StatuslineSource } from '../sources/statusline/index.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
@@ -37,6 +39,8 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   readonly statusline: StatuslineSource;
   /** Set with `source: otlp`: Claude Code's telemetry instead of its transcripts. */
   readonly otlp: OtlpSource | null;
+  /** Set in hybrid setups: who counts the 5-hour window beside the main source. */
+  readonly fuel: FuelSource | null;
   private readonly clock: () => number;
   private current: Snapshot | null = null;
   private computedAt = 0;
@@ -61,10 +65,12 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       log: o.log,
     });
     this.statusline = new StatuslineSource(o.config.stateDir, (e) => this.engine.apply(e), refresh);
+    if (mainSource(o.config) === 'prometheus') throw new ConfigError('the prometheus source is not built yet');
     this.otlp =
       o.config.source === 'otlp'
         ? new OtlpSource({ stateDir: o.config.stateDir, host: o.config.otlpHost, port: o.config.otlpPort, emit: (e) => this.engine.apply(e), onBatch: refresh, log: o.log })
         : null;
+    this.fuel = makeFuel(fuelKind(o.config), o.config, { emit: (e) => this.engine.apply(e), onBatch: refresh, log: o.log, clock: o.clock });
   }
 
   /** Resolves when the gauges are right; older history keeps loading in the background. */
@@ -72,6 +78,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     await this.statusline.start();
     if (this.otlp) await this.otlp.start();
     else await this.transcripts.start();
+    await this.fuel?.start();
     this.refresh();
     this.timer = setInterval(() => this.refresh(), this.o.tickMs ?? 1000);
     this.timer.unref();
@@ -88,6 +95,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     const now = this.clock();
     const health = this.otlp ? this.otlp.health() : this.transcripts.health();
     this.engine.setHealth(health);
+    this.engine.setFuelHealth(this.fuel?.health() ?? null);
     this.engine.trim(now);
     if (health.backfill.done) this.engine.compact(now);
     const next = this.engine.snapshot(now);
@@ -109,11 +117,29 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     this.closing ??= (async () => {
       if (this.timer) clearInterval(this.timer);
       this.statusline.close();
+      await this.fuel?.close();
       await this.otlp?.close();
       await this.transcripts.close();
     })();
     return this.closing;
   }
+}
+
+/** The source that feeds tach, lamps and (unless a fuel source is set) the window. */
+export function mainSource(c: Config): 'transcripts' | 'otlp' | 'prometheus' {
+  return c.source === 'ccusage' ? 'transcripts' : c.source;
+}
+
+/** `--source ccusage` is transcripts with ccusage's window; `--fuel` names one explicitly. */
+export function fuelKind(c: Config): 'ccusage' | 'prometheus' | null {
+  if (c.source === 'ccusage') return 'ccusage';
+  return c.fuel === 'source' || c.fuel === c.source ? null : c.fuel;
+}
+
+function makeFuel(kind: 'ccusage' | 'prometheus' | null, c: Config, o: FuelSourceOptions): FuelSource | null {
+  if (kind === 'ccusage') return new CcusageFuel({ ...o, command: c.ccusageCommand, configDirs: c.configDirs });
+  if (kind === 'prometheus') throw new ConfigError('the prometheus fuel source is not built yet');
+  return null;
 }
 
 function sameContent(a: Snapshot, b: Snapshot): boolean {

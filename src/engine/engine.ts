@@ -1,7 +1,7 @@
 // The pure engine: events in, one snapshot out. No I/O; time comes from the caller.
-import { totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, type Tokens } from '../core/events.js';
+import { totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, type Tokens, type WindowEvent } from '../core/events.js';
 import { modelFamily } from '../core/model.js';
-import { SCHEMA_VERSION, type Snapshot, type SourceHealth } from '../core/snapshot.js';
+import { SCHEMA_VERSION, type FuelHealth, type Snapshot, type SourceHealth } from '../core/snapshot.js';
 import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks, type Block, type BlockEntry } from './blocks.js';
 import { TickLine } from './ticks.js';
 import { Timeline, upperBound } from './timeline.js';
@@ -50,6 +50,8 @@ export class Engine {
   private lastRecordAt: number | null = null;
   private awaiting = false;
   private limits: LimitsEvent | null = null;
+  private window: WindowEvent | null = null;
+  private fuelHealth: FuelHealth | null = null;
   private health: SourceHealth = {
     kind: 'none', ok: true, problems: [], files: 0, records: 0, skipped_lines: 0,
     backfill: { done: true, files_done: 0, files_total: 0 },
@@ -67,6 +69,10 @@ export class Engine {
 
   apply(e: GaugeEvent): void {
     if (this.settings.until !== undefined && e.at > this.settings.until) return;
+    if (e.kind === 'window') {
+      if (!this.window || e.at >= this.window.at) this.window = e;
+      return;
+    }
     if (e.kind !== 'limits' && e.at < this.forgottenBefore) {
       this.late++; // a resumed session replaying old history: already counted before it was forgotten
       return;
@@ -78,6 +84,11 @@ export class Engine {
 
   setHealth(h: SourceHealth): void {
     this.health = h;
+  }
+
+  /** Health of a separate 5-hour window source (hybrid setups); null when there is none. */
+  setFuelHealth(h: FuelHealth | null): void {
+    this.fuelHealth = h;
   }
 
   /** Every 5-hour block of what this engine holds, with gaps, as ccusage lists them. */
@@ -244,7 +255,13 @@ export class Engine {
     const cacheHit = cacheDenom > 0 ? w5.cacheRead / cacheDenom : 0;
     const thinkingRatio = w5.output > 0 ? clamp01(w5.thinking / w5.output) : 0;
 
-    const block = activeBlock(this.entries.sorted(), now);
+    const outside = this.window && now - this.window.at <= this.window.freshMs ? this.window : null;
+    const local = outside ? null : activeBlock(this.entries.sorted(), now);
+    const block = outside
+      ? outside.blockStart !== null && outside.blockEnd !== null && outside.blockEnd > now
+        ? { start: outside.blockStart, end: outside.blockEnd, totalTokens: outside.tokens }
+        : null
+      : local && { start: local.start, end: local.end, totalTokens: local.totalTokens };
     const ceiling = this.ceiling(now);
     const blockTokens = block ? block.totalTokens : 0;
     const estimatePct = block && ceiling.value > 0 ? clamp01(blockTokens / ceiling.value) : 0;
@@ -292,6 +309,8 @@ export class Engine {
       turn_in_flight: inFlight,
       stall_reason: turnStalled ? 'turn-silent' : !this.health.ok ? 'source-broken' : null,
       source: this.health,
+      window_5h_tokens_from: outside ? outside.origin : 'local',
+      fuel_source: this.fuelHealth && { ...this.fuelHealth, age_s: this.window ? Math.max(0, Math.round((now - this.window.at) / 1000)) : null },
     };
   }
 }

@@ -1,0 +1,18 @@
+// A fuel source counts the 5-hour window beside the main source (hybrid setups): it emits
+// WindowEvents, which the fuel gauge reads while they are fresh; tach and lamps stay with the main source.
+import type { WindowEvent } from '../core/events.js';
+import type { FuelHealth } from '../core/snapshot.js';
+
+export interface FuelSource {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  health(): FuelHealth;
+}
+
+export interface FuelSourceOptions {
+  emit: (e: WindowEvent) => void;
+  /** Called after each new figure, so the daemon republishes at once. */
+  onBatch: () => void;
+  log?: (msg: string) => void;
+  clock?: () => number;
+}
