@@ -241,3 +241,29 @@ test('compact forgets history behind the horizon, keeps the gauges and the auto 
   assert.equal(e.responseCount, 2);
   assert.equal(e.snapshot(T0 + 21 * H + MIN).window_5h_tokens, 300);
 });
+
+test('a fresh window figure from another tool (ccusage, Prometheus) drives the fuel; a stale one gives way to the local block', () => {
+  const e = new Engine(settings({ ceiling: 1000 }));
+  e.apply(resp('a', T0, { input: 100 }));
+  const blockStart = Date.parse('2026-03-02T10:00:00.000Z');
+  e.apply({ kind: 'window', at: T0 + S, origin: 'ccusage', tokens: 600, blockStart, blockEnd: blockStart + 5 * 60 * MIN, freshMs: 30 * S });
+  const fresh = e.snapshot(T0 + 10 * S);
+  assert.equal(fresh.window_5h_tokens, 600);
+  assert.equal(fresh.window_5h_pct, 0.6);
+  assert.equal(fresh.window_5h_tokens_from, 'ccusage');
+  assert.equal(fresh.window_5h_block_start, '2026-03-02T10:00:00.000Z');
+  assert.equal(fresh.rate_1m, 100, 'the tach stays with the main source');
+  const stale = e.snapshot(T0 + 40 * S);
+  assert.equal(stale.window_5h_tokens, 100);
+  assert.equal(stale.window_5h_tokens_from, 'local');
+  // An older figure arriving late never replaces a newer one.
+  e.apply({ kind: 'window', at: T0 + 50 * S, origin: 'ccusage', tokens: 700, blockStart, blockEnd: blockStart + 5 * 60 * MIN, freshMs: 30 * S });
+  e.apply({ kind: 'window', at: T0 + 45 * S, origin: 'ccusage', tokens: 650, blockStart, blockEnd: blockStart + 5 * 60 * MIN, freshMs: 30 * S });
+  assert.equal(e.snapshot(T0 + 55 * S).window_5h_tokens, 700);
+  // "No active block" from the other tool means an empty tank, not the local figure.
+  e.apply({ kind: 'window', at: T0 + 60 * S, origin: 'ccusage', tokens: 0, blockStart: null, blockEnd: null, freshMs: 30 * S });
+  const empty = e.snapshot(T0 + 61 * S);
+  assert.equal(empty.window_5h_tokens, 0);
+  assert.equal(empty.window_5h_block_start, null);
+  assert.equal(empty.window_5h_tokens_from, 'ccusage');
+});
