@@ -14,7 +14,10 @@ import { startServe } from './lib/serve.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'claude-gauge.js');
-const CCUSAGE = path.join(ROOT, 'node_modules', '.bin', 'ccusage');
+// ccusage's native binary, called directly (its npm entry is a Node script that spawns it: that
+// start-up is not ccusage's cost); the Node shim only when no binary exists for this platform.
+const NATIVE = path.join(ROOT, 'node_modules', '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', 'ccusage');
+const CCUSAGE = existsSync(NATIVE) ? NATIVE : path.join(ROOT, 'node_modules', '.bin', 'ccusage');
 const FRESH_MS = 2 * 3600_000;
 
 const { values } = parseArgs({

@@ -2,12 +2,15 @@
 import { EventEmitter } from 'node:events';
 import { ConfigError, type Config } from '../config/index.js';
 import type { Snapshot } from '../core/snapshot.js';
-import { Engine, type EngineSettings } from '../engine/engine.js';
+import { Engine } from '../engine/engine.js';
 import { CcusageFuel } from '../sources/ccusage/index.js';
 import type { FuelSource, FuelSourceOptions } from '../sources/fuel.js';
 import { OtlpSource } from '../sources/otlp/index.js';
 import { StatuslineSource } from '../sources/statusline/index.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
+import { engineSettings } from './load.js';
+
+export { engineSettings, loadEngine } from './load.js';
 
 export interface DaemonOptions {
   config: Config;
@@ -18,19 +21,6 @@ export interface DaemonOptions {
   tickMs?: number;
   /** Told of every transcript that grew while followed (the history store reads them too). */
   onFileGrew?: (path: string) => void;
-}
-
-export function engineSettings(c: Config, keepAllTicks = false, until?: number): EngineSettings {
-  return {
-    ceiling: c.ceiling,
-    defaultCeiling: c.defaultCeiling,
-    redline: c.redline,
-    stallMinutes: c.stallMinutes,
-    abandonMinutes: c.abandonMinutes,
-    cacheFloor: c.cacheFloor,
-    keepAllTicks,
-    until,
-  };
 }
 
 export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
@@ -144,13 +134,4 @@ function makeFuel(kind: 'ccusage' | 'prometheus' | null, c: Config, o: FuelSourc
 
 function sameContent(a: Snapshot, b: Snapshot): boolean {
   return JSON.stringify({ ...a, updated_at: '', seq: 0 }) === JSON.stringify({ ...b, updated_at: '', seq: 0 });
-}
-
-/** One-shot: every record read, all history kept, for reports and `usage --now`. */
-export async function loadEngine(config: Config, o: { until?: number; turns?: boolean } = {}): Promise<{ engine: Engine; source: TranscriptSource }> {
-  const engine = new Engine(engineSettings(config, true, o.until));
-  const source = new TranscriptSource({ configDirs: config.configDirs, emit: (e) => engine.apply(e), rescanMs: 0 });
-  await source.loadAll(o.turns ?? true);
-  engine.setHealth(source.health());
-  return { engine, source };
 }

@@ -23,6 +23,8 @@ export interface EngineSettings {
   keepAllTicks: boolean;
   /** Ignore records after this instant: the history as it stood then (`usage --now`). */
   until?: number;
+  /** Reports of 5-hour blocks only: no per-minute windows are kept (a full scan skips that work). */
+  blocksOnly?: boolean;
 }
 
 /** Characters of visible output per token, measured on real transcripts (FACTS.md). */
@@ -158,7 +160,7 @@ export class Engine {
       };
       this.responses.set(e.key, st);
       this.insertEntry(st.entry);
-      this.pushDelta(e.at, e.tokens, st, e);
+      if (!this.settings.blocksOnly) this.pushDelta(e.at, e.tokens, st, e);
     } else {
       if (beats(e, st.entry)) {
         // The winning line stands for the response whole, timestamp included (as ccusage 20 does).
@@ -171,6 +173,7 @@ export class Engine {
         if (e.at !== entry.at) this.moveEntry(entry, e.at);
         this.version++;
       }
+      if (this.settings.blocksOnly) return this.noteResponse(e);
       // The live windows see growth only: each kind of token counts once, at the line that added it.
       const p = st.peak;
       const delta: Tokens = {
@@ -183,6 +186,10 @@ export class Engine {
       if (grew) st.peak = { input: p.input + delta.input, output: p.output + delta.output, cacheCreation: p.cacheCreation + delta.cacheCreation, cacheRead: p.cacheRead + delta.cacheRead };
       this.pushDelta(e.at, grew ? delta : null, st, e);
     }
+    this.noteResponse(e);
+  }
+
+  private noteResponse(e: ResponseEvent): void {
     this.noteRecord(e.at, false);
     if (!e.synthetic && (!this.newest || e.at >= this.newest.at)) this.newest = { at: e.at, model: e.model };
   }

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { loadEngine } from '../../daemon/index.js';
+import { loadEngine } from '../../daemon/load.js';
 import { blocksJson, blocksTable } from '../../sinks/blocks.js';
 import { configFrom } from '../args.js';
 

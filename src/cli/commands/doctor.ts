@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { defineCommand } from 'citty';
 import { resolveConfig } from '../../config/index.js';
-import { loadEngine } from '../../daemon/index.js';
+import { loadEngine } from '../../daemon/load.js';
 import { findDaemon, localUrl } from '../../daemon/discovery.js';
 import { handoffFile, readHandoff } from '../../sources/statusline/handoff.js';
 import { isOurs } from '../../setup/statusline.js';

@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import { loadEngine } from '../../daemon/index.js';
+import { loadEngine } from '../../daemon/load.js';
 import { readHandoff } from '../../sources/statusline/handoff.js';
 import { configFrom, gaugeArgs } from '../args.js';
 import { fail } from '../index.js';

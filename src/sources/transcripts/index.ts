@@ -1,13 +1,13 @@
 // The embedded default source: Claude Code's JSONL transcripts, read recent-first,
 // then followed live (a native file watcher, hot-file polling and a slow rescan as safety nets).
 import { promises as fs } from 'node:fs';
-import watcher, { type AsyncSubscription, type Event as WatchEvent } from '@parcel/watcher';
+import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
 import { discover, fileId, type FoundFile } from './discover.js';
 import { eventsFromLines, type LineStats } from './lines.js';
 import { summarizeInWorker } from './history.js';
-import { scanParallel } from './parallel.js';
+import { ScanPool, scanParallel } from './parallel.js';
 import { readNew, type TailState } from './tail.js';
 
 export interface TranscriptSourceOptions {
@@ -69,11 +69,19 @@ export class TranscriptSource {
 
   /** Reads every file to its end: for one-shot reports. `turns: false` skips prompt records (blocks need none). */
   async loadAll(turns = true): Promise<void> {
+    // Usage only (blocks): scanned on every core, copies folded in the workers, which boot
+    // while the files are listed.
+    const pool = turns ? null : new ScanPool();
     // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
-    const found = this.discover().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    if (!turns) {
-      // Usage only (blocks): scanned on every core, copies folded in the workers.
-      for (const r of await scanParallel(found)) {
+    let found: FoundFile[];
+    try {
+      found = this.discover().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    } catch (err) {
+      await pool?.close();
+      throw err;
+    }
+    if (pool) {
+      for (const r of await scanParallel(found, { pool })) {
         this.addStats(r.stats);
         for (const e of r.responses) this.o.emit(e);
       }
@@ -198,10 +206,13 @@ export class TranscriptSource {
       if (this.subscriptions.has(root) || this.closed) continue;
       this.subscriptions.set(
         root,
-        watcher.subscribe(root, (err, events) => this.onEvents(err, events)).catch((err: Error) => {
-          this.o.log?.(`cannot watch ${root}: ${err.message}; relying on polling`);
-          return null;
-        }),
+        // Loaded on first use: reports (`blocks`, `usage`) never watch and skip the native module's load.
+        import('@parcel/watcher')
+          .then((m) => m.default.subscribe(root, (err, events) => this.onEvents(err, events)))
+          .catch((err: Error) => {
+            this.o.log?.(`cannot watch ${root}: ${err.message}; relying on polling`);
+            return null;
+          }),
       );
     }
     return Promise.all(this.subscriptions.values());

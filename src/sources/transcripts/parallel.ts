@@ -22,6 +22,8 @@ export function splitByBytes(files: readonly FoundFile[], parts: number): FoundF
 
 /** Results in file order: group by group, each group's responses in first-appearance order. */
 export interface ParallelOptions {
+  /** Workers started ahead (while the files were being listed); any left unused are stopped. */
+  pool?: ScanPool;
   threads?: number;
   /** Below this many bytes, scan on this thread; 0: always in workers (keeps this thread free). */
   minBytes?: number;
@@ -30,17 +32,24 @@ export interface ParallelOptions {
 }
 
 export async function scanParallel(files: readonly FoundFile[], o: ParallelOptions = {}): Promise<ScanResult[]> {
-  const threads = Math.max(1, o.threads ?? availableParallelism());
+  const pool = o.pool;
+  const threads = Math.max(1, pool?.size ?? o.threads ?? availableParallelism());
   const total = files.reduce((a, f) => a + f.size, 0);
-  if (files.length === 0) return [];
-  if (total < (o.minBytes ?? MIN_PARALLEL_BYTES)) return [scanFiles(files.map((f) => f.path))];
+  if (files.length === 0 || total < (o.minBytes ?? MIN_PARALLEL_BYTES)) {
+    await pool?.close();
+    return files.length === 0 ? [] : [scanFiles(files.map((f) => f.path))];
+  }
   const groups = splitByBytes(files, threads);
+  const workers = groups.map((_, i) => pool?.take(i) ?? null);
+  await pool?.close(); // the ones this scan does not need
   const done = groups.map(() => 0);
   return Promise.all(
     groups.map(
       (g, i) =>
         new Promise<ScanResult>((resolve, reject) => {
-          const w = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: { paths: g.map((f) => f.path) } });
+          const paths = g.map((f) => f.path);
+          const w = workers[i] ?? new Worker(WORKER, { workerData: { paths }, resourceLimits: LIMITS });
+          if (workers[i]) w.postMessage({ paths });
           w.on('message', (m: ScanResult | { progress: number }) => {
             if ('progress' in m) {
               done[i] = m.progress;
@@ -52,4 +61,38 @@ export async function scanParallel(files: readonly FoundFile[], o: ParallelOptio
         }),
     ),
   );
+}
+
+const WORKER = new URL('./scan-worker.js', import.meta.url);
+// A larger young generation: a scan makes millions of short-lived strings, and fewer, larger
+// scavenges cost less than many small ones.
+const LIMITS = { maxYoungGenerationSizeMb: 48 };
+
+/**
+ * Scan workers started before the file list is known: a worker takes tens of milliseconds to
+ * boot, which then overlaps with listing the files instead of following it.
+ */
+export class ScanPool {
+  private workers: (Worker | null)[];
+
+  constructor(threads = availableParallelism()) {
+    this.workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(WORKER, { resourceLimits: LIMITS }));
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  take(i: number): Worker | null {
+    const w = this.workers[i] ?? null;
+    this.workers[i] = null;
+    return w;
+  }
+
+  /** Stops the workers nobody took; safe to call twice. */
+  async close(): Promise<void> {
+    const left = this.workers.filter((w): w is Worker => w !== null);
+    this.workers = this.workers.map(() => null);
+    await Promise.all(left.map((w) => w.terminate()));
+  }
 }

@@ -1,7 +1,10 @@
-// Worker thread body: scans the files it is given and posts the folded responses back,
+// Worker thread body: scans the files it is given (at start, or later in one message when it
+// was started early, before the file list was known) and posts the folded responses back,
 // with a progress note every few files.
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanFiles } from './scan.js';
 
 const port = parentPort!;
-port.postMessage(scanFiles(workerData.paths as string[], (n) => port.postMessage({ progress: n })));
+const scan = (paths: string[]) => port.postMessage(scanFiles(paths, (n) => port.postMessage({ progress: n })));
+if (workerData?.paths) scan(workerData.paths as string[]);
+else port.once('message', (m: { paths: string[] }) => scan(m.paths));

@@ -1,0 +1,27 @@
+// One-shot loads for reports (`blocks`, `usage`, `doctor`): only the engine and the transcript
+// reader, none of the daemon's servers, so a report does not pay for loading them.
+import type { Config } from '../config/index.js';
+import { Engine, type EngineSettings } from '../engine/engine.js';
+import { TranscriptSource } from '../sources/transcripts/index.js';
+
+export function engineSettings(c: Config, keepAllTicks = false, until?: number): EngineSettings {
+  return {
+    ceiling: c.ceiling,
+    defaultCeiling: c.defaultCeiling,
+    redline: c.redline,
+    stallMinutes: c.stallMinutes,
+    abandonMinutes: c.abandonMinutes,
+    cacheFloor: c.cacheFloor,
+    keepAllTicks,
+    until,
+  };
+}
+
+/** One-shot: every record read, all history kept, for reports and `usage --now`; without turns, blocks only. */
+export async function loadEngine(config: Config, o: { until?: number; turns?: boolean } = {}): Promise<{ engine: Engine; source: TranscriptSource }> {
+  const engine = new Engine({ ...engineSettings(config, true, o.until), blocksOnly: o.turns === false });
+  const source = new TranscriptSource({ configDirs: config.configDirs, emit: (e) => engine.apply(e), rescanMs: 0 });
+  await source.loadAll(o.turns ?? true);
+  engine.setHealth(source.health());
+  return { engine, source };
+}
