@@ -18,7 +18,7 @@ const BIN = path.join(ROOT, 'bin', 'claude-gauge.js');
 // start-up is not ccusage's cost); the Node shim only when no binary exists for this platform.
 const NATIVE = path.join(ROOT, 'node_modules', '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', 'ccusage');
 const CCUSAGE = existsSync(NATIVE) ? NATIVE : path.join(ROOT, 'node_modules', '.bin', 'ccusage');
-const FRESH_MS = 2 * 3600_000;
+const FRESH_MS = 7 * 86_400_000;
 
 const { values } = parseArgs({
   options: {
@@ -45,8 +45,12 @@ async function ensureData(label: string, bytes: number): Promise<string> {
   const stamp = path.join(dir, 'generated.json');
   if (existsSync(stamp)) {
     const meta = JSON.parse(await fs.readFile(stamp, 'utf8'));
-    // The newest activity must be recent, or cold start has no current block to find.
-    if (Date.now() - meta.generatedAt < FRESH_MS) return dir;
+    if (Date.now() - meta.generatedAt < FRESH_MS) {
+      // The newest activity must be recent, or cold start has no current block to find: the
+      // current chain is written anew (it is small), the bulk of the history kept.
+      await writeCurrentChain(dir, 4, 99, true);
+      return dir;
+    }
   }
   await fs.rm(dir, { recursive: true, force: true });
   const end = new Date();

@@ -43,23 +43,29 @@ async function lastTimestamp(file: string): Promise<Date | null> {
 }
 
 /**
- * Writes an activity chain ending now: `files` sessions, each starting a little under 5 h after
- * the previous one began, so the current block depends on all of them.
+ * Writes an activity chain ending now: `files` sessions, each starting under 5 h after the
+ * previous one, the first at the top of the hour 12 h ago. Blocks roll in 5-hour steps from the
+ * chain's start, so the current block (start = 10 h after it) is active now and its start can only
+ * be found by reading every session back to the first.
  */
-export async function writeCurrentChain(dir: string, files = 4, seed = 99): Promise<void> {
+export async function writeCurrentChain(dir: string, files = 4, seed = 99, replace = false): Promise<void> {
   const rng = new Prng(seed);
   const cwd = '/home/bench/current-work';
   const proj = path.join(dir, 'projects', projectFolder(cwd));
+  if (replace) await fs.rm(proj, { recursive: true, force: true });
   await fs.mkdir(proj, { recursive: true });
   const now = Date.now();
-  for (let i = files - 1; i >= 0; i--) {
+  const first = Math.floor(now / HOUR) * HOUR - 12 * HOUR;
+  const starts = Array.from({ length: files }, (_, i) => (i === files - 1 ? now - 30 * 60_000 : first + 60_000 + i * 4 * HOUR));
+  for (const start of starts) {
     const ctx = newSession(rng, { cwd, model: MODELS.opus });
-    let at = now - i * 4 * HOUR - 30 * 60_000;
+    let at = start;
+    const end = Math.min(now, start + 30 * 60_000);
     const lines: string[] = [];
     const subs = new Map<string, string[]>();
-    for (let turn = 0; turn < 6 && at < now - i * 4 * HOUR; turn++) {
+    for (let turn = 0; turn < 6 && at < end; turn++) {
       for (const l of turnLines(rng, ctx, new Date(at))) {
-        if (l.at.getTime() > now) break;
+        if (l.at.getTime() > end) break;
         (l.sub ? subs.get(l.sub) ?? subs.set(l.sub, []).get(l.sub)! : lines).push(l.line);
         at = l.at.getTime();
       }
@@ -71,4 +77,5 @@ export async function writeCurrentChain(dir: string, files = 4, seed = 99): Prom
       await fs.writeFile(path.join(proj, ctx.sessionId, 'subagents', `${sub}.jsonl`), ls.join('\n') + '\n');
     }
   }
+  if (replace) await touchToLastRecord(proj); // as on a real machine: mtime = last write
 }

@@ -5,7 +5,7 @@ import type { Snapshot } from '../core/snapshot.js';
 import { Engine } from '../engine/engine.js';
 import { CcusageFuel } from '../sources/ccusage/index.js';
 import type { FuelSource, FuelSourceOptions } from '../sources/fuel.js';
-import { OtlpSource } from '../sources/otlp/index.js';
+import type { OtlpSource } from '../sources/otlp/index.js';
 import { StatuslineSource } from '../sources/statusline/index.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
 import { engineSettings } from './load.js';
@@ -27,8 +27,8 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   readonly engine: Engine;
   readonly transcripts: TranscriptSource;
   readonly statusline: StatuslineSource;
-  /** Set with `source: otlp`: Claude Code's telemetry instead of its transcripts. */
-  readonly otlp: OtlpSource | null;
+  /** Set with `source: otlp` (once started): Claude Code's telemetry instead of its transcripts. */
+  otlp: OtlpSource | null = null;
   /** Set in hybrid setups: who counts the 5-hour window beside the main source. */
   readonly fuel: FuelSource | null;
   private readonly clock: () => number;
@@ -56,18 +56,19 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     });
     this.statusline = new StatuslineSource(o.config.stateDir, (e) => this.engine.apply(e), refresh);
     if (mainSource(o.config) === 'prometheus') throw new ConfigError('the prometheus source is not built yet');
-    this.otlp =
-      o.config.source === 'otlp'
-        ? new OtlpSource({ stateDir: o.config.stateDir, host: o.config.otlpHost, port: o.config.otlpPort, emit: (e) => this.engine.apply(e), onBatch: refresh, log: o.log })
-        : null;
     this.fuel = makeFuel(fuelKind(o.config), o.config, { emit: (e) => this.engine.apply(e), onBatch: refresh, log: o.log, clock: o.clock });
   }
 
   /** Resolves when the gauges are right; older history keeps loading in the background. */
   async start(): Promise<void> {
     await this.statusline.start();
-    if (this.otlp) await this.otlp.start();
-    else await this.transcripts.start();
+    if (this.o.config.source === 'otlp') {
+      // Loaded only for this source: its HTTP receiver and protobuf decoder cost the others start-up time.
+      const { OtlpSource } = await import('../sources/otlp/index.js');
+      const c = this.o.config;
+      this.otlp = new OtlpSource({ stateDir: c.stateDir, host: c.otlpHost, port: c.otlpPort, emit: (e) => this.engine.apply(e), onBatch: () => this.refresh(), log: this.o.log });
+      await this.otlp.start();
+    } else await this.transcripts.start();
     await this.fuel?.start();
     this.refresh();
     this.timer = setInterval(() => this.refresh(), this.o.tickMs ?? 1000);

@@ -7,8 +7,7 @@ import { listen } from '../../sinks/http/server.js';
 import { SnapshotFileWriter } from '../../sinks/snapshot-file.js';
 import { mountStats } from '../../sinks/http/stats.js';
 import { openHistory } from '../../store/db.js';
-import { startIngest, type Ingest, type IngestStatus } from '../../store/follow.js';
-import { advertise, isLoopback } from '../../sinks/mdns.js';
+import type { Ingest, IngestStatus } from '../../store/follow.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
 import { fail } from '../index.js';
@@ -43,8 +42,10 @@ export default defineCommand({
         : `cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`;
       return fail(why, 2);
     });
-    const advert = config.mdns && !isLoopback(config.host) ? advertise(http.port, log) : null;
-    if (history && mainSource(config) === 'transcripts') ingest = startIngest({ history, configDirs: config.configDirs, log, rescanMs: 0 }); // fed by the daemon's watcher
+    // Loaded once /usage answers: neither the mDNS stack nor the history ingest is on the way to the first reading.
+    const mdns = config.mdns ? await import('../../sinks/mdns.js') : null;
+    const advert = mdns && !mdns.isLoopback(config.host) ? mdns.advertise(http.port, log) : null;
+    if (history && mainSource(config) === 'transcripts') ingest = (await import('../../store/follow.js')).startIngest({ history, configDirs: config.configDirs, log, rescanMs: 0 }); // fed by the daemon's watcher
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() });
     if (!args.quiet) {
       const h = daemon.otlp ? daemon.otlp.health() : daemon.transcripts.health();
