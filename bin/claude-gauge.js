@@ -15,6 +15,12 @@ if (argv[0] === 'statusline' && !argv.includes('--help') && !argv.includes('-h')
   const { runStatusline } = await import(new URL('statusline/run.js', dist).href);
   await runStatusline(typeof values.chain === 'string' ? values.chain : undefined);
 } else {
+  if (argv[0] === 'serve' && !argv.includes('--help') && !argv.includes('-h')) {
+    // List the transcript folders in a worker while the rest of the program loads.
+    const { claudeConfigDirs } = await import(new URL('sources/transcripts/discover.js', dist).href);
+    const { prefetchDiscovery } = await import(new URL('sources/transcripts/prefetch.js', dist).href);
+    prefetchDiscovery(claudeConfigDirs(process.env).dirs);
+  }
   const { run } = await import(new URL('cli/index.js', dist).href);
   await run(argv);
 }

@@ -4,10 +4,11 @@ import { promises as fs } from 'node:fs';
 import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
-import { discover, fileId, type FoundFile } from './discover.js';
+import { discover, fileId, type Discovery, type FoundFile } from './discover.js';
 import { eventsFromLines, type LineStats } from './lines.js';
 import { summarizeInWorker } from './history.js';
 import { ScanPool, scanParallel } from './parallel.js';
+import { takePrefetched } from './prefetch.js';
 import { readNew, type TailState } from './tail.js';
 
 export interface TranscriptSourceOptions {
@@ -96,7 +97,8 @@ export class TranscriptSource {
    * older files follow in the background; then watches for changes.
    */
   async start(): Promise<void> {
-    const found = this.discover().sort((a, b) => b.mtimeMs - a.mtimeMs);
+    const early = await takePrefetched(this.o.configDirs);
+    const found = this.discover(early ?? undefined).sort((a, b) => b.mtimeMs - a.mtimeMs);
     // Subscribing takes a while on a large tree: let it run while the newest files are read,
     // and be done before start() resolves, so no change after "ready" goes unseen.
     const watching = this.startWatching();
@@ -191,8 +193,8 @@ export class TranscriptSource {
     await Promise.allSettled([...this.files.values()].map((t) => t.busy));
   }
 
-  private discover(): FoundFile[] {
-    const d = discover(this.o.configDirs);
+  private discover(listed?: Discovery): FoundFile[] {
+    const d = listed ?? discover(this.o.configDirs);
     this.problems = d.problems;
     this.projectDirs = d.projectDirs;
     this.roots = [...d.projectDirs, ...d.linkedDirs];
