@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FoundFile } from './discover.js';
+import { unpack, type PackedScan } from './packed.js';
 import { scanFiles, type ScanResult } from './scan.js';
 
 /** Below this much data a worker costs more to start than it saves. */
@@ -50,11 +51,11 @@ export async function scanParallel(files: readonly FoundFile[], o: ParallelOptio
           const paths = g.map((f) => f.path);
           const w = workers[i] ?? new Worker(WORKER, { workerData: { paths }, resourceLimits: LIMITS });
           if (workers[i]) w.postMessage({ paths });
-          w.on('message', (m: ScanResult | { progress: number }) => {
+          w.on('message', (m: PackedScan | { progress: number }) => {
             if ('progress' in m) {
               done[i] = m.progress;
               o.onProgress?.(done.reduce((a, b) => a + b, 0));
-            } else resolve(m);
+            } else resolve(unpack(m));
           });
           w.once('error', reject);
           w.once('exit', (code) => code !== 0 && reject(new Error(`scan worker exited with ${code}`)));

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MessageChannel } from 'node:worker_threads';
+import type { ResponseEvent } from '../../core/events.js';
+import { pack, transferables, unpack } from './packed.js';
+
+const event = (i: number, o: Partial<ResponseEvent> = {}): ResponseEvent => ({
+  kind: 'response', key: `msg_${i}:req_${i}`, at: Date.parse('2026-11-23T10:00:00.123Z') + i, model: i % 2 ? 'claude-opus-4-6' : '<synthetic>',
+  tokens: { input: i, output: 2 ** 40 + i, cacheCreation: 0, cacheRead: 7 * i }, thinkingReported: i % 3 ? i : null,
+  visibleChars: i * 5, session: `s${i % 4}/agent-${i}`, synthetic: i % 2 === 0, sidechain: i % 5 === 0, speed: i % 7 === 0, ...o,
+});
+
+test('responses survive packing into columns and a real thread hop, field for field', async () => {
+  const responses = Array.from({ length: 50 }, (_, i) => event(i));
+  responses.push(event(99, { thinkingReported: 0, key: 'line:u\n"x":1', session: '' }));
+  const stats = { records: 60, skipped: 2, repaired: 1 };
+  const packed = pack({ responses, stats });
+  const { port1, port2 } = new MessageChannel();
+  const received = new Promise<any>((resolve) => port2.once('message', resolve));
+  port1.postMessage(packed, transferables(packed));
+  const got = unpack(await received);
+  port1.close();
+  port2.close();
+  assert.deepEqual(got, { responses, stats });
+  assert.equal(packed.numbers.byteLength, 0, 'the numbers moved rather than copied');
+});
