@@ -72,6 +72,12 @@ export function renderMetrics(input: MetricsInput): string {
   if (s.last_model_id !== null) fams.push(g('last_model_info', 'The newest response\'s model.', [{ labels: { family: s.last_model, model: s.last_model_id }, value: 1 }]));
   if (s.seven_day_pct !== null) fams.push(g('seven_day_ratio', 'Claude Code\'s own 7-day figure, 0-1, while fresh.', one(s.seven_day_pct)));
   if (s.last_activity_at) fams.push(g('last_activity_timestamp_seconds', 'When the newest record was written.', one(Date.parse(s.last_activity_at) / 1000)));
+  if (s.fuel_source) {
+    const f = s.fuel_source;
+    fams.push(g('fuel_source_up', '1 when the separate 5-hour window source (ccusage, Prometheus) is healthy.', [{ labels: { source: f.kind }, value: f.ok ? 1 : 0 }]));
+    if (f.age_s !== null) fams.push(g('fuel_source_age_seconds', 'Age of the separate window source\'s last good figure.', [{ labels: { source: f.kind }, value: f.age_s }]));
+    fams.push(g('window_5h_tokens_external', '1 while window_5h_tokens comes from the separate window source, 0 while counted locally.', [{ labels: { source: f.kind }, value: s.window_5h_tokens_from === 'local' ? 0 : 1 }]));
+  }
   if (input.version) fams.push(g('build_info', 'The running version.', [{ labels: { version: input.version }, value: 1 }]));
   const p = input.process;
   if (p) {
