@@ -18,6 +18,7 @@ export const main = defineCommand({
     export: () => import('./commands/export.js').then((m) => m.default),
     import: () => import('./commands/import.js').then((m) => m.default),
     service: () => import('./commands/service.js').then((m) => m.default),
+    calibrate: () => import('./commands/calibrate.js').then((m) => m.default),
   },
 });
 
