@@ -225,3 +225,13 @@ test('on Windows the service managers are not supported yet', async () => {
   assert.equal(managerFor('linux')?.kind, 'systemd');
   assert.equal(managerFor('darwin')?.kind, 'launchd');
 });
+
+test('service install --help shows the usage and installs nothing', async () => {
+  const { fake, env, unit } = await setup();
+  const r = await runCli(['service', 'install', '--help'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /USAGE .*service install/);
+  assert.match(r.stdout, /--port/);
+  await assert.rejects(fs.stat(unit));
+  assert.deepEqual(await fake.calls(), []);
+});

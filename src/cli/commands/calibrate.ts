@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { defineCommand } from 'citty';
-import { calibrate, MIN_ACTIVE_MINUTES, MIN_OBSERVATIONS, MIN_OBSERVED_PCT } from '../../calibrate/index.js';
+import { calibrate, MIN_OBSERVATIONS, MIN_OBSERVED_PCT } from '../../calibrate/index.js';
 import { readHistory } from '../../calibrate/history.js';
 import { readObservations } from '../../calibrate/observations.js';
 import { pasteLines, renderReport } from '../../calibrate/report.js';
@@ -11,11 +11,9 @@ import { fail } from '../index.js';
 export default defineCommand({
   meta: {
     name: 'calibrate',
-    description:
-      'Propose CLAUDE_GAUGE_5H_CEILING and CLAUDE_GAUGE_TACH_REDLINE from your history, with the figures behind them. ' +
-      `Ceiling: the median of the ceilings implied by Claude Code's own 5-hour percent (tokens since the window opened / percent), once the statusline has seen it at least ${MIN_OBSERVATIONS} times at ${MIN_OBSERVED_PCT} % or more; ` +
-      'until then the largest finished 5-hour block (what auto uses), pinned. ' +
-      `Redline: the 99th percentile of tokens per active minute (at least ${MIN_ACTIVE_MINUTES}), rounded up to a round figure, so HOT means faster than 99 minutes in 100 of your own work.`,
+    // The rules, in short (docs/living.md has the why): the ceiling follows Anthropic's own scale
+    // when the statusline has measured it, else the busiest window; HOT means faster than 99 % of your minutes.
+    description: `Propose the 5-hour ceiling (median implied by the statusline's percent, ${MIN_OBSERVATIONS}+ sightings at ${MIN_OBSERVED_PCT} %+; else the largest finished block) and the tach redline (p99 tokens per active minute, rounded up)`,
   },
   args: {
     write: { type: 'boolean', description: 'merge the proposal into the config file (other keys kept)' },
