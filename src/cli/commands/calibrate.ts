@@ -6,6 +6,7 @@ import { readObservations } from '../../calibrate/observations.js';
 import { pasteLines, renderReport } from '../../calibrate/report.js';
 import { ConfigError, resolveConfig, type Config } from '../../config/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { configFile } from '../../util/paths.js';
 import { fail } from '../index.js';
 
 export default defineCommand({
@@ -25,7 +26,7 @@ export default defineCommand({
       config = resolveConfig({});
     } catch (err) {
       // An unreadable or invalid config file is the user's: never overwrite it.
-      if (err instanceof ConfigError && args.write) fail(`${err.message}; not writing to it (fix or remove it first)`, 2);
+      if (err instanceof ConfigError && args.write && err.message.includes(configFile())) fail(`${err.message}; not writing to it (fix or remove it first)`, 2);
       throw err;
     }
     const now = Date.now();
