@@ -1,6 +1,6 @@
 // The claude-gauge command. Subcommands load lazily so `statusline`, which Claude Code
 // runs every turn, pays only for what it uses.
-import { defineCommand, runCommand, showUsage } from 'citty';
+import { defineCommand, runCommand, showUsage, type CommandDef } from 'citty';
 import { ConfigError } from '../config/index.js';
 import { VERSION } from '../version.js';
 
@@ -17,6 +17,8 @@ export const main = defineCommand({
     demo: () => import('./commands/demo.js').then((m) => m.default),
     export: () => import('./commands/export.js').then((m) => m.default),
     import: () => import('./commands/import.js').then((m) => m.default),
+    service: () => import('./commands/service.js').then((m) => m.default),
+    calibrate: () => import('./commands/calibrate.js').then((m) => m.default),
   },
 });
 
@@ -30,6 +32,12 @@ export async function run(argv = process.argv.slice(2)): Promise<void> {
     return;
   }
   try {
+    // `<command> --help` shows that command's usage and never runs it (`service install --help` must not install).
+    if (argv.includes('--help') || argv.includes('-h')) {
+      const [cmd, parent] = await commandOf(argv);
+      await showUsage(cmd, parent);
+      return;
+    }
     await runCommand(main, { rawArgs: argv });
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message, 2);
@@ -37,6 +45,23 @@ export async function run(argv = process.argv.slice(2)): Promise<void> {
     if (code === 'E_UNKNOWN_COMMAND' || code === 'E_NO_COMMAND' || code === 'EARG') fail(`${(err as Error).message} (see claude-gauge --help)`, 2);
     fail((err as Error).stack ?? String(err), 1);
   }
+}
+
+/** The (sub)command the leading words of argv name, with its parent. */
+async function commandOf(argv: string[]): Promise<[CommandDef<any>, CommandDef<any> | undefined]> {
+  let cmd: CommandDef<any> = main;
+  let parent: CommandDef<any> | undefined;
+  for (const word of argv) {
+    const subs = await resolve(cmd.subCommands);
+    const next = subs?.[word];
+    if (!next) break;
+    [parent, cmd] = [cmd, await resolve(next)];
+  }
+  return [cmd, parent];
+}
+
+async function resolve<T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T> {
+  return typeof v === 'function' ? (v as () => T | Promise<T>)() : v;
 }
 
 export function fail(message: string, code: number): never {

@@ -1,6 +1,7 @@
 // Runs inside Claude Code's status line on every turn: must be quick and must never fail,
 // so it loads no CLI framework and no schema library.
 import { spawn } from 'node:child_process';
+import { recordObservation } from '../calibrate/observations.js';
 import { isAlive } from '../daemon/discovery.js';
 import { readSnapshotFile } from '../sinks/snapshot-file.js';
 import { parseRateLimits, writeHandoff } from '../sources/statusline/handoff.js';
@@ -43,7 +44,9 @@ async function handOver(dir: string, input: StatuslineInput | null): Promise<voi
   const limits = parseRateLimits(input?.rate_limits);
   if (!limits) return;
   try {
-    await writeHandoff(dir, limits, Date.now());
+    const now = Date.now();
+    await recordObservation(dir, limits, now).catch(() => undefined); // for calibrate; must not stop the handoff
+    await writeHandoff(dir, limits, now);
   } catch {
     // A read-only state folder must not break the status line.
   }
