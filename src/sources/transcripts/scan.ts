@@ -83,7 +83,8 @@ const STOP_REASON = Buffer.from(',"stop_reason":');
  * `elide`, a response's content blocks are cut out before decoding (Claude Code writes `content`
  * just before `stop_reason` in the message; everything else still goes through JSON.parse, so a
  * torn or glued line still fails), so the text and tool input that make up most of a line never
- * become a string at all.
+ * become a string at all. A second `"message":{` inside the cut (two records glued by a crashed
+ * write, or a message-shaped tool input) turns the cut off for that line.
  */
 export function markedLines(chunk: Buffer, lastNl: number, mark: Buffer, elide = false): string[] {
   const out: string[] = [];
@@ -102,5 +103,9 @@ function decodeElided(chunk: Buffer, start: number, end: number): string {
   const c = m === -1 || m >= end ? -1 : chunk.indexOf(CONTENT, m);
   const s = c === -1 || c >= end ? -1 : chunk.lastIndexOf(STOP_REASON, end - STOP_REASON.length);
   if (s === -1 || s < c) return chunk.toString('utf8', start, end);
+  // A second message in the cut means two records glued by a crashed write (the first torn inside
+  // its content): cutting would join the first one's head to the second one's usage. Decode whole.
+  const again = chunk.indexOf(MESSAGE, c);
+  if (again !== -1 && again < s) return chunk.toString('utf8', start, end);
   return `${chunk.toString('utf8', start, c + CONTENT.length - 1)}[]${chunk.toString('utf8', s, end)}`;
 }
