@@ -9,7 +9,7 @@ import { discover } from '../src/sources/transcripts/discover.js';
 import { splitByBytes, scanParallel } from '../src/sources/transcripts/parallel.js';
 import { eventsFromLines } from '../src/sources/transcripts/lines.js';
 import { parseLine } from '../src/sources/transcripts/parse.js';
-import { markedLines, scanFiles, USAGE_MARK } from '../src/sources/transcripts/scan.js';
+import { markedLines, scanChunk, scanFiles, USAGE_MARK } from '../src/sources/transcripts/scan.js';
 import { FIXTURES, tempDir } from './helpers/cli.js';
 
 /** The cut at string level, written plainly: the reference the byte-level cut in scan.ts must match. */
@@ -74,6 +74,23 @@ test('a record torn inside its content and glued to the next one is not credited
     return out;
   };
   assert.deepEqual(keys(fast), ['msg_second:req_second'], 'the repair finds the whole second record');
+});
+
+test('a cut copy that does not parse is read whole: the scan counts what the line-by-line path counts', () => {
+  // Both found by test/reliability/fuzz-transcripts. (1) No stop_reason on the message but one in a
+  // tool input: the cut ends inside the tool input and breaks a valid line. (2) Junk before a record
+  // with many nested objects: the repair's 8 tries reached the record only once content was cut.
+  const rec = (o: Record<string, unknown>) => ({ type: 'assistant', sessionId: 's1', timestamp: '2026-01-01T00:00:00.000Z', requestId: 'req_1', ...o });
+  const toolStop = JSON.stringify(rec({ message: { id: 'msg_1', content: [{ type: 'tool_use', input: { stop_reason: {} } }], top_reason: 'end_turn', usage: { input_tokens: 5 } } }));
+  const deep = JSON.stringify(rec({ message: { id: 'msg_2', content: Array.from({ length: 9 }, () => ({ type: 'text', text: 'x' })), stop_reason: 'end_turn', usage: { input_tokens: 7 } } }));
+  for (const line of [toolStop, `{${deep}`]) {
+    const buf = Buffer.from(`${line}\n`);
+    const viaScan: unknown[] = [];
+    scanChunk(buf, buf.length - 1, { records: 0, skipped: 0, repaired: 0 }, (e) => viaScan.push(e));
+    const plain: unknown[] = [];
+    eventsFromLines([line], { records: 0, skipped: 0, repaired: 0 }, (e) => plain.push(e), false);
+    assert.deepEqual(viaScan, plain);
+  }
 });
 
 test('worker threads give the same responses, in the same order, as one thread', async () => {
