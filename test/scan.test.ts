@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import { generateHistory } from '../src/generate/index.js';
 import { discover } from '../src/sources/transcripts/discover.js';
 import { splitByBytes, scanParallel } from '../src/sources/transcripts/parallel.js';
+import { eventsFromLines } from '../src/sources/transcripts/lines.js';
 import { parseLine } from '../src/sources/transcripts/parse.js';
-import { markedLines, scanFiles, USAGE_MARK } from '../src/sources/transcripts/scan.js';
+import { markedLines, scanChunk, scanFiles, USAGE_MARK } from '../src/sources/transcripts/scan.js';
 import { FIXTURES, tempDir } from './helpers/cli.js';
 
 /** The cut at string level, written plainly: the reference the byte-level cut in scan.ts must match. */
@@ -19,6 +20,8 @@ function elideContent(line: string): string {
   if (c < 0) return line;
   const s = line.lastIndexOf(',"stop_reason":');
   if (s < c) return line;
+  const again = line.indexOf('"message":{', c);
+  if (again !== -1 && again < s) return line;
   return `${line.slice(0, c + 10)}[]${line.slice(s)}`;
 }
 
@@ -52,6 +55,42 @@ test('a torn or glued line still fails after elision, as it does whole', () => {
     assert.deepEqual(parseLine(elideContent(line.slice(0, cut)), false), { ok: false, reason: 'malformed' });
   }
   assert.deepEqual(parseLine(elideContent(line.slice(0, 60) + line), false), { ok: false, reason: 'malformed' });
+});
+
+test('a record torn inside its content and glued to the next one is not credited to the torn one\'s id', () => {
+  // Found by test/reliability/fuzz-transcripts: the cut ran from the first record's content to the
+  // second one's stop_reason, giving a valid line with the first id and the second usage.
+  const line = readFileSync(path.join(FIXTURES, 'projects', '-home-dev-spotter', 'short.jsonl'), 'utf8').split('\n').find((l) => l.includes('"usage":{') && l.includes('"stop_reason"'))!;
+  const second = JSON.parse(line);
+  second.message.id = 'msg_second';
+  second.requestId = 'req_second';
+  const glued = line.slice(0, line.indexOf('"content":[') + 20) + JSON.stringify(second);
+  const buf = Buffer.from(`${glued}\n`);
+  const fast = markedLines(buf, buf.length - 1, USAGE_MARK, true);
+  assert.deepEqual(fast, [glued], 'decoded whole');
+  const keys = (lines: string[]) => {
+    const out: string[] = [];
+    eventsFromLines(lines, { records: 0, skipped: 0, repaired: 0 }, (e) => e.kind === 'response' && out.push(e.key), false);
+    return out;
+  };
+  assert.deepEqual(keys(fast), ['msg_second:req_second'], 'the repair finds the whole second record');
+});
+
+test('a cut copy that does not parse is read whole: the scan counts what the line-by-line path counts', () => {
+  // Both found by test/reliability/fuzz-transcripts. (1) No stop_reason on the message but one in a
+  // tool input: the cut ends inside the tool input and breaks a valid line. (2) Junk before a record
+  // with many nested objects: the repair's 8 tries reached the record only once content was cut.
+  const rec = (o: Record<string, unknown>) => ({ type: 'assistant', sessionId: 's1', timestamp: '2026-01-01T00:00:00.000Z', requestId: 'req_1', ...o });
+  const toolStop = JSON.stringify(rec({ message: { id: 'msg_1', content: [{ type: 'tool_use', input: { stop_reason: {} } }], top_reason: 'end_turn', usage: { input_tokens: 5 } } }));
+  const deep = JSON.stringify(rec({ message: { id: 'msg_2', content: Array.from({ length: 9 }, () => ({ type: 'text', text: 'x' })), stop_reason: 'end_turn', usage: { input_tokens: 7 } } }));
+  for (const line of [toolStop, `{${deep}`]) {
+    const buf = Buffer.from(`${line}\n`);
+    const viaScan: unknown[] = [];
+    scanChunk(buf, buf.length - 1, { records: 0, skipped: 0, repaired: 0 }, (e) => viaScan.push(e));
+    const plain: unknown[] = [];
+    eventsFromLines([line], { records: 0, skipped: 0, repaired: 0 }, (e) => plain.push(e), false);
+    assert.deepEqual(viaScan, plain);
+  }
 });
 
 test('worker threads give the same responses, in the same order, as one thread', async () => {

@@ -10,9 +10,17 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+/** A client has this long to send its request headers (a slowloris is cut off after it, within a second). */
+export const HEADERS_TIMEOUT_MS = 5_000;
+/** ... and this long for the whole request, body included. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
 export function listen(app: Hono, port: number, host: string): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
+    // Node checks the header and request timeouts only every connectionsCheckingInterval (30 s by
+    // default): a client trickling its headers a byte at a time would hold a socket that long.
+    const serverOptions = { connectionsCheckingInterval: 1_000, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS };
+    const server = serve({ fetch: app.fetch, port, hostname: host, serverOptions }, (info: AddressInfo) => {
       let closing: Promise<void> | null = null;
       resolve({
         server,
@@ -26,8 +34,6 @@ export function listen(app: Hono, port: number, host: string): Promise<Listening
       });
     });
     const s = server as import('node:http').Server;
-    s.headersTimeout = 10_000;
-    s.requestTimeout = 10_000;
     s.keepAliveTimeout = 5_000;
     server.once('error', reject);
   });

@@ -11,9 +11,16 @@ export interface LineStats {
 
 const MAX_REPAIR_TRIES = 8;
 
-export function eventsFromLines(lines: string[], stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, turns = true): void {
-  for (const line of lines) {
-    const r = parseLine(line, turns);
+/**
+ * @param whole the line as written, when `lines` hold cut copies (the bulk scan cuts content out):
+ *   a cut copy that does not parse is read whole, so a cut in the wrong place, or a repair that
+ *   searches the line, never counts differently from the plain path.
+ */
+export function eventsFromLines(lines: string[], stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, turns = true, whole?: (i: number) => string): void {
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    let r = parseLine(line, turns);
+    if (whole && !r.ok && r.reason === 'malformed') r = parseLine((line = whole(i)), turns);
     if (r.ok) {
       stats.records++;
       for (const e of r.events) emit(e);

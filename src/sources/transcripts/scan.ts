@@ -2,7 +2,7 @@
 // only lines that carry a usage object are decoded, and copies of a response are folded into
 // one entry as they are read. Runs in worker threads for reports and the background backfill.
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { ResponseEvent } from '../../core/events.js';
+import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import { beats } from '../../engine/engine.js';
 import { eventsFromLines, type LineStats } from './lines.js';
 
@@ -57,7 +57,7 @@ export function scanFiles(paths: readonly string[], onProgress?: (filesDone: num
         const end = held + n;
         const lastNl = buf.lastIndexOf(0x0a, end - 1);
         if (lastNl >= 0) {
-          eventsFromLines(markedLines(buf.subarray(0, end), lastNl, USAGE_MARK, true), stats, fold, false);
+          scanChunk(buf.subarray(0, end), lastNl, stats, fold);
           buf.copy(buf, 0, lastNl + 1, end);
           held = end - lastNl - 1;
         } else held = end;
@@ -73,6 +73,13 @@ export function scanFiles(paths: readonly string[], onProgress?: (filesDone: num
   return { responses, stats };
 }
 
+/** The responses in the lines of `chunk` before `lastNl`, the way scanFiles reads them. */
+export function scanChunk(chunk: Buffer, lastNl: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): void {
+  const ranges = markedRanges(chunk, lastNl, USAGE_MARK);
+  const cut = ranges.map(([from, to]) => decodeElided(chunk, from, to));
+  eventsFromLines(cut, stats, emit, false, (i) => chunk.toString('utf8', ranges[i][0], ranges[i][1]));
+}
+
 const MESSAGE = Buffer.from('"message":{');
 const CONTENT = Buffer.from('"content":[');
 const STOP_REASON = Buffer.from(',"stop_reason":');
@@ -83,15 +90,21 @@ const STOP_REASON = Buffer.from(',"stop_reason":');
  * `elide`, a response's content blocks are cut out before decoding (Claude Code writes `content`
  * just before `stop_reason` in the message; everything else still goes through JSON.parse, so a
  * torn or glued line still fails), so the text and tool input that make up most of a line never
- * become a string at all.
+ * become a string at all. A second `"message":{` inside the cut (two records glued by a crashed
+ * write, or a message-shaped tool input) turns the cut off for that line.
  */
 export function markedLines(chunk: Buffer, lastNl: number, mark: Buffer, elide = false): string[] {
-  const out: string[] = [];
+  return markedRanges(chunk, lastNl, mark).map(([from, to]) => (elide ? decodeElided(chunk, from, to) : chunk.toString('utf8', from, to)));
+}
+
+/** [start, end) of each line before `lastNl` that contains `mark`. */
+function markedRanges(chunk: Buffer, lastNl: number, mark: Buffer): [number, number][] {
+  const out: [number, number][] = [];
   let from = 0;
   for (let hit = chunk.indexOf(mark, from); hit !== -1 && hit < lastNl; hit = chunk.indexOf(mark, from)) {
     const lineStart = hit === 0 ? 0 : chunk.lastIndexOf(NEWLINE, hit) + 1;
     const lineEnd = chunk.indexOf(NEWLINE, hit);
-    out.push(elide ? decodeElided(chunk, lineStart, lineEnd) : chunk.toString('utf8', lineStart, lineEnd));
+    out.push([lineStart, lineEnd]);
     from = lineEnd + 1;
   }
   return out;
@@ -102,5 +115,9 @@ function decodeElided(chunk: Buffer, start: number, end: number): string {
   const c = m === -1 || m >= end ? -1 : chunk.indexOf(CONTENT, m);
   const s = c === -1 || c >= end ? -1 : chunk.lastIndexOf(STOP_REASON, end - STOP_REASON.length);
   if (s === -1 || s < c) return chunk.toString('utf8', start, end);
+  // A second message in the cut means two records glued by a crashed write (the first torn inside
+  // its content): cutting would join the first one's head to the second one's usage. Decode whole.
+  const again = chunk.indexOf(MESSAGE, c);
+  if (again !== -1 && again < s) return chunk.toString('utf8', start, end);
   return `${chunk.toString('utf8', start, c + CONTENT.length - 1)}[]${chunk.toString('utf8', s, end)}`;
 }
