@@ -44,7 +44,10 @@ function list(o: unknown, camel: string, snake?: string): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-function anyValue(v: unknown): unknown {
+/** Nesting read in array values: nothing the gauges use is an array, and a deeper one must not overflow the stack. */
+const MAX_DEPTH = 4;
+
+function anyValue(v: unknown, depth = 0): unknown {
   if (!v || typeof v !== 'object') return undefined;
   const s = field(v, 'stringValue', 'string_value');
   if (s !== undefined) return s;
@@ -55,7 +58,7 @@ function anyValue(v: unknown): unknown {
   const b = field(v, 'boolValue', 'bool_value');
   if (b !== undefined) return b;
   const a = field(v, 'arrayValue', 'array_value');
-  if (a !== undefined) return list(a, 'values').map(anyValue);
+  if (a !== undefined) return depth < MAX_DEPTH ? list(a, 'values').map((x) => anyValue(x, depth + 1)) : undefined;
   return undefined;
 }
 
