@@ -186,3 +186,22 @@ test('--otlp-host opens the receiver beyond loopback', async () => {
     await src.close();
   }
 });
+
+test('a deeply nested attribute value is read as far as needed, never a retryable 503', async () => {
+  // Valid OTLP/JSON whose attribute nests arrays 20,000 deep: reading it recursively overflowed
+  // the stack and the receiver answered 503, so an exporter would have resent it forever.
+  const { src, base, events } = await started();
+  try {
+    const N = 20_000;
+    const deep = '{"arrayValue":{"values":['.repeat(N) + '{"stringValue":"x"}' + ']}}'.repeat(N);
+    const attrs = kv({ 'event.name': 'api_request', request_id: 'deep', input_tokens: 3 }).map((a) => JSON.stringify(a)).join(',');
+    const body = `{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"attributes":[${attrs},{"key":"deep","value":${deep}}]}]}]}]}`;
+    const r = await post(base, '/v1/logs', gz(body), { ...JSONH, 'Content-Encoding': 'gzip' });
+    assert.equal(r.status, 200, r.body.toString().slice(0, 200));
+    assert.deepEqual(r.json(), {});
+    assert.equal((events[0] as ResponseEvent).tokens.input, 3, 'the record is read; only the deep value is not');
+    assert.equal(src.health().ok, true);
+  } finally {
+    await src.close();
+  }
+});

@@ -38,6 +38,7 @@ export class OtlpSource {
   private journal: Journal | null;
   private readonly deltas = new Deltas();
   private readonly gate: FallbackGate;
+  private readonly graceMs: number;
   private readonly clock: () => number;
   private server: Listening | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -47,7 +48,8 @@ export class OtlpSource {
 
   constructor(private readonly o: OtlpSourceOptions) {
     this.clock = o.clock ?? Date.now;
-    this.gate = new FallbackGate(o.graceMs ?? 20_000);
+    this.graceMs = o.graceMs ?? 20_000;
+    this.gate = new FallbackGate(this.graceMs);
     this.journal = o.stateDir ? Journal.in(o.stateDir, this.clock, o.keepMs ?? KEEP_MS) : null;
     this.handlers = {
       logs: (req) => this.onLogs(req),
@@ -101,12 +103,19 @@ export class OtlpSource {
   }
 
   private replay(records: JournalRecord[]): void {
+    const now = this.clock();
     for (const r of records) if (r.t === 'e' && r.o) this.gate.cover(r.o, r.e.at);
     for (const r of records) {
       if (r.t === 's') this.deltas.restore(r.s);
-      else if (r.t === 'e' || !this.gate.covered(r.o)) this.o.emit(r.e);
+      else if (r.t === 'e') this.o.emit(r.e);
+      else if (this.gate.covered(r.o)) continue;
+      // A point still within its grace (its time stands for its arrival) waits on, so that its
+      // session's events arriving after the restart replace it instead of being added to it.
+      else if (r.e.at > now - this.graceMs) this.gate.hold(r.o, r.e, Math.min(r.e.at, now));
+      else this.o.emit(r.e);
     }
     this.stats.replayed = records.length;
+    this.schedule();
   }
 
   private async onLogs(req: Record<string, unknown>): Promise<Accepted> {
