@@ -126,18 +126,24 @@ test('unusable api_request records come back as partial success', async () => {
   }
 });
 
-test('garbage, wrong types, oversized bodies and zip bombs get clear 4xx JSON answers', async () => {
+test('garbage, wrong types, oversized bodies and zip bombs get clear 4xx answers: a google.rpc.Status in the request\'s encoding', async () => {
   const limits = { maxBytes: 64 * 1024, maxDecodedBytes: 256 * 1024 };
   const { src, base, events } = await started({ limits });
   try {
     const expect = async (p: Promise<Awaited<ReturnType<typeof post>>>, status: number, error: string) => {
       const r = await p;
       assert.equal(r.status, status, r.body.toString());
-      assert.match(r.type, /application\/json/);
-      assert.equal(r.json().error, error);
-      assert.ok(r.json().message.length > 5);
+      assert.match(r.type, /application\/(json|x-protobuf)/);
+      const s = r.error();
+      assert.equal(s.reason, error);
+      assert.equal(s.code, { 400: 3, 413: 8, 415: 3 }[status], 'the gRPC code OTLP/HTTP pairs with the HTTP status');
+      assert.ok(s.message.length > error.length + 5);
     };
     await expect(post(base, '/v1/logs', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]), PB), 400, 'bad_body');
+    const pbErr = await post(base, '/v1/logs', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]), PB);
+    assert.equal(pbErr.type, 'application/x-protobuf', 'a protobuf request hears a protobuf Status');
+    assert.throws(() => pbErr.json(), 'not JSON');
+    assert.match((await post(base, '/v1/logs', '[1,2]', JSONH)).type, /application\/json/);
     await expect(post(base, '/v1/metrics', '{"resourceMetrics": [', JSONH), 400, 'bad_body');
     await expect(post(base, '/v1/logs', '[1,2]', JSONH), 400, 'bad_body');
     await expect(post(base, '/v1/logs', 'hello', { 'Content-Type': 'text/plain' }), 415, 'unsupported_media_type');
@@ -158,7 +164,7 @@ test('garbage, wrong types, oversized bodies and zip bombs get clear 4xx JSON an
     assert.equal((await fetch(`${base}/v1/logs`)).status, 405);
     assert.equal((await post(base, '/v1/traces', '{}', JSONH)).status, 404);
     assert.equal(events.length, 0);
-    assert.equal(src.counters().badRequests, 9);
+    assert.equal(src.counters().badRequests, 11); // the nine above and the two encoding checks
     // still healthy and working afterwards
     assert.equal((await post(base, '/v1/logs', gz(pbLogs(logsRequest([apiRequest({ at: T0, requestId: 'after', input: 5 })]))), PBGZ)).status, 200);
     assert.equal(events.length, 1);

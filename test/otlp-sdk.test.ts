@@ -252,7 +252,7 @@ test('bad bodies at the daemon\'s default limits: clear 4xx answers, nothing los
     const ok = logsRequest([apiRequest({ at: Date.now(), session: 'B', requestId: 'good', input: 10, output: 20 })]);
     const answer = async (path: string, body: Uint8Array | string, headers: Record<string, string>) => {
       const r = await post(b, path, body, headers);
-      return { status: r.status, error: r.status === 200 ? null : r.json().error };
+      return { status: r.status, error: r.status === 200 ? null : r.error().reason };
     };
     const pb = pbLogs(ok);
     // a real message cut short, a JSON body labelled protobuf and the reverse, an empty JSON body

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { apiRequest, JSONH, logsRequest, PB, PBGZ, pbLogs } from '../../src/sources/otlp/fixtures.js';
+import { apiRequest, JSONH, logsRequest, otlpStatus, PB, PBGZ, pbLogs } from '../../src/sources/otlp/fixtures.js';
 import { getJson, isolatedEnv, startServe, tempDir, type Served } from '../helpers/cli.js';
 
 const MiB = 1024 * 1024;
@@ -36,12 +36,13 @@ function peakMiB(): number {
 async function post(body: Uint8Array | string, headers: Record<string, string>): Promise<{ status: number; json: any }> {
   const r = await fetch(`${otlp}/v1/logs`, { method: 'POST', body: body as unknown as BodyInit, headers }).catch((e: Error) => e);
   if (r instanceof Error) return { status: 0, json: { error: `connection: ${r.message}` } };
-  const text = await r.text();
+  const answer = Buffer.from(await r.arrayBuffer());
   let json: any = null;
   try {
-    json = JSON.parse(text);
+    const s = otlpStatus(r.headers.get("content-type") ?? "", answer); // a google.rpc.Status in either encoding
+    json = { ...s, error: s.reason };
   } catch {
-    json = text;
+    json = answer.toString("utf8");
   }
   return { status: r.status, json };
 }

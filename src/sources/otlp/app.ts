@@ -34,22 +34,38 @@ export function createOtlpApp(h: OtlpHandlers, limits: BodyLimits = DEFAULT_LIMI
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
         h.onBadRequest?.(err.status, err.message);
-        return c.json({ error: err.code, message: err.message }, err.status);
+        return failure(c, err.status, err.code, err.message);
       }
       let acc: Accepted;
       try {
         acc = await h[kind](req);
       } catch (err) {
         // Not kept (the journal failed): a retryable answer, so the exporter sends it again.
-        return c.json({ error: 'unavailable', message: `not kept: ${(err as Error).message}` }, 503, { 'Retry-After': '5' });
+        return failure(c, 503, 'unavailable', `not kept: ${(err as Error).message}`, { 'Retry-After': '5' });
       }
       return reply(c, kind, format, acc);
     });
-    app.all(`/v1/${kind}`, (c) => c.json({ error: 'method_not_allowed', message: 'use POST' }, 405, { Allow: 'POST' }));
+    app.all(`/v1/${kind}`, (c) => failure(c, 405, 'method_not_allowed', 'use POST', { Allow: 'POST' }));
   }
-  app.notFound((c) => c.json({ error: 'not_found', message: `no such path: ${c.req.path} (OTLP/HTTP: POST /v1/logs, /v1/metrics)` }, 404));
-  app.onError((err, c) => c.json({ error: 'internal', message: err.message }, 500));
+  app.notFound((c) => failure(c, 404, 'not_found', `no such path: ${c.req.path} (OTLP/HTTP: POST /v1/logs, /v1/metrics)`));
+  app.onError((err, c) => failure(c, 500, 'internal', err.message));
   return app;
+}
+
+// The gRPC code each HTTP answer stands for, as OTLP/HTTP pairs them.
+const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 3, 500: 13, 503: 14 };
+type ErrorStatus = 400 | 404 | 405 | 413 | 415 | 500 | 503;
+
+/**
+ * An error answer as the OTLP/HTTP specification asks: a google.rpc.Status in the request's
+ * encoding (protobuf for protobuf requests, else JSON). The message starts with our short
+ * reason (`bad_body: ...`); the JSON form also carries it as `error`.
+ */
+function failure(c: Context, status: ErrorStatus, reason: string, detail: string, headers: Record<string, string> = {}): Response {
+  const body = { code: GRPC_CODE[status] ?? 2, message: `${reason}: ${detail}` };
+  const proto = /protobuf/i.test(c.req.header('content-type') ?? '');
+  if (proto) return c.body(new Uint8Array(encodeProto('Status', body)), status, { ...headers, 'Content-Type': 'application/x-protobuf' });
+  return c.json({ ...body, error: reason }, status, headers);
 }
 
 /** The OTLP answer, in the request's own encoding; partial_success only when something was refused. */

@@ -1,6 +1,6 @@
 // OTLP requests shaped as Claude Code sends them, and a small client: for tests and demos.
 import { gzipSync } from 'node:zlib';
-import { encodeProto } from './proto.js';
+import { encodeProto, otlpType } from './proto.js';
 
 export type Attr = Record<string, string | number | boolean>;
 
@@ -67,10 +67,25 @@ export function metricsRequest(points: Point[], temporality: 1 | 2 = 1, resource
 export const pbLogs = (req: Record<string, unknown>) => encodeProto('ExportLogsServiceRequest', req);
 export const pbMetrics = (req: Record<string, unknown>) => encodeProto('ExportMetricsServiceRequest', req);
 
-export async function post(base: string, path: string, body: Uint8Array | string, headers: Record<string, string>): Promise<{ status: number; type: string; body: Buffer; json: () => any }> {
+export interface Posted {
+  status: number;
+  type: string;
+  body: Buffer;
+  json: () => any;
+  /** An error answer's google.rpc.Status, from either encoding, with our short reason (`bad_body`). */
+  error: () => { code: number; message: string; reason: string };
+}
+
+export async function post(base: string, path: string, body: Uint8Array | string, headers: Record<string, string>): Promise<Posted> {
   const res = await fetch(`${base}${path}`, { method: 'POST', body: body as unknown as BodyInit, headers });
   const buf = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: buf, json: () => JSON.parse(buf.toString('utf8')) };
+  const type = res.headers.get('content-type') ?? '';
+  return { status: res.status, type, body: buf, json: () => JSON.parse(buf.toString('utf8')), error: () => otlpStatus(type, buf) };
+}
+
+export function otlpStatus(type: string, body: Uint8Array): { code: number; message: string; reason: string } {
+  const s = /protobuf/.test(type) ? (otlpType('Status').toObject(otlpType('Status').decode(body), { defaults: true }) as { code: number; message: string }) : JSON.parse(Buffer.from(body).toString('utf8'));
+  return { code: s.code, message: s.message, reason: String(s.message).split(':')[0] };
 }
 
 export const PB = { 'Content-Type': 'application/x-protobuf' };

@@ -63,6 +63,8 @@ message NumberDataPoint {
 }
 message ExportMetricsServiceResponse { ExportMetricsPartialSuccess partial_success = 1; }
 message ExportMetricsPartialSuccess { int64 rejected_data_points = 1; string error_message = 2; }
+// google.rpc.Status, the body of every OTLP/HTTP error answer (details, a repeated Any, left out).
+message Status { int32 code = 1; string message = 2; }
 `;
 
 const root = protobuf.parse(OTLP_PROTO, { keepCase: false }).root;
