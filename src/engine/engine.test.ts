@@ -241,3 +241,15 @@ test('compact forgets history behind the horizon, keeps the gauges and the auto 
   assert.equal(e.responseCount, 2);
   assert.equal(e.snapshot(T0 + 21 * H + MIN).window_5h_tokens, 300);
 });
+
+test('a source that cannot know thinking (telemetry) reads 0 and says none, not an estimate of all output', () => {
+  const e = new Engine(settings());
+  e.apply(resp('a', T0, { output: 500 }, { noThinking: true }));
+  const s = e.snapshot(T0 + S);
+  assert.equal(s.thinking_ratio, 0);
+  assert.equal(s.thinking_source, 'none');
+  e.apply(resp('b', T0 + S, { output: 100 }, { thinkingReported: 40 }));
+  const mixed = e.snapshot(T0 + 2 * S);
+  assert.equal(mixed.thinking_source, 'reported');
+  assert.equal(mixed.thinking_ratio, 40 / 600);
+});
