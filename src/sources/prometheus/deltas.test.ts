@@ -62,3 +62,14 @@ test('chunks read backwards merge into one sorted, duplicate-free series', () =>
   assert.deepEqual(input.samples.map((s) => s.at), [8, 10, 11].map((x) => T0 + x * S));
   assert.equal(held.size, 2);
 });
+
+test('a series first seen: a delta against its older sample when Prometheus has one, a baseline when nothing could be looked up', () => {
+  const s = series('input', [[10, 500], [11, 520]]);
+  const id = seriesId(s.labels);
+  assert.deepEqual(new SeriesBook().advance([s], new Map([[id, { at: T0, value: 450 }]])).map((e) => e.tokens.input), [50, 20]);
+  assert.deepEqual(new SeriesBook().advance([s], new Map()).map((e) => e.tokens.input), [500, 20]);
+  assert.deepEqual(new SeriesBook().advance([s], 'baseline').map((e) => e.tokens.input), [20]);
+  const book = new SeriesBook();
+  book.advance([s]);
+  assert.equal(book.unseen([s, series('output', [[12, 1]])]).length, 1);
+});

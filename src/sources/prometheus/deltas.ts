@@ -63,16 +63,17 @@ export class SeriesBook {
   skipped = 0;
 
   /**
-   * Events for samples newer than what is known. A series never seen is new usage from its first
-   * sample when `firstIsUsage(firstSampleAt)` says so (see sampleDeltas).
+   * Events for samples newer than what is known. For a series not seen yet, `older` holds its last
+   * sample before these (looked up in Prometheus): none there means the series began here, so its
+   * first sample is usage; 'baseline' (nothing could be looked up) makes the first sample a baseline.
    */
-  advance(series: readonly RawSeries[], firstIsUsage: (firstAt: number) => boolean = () => true): ResponseEvent[] {
+  advance(series: readonly RawSeries[], older: ReadonlyMap<string, Sample> | 'baseline' = new Map()): ResponseEvent[] {
     const out: ResponseEvent[] = [];
     for (const s of series) {
       if (s.samples.length === 0) continue;
       const id = seriesId(s.labels);
-      const prev = this.last.get(id) ?? null;
-      for (const d of sampleDeltas(s.samples, prev, prev !== null || firstIsUsage(s.samples[0].at))) {
+      const prev = this.last.get(id) ?? (older === 'baseline' ? null : older.get(id) ?? null);
+      for (const d of sampleDeltas(s.samples, prev, older !== 'baseline')) {
         const e = deltaEvent(s.labels, id, d.at, d.delta);
         if (e) out.push(e);
         else this.skipped++;
@@ -81,6 +82,11 @@ export class SeriesBook {
       if (!prev || newest.at > prev.at) this.last.set(id, newest);
     }
     return out;
+  }
+
+  /** Series among these that this book has never seen. */
+  unseen(series: readonly RawSeries[]): RawSeries[] {
+    return series.filter((s) => s.samples.length > 0 && !this.last.has(seriesId(s.labels)));
   }
 
   /** Series silent since `at` are forgotten (the exporter drops them after metric_expiration). */

@@ -7,10 +7,12 @@
 // last good read (plus an overlap for samples stored late). Prometheus unreachable, slow or
 // refusing: health not ok (STALL, the reason in source.problems), retried with backoff; the next
 // good read covers the whole gap, and stable keys keep anything read twice from counting twice.
+// A series' first sample is usage when Prometheus holds no older sample of it (a new session, the
+// exporter's first delta: what increase() loses), else a delta against that older sample.
 import type { ResponseEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
-import { querySamples, type RawSeries } from './api.js';
-import { METRIC, mergeSeries, SeriesBook } from './deltas.js';
+import { querySamples, queryValues, type RawSeries, type Sample } from './api.js';
+import { METRIC, mergeSeries, SeriesBook, seriesId } from './deltas.js';
 import { parseSelector } from './selector.js';
 
 export interface PrometheusSourceOptions {
@@ -39,16 +41,9 @@ const HOUR = 3_600_000;
 /** First chunk of the initial read: a 5-hour block, the margin below, and one hour to spare. */
 const FIRST_CHUNK_MS = 7 * HOUR;
 const MAX_LOOKBACK_MS = 7 * 24 * HOUR;
-/**
- * A series whose first sample lies this far inside the range read had no sample just before it:
- * it began there (a new session, a restarted exporter), so that sample is usage. Closer to the
- * range's start it may have been running already: a baseline. The read goes on until the horizon
- * is past this margin, so only usage older than the horizon can be misjudged.
- */
-const FIRST_SAMPLE_MARGIN_MS = HOUR;
 /** Samples stored late (a scrape in flight while we read) are caught by the next read. */
 const OVERLAP_MS = 60_000;
-const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 15_000;
 
 export class PrometheusSource {
   private readonly clock: () => number;
@@ -129,7 +124,7 @@ export class PrometheusSource {
     if (!this.closed) this.o.onBatch?.();
   }
 
-  /** Backwards in doubling chunks until the newest activity chain (and the margin) is covered. */
+  /** Backwards in doubling chunks until the newest activity chain is covered (or 7 days). */
   private async load(): Promise<void> {
     const end = this.clock();
     const merged = new Map<string, RawSeries>();
@@ -137,22 +132,23 @@ export class PrometheusSource {
     let chunk = FIRST_CHUNK_MS;
     for (;;) {
       const span = Math.min(chunk, MAX_LOOKBACK_MS - covered);
-      const part = await querySamples(this.o.url, `${this.query}[${Math.round(span / 1000)}s]`, { timeMs: end - covered, timeoutMs: LOAD_TIMEOUT_MS });
-      if (this.closed) return;
+      const part = await querySamples(this.o.url, `${this.query}[${seconds(span)}]`, { timeMs: end - covered, timeoutMs: LOAD_TIMEOUT_MS });
       mergeSeries(merged, part);
       covered += span;
       const rangeStart = end - covered;
-      // Everything again, over all chunks so far: same samples, same keys, same deltas; a former
-      // baseline that now has an older sample before it adds its delta.
+      const all = [...merged.values()];
+      const older = covered >= MAX_LOOKBACK_MS ? 'baseline' : await this.samplesBefore(rangeStart, MAX_LOOKBACK_MS - covered, all);
+      if (this.closed) return;
+      // Everything again, over all chunks so far: same samples, same keys, same deltas (the sample
+      // before each series' first is known), so nothing read twice counts twice.
       const book = new SeriesBook();
-      const events = book.advance([...merged.values()], (firstAt) => firstAt >= rangeStart + FIRST_SAMPLE_MARGIN_MS);
+      const events = book.advance(all, older);
       for (const e of events) this.o.emit(e);
       const h = this.o.horizon();
-      if (h === null || h >= rangeStart + FIRST_SAMPLE_MARGIN_MS || covered >= MAX_LOOKBACK_MS) {
-        // The book that produced the events holds every series' last sample: polls continue from it.
-        this.book = book;
+      if (h === null || h >= rangeStart || covered >= MAX_LOOKBACK_MS) {
+        this.book = book; // it holds every series' last sample: polls continue from there
         this.records = events.length;
-        this.noteNewest([...merged.values()]);
+        this.noteNewest(all);
         break;
       }
       chunk = covered;
@@ -164,14 +160,31 @@ export class PrometheusSource {
   private async follow(): Promise<void> {
     const now = this.clock();
     const span = Math.min(now - this.readFrom + OVERLAP_MS, MAX_LOOKBACK_MS);
-    const series = await querySamples(this.o.url, `${this.query}[${Math.ceil(span / 1000)}s]`, { timeoutMs: this.o.timeoutMs ?? TIMEOUT_MS });
+    const o = { timeMs: now, timeoutMs: this.o.timeoutMs ?? TIMEOUT_MS };
+    const series = await querySamples(this.o.url, `${this.query}[${seconds(span)}]`, o);
+    // A series first seen now may have samples older than this read (sparse ones, with the
+    // exporter's own timestamps): its last one is the baseline, else it began here.
+    const fresh = this.book.unseen(series);
+    const older = fresh.length ? await this.samplesBefore(now - span, MAX_LOOKBACK_MS, fresh, o.timeoutMs) : new Map<string, Sample>();
     if (this.closed) return;
-    const events = this.book.advance(series);
+    const events = this.book.advance(series, older);
     for (const e of events) this.o.emit(e);
     this.records += events.length;
     this.noteNewest(series);
     this.book.forgetBefore(now - MAX_LOOKBACK_MS);
     this.readFrom = now;
+  }
+
+  /** The last sample at or before `at` (within `withinMs`) of each of these series. */
+  private async samplesBefore(at: number, withinMs: number, of: RawSeries[], timeoutMs = LOAD_TIMEOUT_MS): Promise<Map<string, Sample>> {
+    const out = new Map<string, Sample>();
+    if (of.length === 0 || withinMs <= 0) return out;
+    const wanted = new Set(of.map((s) => seriesId(s.labels)));
+    for (const v of await queryValues(this.o.url, `last_over_time(${this.query}[${seconds(withinMs)}])`, { timeMs: at, timeoutMs })) {
+      const id = seriesId(v.labels);
+      if (wanted.has(id)) out.set(id, { at, value: v.value });
+    }
+    return out;
   }
 
   private noteNewest(series: RawSeries[]): void {
@@ -180,4 +193,8 @@ export class PrometheusSource {
       if (last && (this.newestSampleAt === null || last.at > this.newestSampleAt)) this.newestSampleAt = last.at;
     }
   }
+}
+
+function seconds(ms: number): string {
+  return `${Math.max(1, Math.ceil(ms / 1000))}s`;
 }
