@@ -79,7 +79,8 @@ async function rig(t: TestContext, o: { history?: (exporterPort: number) => Hist
   const served: Served[] = [];
   const serve = async (args: string[] = [], extraEnv: Record<string, string> = {}) => {
     const env = isolatedEnv({ CLAUDE_CONFIG_DIR: await tempDir('no-transcripts'), CLAUDE_GAUGE_STATE_DIR: await tempDir('state'), CLAUDE_GAUGE_HISTORY: 'off', ...extraEnv });
-    const s = await startServe(env, ['--source', 'prometheus', '--prometheus-url', prom.url, ...args]);
+    const url = args.includes('--prometheus-url') ? [] : ['--prometheus-url', prom.url];
+    const s = await startServe(env, ['--source', 'prometheus', ...url, ...args]);
     served.push(s);
     return s;
   };
@@ -198,7 +199,7 @@ test('history loaded with promtool: an activity chain reaching back 10 h sets th
   assert.equal(u.last_model_id, want.last_model_id);
 });
 
-test('Prometheus stopped mid-test lights STALL with the reason; its return clears it and nothing counts twice', { skip: prometheusSkip, timeout: 180_000 }, async (t) => {
+test('Prometheus stopped (or hung) mid-test lights STALL with the reason; its return clears it and nothing counts twice', { skip: prometheusSkip, timeout: 180_000 }, async (t) => {
   const r = await rig(t);
   const labels = ccLabels({ type: 'input', model: 'claude-sonnet-4-5', session: 's' });
   r.exporter.set(labels, 1_000);
@@ -227,6 +228,19 @@ test('Prometheus stopped mid-test lights STALL with the reason; its return clear
   assert.deepEqual(back.source.problems, []);
   r.exporter.add(labels, 250);
   await until(async () => (await usage(served)).window_5h_tokens === 1_750 && true);
+
+  // Slow: it accepts connections but does not answer.
+  r.prom.pause();
+  try {
+    const slow = await until(async () => {
+      const u = await usage(served);
+      return u.stall && u;
+    });
+    assert.match(slow.source.problems[0], /did not answer within 5 s/);
+  } finally {
+    r.prom.resume();
+  }
+  await until(async () => !(await usage(served)).stall && true, 40_000);
   await new Promise((res) => setTimeout(res, 5_000)); // more polls over the same samples
   const later = await usage(served);
   assert.equal(later.window_5h_tokens, 1_750);
@@ -254,6 +268,13 @@ test('the selector picks one of two hosts; empty sums every machine; a bad selec
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   assert.match(bad.stderr, /--prometheus-selector "host_name=studio": the value of "host_name" must be quoted/);
+  // Something else at that address: said so, not a crash.
+  const notProm = await r.serve(['--prometheus-url', `http://127.0.0.1:${r.exporter.port}`]);
+  const n = await until(async () => {
+    const v = await usage(notProm);
+    return v.stall && v;
+  });
+  assert.match(n.source.problems[0], /answered HTTP 200 without a Prometheus API body \(is it Prometheus\?\)/);
   // Well-formed but refused by Prometheus (a broken regular expression): STALL, with Prometheus's words.
   const refused = await r.serve(['--prometheus-selector', 'host_name=~"(studio"']);
   const u = await until(async () => {

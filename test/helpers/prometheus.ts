@@ -91,6 +91,9 @@ export interface RunningPrometheus {
   stop: () => Promise<void>;
   /** Starts it again on the same port and data (after stop). */
   start: () => Promise<void>;
+  /** SIGSTOP / SIGCONT: a Prometheus that accepts connections but does not answer. */
+  pause: () => void;
+  resume: () => void;
 }
 
 export async function startPrometheus(o: { target?: string; scrapeSeconds?: number; dataDir?: string }): Promise<RunningPrometheus> {
@@ -123,7 +126,7 @@ export async function startPrometheus(o: { target?: string; scrapeSeconds?: numb
       c.kill('SIGTERM');
     });
   await start();
-  return { url, port, dataDir, stop, start };
+  return { url, port, dataDir, stop, start, pause: () => child?.kill('SIGSTOP'), resume: () => child?.kill('SIGCONT') };
 }
 
 /** History written straight into a data folder with promtool (OpenMetrics, times in seconds, `# EOF`). */

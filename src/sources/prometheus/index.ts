@@ -44,6 +44,7 @@ const MAX_LOOKBACK_MS = 7 * 24 * HOUR;
 /** Samples stored late (a scrape in flight while we read) are caught by the next read. */
 const OVERLAP_MS = 60_000;
 const MAX_BACKOFF_MS = 15_000;
+const START_WAIT_MS = 5_000;
 
 export class PrometheusSource {
   private readonly clock: () => number;
@@ -67,10 +68,15 @@ export class PrometheusSource {
     this.query = `${METRIC}{${sel.matchers}}`;
   }
 
-  /** Resolves after the first attempt, good or not: the daemon serves either way (STALL when not). */
+  /**
+   * Resolves after the first attempt, good or not (the daemon serves either way, STALL when not),
+   * or after START_WAIT_MS: a slow Prometheus delays the figures, never the daemon's start.
+   */
   async start(): Promise<void> {
-    await this.poll();
-    this.schedule();
+    const first = this.poll().then(() => this.schedule());
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([first, new Promise<void>((r) => (waited = setTimeout(r, START_WAIT_MS)))]);
+    clearTimeout(waited);
   }
 
   health(): SourceHealth {
