@@ -38,7 +38,7 @@ export const POLL_MS = 2_000;
 const TIMEOUT_MS = 5_000;
 const LOAD_TIMEOUT_MS = 30_000;
 const HOUR = 3_600_000;
-/** First chunk of the initial read: a 5-hour block, the margin below, and one hour to spare. */
+/** First chunk of the initial read; enough alone when the newest chain began within the last 2 h. */
 const FIRST_CHUNK_MS = 7 * HOUR;
 const MAX_LOOKBACK_MS = 7 * 24 * HOUR;
 /** Samples stored late (a scrape in flight while we read) are caught by the next read. */
