@@ -2,6 +2,7 @@
 // A bad value stops the program with one line naming the setting (exit 2).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { selectorProblem } from '../sources/prometheus/selector.js';
 import { claudeConfigDirs } from '../sources/transcripts/discover.js';
 import { configFile, stateDir } from '../util/paths.js';
 
@@ -99,7 +100,10 @@ export const SETTINGS: Setting<unknown>[] = [
     help: 'who counts the 5-hour window (the 5H PLAN gauge): the main source itself, or ccusage / Prometheus while the tach and lamps stay on the main source (hybrid); a fresh statusline figure wins over all of them',
   },
   { key: 'prometheusUrl', env: 'CLAUDE_GAUGE_PROMETHEUS_URL', file: 'prometheusUrl', flag: 'prometheus-url', schema: z.string().url('must be a URL such as http://127.0.0.1:9090'), fallback: 'http://127.0.0.1:9090', help: 'Prometheus server for `--source prometheus` and `--fuel prometheus`' },
-  { key: 'prometheusSelector', env: 'CLAUDE_GAUGE_PROMETHEUS_SELECTOR', file: 'prometheusSelector', flag: 'prometheus-selector', schema: z.string(), fallback: '', help: 'PromQL label matchers that pick one host or user, e.g. `host_name="studio"`; empty: the sum of every machine' },
+  { key: 'prometheusSelector', env: 'CLAUDE_GAUGE_PROMETHEUS_SELECTOR', file: 'prometheusSelector', flag: 'prometheus-selector', schema: z.string().superRefine((v, ctx) => {
+      const why = selectorProblem(v);
+      if (why) ctx.addIssue({ code: z.ZodIssueCode.custom, message: why });
+    }), fallback: '', help: 'PromQL label matchers that pick one host or user, e.g. `host_name="studio"`; empty: the sum of every machine' },
   { key: 'ccusageCommand', env: 'CLAUDE_GAUGE_CCUSAGE', file: 'ccusage', schema: z.string().min(1, 'must not be empty'), fallback: 'ccusage', help: 'the ccusage command for `--source ccusage` / `--fuel ccusage` (a path, or a name on PATH)' },
   { key: 'otlpHost', env: 'CLAUDE_GAUGE_OTLP_HOST', file: 'otlpHost', flag: 'otlp-host', schema: z.string().min(1, 'must not be empty'), fallback: '127.0.0.1', help: 'address the OTLP receiver listens on (loopback by default: telemetry carries user e-mail and account ids)' },
   { key: 'otlpPort', env: 'CLAUDE_GAUGE_OTLP_PORT', file: 'otlpPort', flag: 'otlp-port', schema: port, fallback: 4318, help: 'port of the OTLP/HTTP receiver (POST /v1/logs, /v1/metrics)' },

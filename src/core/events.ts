@@ -24,6 +24,8 @@ export interface ResponseEvent {
   tokens: Tokens;
   /** Thinking tokens when the API reported them (output_tokens_details), else null. */
   thinkingReported: number | null;
+  /** The source cannot know thinking at all (telemetry): counts as no thinking and no estimate (thinking_source none). */
+  noThinking?: boolean;
   /** Characters of visible output (text, tool input) carried by this line, for the thinking estimate. */
   visibleChars: number;
   session: string;

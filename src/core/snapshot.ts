@@ -21,6 +21,10 @@ export interface SourceHealth {
   skipped_lines: number;
   /** Older history still being read in the background. */
   backfill: { done: boolean; files_done: number; files_total: number };
+  /** Sources that poll a store (Prometheus): time of the newest sample read, or null before one. */
+  newest_sample_at?: string | null;
+  /** Seconds between that sample and this snapshot: how stale every figure is at least. */
+  lag_s?: number | null;
 }
 
 export interface Snapshot {

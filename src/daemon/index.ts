@@ -1,11 +1,13 @@
 // Wires sources -> engine -> snapshot. Outputs subscribe to 'change' or ask for snapshot().
 import { EventEmitter } from 'node:events';
-import { ConfigError, type Config } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { Engine } from '../engine/engine.js';
 import { CcusageFuel } from '../sources/ccusage/index.js';
 import type { FuelSource, FuelSourceOptions } from '../sources/fuel.js';
 import type { OtlpSource } from '../sources/otlp/index.js';
+import { PrometheusFuel } from '../sources/prometheus/fuel.js';
+import { PrometheusSource } from '../sources/prometheus/index.js';
 import { StatuslineSource } from '../sources/statusline/index.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
 import { engineSettings } from './load.js';
@@ -29,6 +31,8 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   readonly statusline: StatuslineSource;
   /** Set with `source: otlp` (once started): Claude Code's telemetry instead of its transcripts. */
   otlp: OtlpSource | null = null;
+  /** Set with `source: prometheus`: Claude Code's token counter as a Prometheus server holds it. */
+  readonly prometheus: PrometheusSource | null;
   /** Set in hybrid setups: who counts the 5-hour window beside the main source. */
   readonly fuel: FuelSource | null;
   private readonly clock: () => number;
@@ -55,7 +59,10 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       log: o.log,
     });
     this.statusline = new StatuslineSource(o.config.stateDir, (e) => this.engine.apply(e), refresh);
-    if (mainSource(o.config) === 'prometheus') throw new ConfigError('the prometheus source is not built yet');
+    this.prometheus =
+      mainSource(o.config) === 'prometheus'
+        ? new PrometheusSource({ url: o.config.prometheusUrl, selector: o.config.prometheusSelector, emit: (e) => this.engine.apply(e), onBatch: refresh, horizon: () => this.engine.horizon(), log: o.log, clock: o.clock })
+        : null;
     this.fuel = makeFuel(fuelKind(o.config), o.config, { emit: (e) => this.engine.apply(e), onBatch: refresh, log: o.log, clock: o.clock });
   }
 
@@ -68,7 +75,8 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       const c = this.o.config;
       this.otlp = new OtlpSource({ stateDir: c.stateDir, host: c.otlpHost, port: c.otlpPort, emit: (e) => this.engine.apply(e), onBatch: () => this.refresh(), log: this.o.log });
       await this.otlp.start();
-    } else await this.transcripts.start();
+    } else if (this.prometheus) await this.prometheus.start();
+    else await this.transcripts.start();
     await this.fuel?.start();
     this.refresh();
     this.timer = setInterval(() => this.refresh(), this.o.tickMs ?? 1000);
@@ -84,7 +92,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   /** Recomputes; publishes (with a new sequence number) only when something other than the time changed. */
   refresh(): void {
     const now = this.clock();
-    const health = this.otlp ? this.otlp.health() : this.transcripts.health();
+    const health = (this.otlp ?? this.prometheus ?? this.transcripts).health();
     this.engine.setHealth(health);
     this.engine.setFuelHealth(this.fuel?.health() ?? null);
     this.engine.trim(now);
@@ -110,6 +118,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       this.statusline.close();
       await this.fuel?.close();
       await this.otlp?.close();
+      await this.prometheus?.close();
       await this.transcripts.close();
     })();
     return this.closing;
@@ -129,7 +138,7 @@ export function fuelKind(c: Config): 'ccusage' | 'prometheus' | null {
 
 function makeFuel(kind: 'ccusage' | 'prometheus' | null, c: Config, o: FuelSourceOptions): FuelSource | null {
   if (kind === 'ccusage') return new CcusageFuel({ ...o, command: c.ccusageCommand, configDirs: c.configDirs });
-  if (kind === 'prometheus') throw new ConfigError('the prometheus fuel source is not built yet');
+  if (kind === 'prometheus') return new PrometheusFuel({ ...o, url: c.prometheusUrl, selector: c.prometheusSelector, settings: engineSettings(c) });
   return null;
 }
 

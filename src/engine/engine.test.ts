@@ -267,3 +267,15 @@ test('a fresh window figure from another tool (ccusage, Prometheus) drives the f
   assert.equal(empty.window_5h_block_start, null);
   assert.equal(empty.window_5h_tokens_from, 'ccusage');
 });
+
+test('a source that cannot know thinking (telemetry) reads 0 and says none, not an estimate of all output', () => {
+  const e = new Engine(settings());
+  e.apply(resp('a', T0, { output: 500 }, { noThinking: true }));
+  const s = e.snapshot(T0 + S);
+  assert.equal(s.thinking_ratio, 0);
+  assert.equal(s.thinking_source, 'none');
+  e.apply(resp('b', T0 + S, { output: 100 }, { thinkingReported: 40 }));
+  const mixed = e.snapshot(T0 + 2 * S);
+  assert.equal(mixed.thinking_source, 'reported');
+  assert.equal(mixed.thinking_ratio, 40 / 600);
+});

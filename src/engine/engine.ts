@@ -200,7 +200,7 @@ export class Engine {
     if (at > st.lastLineAt || (delta && delta.output > 0)) st.visibleChars += e.visibleChars;
     st.lastLineAt = Math.max(st.lastLineAt, at);
     if (e.thinkingReported !== null) st.reportedThinking = Math.max(st.reportedThinking ?? 0, e.thinkingReported);
-    const thinking = st.reportedThinking ?? Math.max(0, Math.round(st.peak.output - st.visibleChars / CHARS_PER_TOKEN));
+    const thinking = e.noThinking ? 0 : st.reportedThinking ?? Math.max(0, Math.round(st.peak.output - st.visibleChars / CHARS_PER_TOKEN));
     const dThinking = thinking - st.thinking;
     st.thinking = thinking;
     if (!delta && dThinking === 0) return;
@@ -211,7 +211,7 @@ export class Engine {
       cacheCreation: delta?.cacheCreation ?? 0,
       cacheRead: delta?.cacheRead ?? 0,
       thinking: dThinking,
-      reported: st.reportedThinking !== null,
+      reported: e.noThinking ? null : st.reportedThinking !== null,
     });
   }
 

@@ -9,8 +9,8 @@ export interface Tick {
   cacheCreation: number;
   cacheRead: number;
   thinking: number;
-  /** Thinking was reported by the API (true) or estimated (false). */
-  reported: boolean;
+  /** Thinking was reported by the API (true), estimated (false), or unknowable (null: telemetry). */
+  reported: boolean | null;
 }
 
 export interface WindowSum {
@@ -45,8 +45,8 @@ export class TickLine {
       s.cacheCreation += t.cacheCreation;
       s.cacheRead += t.cacheRead;
       s.thinking += t.thinking;
-      if (t.reported) s.reportedTicks++;
-      else s.estimatedTicks++;
+      if (t.reported === true) s.reportedTicks++;
+      else if (t.reported === false) s.estimatedTicks++;
     }
     return s;
   }

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { defineCommand } from 'citty';
 import { Daemon, mainSource } from '../../daemon/index.js';
+import { POLL_MS } from '../../sources/prometheus/index.js';
 import { announce, withdraw } from '../../daemon/discovery.js';
 import { createApp } from '../../sinks/http/app.js';
 import { listen } from '../../sinks/http/server.js';
@@ -48,12 +49,13 @@ export default defineCommand({
     if (history && mainSource(config) === 'transcripts') ingest = (await import('../../store/follow.js')).startIngest({ history, configDirs: config.configDirs, log, rescanMs: 0 }); // fed by the daemon's watcher
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() });
     if (!args.quiet) {
-      const h = daemon.otlp ? daemon.otlp.health() : daemon.transcripts.health();
+      const h = (daemon.otlp ?? daemon.prometheus ?? daemon.transcripts).health();
       log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms); the virtual cluster is at http://${displayHost(config.host)}:${http.port}/`);
       for (const ip of lanAddresses(config.host)) log(`  for the cluster on your network: http://${ip}:${http.port}/device`);
       if (advert) log('  announced over mDNS as _claude-gauge._tcp');
       if (daemon.fuel) log(`the 5-hour window comes from ${daemon.fuel.health().kind}${daemon.fuel.health().ok ? '' : ` (problem: ${daemon.fuel.health().problems[0]})`}`);
-      if (daemon.otlp) log(`receiving OpenTelemetry on http://${config.otlpHost}:${config.otlpPort}/v1/logs and /v1/metrics`);
+      if (daemon.prometheus) log(`reading ${config.prometheusUrl} every ${POLL_MS / 1000} s${config.prometheusSelector ? ` (${config.prometheusSelector})` : ' (every machine)'}`);
+      else if (daemon.otlp) log(`receiving OpenTelemetry on http://${config.otlpHost}:${config.otlpPort}/v1/logs and /v1/metrics`);
       else log(`reading ${daemon.transcripts.watchedDirs.join(', ') || '(no transcript folder yet)'}: ${h.files} files, ${h.backfill.files_total} older in the background`);
       for (const p of h.problems) log(`problem: ${p}`);
     }

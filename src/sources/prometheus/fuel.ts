@@ -1,0 +1,63 @@
+// `--fuel prometheus` (hybrid): the tach and lamps stay on the main source (the transcript tail),
+// the 5-hour window comes from Prometheus. A private engine runs over the same events the
+// prometheus source would give, and its active block is handed over as a WindowEvent.
+import type { FuelHealth } from '../../core/snapshot.js';
+import { Engine, type EngineSettings } from '../../engine/engine.js';
+import type { FuelSource, FuelSourceOptions } from '../fuel.js';
+import { POLL_MS, PrometheusSource } from './index.js';
+
+export interface PrometheusFuelOptions extends FuelSourceOptions {
+  url: string;
+  selector: string;
+  settings: EngineSettings;
+  pollMs?: number;
+}
+
+export class PrometheusFuel implements FuelSource {
+  private readonly engine: Engine;
+  private readonly source: PrometheusSource;
+  private readonly clock: () => number;
+
+  constructor(private readonly o: PrometheusFuelOptions) {
+    this.clock = o.clock ?? Date.now;
+    this.engine = new Engine(o.settings);
+    this.source = new PrometheusSource({
+      url: o.url, selector: o.selector, clock: o.clock, log: o.log, pollMs: o.pollMs,
+      emit: (e) => this.engine.apply(e),
+      horizon: () => this.engine.horizon(),
+      onBatch: () => this.publish(),
+    });
+  }
+
+  start(): Promise<void> {
+    return this.source.start();
+  }
+
+  close(): Promise<void> {
+    return this.source.close();
+  }
+
+  health(): FuelHealth {
+    const h = this.source.health();
+    return { kind: 'prometheus', ok: h.ok, problems: h.problems, age_s: h.lag_s === undefined || h.lag_s === null ? null : Math.round(h.lag_s) };
+  }
+
+  /** After every good poll: the private engine's active block, fresh for three missed polls. */
+  private publish(): void {
+    const h = this.source.health();
+    if (h.ok && h.backfill.done) {
+      const now = this.clock();
+      this.engine.trim(now);
+      this.engine.compact(now);
+      const s = this.engine.snapshot(now);
+      const every = this.o.pollMs ?? POLL_MS;
+      this.o.emit({
+        kind: 'window', at: now, origin: 'prometheus', tokens: s.window_5h_tokens,
+        blockStart: s.window_5h_block_start ? Date.parse(s.window_5h_block_start) : null,
+        blockEnd: s.window_5h_block_end ? Date.parse(s.window_5h_block_end) : null,
+        freshMs: 3 * every + 5_000,
+      });
+    }
+    this.o.onBatch();
+  }
+}
