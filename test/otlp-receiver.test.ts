@@ -44,8 +44,12 @@ test('gzip protobuf api_request events become ResponseEvents; the answer is prot
     assert.deepEqual(resp, {
       kind: 'response', key: 'otlp:req_1', at: T0, model: 'claude-opus-4-6', session: 'S1',
       tokens: { input: 12, output: 340, cacheRead: 9000, cacheCreation: 55 },
-      thinkingReported: null, visibleChars: 0, synthetic: false, sidechain: false, speed: false,
+      thinkingReported: null, noThinking: true, visibleChars: 0, synthetic: false, sidechain: false, speed: false,
     });
+    // Telemetry carries no thinking figure: THINKING reads 0 and says so, rather than estimating all output as thinking.
+    const engine = new Engine({ ceiling: 'auto', defaultCeiling: 1, redline: 1, stallMinutes: 5, abandonMinutes: 60, cacheFloor: 0.5, keepAllTicks: true });
+    engine.apply(resp);
+    assert.deepEqual([engine.snapshot(T0 + 1000).thinking_ratio, engine.snapshot(T0 + 1000).thinking_source], [0, 'none']);
     assert.deepEqual(events.find((e) => e.kind === 'turn'), { kind: 'turn', at: T0 - 1000, session: 'S1', awaiting: true });
     assert.equal(events.length, 2, 'other events are ignored');
     assert.equal(src.address!.host, '127.0.0.1', 'loopback by default');

@@ -137,7 +137,7 @@ export function convertLogs(req: Obj, now: number): LogsResult {
         out.items.push({
           event: {
             kind: 'response', key, at, model, tokens, session,
-            thinkingReported: null, visibleChars: 0,
+            thinkingReported: null, noThinking: true, visibleChars: 0,
             synthetic: model === '<synthetic>', sidechain: false, speed: false,
           },
           covers: sid ? [`s:${sid}`, rOrigin] : [rOrigin],
@@ -199,6 +199,6 @@ export function pointEvent(p: TokenPoint, delta: number): ResponseEvent {
   tokens[p.type] = delta;
   return {
     kind: 'response', key: `otlpm:${p.series}:${p.start}:${p.time}`, at: p.at, model: p.model, tokens, session: p.session,
-    thinkingReported: null, visibleChars: 0, synthetic: false, sidechain: false, speed: false,
+    thinkingReported: null, noThinking: true, visibleChars: 0, synthetic: false, sidechain: false, speed: false,
   };
 }
