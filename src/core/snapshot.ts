@@ -56,6 +56,8 @@ export interface Snapshot {
   last_activity_at: string | null;
   turn_in_flight: boolean;
   stall_reason: 'turn-silent' | 'source-broken' | null;
+  /** Where STALL/IDLE's turn state comes from: Claude Code's hooks (exact) or the transcripts (inferred). */
+  turn_source: 'hooks' | 'transcripts';
   source: SourceHealth;
 }
 
