@@ -14,6 +14,8 @@ export const main = defineCommand({
     doctor: () => import('./commands/doctor.js').then((m) => m.default),
     statusline: () => import('./commands/statusline.js').then((m) => m.default),
     setup: () => import('./commands/setup.js').then((m) => m.default),
+    hooks: () => import('./commands/hooks.js').then((m) => m.default),
+    hook: () => import('./commands/hook.js').then((m) => m.default),
     demo: () => import('./commands/demo.js').then((m) => m.default),
     export: () => import('./commands/export.js').then((m) => m.default),
     import: () => import('./commands/import.js').then((m) => m.default),

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Config } from '../config/index.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { Engine, type EngineSettings } from '../engine/engine.js';
+import { HookSource } from '../sources/hooks/index.js';
 import { OtlpSource } from '../sources/otlp/index.js';
 import { StatuslineSource } from '../sources/statusline/index.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
@@ -35,6 +36,8 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   readonly engine: Engine;
   readonly transcripts: TranscriptSource;
   readonly statusline: StatuslineSource;
+  /** Claude Code's hook records (claude-gauge hooks install): exact turn start and end. */
+  readonly hooks: HookSource;
   /** Set with `source: otlp`: Claude Code's telemetry instead of its transcripts. */
   readonly otlp: OtlpSource | null;
   private readonly clock: () => number;
@@ -61,6 +64,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       log: o.log,
     });
     this.statusline = new StatuslineSource(o.config.stateDir, (e) => this.engine.apply(e), refresh);
+    this.hooks = new HookSource({ stateDir: o.config.stateDir, emit: (e) => this.engine.apply(e), onBatch: refresh });
     this.otlp =
       o.config.source === 'otlp'
         ? new OtlpSource({ stateDir: o.config.stateDir, host: o.config.otlpHost, port: o.config.otlpPort, emit: (e) => this.engine.apply(e), onBatch: refresh, log: o.log })
@@ -70,6 +74,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   /** Resolves when the gauges are right; older history keeps loading in the background. */
   async start(): Promise<void> {
     await this.statusline.start();
+    await this.hooks.start();
     if (this.otlp) await this.otlp.start();
     else await this.transcripts.start();
     this.refresh();
@@ -109,6 +114,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     this.closing ??= (async () => {
       if (this.timer) clearInterval(this.timer);
       this.statusline.close();
+      this.hooks.close();
       await this.otlp?.close();
       await this.transcripts.close();
     })();
