@@ -16,6 +16,7 @@ export const main = defineCommand({
     setup: () => import('./commands/setup.js').then((m) => m.default),
     hooks: () => import('./commands/hooks.js').then((m) => m.default),
     hook: () => import('./commands/hook.js').then((m) => m.default),
+    alerts: () => import('./commands/alerts.js').then((m) => m.default),
     demo: () => import('./commands/demo.js').then((m) => m.default),
     export: () => import('./commands/export.js').then((m) => m.default),
     import: () => import('./commands/import.js').then((m) => m.default),

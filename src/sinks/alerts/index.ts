@@ -66,13 +66,14 @@ export class AlertSink {
 }
 
 /** The sink as the settings describe it, or null when alerts are off. */
-export function alertsFromConfig(c: { alerts: boolean; alertDesktop: boolean; webhookUrl: string | null; alertFuel: number[]; alertCooldownMinutes: number; alertMaxPerHour: number }, log?: (msg: string) => void): AlertSink | null {
+export function alertsFromConfig(c: { alerts: boolean; alertDesktop: boolean; webhookUrl: string | null; alertFuel: number[]; alertCooldownMinutes: number; alertMaxPerHour: number }, log?: (msg: string) => void, webhookBackoffMs?: number[]): AlertSink | null {
   if (!c.alerts) return null;
   return new AlertSink({
     rules: { fuel: c.alertFuel, cooldownMs: c.alertCooldownMinutes * 60_000, maxPerHour: c.alertMaxPerHour, hysteresis: 5 },
     desktop: c.alertDesktop,
     webhookUrl: c.webhookUrl,
     log,
+    webhookBackoffMs,
   });
 }
 

@@ -50,7 +50,7 @@ export class Webhook {
     const backoff = this.o.backoffMs ?? [1000, 4000, 15000];
     let why = '';
     for (let attempt = 0; attempt <= backoff.length; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, backoff[attempt - 1]).unref());
+      if (attempt > 0) await new Promise((r) => setTimeout(r, backoff[attempt - 1]));
       try {
         const res = await fetch(this.o.url, {
           method: 'POST',
