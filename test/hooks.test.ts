@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fixtureCopy, getJson, isolatedEnv, runCli, startServe, tempDir, waitFor } from './helpers/cli.js';
+import { FIXTURES, fixtureCopy, getJson, isolatedEnv, runCli, startServe, tempDir, waitFor } from './helpers/cli.js';
 
 /** What Claude Code pipes to a command hook (the documented common fields, plus the event's own). */
 function hookInput(event: string, session: string, extra: Record<string, unknown> = {}): string {
@@ -56,6 +56,10 @@ test('the hook returns at once, prints nothing, and never fails Claude Code', as
   const lines = (await fs.readFile(path.join(state, 'hooks.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines.length, 5);
   assert.deepEqual(Object.keys(lines[0]).sort(), ['at', 'event', 'session', 'v']); // no prompt or tool input kept
+  // A one-shot `usage` reads the records too: a tool is running, so the turn is open and not idle.
+  const once = await runCli(['usage'], { env: { ...env, CLAUDE_CONFIG_DIR: FIXTURES } });
+  const u = JSON.parse(once.stdout);
+  assert.deepEqual([u.turn_source, u.turn_in_flight, u.idle], ['hooks', false, false]);
   // Garbage on stdin, or a state folder that cannot be written: still exit 0, silent.
   const junk = await runCli(['hook'], { env, input: 'not json' });
   assert.deepEqual([junk.code, junk.stdout], [0, '']);

@@ -131,6 +131,12 @@ export async function loadEngine(config: Config, o: { until?: number; turns?: bo
   const engine = new Engine(engineSettings(config, true, o.until));
   const source = new TranscriptSource({ configDirs: config.configDirs, emit: (e) => engine.apply(e), rescanMs: 0 });
   await source.loadAll(o.turns ?? true);
+  if (o.turns ?? true) {
+    // What the hooks reported, so a one-shot `usage` shows the daemon's exact turn state.
+    const hooks = new HookSource({ stateDir: config.stateDir, emit: (e) => engine.apply(e) });
+    await hooks.poll();
+    hooks.close();
+  }
   engine.setHealth(source.health());
   return { engine, source };
 }
