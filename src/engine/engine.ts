@@ -283,8 +283,9 @@ export class Engine {
     const turnStalled = (inferredInFlight && silentMs >= s.stallMinutes * MINUTE) || exact.stalled;
     const stall = turnStalled || !this.health.ok;
     const activeNow = silentMs < MINUTE || exact.open;
+    const wroteLastMinute = this.lastActivityAt !== null && now - this.lastActivityAt < MINUTE;
     const hot = rate > s.redline;
-    const warn = fuel > 0.8 || (activeNow && cacheDenom > 0 && cacheHit < s.cacheFloor);
+    const warn = fuel > 0.8 || (wroteLastMinute && cacheDenom > 0 && cacheHit < s.cacheFloor);
 
     return {
       rate_1m: rate,

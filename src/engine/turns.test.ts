@@ -125,3 +125,12 @@ test('a turn silent past the abandon time is dropped; without hooks the source r
   assert.equal(s.turn_source, 'transcripts');
   assert.equal(new Engine(settings()).snapshot(T0).turn_source, 'transcripts');
 });
+
+test('WARN keeps its meaning with hooks: a low cache hit rate warns while anything was written in the last minute', () => {
+  const e = new Engine(settings({ cacheFloor: 0.5 }));
+  e.apply(hook('UserPromptSubmit', T0));
+  e.apply({ ...resp('a', T0 + S), tokens: { input: 100, output: 1, cacheCreation: 900, cacheRead: 0 } });
+  e.apply(hook('Stop', T0 + 2 * S));
+  assert.equal(e.snapshot(T0 + 10 * S).warn, true); // written 9 s ago, cache hit 0
+  assert.equal(e.snapshot(T0 + 2 * MIN).warn, false);
+});
