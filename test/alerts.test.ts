@@ -55,6 +55,10 @@ test('serve sends alerts by webhook and desktop when lamps light and fuel crosse
     CLAUDE_GAUGE_STALL_MINUTES: '0.05', CLAUDE_GAUGE_TACH_REDLINE: '50000', CLAUDE_GAUGE_5H_CEILING: '100000',
     CLAUDE_GAUGE_ALERTS: 'on', CLAUDE_GAUGE_WEBHOOK_URL: hook.url, CLAUDE_GAUGE_ALERT_COOLDOWN_MINUTES: '0.01',
   });
+  // The transcript the burst below goes to exists (empty) before the daemon starts watching.
+  const file = path.join(home, 'projects', '-home-dev-alerts', 'alerts.jsonl');
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, '');
   // A turn left waiting before the daemon starts: STALL is already lit when it comes up.
   assert.equal((await runCli(['hook'], { env, input: hookInput('UserPromptSubmit', 'early') })).code, 0);
   await new Promise((r) => setTimeout(r, 3500));
@@ -77,10 +81,8 @@ test('serve sends alerts by webhook and desktop when lamps light and fuel crosse
     assert.deepEqual(desk.value.slice(0, 2), ['--app-name=claude-gauge', '--urgency=critical']);
 
     // A burst of real usage: over the 50k/min redline (HOT) and past 50 % of a 100k plan.
-    const file = path.join(home, 'projects', '-home-dev-alerts', 'alerts.jsonl');
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, assistant({ id: 'msg_a1', req: 'req_a1', at: Date.now(), input: 5, cacheRead: 20_000, output: 40_000, session: 'alerts', model: 'claude-haiku-4-5-20251001' }) + '\n');
-    const both = await waitFor(async () => hook.bodies.some((b) => b.kind === 'hot') && hook.bodies.some((b) => b.kind === 'fuel') && hook.bodies, 10_000);
+    await fs.appendFile(file, assistant({ id: 'msg_a1', req: 'req_a1', at: Date.now(), input: 5, cacheRead: 20_000, output: 40_000, session: 'alerts', model: 'claude-haiku-4-5-20251001' }) + '\n');
+    const both = await waitFor(async () => hook.bodies.some((b) => b.kind === 'hot') && hook.bodies.some((b) => b.kind === 'fuel') && hook.bodies, 20_000);
     const fuel = both.value.find((b) => b.kind === 'fuel')!;
     assert.equal(fuel.title, 'claude-gauge: 5-hour plan at 50 %');
     assert.match(fuel.text, /60 % of the 5-hour plan used \(estimate\)/);
