@@ -14,6 +14,10 @@ if (argv[0] === 'statusline' && !argv.includes('--help') && !argv.includes('-h')
   const { values } = parseArgs({ args: argv.slice(1), options: { chain: { type: 'string' } }, strict: false });
   const { runStatusline } = await import(new URL('statusline/run.js', dist).href);
   await runStatusline(typeof values.chain === 'string' ? values.chain : undefined);
+} else if (argv[0] === 'hook' && !argv.includes('--help') && !argv.includes('-h')) {
+  // Claude Code runs this on every hook event and waits for it: the same short path.
+  const { runHook } = await import(new URL('hooks/run.js', dist).href);
+  await runHook(argv[1]);
 } else {
   if (argv[0] === 'serve' && !argv.includes('--help') && !argv.includes('-h')) {
     // List the transcript folders in a worker while the rest of the program loads.

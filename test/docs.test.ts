@@ -21,7 +21,7 @@ test('every setting is documented with its variable, key and default', () => {
     const row = readme.split('\n').find((l) => l.startsWith(`| \`${s.env}\``));
     assert.ok(row, `README lists ${s.env}`);
     assert.ok(row!.includes(`\`${s.file}\``), `${s.env} row names config key ${s.file}`);
-    const shown = typeof s.fallback === 'number' ? s.fallback.toLocaleString('en-US') : s.fallback === true ? 'on' : s.fallback === null ? 'none' : String(s.fallback);
+    const shown = typeof s.fallback === 'number' ? s.fallback.toLocaleString('en-US') : s.fallback === true ? 'on' : s.fallback === false ? 'off' : s.fallback === null ? 'none' : String(s.fallback);
     assert.ok(row!.includes(shown) || row!.includes(String(s.fallback)), `${s.env} row shows default ${shown}`);
   }
 });

@@ -28,6 +28,13 @@ export interface Config {
   ccusageCommand: string;
   otlpHost: string;
   otlpPort: number;
+  alerts: boolean;
+  alertDesktop: boolean;
+  webhookUrl: string | null;
+  /** Fuel percentages (0-100) that send an alert when crossed upwards. */
+  alertFuel: number[];
+  alertCooldownMinutes: number;
+  alertMaxPerHour: number;
   configDirs: string[];
   configDirsFrom: 'env' | 'default';
   stateDir: string;
@@ -55,6 +62,21 @@ const onOff = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
   return z.NEVER;
 });
 const port = z.coerce.number().int('must be a whole number').min(0, 'must be 0-65535').max(65535, 'must be 0-65535');
+
+const percentList = z.union([z.array(z.unknown()), z.string()]).transform((v, ctx) => {
+  const items = typeof v === 'string' ? (v.trim() === '' ? [] : v.split(',')) : v;
+  const out: number[] = [];
+  for (const item of items) {
+    const n = typeof item === 'number' ? item : Number(String(item).trim());
+    if (!Number.isFinite(n) || n <= 0 || n > 100) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be percentages between 0 and 100, comma-separated (e.g. 50,80,95)' });
+      return z.NEVER;
+    }
+    out.push(n);
+  }
+  return [...new Set(out)].sort((a, b) => a - b);
+});
+const webhook = z.string().url('must be an http(s) URL').refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL').nullable();
 
 /** Every setting, with its environment variable and config-file key: the README's table comes from here. */
 export const SETTINGS: Setting<unknown>[] = [
@@ -107,6 +129,12 @@ export const SETTINGS: Setting<unknown>[] = [
   { key: 'ccusageCommand', env: 'CLAUDE_GAUGE_CCUSAGE', file: 'ccusage', schema: z.string().min(1, 'must not be empty'), fallback: 'ccusage', help: 'the ccusage command for `--source ccusage` / `--fuel ccusage` (a path, or a name on PATH)' },
   { key: 'otlpHost', env: 'CLAUDE_GAUGE_OTLP_HOST', file: 'otlpHost', flag: 'otlp-host', schema: z.string().min(1, 'must not be empty'), fallback: '127.0.0.1', help: 'address the OTLP receiver listens on (loopback by default: telemetry carries user e-mail and account ids)' },
   { key: 'otlpPort', env: 'CLAUDE_GAUGE_OTLP_PORT', file: 'otlpPort', flag: 'otlp-port', schema: port, fallback: 4318, help: 'port of the OTLP/HTTP receiver (POST /v1/logs, /v1/metrics)' },
+  { key: 'alerts', env: 'CLAUDE_GAUGE_ALERTS', file: 'alerts', schema: onOff, fallback: false, help: '`serve` sends alerts when HOT, WARN or STALL light, when the 5-hour window resets and at fuel thresholds ([docs/hooks-and-alerts.md](docs/hooks-and-alerts.md))' },
+  { key: 'alertDesktop', env: 'CLAUDE_GAUGE_ALERT_DESKTOP', file: 'alertDesktop', schema: onOff, fallback: true, help: 'with alerts on: desktop notifications (notify-send on Linux, osascript on macOS)' },
+  { key: 'webhookUrl', env: 'CLAUDE_GAUGE_WEBHOOK_URL', file: 'webhookUrl', schema: webhook, fallback: null, help: 'with alerts on: POST each alert as JSON here (a `text` field works for Slack and Discord-style incoming webhooks)' },
+  { key: 'alertFuel', env: 'CLAUDE_GAUGE_ALERT_FUEL', file: 'alertFuel', schema: percentList, fallback: [50, 80, 95], help: '5H PLAN percentages that alert when crossed upwards (comma-separated; re-armed only after fuel falls 5 points below)' },
+  { key: 'alertCooldownMinutes', env: 'CLAUDE_GAUGE_ALERT_COOLDOWN_MINUTES', file: 'alertCooldownMinutes', schema: positive, fallback: 15, help: 'the same alert is not repeated within this many minutes' },
+  { key: 'alertMaxPerHour', env: 'CLAUDE_GAUGE_ALERT_MAX_PER_HOUR', file: 'alertMaxPerHour', schema: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more'), fallback: 6, help: 'at most this many alerts in any hour; the rest are dropped (and counted in the log)' },
   { key: 'rescanSeconds', env: 'CLAUDE_GAUGE_RESCAN_SECONDS', file: 'rescanSeconds', schema: z.coerce.number().min(0, 'must be 0 (off) or more'), fallback: 30, help: 'safety-net rescan of the transcript folders (0: off)' },
 ];
 

@@ -44,6 +44,10 @@ export interface TurnEvent {
   session: string;
   /** true: the record waits for Claude (prompt, tool result); false: the turn ended (interrupt). */
   awaiting: boolean;
+  /** Reported by a Claude Code hook: for this session it overrides what transcripts suggest. */
+  exact?: boolean;
+  /** Hooks only: a turn is in progress (UserPromptSubmit until Stop); absent leaves it as it was. */
+  open?: boolean;
 }
 
 /** Claude Code's own rate-limit figures, handed over by the statusline command. */

@@ -60,6 +60,8 @@ export interface Snapshot {
   last_activity_at: string | null;
   turn_in_flight: boolean;
   stall_reason: 'turn-silent' | 'source-broken' | null;
+  /** Where STALL/IDLE's turn state comes from: Claude Code's hooks (exact) or the transcripts (inferred). */
+  turn_source: 'hooks' | 'transcripts';
   source: SourceHealth;
   /** Who counted window_5h_tokens: this daemon from its own source, or ccusage / Prometheus (hybrid setups). */
   window_5h_tokens_from: 'local' | 'ccusage' | 'prometheus';

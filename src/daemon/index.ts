@@ -5,6 +5,7 @@ import type { Snapshot } from '../core/snapshot.js';
 import { Engine } from '../engine/engine.js';
 import { CcusageFuel } from '../sources/ccusage/index.js';
 import type { FuelSource, FuelSourceOptions } from '../sources/fuel.js';
+import { HookSource } from '../sources/hooks/index.js';
 import type { OtlpSource } from '../sources/otlp/index.js';
 import { PrometheusFuel } from '../sources/prometheus/fuel.js';
 import { PrometheusSource } from '../sources/prometheus/index.js';
@@ -29,6 +30,8 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   readonly engine: Engine;
   readonly transcripts: TranscriptSource;
   readonly statusline: StatuslineSource;
+  /** Claude Code's hook records (claude-gauge hooks install): exact turn start and end. */
+  readonly hooks: HookSource;
   /** Set with `source: otlp` (once started): Claude Code's telemetry instead of its transcripts. */
   otlp: OtlpSource | null = null;
   /** Set with `source: prometheus`: Claude Code's token counter as a Prometheus server holds it. */
@@ -59,6 +62,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       log: o.log,
     });
     this.statusline = new StatuslineSource(o.config.stateDir, (e) => this.engine.apply(e), refresh);
+    this.hooks = new HookSource({ stateDir: o.config.stateDir, emit: (e) => this.engine.apply(e), onBatch: refresh });
     this.prometheus =
       mainSource(o.config) === 'prometheus'
         ? new PrometheusSource({ url: o.config.prometheusUrl, selector: o.config.prometheusSelector, emit: (e) => this.engine.apply(e), onBatch: refresh, horizon: () => this.engine.horizon(), log: o.log, clock: o.clock })
@@ -69,6 +73,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   /** Resolves when the gauges are right; older history keeps loading in the background. */
   async start(): Promise<void> {
     await this.statusline.start();
+    await this.hooks.start();
     if (this.o.config.source === 'otlp') {
       // Loaded only for this source: its HTTP receiver and protobuf decoder cost the others start-up time.
       const { OtlpSource } = await import('../sources/otlp/index.js');
@@ -117,6 +122,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       if (this.timer) clearInterval(this.timer);
       this.statusline.close();
       await this.fuel?.close();
+      this.hooks.close();
       await this.otlp?.close();
       await this.prometheus?.close();
       await this.transcripts.close();

@@ -2,6 +2,7 @@
 // reader, none of the daemon's servers, so a report does not pay for loading them.
 import type { Config } from '../config/index.js';
 import { Engine, type EngineSettings } from '../engine/engine.js';
+import { HookSource } from '../sources/hooks/index.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
 
 export function engineSettings(c: Config, keepAllTicks = false, until?: number): EngineSettings {
@@ -22,6 +23,12 @@ export async function loadEngine(config: Config, o: { until?: number; turns?: bo
   const engine = new Engine({ ...engineSettings(config, true, o.until), blocksOnly: o.turns === false });
   const source = new TranscriptSource({ configDirs: config.configDirs, emit: (e) => engine.apply(e), rescanMs: 0 });
   await source.loadAll(o.turns ?? true);
+  if (o.turns ?? true) {
+    // What the hooks reported, so a one-shot `usage` shows the daemon's exact turn state.
+    const hooks = new HookSource({ stateDir: config.stateDir, emit: (e) => engine.apply(e) });
+    await hooks.poll();
+    hooks.close();
+  }
   engine.setHealth(source.health());
   return { engine, source };
 }

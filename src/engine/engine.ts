@@ -1,9 +1,10 @@
 // The pure engine: events in, one snapshot out. No I/O; time comes from the caller.
-import { totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, type Tokens, type WindowEvent } from '../core/events.js';
+import { totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, type Tokens, type TurnEvent, type WindowEvent } from '../core/events.js';
 import { modelFamily } from '../core/model.js';
 import { SCHEMA_VERSION, type FuelHealth, type Snapshot, type SourceHealth } from '../core/snapshot.js';
 import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks, type Block, type BlockEntry } from './blocks.js';
 import { TickLine } from './ticks.js';
+import { HookTurns } from './turns.js';
 import { Timeline, upperBound } from './timeline.js';
 import { gaugePositions } from './scale.js';
 
@@ -49,8 +50,14 @@ export class Engine {
   private entries = new Timeline<BlockEntry>();
   private ticks = new TickLine();
   private newest: { at: number; model: string } | null = null;
+  /** Newest record of a session without hooks, and whether it waits on Claude (the inferred turn state). */
   private lastRecordAt: number | null = null;
   private awaiting = false;
+  private lastRecordSession: string | null = null;
+  /** Sessions whose turn state Claude Code's hooks report exactly. */
+  private hookTurns = new HookTurns();
+  /** Newest transcript record of any session (last_activity_at). */
+  private lastActivityAt: number | null = null;
   private limits: LimitsEvent | null = null;
   private window: WindowEvent | null = null;
   private fuelHealth: FuelHealth | null = null;
@@ -80,7 +87,8 @@ export class Engine {
       return;
     }
     if (e.kind === 'response') this.applyResponse(e);
-    else if (e.kind === 'turn') this.noteRecord(e.at, e.awaiting);
+    else if (e.kind === 'turn' && e.exact) this.applyExactTurn(e);
+    else if (e.kind === 'turn') this.noteRecord(e.at, e.awaiting, e.session);
     else if (!this.limits || e.at >= this.limits.at) this.limits = e;
   }
 
@@ -190,7 +198,7 @@ export class Engine {
   }
 
   private noteResponse(e: ResponseEvent): void {
-    this.noteRecord(e.at, false);
+    this.noteRecord(e.at, false, e.session);
     if (!e.synthetic && (!this.newest || e.at >= this.newest.at)) this.newest = { at: e.at, model: e.model };
   }
 
@@ -225,16 +233,31 @@ export class Engine {
     this.entries.moved();
   }
 
-  private noteRecord(at: number, awaiting: boolean): void {
+  private noteRecord(at: number, awaiting: boolean, session: string): void {
+    this.noteActivity(at);
+    if (this.hookTurns.has(session)) return this.hookTurns.noteActivity(session, at);
     if (this.lastRecordAt === null || at >= this.lastRecordAt) {
       this.lastRecordAt = at;
       this.awaiting = awaiting;
+      this.lastRecordSession = session;
     }
+  }
+
+  /** A hook's report: from now on this session's turn state comes from its hooks alone. */
+  private applyExactTurn(e: TurnEvent): void {
+    // What the transcripts inferred for this session (a prompt awaiting Claude) is superseded.
+    if (!this.hookTurns.has(e.session) && this.lastRecordSession === e.session) this.awaiting = false;
+    this.hookTurns.apply(e);
+  }
+
+  private noteActivity(at: number): void {
+    if (this.lastActivityAt === null || at > this.lastActivityAt) this.lastActivityAt = at;
   }
 
   /** Forget window detail that no window can see any more (live mode keeps memory flat). */
   trim(now: number): void {
     if (!this.settings.keepAllTicks) this.ticks.dropUntil(now - WINDOW_5M - MINUTE);
+    this.hookTurns.trim(now, this.settings.abandonMinutes * MINUTE);
   }
 
   private ceiling(now: number): { value: number; source: Snapshot['window_5h_ceiling_source'] } {
@@ -277,12 +300,16 @@ export class Engine {
     const fuel = five ? clamp01(five.usedPercentage / 100) : estimatePct;
 
     const silentMs = this.lastRecordAt === null ? Infinity : now - this.lastRecordAt;
-    const inFlight = this.awaiting && silentMs < s.abandonMinutes * MINUTE;
-    const turnStalled = inFlight && silentMs >= s.stallMinutes * MINUTE;
+    const inferredInFlight = this.awaiting && silentMs < s.abandonMinutes * MINUTE;
+    // Sessions with hooks: exact turn start and end; a running tool or a question to the user is no stall.
+    const exact = this.hookTurns.state(now, s.stallMinutes * MINUTE, s.abandonMinutes * MINUTE);
+    const inFlight = inferredInFlight || exact.inFlight;
+    const turnStalled = (inferredInFlight && silentMs >= s.stallMinutes * MINUTE) || exact.stalled;
     const stall = turnStalled || !this.health.ok;
-    const activeNow = silentMs < MINUTE;
+    const activeNow = silentMs < MINUTE || exact.open;
+    const wroteLastMinute = this.lastActivityAt !== null && now - this.lastActivityAt < MINUTE;
     const hot = rate > s.redline;
-    const warn = fuel > 0.8 || (activeNow && cacheDenom > 0 && cacheHit < s.cacheFloor);
+    const warn = fuel > 0.8 || (wroteLastMinute && cacheDenom > 0 && cacheHit < s.cacheFloor);
 
     return {
       rate_1m: rate,
@@ -312,8 +339,9 @@ export class Engine {
       tach_redline: s.redline,
       thinking_source: w5.reportedTicks && w5.estimatedTicks ? 'mixed' : w5.reportedTicks ? 'reported' : w5.estimatedTicks ? 'estimated' : 'none',
       tokens_5m: tokens5m,
-      last_activity_at: this.lastRecordAt === null ? null : iso(this.lastRecordAt),
+      last_activity_at: this.lastActivityAt === null ? null : iso(this.lastActivityAt),
       turn_in_flight: inFlight,
+      turn_source: exact.recent ? 'hooks' : 'transcripts',
       stall_reason: turnStalled ? 'turn-silent' : !this.health.ok ? 'source-broken' : null,
       source: this.health,
       window_5h_tokens_from: outside ? outside.origin : 'local',

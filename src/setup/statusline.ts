@@ -36,7 +36,7 @@ export function isOurs(setting: unknown): boolean {
   return typeof cmd === 'string' && cmd.includes(MARK) && cmd.includes('statusline');
 }
 
-async function readSettings(file: string): Promise<Record<string, unknown>> {
+export async function readSettings(file: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -105,7 +105,7 @@ async function readRecord(stateDir: string): Promise<SetupRecord | null> {
   }
 }
 
-async function backupFile(file: string): Promise<string | null> {
+export async function backupFile(file: string): Promise<string | null> {
   try {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const dest = `${file}.${stamp}.claude-gauge.bak`;

@@ -6,6 +6,7 @@ import { loadEngine } from '../../daemon/load.js';
 import { findDaemon, localUrl } from '../../daemon/discovery.js';
 import { handoffFile, readHandoff } from '../../sources/statusline/handoff.js';
 import { isOurs } from '../../setup/statusline.js';
+import { installedEvents } from '../../setup/hooks.js';
 
 interface Finding {
   level: 'ok' | 'warn' | 'error';
@@ -39,6 +40,8 @@ export default defineCommand({
     f.push(wired
       ? { level: 'ok', what: `statusline wired in ${settingsPath}` }
       : { level: 'warn', what: `statusline not wired (${settingsPath}): 5H PLAN shows a local estimate, not Claude's own figure`, fix: 'claude-gauge setup statusline' });
+    const hooked = await installedEvents(settingsPath).catch(() => []);
+    f.push({ level: 'ok', what: hooked.length ? `hooks installed (${hooked.join(', ')}): STALL and IDLE are exact` : 'hooks not installed: STALL and IDLE are inferred from transcripts (exact with: claude-gauge hooks install)' });
     const limits = await readHandoff(config.stateDir);
     f.push(limits
       ? { level: limits.fiveHour && limits.fiveHour.resetsAt > Date.now() ? 'ok' : 'warn', what: `last statusline figures ${new Date(limits.at).toISOString()} (${handoffFile(config.stateDir)})${limits.fiveHour ? `: 5h ${limits.fiveHour.usedPercentage}%` : ''}` }

@@ -6,6 +6,7 @@ import { announce, withdraw } from '../../daemon/discovery.js';
 import { createApp } from '../../sinks/http/app.js';
 import { listen } from '../../sinks/http/server.js';
 import { SnapshotFileWriter } from '../../sinks/snapshot-file.js';
+import { alertsFromConfig, followDaemon } from '../../sinks/alerts/index.js';
 import { mountStats } from '../../sinks/http/stats.js';
 import { openHistory } from '../../store/db.js';
 import type { Ingest, IngestStatus } from '../../store/follow.js';
@@ -31,6 +32,8 @@ export default defineCommand({
     daemon.on('change', (s) => snapshotFile.offer(s));
     const started = Date.now();
     await daemon.start();
+    const alerts = alertsFromConfig(config, log);
+    if (alerts) followDaemon(alerts, daemon);
     const app = createApp({
       snapshot: () => daemon.snapshot(),
       ready: () => true,
