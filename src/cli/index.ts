@@ -17,6 +17,7 @@ export const main = defineCommand({
     demo: () => import('./commands/demo.js').then((m) => m.default),
     export: () => import('./commands/export.js').then((m) => m.default),
     import: () => import('./commands/import.js').then((m) => m.default),
+    faces: () => import('./commands/faces.js').then((m) => m.default),
   },
 });
 
