@@ -67,6 +67,13 @@ test('--format, --paper and the config file choose what is written; bad values e
     assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
   }
   assert.equal(existsSync(path.join(dir, 'bad')), false, 'nothing written on bad input');
+  // An output folder that cannot be made: one line naming it, exit 1.
+  await fs.writeFile(path.join(dir, 'file'), 'x');
+  const blocked = await runCli(['faces', '--out', path.join(dir, 'file', 'sub')], { env });
+  assert.equal(blocked.code, 1, blocked.stderr);
+  assert.match(blocked.stderr, /^claude-gauge: cannot write the faces to .*file\/sub: ENOTDIR/);
+  assert.equal(blocked.stderr.trim().split('\n').length, 1, blocked.stderr);
+  assert.match((await runCli(['--help'], { env })).stdout, /\bfaces\b/, '--help lists faces');
 });
 
 test('pdfinfo: the sheet is one A4 page, faces.pdf four 50 mm pages', { skip: popplerSkip }, () => {

@@ -24,7 +24,13 @@ export default defineCommand({
       fail((err as Error).message, 2);
     }
     const outDir = path.resolve(args.out ?? 'faces');
-    const files = await writeFaces({ outDir, formats, paper, redline: config.redline });
+    let files: string[] = [];
+    try {
+      files = await writeFaces({ outDir, formats, paper, redline: config.redline });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      fail(`cannot write the faces to ${outDir}: ${e.code ? `${e.code} (${e.path ?? outDir})` : e.message}`, 1);
+    }
     process.stdout.write(`${DIAL.cutDiameter} mm faces for the X27.168, tach redline ${config.redline.toLocaleString('en-US')} tokens/min:\n`);
     for (const f of files) process.stdout.write(`  ${f}\n`);
     process.stdout.write('Print at 100 % (actual size) and check the 50 mm bar on the sheet.\n');
