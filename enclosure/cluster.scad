@@ -249,7 +249,10 @@ module hardware() {
     color("#3a2c22", 0.9) translate([0, 0, -dial_plate_t - motor_t]) translate([-motor_w / 2 + motor_shaft_dx, -motor_h / 2, 0]) cube([motor_w, motor_h, motor_t]);
   }
   color("#9aa0a6") each_screw() translate([0, 0, plate_t - hex_pocket]) linear_extrude(hex_head_h, convexity = 8) hexagon(hex_af);
-  color("#1d1f22", 0.85) translate([plate_w / 2, lamp_y, acrylic_t / 2]) cube([window_w + 2 * acrylic_lip - 0.4, window_h + 2 * acrylic_lip - 0.4, acrylic_t], center = true);
+  // Two lamps lit for the picture (MODEL amber for Sonnet, IDLE green), the rest dark behind the smoke.
+  for (i = [0 : len(lamps) - 1]) translate([lamp_x(i), lamp_y, -0.8])
+    color(i == 0 ? "#ffb02e" : i == len(lamps) - 1 ? "#5dff7a" : "#3b3b3b") cylinder(d = 5, h = 0.6);
+  color("#1d1f22", 0.5) translate([plate_w / 2, lamp_y, acrylic_t / 2]) cube([window_w + 2 * acrylic_lip - 0.4, window_h + 2 * acrylic_lip - 0.4, acrylic_t], center = true);
 }
 
 module assembly() {
