@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import PDFDocument from 'pdfkit';
 import { gaugePositions } from '../engine/scale.js';
 import { DIAL, faceDrawing, faceShapes, gaugeScales, labelWidth, sheetDrawing, shortTokens, ticks, type Shape } from './geometry.js';
 import { toPdf } from './pdf.js';
@@ -103,12 +104,16 @@ test('shortTokens formats as the web cluster does', async () => {
 });
 
 test('labels stay clear of the major ticks, even the wide ones at 3 and 9 o\'clock', () => {
+  const metrics = new PDFDocument({ autoFirstPage: false });
   for (const redline of REDLINES) {
     for (const s of gaugeScales(redline)) {
       const labels = faceShapes(s, 0, 0).filter((x): x is Extract<Shape, { kind: 'text' }> => x.kind === 'text' && x.role === 'label');
       assert.equal(labels.length, 6);
       for (const l of labels) {
-        const halfW = labelWidth(l.text, l.size) / 2;
+        // The real advance width from Helvetica-Bold's metrics (what the PDF sets), not the module's estimate.
+        const real = metrics.font('Helvetica-Bold').fontSize(l.size).widthOfString(l.text);
+        assert.ok(Math.abs(real - labelWidth(l.text, l.size)) < 0.01, `${l.text}: width ${real} vs estimate ${labelWidth(l.text, l.size)}`);
+        const halfW = real / 2;
         const top = l.y - l.size * 0.72;
         // The label's box corners must all lie inside the major ticks' inner ends.
         const corners = [
