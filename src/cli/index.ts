@@ -22,6 +22,7 @@ export const main = defineCommand({
     import: () => import('./commands/import.js').then((m) => m.default),
     service: () => import('./commands/service.js').then((m) => m.default),
     calibrate: () => import('./commands/calibrate.js').then((m) => m.default),
+    faces: () => import('./commands/faces.js').then((m) => m.default),
   },
 });
 
