@@ -31,3 +31,10 @@ test('the printed text holds a valid settings.json "env" block', () => {
   assert.match(text, /serve --source otlp/);
   assert.throws(() => otelEnv({ to: 'otlp', endpoint: 'localhost:4318' }), /http\(s\) URL/);
 });
+
+test('--to collector says how to point the daemon at Prometheus and how to add machines', () => {
+  const text = otelSetupText({ to: 'collector' });
+  assert.match(text, /claude-gauge serve --source prometheus --prometheus-url/);
+  assert.match(text, /--prometheus-selector 'host_name="<name>"'/);
+  assert.doesNotMatch(otelSetupText({ to: 'otlp' }), /--source prometheus/);
+});

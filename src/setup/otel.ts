@@ -42,6 +42,10 @@ export function otelSetupText(o: OtelSetupOptions): string {
   const block = JSON.stringify({ env: otelEnv(o) }, null, 2);
   const where = o.to === 'otlp'
     ? 'Claude Code then sends its telemetry straight to the daemon (run: claude-gauge serve --source otlp).'
-    : 'Claude Code then sends its telemetry to the OpenTelemetry collector (deploy/docker-compose.yml).';
+    : [
+        'Claude Code then sends its telemetry to the OpenTelemetry collector (deploy/docker-compose.yml), which Prometheus scrapes.',
+        'Point the daemon at Prometheus: claude-gauge serve --source prometheus --prometheus-url http://<prometheus>:9090',
+        "For several machines, run this with --endpoint http://<collector>:4318 --host <name> on each; the daemon shows the sum, or one machine with --prometheus-selector 'host_name=\"<name>\"'.",
+      ].join('\n');
   return `Merge this into ~/.claude/settings.json (keep your other settings), then restart Claude Code:\n\n${block}\n\n${where}\n`;
 }
