@@ -23,7 +23,7 @@ export default defineCommand({
     const log = (m: string) => process.stderr.write(`claude-gauge: ${m}\n`);
     const bar = args.quiet ? null : progressBar(process.stderr, 'reading older history');
     // The durable history behind /stats reads the same files; the daemon's watcher tells it what grew.
-    const history = config.history ? openHistory(config.stateDir) : null;
+    const history = config.history ? openHistory(config.stateDir, { onMovedAside: (to, why) => log(`the history was damaged (${why}); kept it as ${to} and rebuilding it from the transcripts`) }) : null;
     // Started once the gauges are served: its first run reads the whole history into SQLite.
     let ingest: Ingest | null = null;
     const daemon = new Daemon({ config, log, onProgress: bar?.update, onFileGrew: (p) => ingest?.touch(p) });
