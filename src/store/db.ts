@@ -44,7 +44,7 @@ function openWritable(file: string): History {
     // Reads every page once (a fraction of a second even for a large history): damage found now
     // costs a rebuild, damage found by a query later would cost a broken /stats.
     const check = db.pragma('quick_check', { simple: true }) as string;
-    if (check !== 'ok') throw new DamagedHistory(`quick_check: ${check}`);
+    if (check !== 'ok') throw new DamagedHistory(`quick_check: ${check.replace(/\s+/g, ' ')}`);
     migrate(db);
   } catch (err) {
     db.close();
