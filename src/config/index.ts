@@ -175,7 +175,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message.replace(/\s+/g, ' ')}`); // one line, whatever the parser quotes
   }
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`config file ${file} must hold a JSON object`);
   const known = new Set(SETTINGS.map((s) => s.file));

@@ -1,7 +1,7 @@
 // The durable history: one SQLite file in the state folder, WAL mode so the API reads while the
 // ingest writes, migrations by PRAGMA user_version.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS } from './migrations.js';
 
@@ -15,18 +15,62 @@ export interface History {
   close(): void;
 }
 
-/** Opens (creating and migrating) the history in `dir`, or at `file` when it ends in .sqlite. */
-export function openHistory(dirOrFile: string, o: { readonly?: boolean } = {}): History {
+/**
+ * Opens (creating and migrating) the history in `dir`, or at `file` when it ends in .sqlite.
+ * A damaged file is never fatal: it is moved aside, kept under a timestamped name for the curious,
+ * and a fresh history starts, which the ingest rebuilds from the transcripts (they are the truth).
+ */
+export function openHistory(dirOrFile: string, o: { readonly?: boolean; onMovedAside?: (to: string, why: string) => void } = {}): History {
   const file = dirOrFile.endsWith('.sqlite') ? dirOrFile : path.join(dirOrFile, HISTORY_FILE);
   mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file, { readonly: o.readonly ?? false });
-  db.pragma('busy_timeout = 5000'); // the worker and the API share the file
-  if (!o.readonly) {
+  if (o.readonly) return wrap(new Database(file, { readonly: true }), file);
+  try {
+    return openWritable(file);
+  } catch (err) {
+    const why = damage(err);
+    if (!why) throw err;
+    const to = moveAside(file);
+    o.onMovedAside?.(to, why);
+    return openWritable(file);
+  }
+}
+
+function openWritable(file: string): History {
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 5000'); // the worker and the API share the file
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a power cut may lose the last commits, never corrupt
+    // Reads every page once (a fraction of a second even for a large history): damage found now
+    // costs a rebuild, damage found by a query later would cost a broken /stats.
+    const check = db.pragma('quick_check', { simple: true }) as string;
+    if (check !== 'ok') throw new DamagedHistory(`quick_check: ${check.replace(/\s+/g, ' ')}`);
     migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
   }
+  return wrap(db, file);
+}
+
+function wrap(db: Db, file: string): History {
   return { db, file, close: () => db.close() };
+}
+
+class DamagedHistory extends Error {}
+
+/** Why `err` means the file is damaged (rather than, say, unreadable or newer), or null. */
+function damage(err: unknown): string | null {
+  if (err instanceof DamagedHistory) return err.message;
+  const code = (err as { code?: string }).code ?? '';
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT_') ? `${code}: ${(err as Error).message}` : null;
+}
+
+/** Renames the file and its WAL companions to `<file>.corrupt-<timestamp>[-wal|-shm]`; returns the new name. */
+function moveAside(file: string): string {
+  const to = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, to + suffix);
+  return to;
 }
 
 export function migrate(db: Db): void {

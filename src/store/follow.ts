@@ -39,6 +39,8 @@ export interface Ingest {
   close(): Promise<void>;
 }
 
+const RETRY_MS = 5000;
+
 export function startIngest(o: IngestOptions): Ingest {
   const log = o.log ?? (() => {});
   const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { file: o.history.file, pricesFile: o.pricesFile ?? defaultPricesFile() } });
@@ -48,6 +50,7 @@ export function startIngest(o: IngestOptions): Ingest {
   const waiting = new Map<number, () => void>();
   let idleWaiters: (() => void)[] = [];
   const queue = new Set<string>();
+  const sent = new Map<number, string[]>(); // by request, for a retry when it fails
   let inFlight = 0;
   let closed = false;
 
@@ -55,7 +58,12 @@ export function startIngest(o: IngestOptions): Ingest {
     if (r.error) {
       st.last_error = r.error;
       log(`history: ${r.error}`);
+      // A full disk or a busy lock: nothing was committed past the failure (rows and offsets share
+      // one transaction), so reading the same files again later loses nothing.
+      const failed = sent.get(r.seq);
+      if (failed && !closed) setTimeout(() => failed.forEach((p) => touch(p)), RETRY_MS).unref();
     }
+    sent.delete(r.seq);
     st.lines += r.lines;
     st.skipped_lines += r.skipped;
     waiting.get(r.seq)?.();
@@ -73,6 +81,7 @@ export function startIngest(o: IngestOptions): Ingest {
       if (closed) return resolve();
       const s = ++seq;
       waiting.set(s, resolve);
+      sent.set(s, paths);
       if (inFlight++ === 0) worker.ref(); // pending work keeps the process alive; an idle worker does not
       worker.postMessage({ seq: s, paths } satisfies WorkerRequest);
     }).finally(() => {

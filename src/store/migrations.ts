@@ -70,4 +70,6 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE projects (folder TEXT PRIMARY KEY, cwd TEXT NOT NULL);
   CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
   `,
+  // 2: a response's blocks by response, so the texts of a reply follow its winning copy cheaply (writer.ts).
+  `CREATE INDEX IF NOT EXISTS blocks_response ON blocks(response);`,
 ];

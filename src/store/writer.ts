@@ -25,13 +25,18 @@ export class Writer {
   private readonly addTool;
   private readonly addResult;
   private readonly addProject;
+  private readonly moveTexts;
 
   constructor(readonly db: Db, readonly pricer: Pricer) {
     this.get = db.prepare('SELECT * FROM responses WHERE key = ?');
     const cols = RESPONSE_COLUMNS.join(', ');
     this.put = db.prepare(`INSERT OR REPLACE INTO responses (${cols}) VALUES (${RESPONSE_COLUMNS.map((c) => '@' + c).join(', ')})`);
     this.addBlock = db.prepare('INSERT OR IGNORE INTO blocks (hash, response) VALUES (?, ?)');
-    this.addText = db.prepare('INSERT OR IGNORE INTO texts (hash, side, at, project, session, chars, em_dashes, emoji, correction, thanks, phrases) VALUES (@hash, @side, @at, @project, @session, @chars, @em_dashes, @emoji, @correction, @thanks, @phrases)');
+    // A replayed prompt (a resumed session copies earlier lines) is credited to the smallest session,
+    // then the earliest time, so the result never depends on read order. A reply's text follows
+    // its response's winning copy instead (moveTexts).
+    this.addText = db.prepare("INSERT INTO texts (hash, side, at, project, session, chars, em_dashes, emoji, correction, thanks, phrases) VALUES (@hash, @side, @at, @project, @session, @chars, @em_dashes, @emoji, @correction, @thanks, @phrases) ON CONFLICT(hash) DO UPDATE SET at = excluded.at, project = excluded.project, session = excluded.session WHERE texts.side = 'user' AND (excluded.session < texts.session OR (excluded.session = texts.session AND (excluded.at < texts.at OR (excluded.at = texts.at AND excluded.project < texts.project))))");
+    this.moveTexts = db.prepare('UPDATE texts SET at = ?, project = ?, session = ? WHERE hash IN (SELECT hash FROM blocks WHERE response = ?)');
     this.addTool = db.prepare('INSERT OR IGNORE INTO tool_uses (id, response, name, at, project) VALUES (?, ?, ?, ?, ?)');
     this.addProject = db.prepare('INSERT OR IGNORE INTO projects (folder, cwd) VALUES (?, ?)');
     this.addResult = db.prepare('INSERT INTO tool_results (id, is_error) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET is_error = max(is_error, excluded.is_error)');
@@ -72,6 +77,7 @@ export class Writer {
     if (!cur || beatsRow(candidate, cur)) {
       if (reported >= 0) [candidate.thinking, candidate.thinking_reported] = [reported, 1];
       this.save(candidate);
+      if (cur && (cur.session !== candidate.session || cur.project !== candidate.project || cur.at !== candidate.at)) this.moveTexts.run(candidate.at, candidate.project, candidate.session, candidate.key);
       return;
     }
     let changed = false;
@@ -93,7 +99,7 @@ export class Writer {
 /**
  * Which copy of a response counts (engine.ts `beats`, made total so the result never depends on
  * the order files are read): the main thread's copy over a subagent's, then the most tokens,
- * then fast mode, then the earliest line.
+ * then fast mode, then the earliest line, then the smallest session id (a replayed copy ties on the rest).
  */
 export function beatsRow(a: ResponseRow, b: ResponseRow): boolean {
   if (a.sidechain !== b.sidechain) return a.sidechain < b.sidechain;
@@ -101,5 +107,8 @@ export function beatsRow(a: ResponseRow, b: ResponseRow): boolean {
   const tb = b.input + b.output + b.cache_create + b.cache_read;
   if (ta !== tb) return ta > tb;
   if (a.speed !== b.speed) return a.speed > b.speed;
-  return a.at < b.at;
+  if (a.at !== b.at) return a.at < b.at;
+  // A resumed session replays a response with its timestamp into a new session's file: the copies
+  // tie on everything above, and without this the session credited depended on which file was read first.
+  return a.session !== b.session ? a.session < b.session : a.project !== b.project ? a.project < b.project : (a.agent ?? '') < (b.agent ?? '');
 }

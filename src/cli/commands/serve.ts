@@ -8,7 +8,7 @@ import { listen } from '../../sinks/http/server.js';
 import { SnapshotFileWriter } from '../../sinks/snapshot-file.js';
 import { alertsFromConfig, followDaemon } from '../../sinks/alerts/index.js';
 import { mountStats } from '../../sinks/http/stats.js';
-import { openHistory } from '../../store/db.js';
+import { openHistory, type History } from '../../store/db.js';
 import type { Ingest, IngestStatus } from '../../store/follow.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
@@ -24,7 +24,7 @@ export default defineCommand({
     const log = (m: string) => process.stderr.write(`claude-gauge: ${m}\n`);
     const bar = args.quiet ? null : progressBar(process.stderr, 'reading older history');
     // The durable history behind /stats reads the same files; the daemon's watcher tells it what grew.
-    const history = config.history ? openHistory(config.stateDir) : null;
+    const history = config.history ? openHistorySafely(config.stateDir, log) : null;
     // Started once the gauges are served: its first run reads the whole history into SQLite.
     let ingest: Ingest | null = null;
     const daemon = new Daemon({ config, log, onProgress: bar?.update, onFileGrew: (p) => ingest?.touch(p) });
@@ -50,7 +50,10 @@ export default defineCommand({
     const mdns = config.mdns ? await import('../../sinks/mdns.js') : null;
     const advert = mdns && !mdns.isLoopback(config.host) ? mdns.advertise(http.port, log) : null;
     if (history && mainSource(config) === 'transcripts') ingest = (await import('../../store/follow.js')).startIngest({ history, configDirs: config.configDirs, log, rescanMs: 0 }); // fed by the daemon's watcher
-    await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() });
+    // A full or read-only state folder costs `statusline` and `doctor` the address, never the gauges.
+    await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() }).catch((err: NodeJS.ErrnoException) =>
+      log(`cannot write the daemon address in ${config.stateDir}: ${err.code ?? err.message}`),
+    );
     if (!args.quiet) {
       const h = (daemon.otlp ?? daemon.prometheus ?? daemon.transcripts).health();
       log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms); the virtual cluster is at http://${displayHost(config.host)}:${http.port}/`);
@@ -81,6 +84,16 @@ export default defineCommand({
     bar?.done();
   },
 });
+
+/** The history, or null when it cannot be opened (a full disk, no permission): the gauges run without it. */
+function openHistorySafely(stateDir: string, log: (m: string) => void): History | null {
+  try {
+    return openHistory(stateDir, { onMovedAside: (to, why) => log(`the history was damaged (${why}); kept it as ${to} and rebuilding it from the transcripts`) });
+  } catch (err) {
+    log(`problem: the history behind /stats is off this run: cannot open it in ${stateDir}: ${(err as { code?: string }).code ?? (err as Error).message}`);
+    return null;
+  }
+}
 
 function displayHost(host: string): string {
   return host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;

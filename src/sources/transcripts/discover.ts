@@ -1,6 +1,6 @@
 // Where Claude Code keeps transcripts (FACTS.md): projects/ under every config dir,
 // subagent files included, symlinked project folders followed.
-import { readdirSync, realpathSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
+import { accessSync, constants, readdirSync, realpathSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -96,6 +96,12 @@ function walk(dir: string, dst: BigIntStats, out: Discovery, seenDirs: Set<strin
       const id = fileId(st);
       if (seenFiles.has(id)) continue; // the same file through two links counts once
       seenFiles.add(id);
+      // Listed only once readable: reported meanwhile, and read from its start when that is fixed.
+      const denied = unreadable(full);
+      if (denied) {
+        out.problems.push(`cannot read ${full}: ${denied}`);
+        continue;
+      }
       out.files.push({ path: full, size: Number(st.size), mtimeMs: Number(st.mtimeMs), id });
     }
   }
@@ -103,6 +109,16 @@ function walk(dir: string, dst: BigIntStats, out: Discovery, seenDirs: Set<strin
 
 export function fileId(st: { dev: number | bigint; ino: number | bigint }): string {
   return `${st.dev}:${st.ino}`;
+}
+
+function unreadable(p: string): string | null {
+  try {
+    accessSync(p, constants.R_OK);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    return code === 'ENOENT' ? null : code; // deleted since listed: not a problem
+  }
 }
 
 function realpathOrSame(p: string): string {

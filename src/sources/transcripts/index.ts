@@ -291,7 +291,10 @@ export class TranscriptSource {
       t = { state: { id, path: p, offset: 0, head: null }, grewAt: 0, busy: null, again: false };
       this.files.set(id, t);
     }
-    t.state.path = p; // a rename keeps identity and offset
+    // A rename keeps identity and offset. The history finds files by path: it must hear the new
+    // name, or lines written just before a rotation (rename + new file) never reach it.
+    if (t.state.path !== p && mtimeMs === undefined) this.o.onFileGrew?.(p);
+    t.state.path = p;
     if (t.busy) {
       t.again = true;
       return t.busy;

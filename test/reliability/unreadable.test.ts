@@ -1,0 +1,86 @@
+// Unreadable transcript folders and files. Tests run as root in CI, where chmod 000 stops nothing,
+// so the daemon runs as an unprivileged user (setpriv, util-linux) and permissions are real.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { promises as fs, existsSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { openHistory } from '../../src/store/db.js';
+import { ingestPaths, transcriptFiles } from '../../src/store/ingest.js';
+import { fixtureCopy, getJson, isolatedEnv, tempDir, waitFor } from '../helpers/cli.js';
+import { startServeAs } from './helpers.js';
+
+const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+
+function canDropRoot(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root (to run the daemon as another user)';
+  if (!existsSync('/usr/bin/setpriv')) return 'needs setpriv (util-linux)';
+  return null;
+}
+
+async function cleanCount(files: string[]): Promise<number> {
+  const h = openHistory(await tempDir('unreadable-clean'));
+  ingestPaths(h.db, files);
+  const n = (h.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n;
+  h.close();
+  return n;
+}
+
+function historyRows(state: string): number {
+  const h = openHistory(state, { readonly: true });
+  try {
+    return (h.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n;
+  } finally {
+    h.close();
+  }
+}
+
+test('an unreadable folder and file: reported in source.problems, the rest counted, all of it once fixed', { timeout: 180_000 }, async (t) => {
+  const why = canDropRoot();
+  if (why) {
+    if (process.env.CI) assert.fail(why);
+    return t.skip(why);
+  }
+  const home = await fixtureCopy();
+  const state = await tempDir('unreadable-state');
+  execFileSync('chmod', ['-R', 'a+rX', home]);
+  execFileSync('chown', ['65534:65534', state]);
+  const projects = path.join(home, 'projects');
+  const dirs = (await fs.readdir(projects)).sort().map((d) => path.join(projects, d));
+  const all = transcriptFiles([home]);
+  const deniedDir = dirs[0];
+  const deniedFile = all.find((f) => !f.startsWith(deniedDir + path.sep))!;
+  const readable = all.filter((f) => !f.startsWith(deniedDir + path.sep) && f !== deniedFile);
+  assert.ok(readable.length > 0 && readable.length < all.length - 1);
+  const [wantReadable, wantAll] = [await cleanCount(readable), await cleanCount(all)];
+  await fs.chmod(deniedDir, 0o000);
+  await fs.chmod(deniedFile, 0o000);
+
+  const env = isolatedEnv({ HOME: home, CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state, CLAUDE_GAUGE_RESCAN_SECONDS: '1' });
+  const s = await startServeAs(NOBODY, env);
+  try {
+    const pid = s.child.pid!;
+    const uid = (await fs.readFile(`/proc/${pid}/status`, 'utf8')).match(/^Uid:\s+(\d+)/m)?.[1];
+    assert.equal(uid, '65534', 'the daemon runs unprivileged');
+    const u = await getJson(`${s.url}/usage`);
+    assert.equal(u.source.ok, false);
+    assert.ok(u.source.problems.includes(`cannot read ${deniedDir}: EACCES`), JSON.stringify(u.source.problems));
+    assert.ok(u.source.problems.includes(`cannot read ${deniedFile}: EACCES`), JSON.stringify(u.source.problems));
+    assert.equal(u.source.files, readable.length, 'every readable file followed');
+    await waitFor(async () => (await getJson(`${s.url}/api/summary`)).ingest?.backfilled === true, 60_000, 100);
+    assert.equal(historyRows(state), wantReadable, 'the history holds everything readable');
+
+    // Fixed: the next rescan finds them and reads them from their start.
+    await fs.chmod(deniedDir, 0o755);
+    await fs.chmod(deniedFile, 0o644);
+    const fixed = await waitFor(async () => {
+      const v = await getJson(`${s.url}/usage`);
+      return v.source.problems.length === 0 && v.source.files === all.length ? v : undefined;
+    }, 30_000, 200);
+    assert.equal(fixed.value.source.ok, true);
+    await waitFor(async () => historyRows(state) === wantAll, 30_000, 200);
+    console.log(`# unreadable: ${JSON.stringify({ files: all.length, unreadableFiles: all.length - readable.length, rowsWhileDenied: wantReadable, rowsAfterFix: wantAll, fixedAfterMs: fixed.ms })}`);
+  } finally {
+    await s.stop();
+  }
+});
