@@ -49,7 +49,7 @@ export async function scanParallel(files: readonly FoundFile[], o: ParallelOptio
       (g, i) =>
         new Promise<ScanResult>((resolve, reject) => {
           const paths = g.map((f) => f.path);
-          const w = workers[i] ?? new Worker(WORKER, { workerData: { paths }, resourceLimits: LIMITS });
+          const w = workers[i] ?? new Worker(WORKER, { workerData: { paths } });
           if (workers[i]) w.postMessage({ paths });
           w.on('message', (m: PackedScan | { progress: number }) => {
             if ('progress' in m) {
@@ -65,9 +65,6 @@ export async function scanParallel(files: readonly FoundFile[], o: ParallelOptio
 }
 
 const WORKER = new URL('./scan-worker.js', import.meta.url);
-// A larger young generation: a scan makes millions of short-lived strings, and fewer, larger
-// scavenges cost less than many small ones.
-const LIMITS = { maxYoungGenerationSizeMb: 48 };
 
 /**
  * Scan workers started before the file list is known: a worker takes tens of milliseconds to
@@ -77,7 +74,7 @@ export class ScanPool {
   private workers: (Worker | null)[];
 
   constructor(threads = availableParallelism()) {
-    this.workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(WORKER, { resourceLimits: LIMITS }));
+    this.workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(WORKER));
   }
 
   get size(): number {
