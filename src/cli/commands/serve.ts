@@ -6,9 +6,8 @@ import { announce, withdraw } from '../../daemon/discovery.js';
 import { createApp } from '../../sinks/http/app.js';
 import { listen } from '../../sinks/http/server.js';
 import { SnapshotFileWriter } from '../../sinks/snapshot-file.js';
-import { alertsFromConfig, followDaemon } from '../../sinks/alerts/index.js';
-import { mountStats } from '../../sinks/http/stats.js';
-import { openHistory, type History } from '../../store/db.js';
+import { Hono, type Context } from 'hono';
+import type { History } from '../../store/db.js';
 import type { Ingest, IngestStatus } from '../../store/follow.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
@@ -24,7 +23,10 @@ export default defineCommand({
     const log = (m: string) => process.stderr.write(`claude-gauge: ${m}\n`);
     const bar = args.quiet ? null : progressBar(process.stderr, 'reading older history');
     // The durable history behind /stats reads the same files; the daemon's watcher tells it what grew.
-    const history = config.history ? openHistorySafely(config.stateDir, log) : null;
+    // Opened once /usage answers (SQLite and the stats queries are not on the way to the first reading).
+    let history: History | null = null;
+    let historyOpened: (h: History | null) => void = () => {};
+    const historyReady = new Promise<History | null>((resolve) => (historyOpened = resolve));
     // Started once the gauges are served: its first run reads the whole history into SQLite.
     let ingest: Ingest | null = null;
     const daemon = new Daemon({ config, log, onProgress: bar?.update, onFileGrew: (p) => ingest?.touch(p) });
@@ -32,12 +34,19 @@ export default defineCommand({
     daemon.on('change', (s) => snapshotFile.offer(s));
     const started = Date.now();
     await daemon.start();
-    const alerts = alertsFromConfig(config, log);
-    if (alerts) followDaemon(alerts, daemon);
+    // /stats, /api and /mcp load on their first request, with the history they read.
+    const statsApp = lazy(async () => {
+      const h = await historyReady;
+      if (!h) return null;
+      const { mountStats } = await import('../../sinks/http/stats.js');
+      const sub = new Hono();
+      mountStats(sub, { history: h, snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? NOT_STARTED, token: config.token });
+      return sub;
+    });
     const app = createApp({
       snapshot: () => daemon.snapshot(),
       ready: () => true,
-      mount: history ? (a) => mountStats(a, { history, snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? NOT_STARTED, token: config.token }) : undefined,
+      mount: config.history ? (a) => mountLazily(a, statsApp) : undefined,
       subscribe: (fn) => daemon.subscribe(fn),
     });
     const http = await listen(app, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
@@ -47,6 +56,13 @@ export default defineCommand({
       return fail(why, 2);
     });
     // Loaded once /usage answers: neither the mDNS stack nor the history ingest is on the way to the first reading.
+    history = config.history ? await openHistorySafely(config.stateDir, log) : null;
+    historyOpened(history);
+    if (config.alerts) {
+      const { alertsFromConfig, followDaemon } = await import('../../sinks/alerts/index.js');
+      const alerts = alertsFromConfig(config, log);
+      if (alerts) followDaemon(alerts, daemon);
+    }
     const mdns = config.mdns ? await import('../../sinks/mdns.js') : null;
     const advert = mdns && !mdns.isLoopback(config.host) ? mdns.advertise(http.port, log) : null;
     if (history && mainSource(config) === 'transcripts') ingest = (await import('../../store/follow.js')).startIngest({ history, configDirs: config.configDirs, log, rescanMs: 0 }); // fed by the daemon's watcher
@@ -85,8 +101,25 @@ export default defineCommand({
   },
 });
 
+const STATS_PATHS = ['/stats', '/stats/*', '/api', '/api/*', '/mcp'];
+
+/** Routes that hand their requests to an app made on first use; 404 when there is none (history off). */
+function mountLazily(app: Hono, sub: () => Promise<Hono | null>): void {
+  const handler = async (c: Context) => {
+    const target = await sub();
+    return target ? target.fetch(c.req.raw, c.env) : c.json({ error: 'not_found', message: 'the history behind /stats is off this run' }, 404);
+  };
+  for (const p of STATS_PATHS) app.all(p, handler);
+}
+
+function lazy<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | null = null;
+  return () => (made ??= make());
+}
+
 /** The history, or null when it cannot be opened (a full disk, no permission): the gauges run without it. */
-function openHistorySafely(stateDir: string, log: (m: string) => void): History | null {
+async function openHistorySafely(stateDir: string, log: (m: string) => void): Promise<History | null> {
+  const { openHistory } = await import('../../store/db.js');
   try {
     return openHistory(stateDir, { onMovedAside: (to, why) => log(`the history was damaged (${why}); kept it as ${to} and rebuilding it from the transcripts`) });
   } catch (err) {
