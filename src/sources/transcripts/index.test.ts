@@ -75,3 +75,46 @@ test('a renamed transcript keeps its place: nothing is read twice, appends after
   assert.equal(lines, 2);
   await src.close();
 });
+
+test('the files being written get a watch of their own: the newest few, dropped when deleted or on close', async () => {
+  const cfg = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-direct-'));
+  const proj = path.join(cfg, 'projects', '-p');
+  await fs.mkdir(proj, { recursive: true });
+  const now = Date.now();
+  const hot = await writeSession(proj, 'hot', [now - 60_000], 'h');
+  await writeSession(proj, 'cold', [now - 2 * H], 'c');
+  const seen: string[] = [];
+  // No rescan, no hot polling: only watches can bring the append in.
+  const src = new TranscriptSource({ configDirs: [cfg], emit: (e) => e.kind === 'response' && seen.push(e.key), rescanMs: 0, hotPollMs: 0 });
+  await src.start();
+  assert.deepEqual(src.directlyWatched, [hot], 'the file written in the last minutes, not the one from 2 h ago');
+  const t = Date.now();
+  await fs.appendFile(hot, assistant({ id: 'n', req: 'rn', at: Date.now(), input: 1 }) + '\n');
+  while (!seen.includes('n:rn')) {
+    assert.ok(Date.now() - t < 2000, 'the append was read within 2 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  // Many files growing: the direct watches stay few, the newest ones kept.
+  const more = [];
+  for (let i = 0; i < 12; i++) {
+    const f = path.join(proj, `busy-${i}.jsonl`);
+    await fs.writeFile(f, '');
+    more.push(f);
+  }
+  await src.rescan();
+  for (const [i, f] of more.entries()) {
+    await fs.appendFile(f, assistant({ id: `b${i}`, req: `rb${i}`, at: Date.now(), input: 1 }) + '\n');
+    await src.rescan();
+  }
+  assert.equal(src.directlyWatched.length, 8);
+  assert.ok(src.directlyWatched.includes(more[11]), 'the newest writer is watched');
+  // A deleted file loses its watch.
+  await fs.rm(more[11]);
+  const gone = Date.now();
+  while (src.directlyWatched.includes(more[11])) {
+    assert.ok(Date.now() - gone < 2000, 'the watch of a deleted file is dropped');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await src.close();
+  assert.deepEqual(src.directlyWatched, [], 'closing drops every watch');
+});

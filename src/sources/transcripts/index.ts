@@ -1,6 +1,6 @@
 // The embedded default source: Claude Code's JSONL transcripts, read recent-first,
 // then followed live (a native file watcher, hot-file polling and a slow rescan as safety nets).
-import { promises as fs } from 'node:fs';
+import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
@@ -41,6 +41,12 @@ export interface TranscriptSourceOptions {
 
 const HOT_FOR_MS = 10 * 60_000;
 const HOT_MAX = 64;
+/**
+ * Files written most recently also get a direct watch of their own (fs.watch: inotify on the file).
+ * The tree watcher batches its events for about 50 ms; a direct watch hears a write at once,
+ * so the tach follows the session being worked in with the least delay. A handful is enough.
+ */
+const DIRECT_MAX = 8;
 
 interface Tracked {
   state: TailState;
@@ -62,6 +68,8 @@ export class TranscriptSource {
   private subscriptions = new Map<string, Promise<AsyncSubscription | null>>();
   private rescanTimer: NodeJS.Timeout | null = null;
   private hotTimer: NodeJS.Timeout | null = null;
+  /** Direct watches of the hottest files, by identity. */
+  private direct = new Map<string, { path: string; watcher: FSWatcher }>();
   private backfill = { done: true, files_done: 0, files_total: 0 };
   private closed = false;
   private backfillTask: Promise<void> = Promise.resolve();
@@ -110,6 +118,9 @@ export class TranscriptSource {
       await this.readFile(found[i].path, found[i].id, {}, found[i].mtimeMs);
     }
     this.o.onBatch?.();
+    // The files of the session being worked in right now get their direct watch from the start.
+    const since = Date.now() - HOT_FOR_MS;
+    for (const f of found.slice(0, Math.min(i, DIRECT_MAX))) if (f.mtimeMs >= since) this.watchFile(f.id, f.path);
     const rest = found.slice(i);
     this.backfill = { done: rest.length === 0, files_done: 0, files_total: rest.length };
     this.backfillTask = this.runBackfill(rest);
@@ -177,6 +188,11 @@ export class TranscriptSource {
     };
   }
 
+  /** Paths of the files watched directly right now (the hottest few). */
+  get directlyWatched(): string[] {
+    return [...this.direct.values()].map((d) => d.path);
+  }
+
   get watchedDirs(): string[] {
     return [...this.projectDirs];
   }
@@ -187,6 +203,7 @@ export class TranscriptSource {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     if (this.hotTimer) clearInterval(this.hotTimer);
     this.rescanTimer = this.hotTimer = null;
+    for (const id of [...this.direct.keys()]) this.unwatchFile(id);
     const subs = [...this.subscriptions.values()];
     this.subscriptions.clear();
     await Promise.all(subs.map(async (s) => (await s)?.unsubscribe().catch(() => {})));
@@ -246,8 +263,38 @@ export class TranscriptSource {
     }
   }
 
+  /** Watches this file directly (it just grew); the coldest direct watch makes room. */
+  private watchFile(id: string, p: string): void {
+    if (!this.watching || this.closed) return;
+    const have = this.direct.get(id);
+    if (have?.path === p) return;
+    if (have) this.unwatchFile(id);
+    if (this.direct.size >= DIRECT_MAX) {
+      const coldest = [...this.direct.keys()].sort((a, b) => (this.files.get(a)?.grewAt ?? 0) - (this.files.get(b)?.grewAt ?? 0))[0];
+      this.unwatchFile(coldest);
+    }
+    try {
+      const watcher = watch(p, { persistent: false }, (type) => {
+        if (type === 'rename') this.unwatchFile(id); // moved or deleted: the tree watcher and the rescan take over
+        else void this.readPath(p);
+      });
+      watcher.on('error', () => this.unwatchFile(id));
+      this.direct.set(id, { path: p, watcher });
+    } catch {
+      // gone already, or no watches left: the tree watcher and polling still cover it
+    }
+  }
+
+  private unwatchFile(id: string): void {
+    const d = this.direct.get(id);
+    if (!d) return;
+    this.direct.delete(id);
+    d.watcher.close();
+  }
+
   private async pollHot(): Promise<void> {
     const since = Date.now() - HOT_FOR_MS;
+    for (const id of [...this.direct.keys()]) if ((this.files.get(id)?.grewAt ?? 0) < since) this.unwatchFile(id);
     const hot = [...this.files.values()].filter((t) => t.grewAt >= since && !t.busy).sort((a, b) => b.grewAt - a.grewAt).slice(0, HOT_MAX);
     let any = false;
     for (const t of hot) {
@@ -308,9 +355,15 @@ export class TranscriptSource {
         // History read at start-up is as hot as its last write; live growth is hot now.
         if (tracked.state.offset !== before) {
           tracked.grewAt = mtimeMs ?? Date.now();
-          if (mtimeMs === undefined) this.o.onFileGrew?.(tracked.state.path);
+          if (mtimeMs === undefined) {
+            this.o.onFileGrew?.(tracked.state.path);
+            this.watchFile(id, tracked.state.path);
+          }
         }
-        if (r.gone) this.files.delete(id);
+        if (r.gone) {
+          this.files.delete(id);
+          this.unwatchFile(id);
+        }
         else if (r.restarted) this.o.log?.(`${p} was truncated or replaced; reading it again from the start`);
       } while (tracked.again && !this.closed);
     })().finally(() => {
