@@ -7,6 +7,7 @@ import { schemaPath } from '../../schema.js';
 import { deviceLine } from '../device.js';
 import { METRICS_CONTENT_TYPE, processStats, renderMetrics } from '../metrics.js';
 import { VERSION } from '../../version.js';
+import { fastGet } from './server.js';
 import { loadStatic, type StaticFile } from './static.js';
 
 export interface AppDeps {
@@ -44,9 +45,9 @@ export function createApp(deps: AppDeps): Hono {
   };
 
   // Aggregates only: open to any origin so dashboards and the virtual cluster can read them.
-  app.get('/usage', (c) =>
-    c.body(usageJson(), 200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }),
-  );
+  const USAGE_HEADERS = { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' };
+  app.get('/usage', (c) => c.body(usageJson(), 200, USAGE_HEADERS));
+  fastGet(app, '/usage', () => ({ body: usageJson(), headers: USAGE_HEADERS }));
 
   // Live push for the virtual cluster: the snapshot the moment it changes, and a heartbeat
   // every second so a silent daemon is told apart from a quiet one.
