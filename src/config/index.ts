@@ -135,7 +135,7 @@ export const SETTINGS: Setting<unknown>[] = [
   { key: 'alertFuel', env: 'CLAUDE_GAUGE_ALERT_FUEL', file: 'alertFuel', schema: percentList, fallback: [50, 80, 95], help: '5H PLAN percentages that alert when crossed upwards (comma-separated; re-armed only after fuel falls 5 points below)' },
   { key: 'alertCooldownMinutes', env: 'CLAUDE_GAUGE_ALERT_COOLDOWN_MINUTES', file: 'alertCooldownMinutes', schema: positive, fallback: 15, help: 'the same alert is not repeated within this many minutes' },
   { key: 'alertMaxPerHour', env: 'CLAUDE_GAUGE_ALERT_MAX_PER_HOUR', file: 'alertMaxPerHour', schema: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more'), fallback: 6, help: 'at most this many alerts in any hour; the rest are dropped (and counted in the log)' },
-  { key: 'rescanSeconds', env: 'CLAUDE_GAUGE_RESCAN_SECONDS', file: 'rescanSeconds', schema: z.coerce.number().min(0, 'must be 0 (off) or more'), fallback: 30, help: 'safety-net rescan of the transcript folders (0: off)' },
+  { key: 'rescanSeconds', env: 'CLAUDE_GAUGE_RESCAN_SECONDS', file: 'rescanSeconds', schema: z.coerce.number().min(0, 'must be 0 (off) or more'), fallback: 120, help: 'safety-net rescan of the transcript folders, for changes the watchers missed (0: off); each one stats every transcript, about 0.1-0.25 s of CPU at 2 GB of history' },
 ];
 
 export type Flags = Record<string, string | number | boolean | undefined>;

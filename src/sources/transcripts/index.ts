@@ -251,7 +251,7 @@ export class TranscriptSource {
     if (this.closed) return;
     this.watching = true;
     await this.watchRoots();
-    const every = this.o.rescanMs ?? 30_000;
+    const every = this.o.rescanMs ?? 120_000;
     if (every > 0) {
       this.rescanTimer = setInterval(() => void this.rescan(), every);
       this.rescanTimer.unref();
