@@ -126,9 +126,10 @@ async function underLoad(label: string, dir: string, state: string) {
   const { child, url, stop } = await startServe(BIN, envFor(dir, state));
   // Measure the steady state: after the background read of older history has finished.
   while (!(await (await fetch(`${url}/usage`)).json()).source.backfill.done) await new Promise((r) => setTimeout(r, 50));
-  // Idle: what the daemon costs while nothing happens (timers, watcher), over 10 s, once the
-  // clean-up that ends indexing (forgetting old history, the collection after it) is over.
-  await new Promise((r) => setTimeout(r, 5_000));
+  // Idle: what the daemon costs while nothing happens (timers, watchers), over 10 s, in the steady
+  // state: after the clean-up that ends indexing (old history forgotten, and the full collection
+  // V8's memory reducer runs a few seconds later, about 0.1 s of CPU once).
+  await new Promise((r) => setTimeout(r, 15_000));
   const cpu = async () => {
     const f = (await fs.readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
     return (Number(f[11]) + Number(f[12])) * 10; // utime + stime, in ms at 100 ticks/s
