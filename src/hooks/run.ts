@@ -5,6 +5,7 @@ import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { hooksFile, isHookEvent, MAX_BYTES, RECORD_VERSION, type HookRecord } from '../sources/hooks/record.js';
 import { stateDir } from '../util/paths.js';
+import { readStdin } from '../util/stdin.js';
 
 /** Claude Code closes stdin at once; this only guards against a caller that never does. */
 const STDIN_WAIT_MS = 1000;
@@ -44,18 +45,3 @@ function parse(raw: string): { hook_event_name?: unknown; session_id?: unknown }
   }
 }
 
-function readStdin(waitMs: number): Promise<string> {
-  if (process.stdin.isTTY) return Promise.resolve('');
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const done = () => {
-      clearTimeout(timer);
-      process.stdin.pause();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const timer = setTimeout(done, waitMs);
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.once('end', done);
-    process.stdin.once('error', done);
-  });
-}

@@ -7,6 +7,7 @@ import { readSnapshotFile } from '../sinks/snapshot-file.js';
 import { parseRateLimits, writeHandoff } from '../sources/statusline/handoff.js';
 import { renderStatusline, type StatuslineInput } from '../sinks/statusline.js';
 import { stateDir } from '../util/paths.js';
+import { readStdin } from '../util/stdin.js';
 
 const STDIN_WAIT_MS = 1000;
 const CHAIN_WAIT_MS = 2000;
@@ -50,22 +51,6 @@ async function handOver(dir: string, input: StatuslineInput | null): Promise<voi
   } catch {
     // A read-only state folder must not break the status line.
   }
-}
-
-function readStdin(waitMs: number): Promise<string> {
-  if (process.stdin.isTTY) return Promise.resolve('');
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const done = () => {
-      clearTimeout(timer);
-      process.stdin.pause();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const timer = setTimeout(done, waitMs);
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.once('end', done);
-    process.stdin.once('error', done);
-  });
 }
 
 /** Runs the user's previous status line command with the same stdin; '' on failure or timeout. */
