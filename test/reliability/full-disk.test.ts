@@ -7,10 +7,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openHistory } from '../../src/store/db.js';
-import { ingestPaths, transcriptFiles } from '../../src/store/ingest.js';
+import { transcriptFiles } from '../../src/store/ingest.js';
 import { fixtureCopy, getJson, isolatedEnv, startServe, tempDir, waitFor } from '../helpers/cli.js';
 import { assistant } from '../helpers/lines.js';
-import { historySummary } from './helpers.js';
+import { cleanIngestRows, historyRows, historySummary } from './helpers.js';
 
 const NEW_LINES = 50;
 
@@ -21,23 +21,6 @@ function mountTmpfs(dir: string, size: string): string | null {
   } catch (err) {
     return `cannot mount a tmpfs (needs root with CAP_SYS_ADMIN): ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`;
   }
-}
-
-function historyRows(state: string): number {
-  const h = openHistory(state, { readonly: true });
-  try {
-    return (h.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n;
-  } finally {
-    h.close();
-  }
-}
-
-async function cleanRows(home: string): Promise<number> {
-  const h = openHistory(await tempDir('full-disk-clean'));
-  ingestPaths(h.db, transcriptFiles([home]));
-  const n = (h.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n;
-  h.close();
-  return n;
 }
 
 test('a full state disk: /usage keeps up, the history reports the failure and loses nothing once space returns', { timeout: 180_000 }, async (t) => {
@@ -73,7 +56,7 @@ test('a full state disk: /usage keeps up, the history reports the failure and lo
       return u.window_5h_tokens === usage0.window_5h_tokens + added ? u : undefined;
     }, 15_000, 100);
     assert.equal((await fetch(`${s.url}/healthz`)).status, 200);
-    const want = await cleanRows(home);
+    const want = await cleanIngestRows(transcriptFiles([home]));
     const during = historyRows(state);
     assert.ok(during < want, `the history is behind while the disk is full (${during} of ${want})`);
 

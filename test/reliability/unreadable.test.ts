@@ -5,10 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { openHistory } from '../../src/store/db.js';
-import { ingestPaths, transcriptFiles } from '../../src/store/ingest.js';
+import { transcriptFiles } from '../../src/store/ingest.js';
 import { fixtureCopy, getJson, isolatedEnv, tempDir, waitFor } from '../helpers/cli.js';
-import { startServeAs } from './helpers.js';
+import { cleanIngestRows, historyRows, startServeAs } from './helpers.js';
 
 const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
 
@@ -16,23 +15,6 @@ function canDropRoot(): string | null {
   if (process.getuid?.() !== 0) return 'needs root (to run the daemon as another user)';
   if (!existsSync('/usr/bin/setpriv')) return 'needs setpriv (util-linux)';
   return null;
-}
-
-async function cleanCount(files: string[]): Promise<number> {
-  const h = openHistory(await tempDir('unreadable-clean'));
-  ingestPaths(h.db, files);
-  const n = (h.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n;
-  h.close();
-  return n;
-}
-
-function historyRows(state: string): number {
-  const h = openHistory(state, { readonly: true });
-  try {
-    return (h.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n;
-  } finally {
-    h.close();
-  }
 }
 
 test('an unreadable folder and file: reported in source.problems, the rest counted, all of it once fixed', { timeout: 180_000 }, async (t) => {
@@ -52,7 +34,7 @@ test('an unreadable folder and file: reported in source.problems, the rest count
   const deniedFile = all.find((f) => !f.startsWith(deniedDir + path.sep))!;
   const readable = all.filter((f) => !f.startsWith(deniedDir + path.sep) && f !== deniedFile);
   assert.ok(readable.length > 0 && readable.length < all.length - 1);
-  const [wantReadable, wantAll] = [await cleanCount(readable), await cleanCount(all)];
+  const [wantReadable, wantAll] = [await cleanIngestRows(readable), await cleanIngestRows(all)];
   await fs.chmod(deniedDir, 0o000);
   await fs.chmod(deniedFile, 0o000);
 
