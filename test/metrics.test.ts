@@ -83,12 +83,12 @@ test('promtool really rejects broken text (the check is not a no-op)', { skip },
 test('a hybrid setup shows its window source: up, age, and whether it is the one counting; promtool accepts it', { skip }, () => {
   const e = new Engine({ ceiling: 'auto', defaultCeiling: 1_000_000, redline: 1000, stallMinutes: 5, abandonMinutes: 60, cacheFloor: 0.5, keepAllTicks: true });
   e.apply({ kind: 'window', at: T0, origin: 'ccusage', tokens: 5000, blockStart: T0, blockEnd: T0 + 5 * 3_600_000, freshMs: 30_000 });
-  e.setFuelHealth({ kind: 'ccusage', ok: true, problems: [], age_s: null });
+  e.setFuelHealth({ kind: 'ccusage', ok: true, problems: [] });
   const fresh = renderMetrics({ snapshot: e.snapshot(T0 + 12_000) });
   for (const l of ['claude_gauge_fuel_source_up{source="ccusage"} 1', 'claude_gauge_fuel_source_age_seconds{source="ccusage"} 12', 'claude_gauge_window_5h_tokens_external{source="ccusage"} 1', 'claude_gauge_window_5h_tokens 5000']) {
     assert.ok(fresh.split('\n').includes(l), `missing ${l}\n${fresh}`);
   }
-  e.setFuelHealth({ kind: 'ccusage', ok: false, problems: ['gone'], age_s: null });
+  e.setFuelHealth({ kind: 'ccusage', ok: false, problems: ['gone'] });
   const stale = renderMetrics({ snapshot: e.snapshot(T0 + 60_000) });
   assert.ok(stale.split('\n').includes('claude_gauge_fuel_source_up{source="ccusage"} 0'));
   assert.ok(stale.split('\n').includes('claude_gauge_window_5h_tokens_external{source="ccusage"} 0'));

@@ -60,7 +60,7 @@ export class Engine {
   private lastActivityAt: number | null = null;
   private limits: LimitsEvent | null = null;
   private window: WindowEvent | null = null;
-  private fuelHealth: FuelHealth | null = null;
+  private fuelHealth: Omit<FuelHealth, 'age_s'> | null = null;
   private health: SourceHealth = {
     kind: 'none', ok: true, problems: [], files: 0, records: 0, skipped_lines: 0,
     backfill: { done: true, files_done: 0, files_total: 0 },
@@ -97,7 +97,7 @@ export class Engine {
   }
 
   /** Health of a separate 5-hour window source (hybrid setups); null when there is none. */
-  setFuelHealth(h: FuelHealth | null): void {
+  setFuelHealth(h: Omit<FuelHealth, 'age_s'> | null): void {
     this.fuelHealth = h;
   }
 
@@ -286,12 +286,7 @@ export class Engine {
     const thinkingRatio = w5.output > 0 ? clamp01(w5.thinking / w5.output) : 0;
 
     const outside = this.window && now - this.window.at <= this.window.freshMs ? this.window : null;
-    const local = outside ? null : activeBlock(this.entries.sorted(), now);
-    const block = outside
-      ? outside.blockStart !== null && outside.blockEnd !== null && outside.blockEnd > now
-        ? { start: outside.blockStart, end: outside.blockEnd, totalTokens: outside.tokens }
-        : null
-      : local && { start: local.start, end: local.end, totalTokens: local.totalTokens };
+    const block = outside ? reportedBlock(outside, now) : activeBlock(this.entries.sorted(), now);
     const ceiling = this.ceiling(now);
     const blockTokens = block ? block.totalTokens : 0;
     const estimatePct = block && ceiling.value > 0 ? clamp01(blockTokens / ceiling.value) : 0;
@@ -357,6 +352,11 @@ export function beats(e: ResponseEvent, cur: BlockEntry | ResponseEvent): boolea
   const b = totalTokens(cur.tokens);
   if (a !== b) return a > b;
   return e.speed && !cur.speed;
+}
+
+/** The active block another tool reported, or null when it reported none (or it has ended since). */
+function reportedBlock(w: WindowEvent, now: number): { start: number; end: number; totalTokens: number } | null {
+  return w.blockStart !== null && w.blockEnd !== null && w.blockEnd > now ? { start: w.blockStart, end: w.blockEnd, totalTokens: w.tokens } : null;
 }
 
 function clamp01(x: number): number {

@@ -3,10 +3,13 @@
 import type { WindowEvent } from '../core/events.js';
 import type { FuelHealth } from '../core/snapshot.js';
 
+/** A fuel source's own health; the engine adds the age of its last figure (it holds that figure). */
+export type FuelSourceHealth = Omit<FuelHealth, 'age_s'>;
+
 export interface FuelSource {
   start(): Promise<void>;
   close(): Promise<void>;
-  health(): FuelHealth;
+  health(): FuelSourceHealth;
 }
 
 export interface FuelSourceOptions {

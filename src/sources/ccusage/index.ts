@@ -4,8 +4,7 @@
 // payload, and the fuel gauge falls back to the local block once the last figure goes stale.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { FuelHealth } from '../../core/snapshot.js';
-import type { FuelSource, FuelSourceOptions } from '../fuel.js';
+import type { FuelSource, FuelSourceHealth, FuelSourceOptions } from '../fuel.js';
 import { parseActiveBlock } from './parse.js';
 
 export interface CcusageFuelOptions extends FuelSourceOptions {
@@ -24,7 +23,6 @@ export class CcusageFuel implements FuelSource {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private problem: string | null = null;
-  private lastGoodAt: number | null = null;
   private closed = false;
 
   constructor(private readonly o: CcusageFuelOptions) {
@@ -39,8 +37,8 @@ export class CcusageFuel implements FuelSource {
     this.timer.unref();
   }
 
-  health(): FuelHealth {
-    return { kind: 'ccusage', ok: this.problem === null, problems: this.problem ? [this.problem] : [], age_s: this.lastGoodAt === null ? null : Math.round((this.clock() - this.lastGoodAt) / 1000) };
+  health(): FuelSourceHealth {
+    return { kind: 'ccusage', ok: this.problem === null, problems: this.problem ? [this.problem] : [] };
   }
 
   /** One run at a time: a slow ccusage is never stacked up. */
@@ -61,7 +59,6 @@ export class CcusageFuel implements FuelSource {
     const parsed = parseActiveBlock(out.stdout);
     if ('error' in parsed) return this.fail(`ccusage printed something unexpected: ${parsed.error}`);
     this.problem = null;
-    this.lastGoodAt = at;
     const every = this.o.everyMs ?? EVERY_MS;
     // Three missed runs and the figure is stale: the local block takes over.
     this.o.emit({ kind: 'window', at, origin: 'ccusage', tokens: parsed.tokens, blockStart: parsed.start, blockEnd: parsed.end, freshMs: 3 * every + (this.o.timeoutMs ?? 60_000) });

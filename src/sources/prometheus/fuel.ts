@@ -1,9 +1,8 @@
 // `--fuel prometheus` (hybrid): the tach and lamps stay on the main source (the transcript tail),
 // the 5-hour window comes from Prometheus. A private engine runs over the same events the
 // prometheus source would give, and its active block is handed over as a WindowEvent.
-import type { FuelHealth } from '../../core/snapshot.js';
 import { Engine, type EngineSettings } from '../../engine/engine.js';
-import type { FuelSource, FuelSourceOptions } from '../fuel.js';
+import type { FuelSource, FuelSourceHealth, FuelSourceOptions } from '../fuel.js';
 import { POLL_MS, PrometheusSource } from './index.js';
 
 export interface PrometheusFuelOptions extends FuelSourceOptions {
@@ -37,9 +36,9 @@ export class PrometheusFuel implements FuelSource {
     return this.source.close();
   }
 
-  health(): FuelHealth {
+  health(): FuelSourceHealth {
     const h = this.source.health();
-    return { kind: 'prometheus', ok: h.ok, problems: h.problems, age_s: h.lag_s === undefined || h.lag_s === null ? null : Math.round(h.lag_s) };
+    return { kind: 'prometheus', ok: h.ok, problems: h.problems };
   }
 
   /** After every good poll: the private engine's active block, fresh for three missed polls. */
