@@ -75,7 +75,8 @@ export default defineCommand({
       log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms); the virtual cluster is at http://${displayHost(config.host)}:${http.port}/`);
       for (const ip of lanAddresses(config.host)) log(`  for the cluster on your network: http://${ip}:${http.port}/device`);
       if (advert) log('  announced over mDNS as _claude-gauge._tcp');
-      if (daemon.fuel) log(`the 5-hour window comes from ${daemon.fuel.health().kind}${daemon.fuel.health().ok ? '' : ` (problem: ${daemon.fuel.health().problems[0]})`}`);
+      const fuel = daemon.fuel?.health();
+      if (fuel) log(`the 5-hour window comes from ${fuel.kind}${fuel.ok ? '' : ` (problem: ${fuel.problems[0]})`}`);
       if (daemon.prometheus) log(`reading ${config.prometheusUrl} every ${POLL_MS / 1000} s${config.prometheusSelector ? ` (${config.prometheusSelector})` : ' (every machine)'}`);
       else if (daemon.otlp) log(`receiving OpenTelemetry on http://${config.otlpHost}:${config.otlpPort}/v1/logs and /v1/metrics`);
       else log(`reading ${daemon.transcripts.watchedDirs.join(', ') || '(no transcript folder yet)'}: ${h.files} files, ${h.backfill.files_total} older in the background`);
