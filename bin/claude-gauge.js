@@ -25,6 +25,8 @@ if (argv[0] === 'statusline' && !argv.includes('--help') && !argv.includes('-h')
     const { prefetchDiscovery } = await import(new URL('sources/transcripts/prefetch.js', dist).href);
     prefetchDiscovery(claudeConfigDirs(process.env).dirs);
   }
+  // The CLI framework colours its help and errors; only for a terminal (it does not check).
+  if (!(process.stdout.isTTY && process.stderr.isTTY) && process.env.NO_COLOR === undefined && process.env.FORCE_COLOR === undefined) process.env.NO_COLOR = '1';
   const { run } = await import(new URL('cli/index.js', dist).href);
   await run(argv);
 }

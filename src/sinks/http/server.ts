@@ -1,11 +1,10 @@
 // Starts the hono app on a real socket, with timeouts that cut off slow or stuck clients.
-import { serve, type ServerType } from '@hono/node-server';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
 
 export interface Listening {
-  server: ServerType;
+  server: Server;
   port: number;
   host: string;
   close(): Promise<void>;
@@ -21,6 +20,8 @@ export interface FastResponse {
   headers: Record<string, string>;
 }
 
+type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
+
 const fastRoutes = new WeakMap<Hono, Map<string, () => FastResponse>>();
 
 /**
@@ -35,37 +36,48 @@ export function fastGet(app: Hono, path: string, respond: () => FastResponse): v
 }
 
 export function listen(app: Hono, port: number, host: string): Promise<Listening> {
+  // The adapter from Node requests to fetch Requests (@hono/node-server) brings Node's fetch
+  // implementation and HTTP/2 with it, tens of milliseconds of loading: it is loaded after the
+  // socket listens, so the first /usage (a fast route) never waits for it.
+  let adapter: Promise<NodeListener> | null = null;
+  const viaApp = () => (adapter ??= import('@hono/node-server').then((m) => m.getRequestListener(app.fetch) as NodeListener));
+  const routes = fastRoutes.get(app);
+  // Node checks the header and request timeouts only every connectionsCheckingInterval (30 s by
+  // default): a client trickling its headers a byte at a time would hold a socket that long.
+  const server = createServer({ connectionsCheckingInterval: 1_000, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
+    const fast = req.method === 'GET' && req.url ? routes?.get(req.url) : undefined;
+    if (fast) {
+      const r = fast();
+      res.writeHead(200, { ...r.headers, 'Content-Length': Buffer.byteLength(r.body) });
+      res.end(r.body);
+      return;
+    }
+    viaApp().then(
+      (l) => l(req, res),
+      (err: Error) => {
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: 'internal', message: err.message }));
+      },
+    );
+  });
+  server.keepAliveTimeout = 5_000;
   return new Promise((resolve, reject) => {
-    // Node checks the header and request timeouts only every connectionsCheckingInterval (30 s by
-    // default): a client trickling its headers a byte at a time would hold a socket that long.
-    const serverOptions = { connectionsCheckingInterval: 1_000, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS };
-    const server = serve({ fetch: app.fetch, port, hostname: host, serverOptions }, (info: AddressInfo) => {
+    // Kept after listening too: a later server error (no file descriptors left to accept a
+    // connection) must not bring the daemon down; the listening socket carries on.
+    server.on('error', reject);
+    server.listen(port, host, () => {
+      setImmediate(() => void viaApp().catch(() => {})); // warm, off the path to the first reading
       let closing: Promise<void> | null = null;
       resolve({
         server,
-        port: info.port,
+        port: (server.address() as AddressInfo).port,
         host,
         close: () =>
           (closing ??= new Promise<void>((done) => {
             server.close(() => done());
-            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+            server.closeAllConnections();
           })),
       });
     });
-    const s = server as import('node:http').Server;
-    s.keepAliveTimeout = 5_000;
-    const routes = fastRoutes.get(app);
-    if (routes) {
-      const viaApp = s.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-      s.removeAllListeners('request');
-      s.on('request', (req: IncomingMessage, res: ServerResponse) => {
-        const fast = req.method === 'GET' && req.url ? routes.get(req.url) : undefined;
-        if (!fast) return viaApp.forEach((l) => l(req, res));
-        const r = fast();
-        res.writeHead(200, { ...r.headers, 'Content-Length': Buffer.byteLength(r.body) });
-        res.end(r.body);
-      });
-    }
-    server.once('error', reject);
   });
 }
