@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// Entry point: the compiled CLI lives in dist/ (built by `npm ci` through `prepare`).
+// Entry point. The program is built by `npm ci` (through `prepare`): dist/src holds the compiled
+// modules and dist/bundle the same program bundled, which starts faster and is used when present
+// (CLAUDE_GAUGE_NO_BUNDLE=1 runs the compiled modules, to debug them).
 import { existsSync } from 'node:fs';
 
-const dist = new URL('../dist/src/', import.meta.url);
-if (!existsSync(new URL('cli/index.js', dist))) {
+const built = (dir) => (existsSync(new URL('cli/index.js', dir)) ? dir : null);
+const dist =
+  (process.env.CLAUDE_GAUGE_NO_BUNDLE !== '1' && built(new URL('../dist/bundle/', import.meta.url))) || built(new URL('../dist/src/', import.meta.url));
+if (!dist) {
   process.stderr.write('claude-gauge: not built yet; run `npm ci` (or `npm run build`) in the claude-gauge folder\n');
   process.exit(1);
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { packageFile } from './paths.js';
 
 export const VERSION: string = (() => {
   try {
-    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+    return JSON.parse(readFileSync(packageFile('package.json'), 'utf8')).version;
   } catch {
     return '0.0.0';
   }

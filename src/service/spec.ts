@@ -1,6 +1,6 @@
 // What a login service runs: the node binary and bin script running now, `serve`, the user's flags.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../paths.js';
 
 export interface ServiceSpec {
   /** Absolute path of the node binary (process.execPath). */
@@ -16,9 +16,9 @@ export interface ServiceSpec {
 /** Variables copied from the installing shell: a login session may not have them, and without them the daemon would read other folders. */
 export const BAKED_ENV = ['CLAUDE_CONFIG_DIR', 'CLAUDE_GAUGE_STATE_DIR', 'CLAUDE_GAUGE_CONFIG', 'XDG_STATE_HOME', 'XDG_CONFIG_HOME'] as const;
 
-/** bin/claude-gauge.js of this install (dist/src/service/spec.js -> ../../../bin). */
+/** bin/claude-gauge.js of this install. */
 export function binScript(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'claude-gauge.js');
+  return packageFile('bin', 'claude-gauge.js');
 }
 
 export function serviceSpec(flags: Record<string, string>, env: NodeJS.ProcessEnv = process.env): ServiceSpec {

@@ -7,6 +7,7 @@ import { discover } from '../sources/transcripts/discover.js';
 import type { History } from './db.js';
 import { pricesFile as defaultPricesFile } from './pricing.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
+import { entryUrl } from '../paths.js';
 
 export interface IngestOptions {
   history: History;
@@ -43,7 +44,7 @@ const RETRY_MS = 5000;
 
 export function startIngest(o: IngestOptions): Ingest {
   const log = o.log ?? (() => {});
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { file: o.history.file, pricesFile: o.pricesFile ?? defaultPricesFile() } });
+  const worker = new Worker(entryUrl('store/worker'), { workerData: { file: o.history.file, pricesFile: o.pricesFile ?? defaultPricesFile() } });
   worker.unref();
   const st: IngestStatus = { files_total: 0, files_done: 0, backfilled: false, lines: 0, skipped_lines: 0, last_error: null };
   let seq = 0;

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
 import { resolveConfig, type Config } from '../../config/index.js';
 import { installedEvents, installHooks, uninstallHooks } from '../../setup/hooks.js';
 import { shellQuote } from '../../setup/statusline.js';
 import { hooksFile } from '../../sources/hooks/record.js';
 import { fail } from '../index.js';
+import { packageFile } from '../../paths.js';
 
 const settingsArg = { settings: { type: 'string', description: 'settings.json to edit (default: <first Claude config dir>/settings.json)' } } as const;
 
@@ -16,7 +16,7 @@ function settingsPath(config: Config, override?: string): string {
 
 /** An absolute command line, so it works whatever PATH Claude Code runs hooks with. */
 function hookCommand(): string {
-  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'bin', 'claude-gauge.js');
+  const bin = packageFile('bin', 'claude-gauge.js');
   return `${shellQuote(process.execPath)} ${shellQuote(bin)} hook`;
 }
 

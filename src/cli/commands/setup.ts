@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
 import { resolveConfig } from '../../config/index.js';
 import { otelSetupText } from '../../setup/otel.js';
 import { installStatusline, shellQuote, uninstallStatusline } from '../../setup/statusline.js';
 import { fail } from '../index.js';
+import { packageFile } from '../../paths.js';
 
 const statusline = defineCommand({
   meta: { name: 'statusline', description: "Point Claude Code's statusLine at claude-gauge (keeps and chains the one you had)" },
@@ -37,7 +37,7 @@ const statusline = defineCommand({
 
 /** An absolute command line, so it works whatever PATH Claude Code runs with. */
 function ownCommand(): string {
-  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'bin', 'claude-gauge.js');
+  const bin = packageFile('bin', 'claude-gauge.js');
   return `${shellQuote(process.execPath)} ${shellQuote(bin)} statusline`;
 }
 

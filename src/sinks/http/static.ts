@@ -2,7 +2,7 @@
 // that exist there at start can be asked for, so no path from a request ever reaches the disk.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../../paths.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,9 +20,9 @@ export interface StaticFile {
   type: string;
 }
 
-/** web/ at the package root (dist/src/sinks/http -> ../../../../web). */
+/** web/ at the package root. */
 export function webRoot(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'web');
+  return packageFile('web');
 }
 
 export function loadStatic(root = webRoot()): Map<string, StaticFile> {

@@ -9,6 +9,7 @@ import { beats } from '../../engine/engine.js';
 import type { FoundFile } from './discover.js';
 import type { LineStats } from './lines.js';
 import type { ScanResult } from './scan.js';
+import { entryUrl } from '../../paths.js';
 
 export interface HistorySummary {
   /** Total tokens of the largest finished block (0 when none). */
@@ -41,7 +42,7 @@ export function summarize(results: readonly ScanResult[], now: number): HistoryS
 
 export function summarizeInWorker(files: readonly FoundFile[], onProgress?: (filesDone: number) => void): Promise<HistorySummary> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./history-worker.js', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(entryUrl('sources/transcripts/history-worker')), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     let done = false;
     child.on('message', (m: HistorySummary | { progress: number }) => {
       if ('progress' in m) onProgress?.(m.progress);

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { FoundFile } from './discover.js';
 import { unpack, type PackedScan } from './packed.js';
 import { scanFiles, type ScanResult } from './scan.js';
+import { entryUrl } from '../../paths.js';
 
 /** Below this much data a worker costs more to start than it saves. */
 const MIN_PARALLEL_BYTES = 64 * 1024 * 1024;
@@ -64,7 +65,7 @@ export async function scanParallel(files: readonly FoundFile[], o: ParallelOptio
   );
 }
 
-const WORKER = new URL('./scan-worker.js', import.meta.url);
+const WORKER = entryUrl('sources/transcripts/scan-worker');
 
 /**
  * Scan workers started before the file list is known: a worker takes tens of milliseconds to

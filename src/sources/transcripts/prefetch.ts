@@ -3,11 +3,12 @@
 // program, instead of after it. The source takes the result if it asks for the same folders.
 import { Worker } from 'node:worker_threads';
 import type { Discovery } from './discover.js';
+import { entryUrl } from '../../paths.js';
 
 let pending: { key: string; result: Promise<Discovery | null> } | null = null;
 
 export function prefetchDiscovery(configDirs: string[]): void {
-  const worker = new Worker(new URL('./prefetch-worker.js', import.meta.url), { workerData: configDirs });
+  const worker = new Worker(entryUrl('sources/transcripts/prefetch-worker'), { workerData: configDirs });
   const result = new Promise<Discovery | null>((resolve) => {
     worker.once('message', (d: Discovery) => resolve(d));
     worker.once('error', () => resolve(null)); // the source lists the folders itself

@@ -1,0 +1,59 @@
+// The bundled program (dist/bundle, what bin/ runs) against the compiled modules (dist/src):
+// every module started on its own is an entry of the bundle, and both builds give the same answers.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ENTRIES } from '../scripts/bundle.js';
+import { FIXTURES, isolatedEnv, ROOT, runCli, startServe, tempDir } from './helpers/cli.js';
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : [],
+  );
+}
+
+test('every module started on its own (workers, child processes, the fast paths) is built into the bundle', () => {
+  const started = new Set<string>();
+  for (const file of sources(path.join(ROOT, 'src'))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/entryUrl\('([^']+)'\)/g)) started.add(m[1]);
+  }
+  const bin = readFileSync(path.join(ROOT, 'bin', 'claude-gauge.js'), 'utf8');
+  for (const m of bin.matchAll(/new URL\('([^']+)\.js', dist\)/g)) started.add(m[1]);
+  assert.ok(started.size >= 8, `found ${started.size} separately started modules`);
+  for (const name of started) {
+    assert.ok(ENTRIES.includes(name), `${name} is started on its own but is not an entry of the bundle (scripts/bundle.ts)`);
+    assert.ok(existsSync(path.join(ROOT, 'dist', 'bundle', `${name}.js`)), `dist/bundle/${name}.js is missing`);
+    assert.ok(existsSync(path.join(ROOT, 'dist', 'src', `${name}.js`)), `dist/src/${name}.js is missing`);
+  }
+});
+
+test('the bundle and the compiled modules report the same blocks and the same gauges', async () => {
+  const home = await tempDir('cg-bundle-');
+  const env = (noBundle: boolean) => isolatedEnv({ HOME: home, CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: home, ...(noBundle ? { CLAUDE_GAUGE_NO_BUNDLE: '1' } : {}) });
+  for (const args of [['blocks', '--json'], ['usage', '--compact', '--now', '2026-02-12T20:30:00Z']]) {
+    const [bundled, modules] = await Promise.all([runCli(args, { env: env(false) }), runCli(args, { env: env(true) })]);
+    assert.equal(bundled.code, 0, bundled.stderr);
+    assert.equal(modules.code, 0, modules.stderr);
+    const strip = (s: string) => s.replace(/"(updated_at|generated_at)":"[^"]*"/g, '');
+    assert.ok(bundled.stdout.length > 100, `${args[0]} printed ${bundled.stdout.length} bytes`);
+    assert.equal(strip(bundled.stdout), strip(modules.stdout), `${args.join(' ')} differs between the builds`);
+  }
+});
+
+test('serve from the bundle answers /usage at once and the page through the lazily loaded adapter', async () => {
+  const home = await tempDir('cg-bundle-serve-');
+  const served = await startServe(isolatedEnv({ HOME: home, CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: home, CLAUDE_GAUGE_HISTORY: 'off' }), ['--mdns', 'off']);
+  try {
+    const usage = await fetch(`${served.url}/usage`);
+    assert.equal(usage.status, 200);
+    assert.ok(typeof (await usage.json()).window_5h_tokens === 'number');
+    const page = await fetch(`${served.url}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<svg|<html/i);
+    const missing = await fetch(`${served.url}/no-such-thing`);
+    assert.equal(missing.status, 404);
+  } finally {
+    await served.stop();
+  }
+});
