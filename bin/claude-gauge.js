@@ -4,6 +4,10 @@
 // (CLAUDE_GAUGE_NO_BUNDLE=1 runs the compiled modules, to debug them).
 import { existsSync } from 'node:fs';
 
+globalThis.__t = process.env.CG_TRACE ? (m) => process.stderr.write('T ' + performance.now().toFixed(0) + ' ' + m + '\n') : undefined; globalThis.__t?.('bin');
+globalThis.__t = process.env.CG_TRACE ? (m) => process.stderr.write('T ' + performance.now().toFixed(0) + ' ' + m + '\n') : undefined; globalThis.__t?.('bin');
+globalThis.__t = process.env.CG_TRACE ? (m) => process.stderr.write('T ' + performance.now().toFixed(0) + ' ' + m + '\n') : undefined; globalThis.__t?.('bin');
+globalThis.__t = process.env.CG_TRACE ? (m) => process.stderr.write('T ' + performance.now().toFixed(0) + ' ' + m + '\n') : undefined; globalThis.__t?.('bin');
 const built = (dir) => (existsSync(new URL('cli/index.js', dir)) ? dir : null);
 const dist =
   (process.env.CLAUDE_GAUGE_NO_BUNDLE !== '1' && built(new URL('../dist/bundle/', import.meta.url))) || built(new URL('../dist/src/', import.meta.url));
@@ -23,14 +27,8 @@ if (argv[0] === 'statusline' && !argv.includes('--help') && !argv.includes('-h')
   const { runHook } = await import(new URL('hooks/run.js', dist).href);
   await runHook(argv[1]);
 } else {
-  if (argv[0] === 'serve' && !argv.includes('--help') && !argv.includes('-h')) {
-    // List the transcript folders in a worker while the rest of the program loads.
-    const { claudeConfigDirs } = await import(new URL('sources/transcripts/discover.js', dist).href);
-    const { prefetchDiscovery } = await import(new URL('sources/transcripts/prefetch.js', dist).href);
-    prefetchDiscovery(claudeConfigDirs(process.env).dirs);
-  }
   // The CLI framework colours its help and errors; only for a terminal (it does not check).
   if (!(process.stdout.isTTY && process.stderr.isTTY) && process.env.NO_COLOR === undefined && process.env.FORCE_COLOR === undefined) process.env.NO_COLOR = '1';
-  const { run } = await import(new URL('cli/index.js', dist).href);
+  globalThis.__t?.('import cli'); const { run } = await import(new URL('cli/index.js', dist).href);
   await run(argv);
 }

@@ -13,16 +13,14 @@ const OUT = path.join(ROOT, 'dist', 'bundle');
 
 /**
  * Every module the program starts on its own: the CLI, the two fast paths bin/ takes
- * (statusline, hook), serve's early listing, and the bodies of workers and child processes
+ * (statusline, hook), and the bodies of workers and child processes
  * (src/paths.ts entryUrl finds them at these same paths).
  */
 export const ENTRIES = [
   'cli/index',
   'statusline/run',
   'hooks/run',
-  'sources/transcripts/discover',
-  'sources/transcripts/prefetch',
-  'sources/transcripts/prefetch-worker',
+  'sources/transcripts/discover-worker',
   'sources/transcripts/scan-worker',
   'sources/transcripts/history-worker',
   'store/worker',

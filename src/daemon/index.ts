@@ -55,6 +55,8 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       emit: (e) => this.engine.apply(e),
       onBatch: refresh,
       horizon: () => this.engine.horizon(),
+      usageOnlyBefore: () => this.engine.usageOnlyBefore(this.clock()),
+      liveSince: () => this.engine.liveSince(this.clock()),
       onHistory: (max) => this.engine.noteHistory(max),
       onFileGrew: o.onFileGrew,
       onProgress: o.onProgress,

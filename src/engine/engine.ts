@@ -118,6 +118,22 @@ export class Engine {
   }
 
   /**
+   * Records before this instant count for the gauges through their usage alone, unless one is the
+   * newest record: the lamps look at the newest record and at turns younger than the abandon
+   * time, the per-minute windows at the last minutes. Reading older records for their usage
+   * alone (a fraction of the bytes to decode) changes no reading. A margin covers clocks.
+   */
+  liveSince(now: number): number {
+    const liveMs = Math.max(this.settings.abandonMinutes, this.settings.stallMinutes) * MINUTE + WINDOW_5M + MINUTE;
+    return now - liveMs - 5 * MINUTE;
+  }
+
+  /** Records before this instant count through their usage alone: liveSince(), and older than the newest record held. */
+  usageOnlyBefore(now: number): number {
+    return Math.min(this.liveSince(now), this.lastActivityAt ?? -Infinity);
+  }
+
+  /**
    * Live mode: forget responses that can no longer change the gauges (everything before the
    * horizon), so memory stays flat however long the daemon runs and however large the history.
    * Call once the history is read; later records older than the horizon are ignored as replays.

@@ -55,6 +55,8 @@ export default defineCommand({
         : `cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`;
       return fail(why, 2);
     });
+    // Said the moment /usage answers (what a supervisor or a script waits for); the rest of the banner follows.
+    if (!args.quiet) log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms); the virtual cluster is at http://${displayHost(config.host)}:${http.port}/`);
     // Loaded once /usage answers: neither the mDNS stack nor the history ingest is on the way to the first reading.
     history = config.history ? await openHistorySafely(config.stateDir, log) : null;
     historyOpened(history);
@@ -72,7 +74,6 @@ export default defineCommand({
     );
     if (!args.quiet) {
       const h = (daemon.otlp ?? daemon.prometheus ?? daemon.transcripts).health();
-      log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms); the virtual cluster is at http://${displayHost(config.host)}:${http.port}/`);
       for (const ip of lanAddresses(config.host)) log(`  for the cluster on your network: http://${ip}:${http.port}/device`);
       if (advert) log('  announced over mDNS as _claude-gauge._tcp');
       const fuel = daemon.fuel?.health();

@@ -1,6 +1,6 @@
 // Where Claude Code keeps transcripts (FACTS.md): projects/ under every config dir,
 // subagent files included, symlinked project folders followed.
-import { accessSync, constants, readdirSync, realpathSync, statSync, type BigIntStats, type Dirent } from 'node:fs';
+import { accessSync, constants, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -46,22 +46,25 @@ export interface Discovery {
 /**
  * Lists every transcript under the projects/ folder of each config dir. Synchronous on purpose:
  * a tight loop of stat calls walks thousands of files in tens of milliseconds, where the same
- * walk through promises took ten times as long and start-up waits for it.
+ * walk through promises took ten times as long and start-up waits for it. One system call per
+ * file (its stat) and a listing per folder: real folders need no stat of their own (only a
+ * symbolic link can make a loop), and readability comes from the mode bits where they are clear.
  */
 export function discover(configDirs: string[]): Discovery {
   const out: Discovery = { projectDirs: [], linkedDirs: [], files: [], problems: [] };
-  const seenDirs = new Set<string>();
-  const seenFiles = new Set<string>();
-  for (const dir of configDirs) {
-    const projects = path.join(dir, 'projects');
+  const walk: Walk = { out, roots: [], followed: new Set(), seenFiles: new Set() };
+  for (const projects of configDirs.map((d) => path.join(d, 'projects'))) {
     const st = statOrNull(projects);
     if (!st) continue;
     if (!st.isDirectory()) {
       out.problems.push(`${projects} is not a directory`);
       continue;
     }
+    const real = realpathOrSame(projects);
+    if (walk.roots.includes(real)) continue; // two config dirs naming the same folder
     out.projectDirs.push(projects);
-    walk(projects, st, out, seenDirs, seenFiles);
+    walk.roots.push(real);
+    walkDir(projects, real, walk);
   }
   if (out.projectDirs.length === 0) {
     out.problems.push(
@@ -71,47 +74,80 @@ export function discover(configDirs: string[]): Discovery {
   return out;
 }
 
-function walk(dir: string, dst: BigIntStats, out: Discovery, seenDirs: Set<string>, seenFiles: Set<string>): void {
-  const dirId = fileId(dst);
-  if (seenDirs.has(dirId)) return; // a symlink loop or the same folder reached twice
-  seenDirs.add(dirId);
+interface Walk {
+  out: Discovery;
+  /** Real paths of the projects folders. */
+  roots: string[];
+  /** Real paths of linked folders already walked. */
+  followed: Set<string>;
+  /** Identities of files already listed: the same file through two links counts once. */
+  seenFiles: Set<string>;
+}
+
+/** @param real the real path of `dir` (no links in it), to tell a link that loops back from one that leads elsewhere */
+function walkDir(dir: string, real: string, w: Walk): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
-    out.problems.push(`cannot read ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    w.out.problems.push(`cannot read ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     return;
   }
   for (const e of entries) {
-    const isTranscript = e.name.endsWith('.jsonl');
-    if (!(e.isDirectory() || e.isSymbolicLink() || (e.isFile() && isTranscript))) continue;
-    const full = path.join(dir, e.name);
-    const st = statOrNull(full); // stat, not lstat: symlinks are followed
-    if (!st) continue;
-    if (st.isDirectory()) {
-      if (e.isSymbolicLink() && !seenDirs.has(fileId(st))) out.linkedDirs.push(realpathOrSame(full));
-      walk(full, st, out, seenDirs, seenFiles);
-    }
-    else if (st.isFile() && isTranscript) {
-      const id = fileId(st);
-      if (seenFiles.has(id)) continue; // the same file through two links counts once
-      seenFiles.add(id);
-      // Listed only once readable: reported meanwhile, and read from its start when that is fixed.
-      const denied = unreadable(full);
-      if (denied) {
-        out.problems.push(`cannot read ${full}: ${denied}`);
-        continue;
-      }
-      out.files.push({ path: full, size: Number(st.size), mtimeMs: Number(st.mtimeMs), id });
+    // `dir` is already normal and a name holds no separator: a plain join (path.join normalizes
+    // every one of thousands of paths again).
+    const full = dir + path.sep + e.name;
+    if (e.isDirectory()) walkDir(full, real + path.sep + e.name, w);
+    else if (e.isFile()) {
+      if (e.name.endsWith('.jsonl')) addFile(full, statOrNull(full), w);
+    } else if (e.isSymbolicLink()) {
+      const st = statOrNull(full); // stat, not lstat: symlinks are followed
+      if (st?.isFile() && e.name.endsWith('.jsonl')) addFile(full, st, w);
+      else if (st?.isDirectory()) followLink(full, real, w);
     }
   }
+}
+
+function followLink(link: string, fromReal: string, w: Walk): void {
+  const target = realpathOrSame(link);
+  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(outer + path.sep);
+  if (within(fromReal, target)) return; // a loop back to a folder being walked
+  if (w.roots.some((r) => within(target, r))) return; // inside a projects folder: walked (and watched) there
+  if (w.followed.has(target)) return; // reached twice
+  w.followed.add(target);
+  w.out.linkedDirs.push(target);
+  walkDir(link, target, w);
+}
+
+function addFile(full: string, st: Stats | null, w: Walk): void {
+  if (!st?.isFile()) return;
+  const id = fileId(st);
+  if (w.seenFiles.has(id)) return;
+  w.seenFiles.add(id);
+  // Listed only once readable: reported meanwhile, and read from its start when that is fixed.
+  const denied = unreadable(full, st);
+  if (denied) {
+    w.out.problems.push(`cannot read ${full}: ${denied}`);
+    return;
+  }
+  w.out.files.push({ path: full, size: st.size, mtimeMs: st.mtimeMs, id });
 }
 
 export function fileId(st: { dev: number | bigint; ino: number | bigint }): string {
   return `${st.dev}:${st.ino}`;
 }
 
-function unreadable(p: string): string | null {
+// Who this process is, for reading permissions from mode bits (POSIX only; elsewhere the system is asked).
+const UID = process.getuid?.();
+const GIDS = new Set([process.getegid?.(), ...(process.getgroups?.() ?? [])]);
+
+/** Why `p` cannot be read, or null. The mode bits answer when they allow reading; otherwise the system is asked (ACLs, capabilities). */
+function unreadable(p: string, st: Stats): string | null {
+  if (UID === 0) return null;
+  if (UID !== undefined) {
+    const bits = st.uid === UID ? 0o400 : GIDS.has(st.gid) ? 0o040 : 0o004;
+    if (st.mode & bits) return null;
+  }
   try {
     accessSync(p, constants.R_OK);
     return null;
@@ -129,7 +165,24 @@ function realpathOrSame(p: string): string {
   }
 }
 
-function statOrNull(p: string): BigIntStats | null {
-  // bigint: inode numbers above 2^53 exist (btrfs, NTFS file ids) and must not collide.
-  return statSync(p, { bigint: true, throwIfNoEntry: false }) ?? null;
+interface Stats {
+  dev: number | bigint;
+  ino: number | bigint;
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+}
+
+function statOrNull(p: string): Stats | null {
+  const st = statSync(p, { throwIfNoEntry: false });
+  if (!st) return null;
+  // Inode numbers above 2^53 exist (btrfs, NTFS file ids) and must not collide: those few are
+  // asked again as bigints (a double that large is itself at least 2^53, so the test is exact).
+  if (st.ino <= Number.MAX_SAFE_INTEGER && st.dev <= Number.MAX_SAFE_INTEGER) return st;
+  const big = statSync(p, { bigint: true, throwIfNoEntry: false });
+  return big ? { ...st, dev: big.dev, ino: big.ino, isFile: () => big.isFile(), isDirectory: () => big.isDirectory() } : null;
 }

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import type { ResponseEvent } from '../../core/events.js';
 import { computeBlocks } from '../../engine/blocks.js';
 import { beats } from '../../engine/engine.js';
-import type { FoundFile } from './discover.js';
 import type { LineStats } from './lines.js';
 import type { ScanResult } from './scan.js';
 import { entryUrl } from '../../paths.js';
@@ -40,7 +39,20 @@ export function summarize(results: readonly ScanResult[], now: number): HistoryS
   return { maxFinishedBlock, stats };
 }
 
-export function summarizeInWorker(files: readonly FoundFile[], onProgress?: (filesDone: number) => void): Promise<HistorySummary> {
+/** What the history child is asked: list these folders and summarize every file but these. */
+export interface HistoryRequest {
+  configDirs: string[];
+  /** Identities of files the daemon read itself (the newest ones). */
+  exclude: string[];
+}
+
+/**
+ * The child lists the folders itself: handing it thousands of paths would cost the daemon's
+ * thread tens of milliseconds of serializing. It summarizes whatever is there but the files the
+ * daemon read: a file that appeared since only adds to blocks still open, which the summary
+ * leaves out.
+ */
+export function summarizeInWorker(request: HistoryRequest, onProgress?: (filesDone: number) => void): Promise<HistorySummary> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(entryUrl('sources/transcripts/history-worker')), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     let done = false;
@@ -53,6 +65,6 @@ export function summarizeInWorker(files: readonly FoundFile[], onProgress?: (fil
     });
     child.once('error', reject);
     child.once('exit', (code) => !done && reject(new Error(`history scan exited with ${code}`)));
-    child.send(files);
+    child.send(request);
   });
 }

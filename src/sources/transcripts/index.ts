@@ -7,8 +7,9 @@ import type { SourceHealth } from '../../core/snapshot.js';
 import { discover, fileId, type Discovery, type FoundFile } from './discover.js';
 import { eventsFromLines, type LineStats } from './lines.js';
 import { summarizeInWorker } from './history.js';
+import { discoverOffThread } from './offthread.js';
 import { ScanPool, scanParallel } from './parallel.js';
-import { takePrefetched } from './prefetch.js';
+import { scanToFollow, UsageReader } from './scan.js';
 import { readNew, type TailState } from './tail.js';
 
 export interface TranscriptSourceOptions {
@@ -21,6 +22,13 @@ export interface TranscriptSourceOptions {
    * files first and leaves the rest to the background. The engine supplies it.
    */
   horizon?: () => number | null;
+  /**
+   * Start-up reads files last written before this (epoch ms) for their usage lines alone: they
+   * hold nothing else the gauges need. The engine supplies it (Engine.usageOnlyBefore).
+   */
+  usageOnlyBefore?: () => number;
+  /** ... and the other files for their usage alone up to the first response at or after this (Engine.liveSince). */
+  liveSince?: () => number;
   onProgress?: (done: number, total: number) => void;
   /**
    * Given, the history before the horizon is summarized off the main thread and handed over as
@@ -38,6 +46,12 @@ export interface TranscriptSourceOptions {
   hotPollMs?: number;
   log?: (msg: string) => void;
 }
+
+/** After what runs now and what it queued: a start-up's caller gets to serve its first reading first. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** From this many files on, a rescan lists the folders on another thread. */
+const OFF_THREAD_FILES = 2000;
 
 const HOT_FOR_MS = 10 * 60_000;
 const HOT_MAX = 64;
@@ -63,7 +77,9 @@ export class TranscriptSource {
   private projectDirs: string[] = [];
   /** What the watcher watches: the projects folders and the targets of symlinked folders. */
   private roots: string[] = [];
+  /** Following changes (direct watches, polling, the rescan); the tree watcher joins once `subscribing`. */
   private watching = false;
+  private subscribing = false;
   /** One recursive subscription per root: the projects folders and any symlinked folder in them. */
   private subscriptions = new Map<string, Promise<AsyncSubscription | null>>();
   private rescanTimer: NodeJS.Timeout | null = null;
@@ -73,6 +89,13 @@ export class TranscriptSource {
   private backfill = { done: true, files_done: 0, files_total: 0 };
   private closed = false;
   private backfillTask: Promise<void> = Promise.resolve();
+  /** Files in the last listing. */
+  private listed = 0;
+  /** Files listed at start-up and left to the background read, until it is done. */
+  private pending = new Set<string>();
+  /** Resolves once start() has read the newest files. */
+  private started!: () => void;
+  private readonly startedUp = new Promise<void>((resolve) => (this.started = resolve));
 
   constructor(private readonly o: TranscriptSourceOptions) {}
 
@@ -102,20 +125,23 @@ export class TranscriptSource {
 
   /**
    * Live start: resolves once the gauges are right (newest files read, back to the horizon);
-   * older files follow in the background; then watches for changes.
+   * older files follow in the background, and changes are followed from the start. Files last
+   * written before the engine's `usageOnlyBefore` are read for their usage lines alone.
    */
   async start(): Promise<void> {
-    const early = await takePrefetched(this.o.configDirs);
-    const found = this.discover(early ?? undefined).sort((a, b) => b.mtimeMs - a.mtimeMs);
-    // Subscribing takes a while on a large tree: let it run while the newest files are read,
-    // and be done before start() resolves, so no change after "ready" goes unseen.
-    const watching = this.startWatching();
+    this.startWatching();
+    const found = this.discover().sort((a, b) => b.mtimeMs - a.mtimeMs);
     let i = 0;
+    const reader = new UsageReader();
     for (; i < found.length; i++) {
+      const f = found[i];
       const horizon = this.o.horizon?.() ?? null;
       // A file last written before the horizon holds only records before it (mtime >= every timestamp inside).
-      if (horizon !== null && found[i].mtimeMs < horizon) break;
-      await this.readFile(found[i].path, found[i].id, {}, found[i].mtimeMs);
+      if (horizon !== null && f.mtimeMs < horizon) break;
+      if (f.mtimeMs < (this.o.usageOnlyBefore?.() ?? -Infinity) && this.scanUsage(f, { reader })) continue;
+      // A file the lamps may need: its usage alone up to its first recent response, the rest in full.
+      if (this.o.liveSince) this.scanUsage(f, { reader, until: this.o.liveSince() });
+      await this.readFile(f.path, f.id, {}, f.mtimeMs);
     }
     this.o.onBatch?.();
     // The files of the session being worked in right now get their direct watch from the start.
@@ -123,8 +149,11 @@ export class TranscriptSource {
     for (const f of found.slice(0, Math.min(i, DIRECT_MAX))) if (f.mtimeMs >= since) this.watchFile(f.id, f.path);
     const rest = found.slice(i);
     this.backfill = { done: rest.length === 0, files_done: 0, files_total: rest.length };
-    this.backfillTask = this.runBackfill(rest);
-    await watching;
+    // Handing thousands of older files to the history scan costs this thread tens of
+    // milliseconds: done just after start-up, not on the way to the first reading.
+    this.pending = new Set(rest.map((f) => f.id));
+    this.backfillTask = nextTurn().then(() => this.runBackfill(rest));
+    this.started();
   }
 
   /** Resolves when the background read of older history is finished. */
@@ -137,17 +166,19 @@ export class TranscriptSource {
    * in worker threads, so the main thread keeps answering /usage at full speed meanwhile.
    */
   private async runBackfill(rest: FoundFile[]): Promise<void> {
-    const ordered = [...rest].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (this.closed) return;
     const progress = (n: number) => {
-      this.backfill.files_done = n;
-      this.o.onProgress?.(n, this.backfill.files_total);
+      // The history child counts what it lists itself, which may have grown since.
+      this.backfill.files_done = Math.min(n, this.backfill.files_total);
+      this.o.onProgress?.(this.backfill.files_done, this.backfill.files_total);
     };
-    if (this.o.onHistory && ordered.length > 0) {
-      const h = await summarizeInWorker(ordered, progress);
+    if (this.o.onHistory && rest.length > 0) {
+      const h = await summarizeInWorker({ configDirs: this.o.configDirs, exclude: [...this.files.keys()] }, progress);
       if (this.closed) return;
       this.addStats(h.stats);
       this.o.onHistory(h.maxFinishedBlock);
     } else {
+      const ordered = [...rest].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       const results = await scanParallel(ordered, { minBytes: 0, onProgress: progress });
       if (this.closed) return;
       let applied = 0;
@@ -159,7 +190,8 @@ export class TranscriptSource {
         }
       }
     }
-    for (const f of ordered) if (!this.files.has(f.id)) this.track(f);
+    for (const f of rest) if (!this.files.has(f.id)) this.track(f);
+    this.pending.clear();
     progress(this.backfill.files_total);
     this.backfill.done = true;
     this.o.onBatch?.();
@@ -169,6 +201,14 @@ export class TranscriptSource {
     this.stats.records += s.records;
     this.stats.skipped += s.skipped;
     this.stats.repaired += s.repaired;
+  }
+
+  /** Reads a file for its usage lines alone (to `until`) and follows it from there; false if it was not the file listed. */
+  private scanUsage(f: FoundFile, o: { reader: UsageReader; until?: number }): boolean {
+    const state = scanToFollow(f.path, f.id, this.stats, this.o.emit, o);
+    if (!state) return false;
+    this.files.set(f.id, { state, grewAt: f.mtimeMs, busy: null, again: false });
+    return true;
   }
 
   /** A file read to its end elsewhere (a scan): follow it from there. */
@@ -210,17 +250,23 @@ export class TranscriptSource {
     await Promise.allSettled([...this.files.values()].map((t) => t.busy));
   }
 
-  private discover(listed?: Discovery): FoundFile[] {
-    const d = listed ?? discover(this.o.configDirs);
+  private discover(): FoundFile[] {
+    return this.took(discover(this.o.configDirs));
+  }
+
+  /** The files of a listing, after taking in what it says about the folders. */
+  private took(d: Discovery): FoundFile[] {
+    this.listed = d.files.length;
     this.problems = d.problems;
     this.projectDirs = d.projectDirs;
     this.roots = [...d.projectDirs, ...d.linkedDirs];
-    if (this.watching) this.watchRoots();
+    if (this.subscribing) void this.watchRoots();
     return d.files;
   }
 
   /** Subscribes to roots not watched yet (new projects folders and symlinked folders appear). */
   private watchRoots(): Promise<unknown> {
+    this.subscribing = true;
     for (const root of this.roots) {
       if (this.subscriptions.has(root) || this.closed) continue;
       this.subscriptions.set(
@@ -247,10 +293,17 @@ export class TranscriptSource {
     for (const p of paths) void this.readPath(p);
   }
 
-  private async startWatching(): Promise<void> {
+  /**
+   * The tree watcher walks the whole tree before it reports anything (on a large history about
+   * as long as the listing itself): it is set up just after start-up, not on the way to the
+   * first reading. Meanwhile the files being written are covered by their direct watch and by
+   * polling; once it is in place, one rescan catches whatever else changed in between.
+   */
+  private startWatching(): void {
     if (this.closed) return;
     this.watching = true;
-    await this.watchRoots();
+    // Changes between the listing and the watcher being in place reached neither.
+    void this.startedUp.then(nextTurn).then(() => this.watchRoots()).then(() => this.rescan());
     const every = this.o.rescanMs ?? 120_000;
     if (every > 0) {
       this.rescanTimer = setInterval(() => void this.rescan(), every);
@@ -310,13 +363,17 @@ export class TranscriptSource {
   /** The safety net: finds files the watcher missed and catches up on any that grew. */
   async rescan(): Promise<void> {
     if (this.closed) return;
-    const found = this.discover();
+    const known = new Set(this.files.keys()); // files followed before the listing began
+    // A worker takes tens of milliseconds to start: worth it where the listing takes longer.
+    const found = this.took(this.listed >= OFF_THREAD_FILES ? await discoverOffThread(this.o.configDirs) : discover(this.o.configDirs));
+    if (this.closed) return;
     const live = new Set(found.map((f) => f.id));
     for (const f of found) {
+      if (this.pending.has(f.id)) continue; // the background read of older history has it
       const t = this.files.get(f.id);
       if (!t || t.state.path !== f.path || f.size !== t.state.offset) await this.readFile(f.path, f.id);
     }
-    for (const id of [...this.files.keys()]) if (!live.has(id)) this.files.delete(id); // deleted files
+    for (const id of known) if (!live.has(id)) this.files.delete(id); // deleted files
     this.o.onBatch?.();
   }
 

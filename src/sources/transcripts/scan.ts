@@ -1,10 +1,12 @@
 // A one-shot scan of whole files for their responses: synchronous reads (no await per chunk),
 // only lines that carry a usage object are decoded, and copies of a response are folded into
 // one entry as they are read. Runs in worker threads for reports and the background backfill.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import { beats } from '../../engine/engine.js';
+import { fileId } from './discover.js';
 import { eventsFromLines, type LineStats } from './lines.js';
+import { headOfSync, type TailState } from './tail.js';
 
 const CHUNK = 1024 * 1024;
 const NEWLINE = 0x0a;
@@ -31,9 +33,7 @@ export function scanFiles(paths: readonly string[], onProgress?: (filesDone: num
       responses[i] = e;
     }
   };
-  // One buffer for everything: an unfinished line is moved to its front and the next read lands
-  // behind it, so no chunk is ever copied to join it to the next.
-  let buf = Buffer.allocUnsafe(2 * CHUNK);
+  const reader = new UsageReader();
   let filesDone = 0;
   for (const p of paths) {
     let fd: number;
@@ -43,34 +43,119 @@ export function scanFiles(paths: readonly string[], onProgress?: (filesDone: num
       continue; // deleted since it was listed
     }
     try {
-      let held = 0; // bytes of an unfinished line at the front of buf
-      let pos = 0;
-      for (;;) {
-        if (buf.length - held < CHUNK) {
-          const bigger = Buffer.allocUnsafe(buf.length * 2); // a line longer than the buffer
-          buf.copy(bigger, 0, 0, held);
-          buf = bigger;
-        }
-        const n = readSync(fd, buf, held, buf.length - held, pos);
-        if (n === 0) break;
-        pos += n;
-        const end = held + n;
-        const lastNl = buf.lastIndexOf(0x0a, end - 1);
-        if (lastNl >= 0) {
-          scanChunk(buf.subarray(0, end), lastNl, stats, fold);
-          buf.copy(buf, 0, lastNl + 1, end);
-          held = end - lastNl - 1;
-        } else held = end;
-      }
-      // The last line counts without its newline, as ccusage reads it.
-      const rest = buf.subarray(0, held);
-      if (held > 0 && rest.includes(USAGE_MARK)) eventsFromLines([rest.toString('utf8')], stats, fold, false);
+      reader.read(fd, stats, fold, true); // the last line counts without its newline, as ccusage reads it
     } finally {
       closeSync(fd);
     }
     if (onProgress && ++filesDone % 25 === 0) onProgress(filesDone);
   }
   return { responses, stats };
+}
+
+/**
+ * One file's complete lines from its start, read as scanFiles reads them (usage lines only), for
+ * following the file live afterwards: the state to go on from, where an unfinished last line is
+ * left for the live reader (which waits for its newline). With `until`, only up to the first
+ * response at or after it (see UsageReader.readUntil). Null when the file at `p` is no longer the
+ * one listed as `id` (replaced or gone): the caller reads it the careful way.
+ */
+export function scanToFollow(
+  p: string,
+  id: string,
+  stats: LineStats,
+  emit: (e: ResponseEvent | TurnEvent) => void,
+  o: { reader?: UsageReader; until?: number } = {},
+): TailState | null {
+  const reader = o.reader ?? new UsageReader();
+  let fd: number;
+  try {
+    fd = openSync(p, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    if (fileId(st) !== id) return null;
+    const head = headOfSync(fd, Number(st.size));
+    const offset = o.until === undefined ? reader.read(fd, stats, emit, false) : reader.readUntil(fd, stats, emit, o.until);
+    return { id, path: p, offset, head };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads whole files chunk by chunk through one buffer, reused from file to file. */
+export class UsageReader {
+  // An unfinished line is moved to the front of the buffer and the next read lands behind it, so
+  // no chunk is ever copied to join it to the next.
+  private buf = Buffer.allocUnsafe(2 * CHUNK);
+  /** After chunks(): bytes read, and bytes of an unfinished last line at the front of buf. */
+  private pos = 0;
+  private held = 0;
+
+  /** @returns bytes consumed: through the last newline, or to the end with `takeUnterminated` */
+  read(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, takeUnterminated: boolean): number {
+    for (const { chunk, lastNl } of this.chunks(fd)) scanChunk(chunk, lastNl, stats, emit);
+    if (!takeUnterminated) return this.pos - this.held;
+    const rest = this.buf.subarray(0, this.held);
+    if (this.held > 0 && rest.includes(USAGE_MARK)) eventsFromLines([rest.toString('utf8')], stats, emit, false);
+    return this.pos;
+  }
+
+  /**
+   * Like read(), up to the first response at or after `until` (epoch ms): the rest of the file
+   * is for a reader that wants more than usage. Complete lines only.
+   * @returns where that reader starts: the response's line, or just after the last usage line
+   */
+  readUntil(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, until: number): number {
+    let boundary = 0;
+    const found: (ResponseEvent | TurnEvent)[] = [];
+    for (const { chunk, lastNl, base } of this.chunks(fd)) {
+      for (const [from, to] of markedRanges(chunk, lastNl, USAGE_MARK)) {
+        const probe: LineStats = { records: 0, skipped: 0, repaired: 0 };
+        found.length = 0;
+        eventsFromLines([decodeElided(chunk, from, to)], probe, (e) => found.push(e), false, () => chunk.toString('utf8', from, to));
+        if (found.some((e) => e.at >= until)) return base + from;
+        addStats(stats, probe);
+        for (const e of found) emit(e);
+        boundary = base + to + 1;
+      }
+    }
+    return boundary;
+  }
+
+  /** The file from its start in chunks of whole lines: chunk[0, lastNl] starts at file offset `base`. */
+  private *chunks(fd: number): Generator<{ chunk: Buffer; lastNl: number; base: number }> {
+    this.held = 0;
+    this.pos = 0;
+    for (;;) {
+      if (this.buf.length - this.held < CHUNK) {
+        const bigger = Buffer.allocUnsafe(this.buf.length * 2); // a line longer than the buffer
+        this.buf.copy(bigger, 0, 0, this.held);
+        this.buf = bigger;
+      }
+      const buf = this.buf;
+      const n = readSync(fd, buf, this.held, buf.length - this.held, this.pos);
+      if (n === 0) return;
+      const base = this.pos - this.held;
+      this.pos += n;
+      const end = this.held + n;
+      const lastNl = buf.lastIndexOf(NEWLINE, end - 1);
+      if (lastNl < 0) {
+        this.held = end;
+        continue;
+      }
+      yield { chunk: buf.subarray(0, end), lastNl, base };
+      buf.copy(buf, 0, lastNl + 1, end);
+      this.held = end - lastNl - 1;
+    }
+  }
+}
+
+function addStats(to: LineStats, from: LineStats): void {
+  to.records += from.records;
+  to.skipped += from.skipped;
+  to.repaired += from.repaired;
 }
 
 /** The responses in the lines of `chunk` before `lastNl`, the way scanFiles reads them. */

@@ -1,7 +1,7 @@
 // Reads what is new in a transcript since last time: byte offsets per file, an unfinished
 // last line held back until its newline arrives, truncation and replacement detected.
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readSync } from 'node:fs';
 import { fileId } from './discover.js';
 
 const HEAD_BYTES = 256;
@@ -90,5 +90,17 @@ async function headOf(fh: fs.FileHandle, size: number): Promise<string | null> {
   if (size < HEAD_BYTES) return null;
   const buf = Buffer.alloc(HEAD_BYTES);
   await fh.read(buf, 0, HEAD_BYTES, 0);
-  return createHash('sha1').update(buf).digest('hex');
+  return headChecksum(buf);
+}
+
+/** The `head` of a TailState, from an open file read elsewhere (null while it is shorter than the head). */
+export function headOfSync(fd: number, size: number): string | null {
+  if (size < HEAD_BYTES) return null;
+  const buf = Buffer.alloc(HEAD_BYTES);
+  readSync(fd, buf, 0, HEAD_BYTES, 0);
+  return headChecksum(buf);
+}
+
+function headChecksum(head: Buffer): string {
+  return createHash('sha1').update(head).digest('hex');
 }

@@ -1,4 +1,4 @@
-// Worker thread body for prefetch.ts: one listing, posted back.
+// Worker thread body for discoverOffThread: one listing, posted back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { discover } from './discover.js';
 
