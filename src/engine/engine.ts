@@ -32,6 +32,8 @@ export interface EngineSettings {
 export const CHARS_PER_TOKEN = 4.38;
 const MINUTE = 60_000;
 const WINDOW_5M = 5 * MINUTE;
+/** Between a file's time and its records' times (they come from different writes). */
+const CLOCK_MARGIN_MS = 5 * MINUTE;
 
 interface ResponseState {
   /** The winning line, as it counts in the 5-hour blocks. */
@@ -118,19 +120,24 @@ export class Engine {
   }
 
   /**
-   * Records before this instant count for the gauges through their usage alone, unless one is the
-   * newest record: the lamps look at the newest record and at turns younger than the abandon
-   * time, the per-minute windows at the last minutes. Reading older records for their usage
-   * alone (a fraction of the bytes to decode) changes no reading. A margin covers clocks.
+   * Responses before this instant no longer move a per-minute window (their visible text only
+   * feeds the thinking estimate of the last minutes), and within a transcript the records before
+   * such a response are older than that session's newest record: the lines of a file up to its
+   * first response after this instant count for the gauges through their usage alone. A margin
+   * covers clocks.
    */
   liveSince(now: number): number {
-    const liveMs = Math.max(this.settings.abandonMinutes, this.settings.stallMinutes) * MINUTE + WINDOW_5M + MINUTE;
-    return now - liveMs - 5 * MINUTE;
+    return now - WINDOW_5M - MINUTE - CLOCK_MARGIN_MS;
   }
 
-  /** Records before this instant count through their usage alone: liveSince(), and older than the newest record held. */
+  /**
+   * Whole files last written before this instant count through their usage alone: every record
+   * in them is older than the newest record held, and older than the abandon time (a session
+   * silent that long cannot change a lamp).
+   */
   usageOnlyBefore(now: number): number {
-    return Math.min(this.liveSince(now), this.lastActivityAt ?? -Infinity);
+    const lampsMs = Math.max(this.settings.abandonMinutes, this.settings.stallMinutes) * MINUTE;
+    return Math.min(now - lampsMs - CLOCK_MARGIN_MS, this.liveSince(now), this.lastActivityAt ?? -Infinity);
   }
 
   /**

@@ -47,8 +47,14 @@ export interface TranscriptSourceOptions {
   log?: (msg: string) => void;
 }
 
-/** After what runs now and what it queued: a start-up's caller gets to serve its first reading first. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * Housekeeping after start-up (starting the history child, loading and subscribing the tree
+ * watcher) holds this thread for tens of milliseconds: it waits this long, so the requests that
+ * arrive the moment the daemon is back (the device reconnecting, the page, a script waiting for
+ * the serving line) are answered first.
+ */
+const SETTLE_MS = 100;
+const settled = () => new Promise<void>((resolve) => setTimeout(resolve, SETTLE_MS));
 
 /** From this many files on, a rescan lists the folders on another thread. */
 const OFF_THREAD_FILES = 2000;
@@ -149,10 +155,9 @@ export class TranscriptSource {
     for (const f of found.slice(0, Math.min(i, DIRECT_MAX))) if (f.mtimeMs >= since) this.watchFile(f.id, f.path);
     const rest = found.slice(i);
     this.backfill = { done: rest.length === 0, files_done: 0, files_total: rest.length };
-    // Handing thousands of older files to the history scan costs this thread tens of
-    // milliseconds: done just after start-up, not on the way to the first reading.
+    // The older files are left to a history child started once start-up has settled.
     this.pending = new Set(rest.map((f) => f.id));
-    this.backfillTask = nextTurn().then(() => this.runBackfill(rest));
+    this.backfillTask = settled().then(() => this.runBackfill(rest));
     this.started();
   }
 
@@ -303,7 +308,7 @@ export class TranscriptSource {
     if (this.closed) return;
     this.watching = true;
     // Changes between the listing and the watcher being in place reached neither.
-    void this.startedUp.then(nextTurn).then(() => this.watchRoots()).then(() => this.rescan());
+    void this.startedUp.then(settled).then(() => this.watchRoots()).then(() => this.rescan());
     const every = this.o.rescanMs ?? 120_000;
     if (every > 0) {
       this.rescanTimer = setInterval(() => void this.rescan(), every);
