@@ -7,19 +7,20 @@ import { discover, type Discovery } from './discover.js';
 export function discoverOffThread(configDirs: string[]): Promise<Discovery> {
   return new Promise((resolve) => {
     let settled = false;
-    const settle = (d: Discovery) => {
+    const settle = (list: () => Discovery) => {
       if (settled) return;
       settled = true;
-      resolve(d);
+      resolve(list());
     };
+    // A worker that cannot start, or ends without an answer: list here instead, the listing must not be lost.
+    const here = () => settle(() => discover(configDirs));
     try {
       const worker = new Worker(entryUrl('sources/transcripts/discover-worker'), { workerData: configDirs });
-      worker.once('message', settle);
-      // A worker that cannot start or dies: list here instead, the listing must not be lost.
-      worker.once('error', () => settle(discover(configDirs)));
-      worker.once('exit', () => settle(discover(configDirs)));
+      worker.once('message', (d: Discovery) => settle(() => d));
+      worker.once('error', here);
+      worker.once('exit', here);
     } catch {
-      settle(discover(configDirs));
+      here();
     }
   });
 }
