@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
-import { claudeConfigDirs, discover, expandHome } from './discover.js';
+import { claudeConfigDirs, discover, discoverShallow, expandHome, SUBAGENT_GRACE_MS } from './discover.js';
 
 test('CLAUDE_CONFIG_DIR may list several folders; only those are used', () => {
   const d = claudeConfigDirs({ CLAUDE_CONFIG_DIR: ' /a/b , ~/c,/a/b' }, '/home/u');
@@ -73,3 +73,24 @@ function discoverAs(uid: number, root: string): Promise<{ files: unknown[]; prob
     execFile(process.execPath, ['-e', code], { uid, gid: uid }, (err, out) => (err ? reject(err) : resolve(JSON.parse(out))));
   });
 }
+
+test('the shallow listing leaves session folders for later, and listing them gives exactly the full listing', async () => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-shallow-'));
+  const proj = path.join(root, 'projects', '-home-p');
+  await fs.mkdir(path.join(proj, 's1', 'subagents'), { recursive: true });
+  await fs.mkdir(path.join(proj, 'orphan', 'subagents'), { recursive: true }); // no s.jsonl beside it: listed at once
+  await fs.writeFile(path.join(proj, 's1.jsonl'), '{}\n');
+  await fs.writeFile(path.join(proj, 's1', 'subagents', 'agent-a.jsonl'), '{}\n');
+  await fs.writeFile(path.join(proj, 's1', 'subagents', 'agent-b.jsonl'), '{}\n');
+  await fs.writeFile(path.join(proj, 'orphan', 'subagents', 'agent-c.jsonl'), '{}\n');
+  const t = new Date('2026-03-01T10:00:00Z');
+  await fs.utimes(path.join(proj, 's1.jsonl'), t, t);
+  const shallow = discoverShallow([root]);
+  const names = (fs2: { path: string }[]) => fs2.map((f) => path.basename(f.path)).sort();
+  assert.deepEqual(names(shallow.files), ['agent-c.jsonl', 's1.jsonl']);
+  assert.equal(shallow.deferred.length, 1);
+  assert.equal(shallow.deferred[0].path, path.join(proj, 's1'));
+  assert.equal(shallow.deferred[0].writtenBy, t.getTime() + SUBAGENT_GRACE_MS);
+  assert.deepEqual(names(shallow.expand(shallow.deferred[0])), ['agent-a.jsonl', 'agent-b.jsonl']);
+  assert.deepEqual(names(shallow.files), names(discover([root]).files));
+});

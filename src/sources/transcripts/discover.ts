@@ -51,8 +51,52 @@ export interface Discovery {
  * symbolic link can make a loop), and readability comes from the mode bits where they are clear.
  */
 export function discover(configDirs: string[]): Discovery {
+  return list(configDirs, false).out;
+}
+
+/**
+ * A session's folder (its subagents' transcripts), left unlisted by discoverShallow. A subagent
+ * runs inside its session, whose transcript records its progress and then its result: no file in
+ * the folder was written after the session's own transcript, give or take `SUBAGENT_GRACE_MS`.
+ */
+export interface DeferredDir {
+  path: string;
+  real: string;
+  /** Nothing in the folder was written after this (epoch ms). */
+  writtenBy: number;
+}
+
+/** Said of Claude Code's subagents above, with room to spare: an hour. */
+export const SUBAGENT_GRACE_MS = 60 * 60_000;
+
+export interface ShallowDiscovery extends Discovery {
+  /** Session folders not listed yet, each beside its session's transcript. */
+  deferred: DeferredDir[];
+  /** Lists a deferred folder now: its transcripts (also added to `files`). */
+  expand(d: DeferredDir): FoundFile[];
+}
+
+/**
+ * discover(), without the session folders: on a large history they hold most of the files (every
+ * subagent run is one), and start-up needs only those written lately, which their session's
+ * transcript says.
+ */
+export function discoverShallow(configDirs: string[]): ShallowDiscovery {
+  const { out, walk } = list(configDirs, true);
+  return {
+    ...out,
+    deferred: walk.deferred ?? [],
+    expand: (d) => {
+      const before = out.files.length;
+      walkDir(d.path, d.real, walk, 2);
+      return out.files.slice(before);
+    },
+  };
+}
+
+function list(configDirs: string[], defer: boolean): { out: Discovery; walk: Walk } {
   const out: Discovery = { projectDirs: [], linkedDirs: [], files: [], problems: [] };
-  const walk: Walk = { out, roots: [], followed: new Set(), seenFiles: new Set() };
+  const walk: Walk = { out, roots: [], followed: new Set(), seenFiles: new Set(), deferred: defer ? [] : null };
   for (const projects of configDirs.map((d) => path.join(d, 'projects'))) {
     const st = statOrNull(projects);
     if (!st) continue;
@@ -64,14 +108,14 @@ export function discover(configDirs: string[]): Discovery {
     if (walk.roots.includes(real)) continue; // two config dirs naming the same folder
     out.projectDirs.push(projects);
     walk.roots.push(real);
-    walkDir(projects, real, walk);
+    walkDir(projects, real, walk, 0);
   }
   if (out.projectDirs.length === 0) {
     out.problems.push(
       `no Claude Code transcripts folder found (looked for projects/ in ${configDirs.join(', ')}); set CLAUDE_CONFIG_DIR`,
     );
   }
-  return out;
+  return { out, walk };
 }
 
 interface Walk {
@@ -82,10 +126,15 @@ interface Walk {
   followed: Set<string>;
   /** Identities of files already listed: the same file through two links counts once. */
   seenFiles: Set<string>;
+  /** Session folders left unlisted (discoverShallow), or null to list everything. */
+  deferred: DeferredDir[] | null;
 }
 
-/** @param real the real path of `dir` (no links in it), to tell a link that loops back from one that leads elsewhere */
-function walkDir(dir: string, real: string, w: Walk): void {
+/**
+ * @param real the real path of `dir` (no links in it), to tell a link that loops back from one that leads elsewhere
+ * @param depth 0 for a projects folder, 1 for a project folder (sessions' transcripts and folders), 2 and on below
+ */
+function walkDir(dir: string, real: string, w: Walk, depth: number): void {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -93,22 +142,34 @@ function walkDir(dir: string, real: string, w: Walk): void {
     w.out.problems.push(`cannot read ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     return;
   }
+  // In a project folder the transcripts come first: a session's folder is deferred on its word.
+  const written = depth === 1 && w.deferred ? new Map<string, number>() : null;
   for (const e of entries) {
+    if (e.isDirectory()) continue;
     // `dir` is already normal and a name holds no separator: a plain join (path.join normalizes
     // every one of thousands of paths again).
     const full = dir + path.sep + e.name;
-    if (e.isDirectory()) walkDir(full, real + path.sep + e.name, w);
-    else if (e.isFile()) {
-      if (e.name.endsWith('.jsonl')) addFile(full, statOrNull(full), w);
+    if (e.isFile()) {
+      if (e.name.endsWith('.jsonl')) {
+        const f = addFile(full, statOrNull(full), w);
+        if (f && written) written.set(e.name.slice(0, -'.jsonl'.length), f.mtimeMs);
+      }
     } else if (e.isSymbolicLink()) {
       const st = statOrNull(full); // stat, not lstat: symlinks are followed
       if (st?.isFile() && e.name.endsWith('.jsonl')) addFile(full, st, w);
-      else if (st?.isDirectory()) followLink(full, real, w);
+      else if (st?.isDirectory()) followLink(full, real, w, depth + 1);
     }
+  }
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const full = dir + path.sep + e.name;
+    const sessionWritten = written?.get(e.name);
+    if (sessionWritten !== undefined) w.deferred!.push({ path: full, real: real + path.sep + e.name, writtenBy: sessionWritten + SUBAGENT_GRACE_MS });
+    else walkDir(full, real + path.sep + e.name, w, depth + 1);
   }
 }
 
-function followLink(link: string, fromReal: string, w: Walk): void {
+function followLink(link: string, fromReal: string, w: Walk, depth: number): void {
   const target = realpathOrSame(link);
   const within = (inner: string, outer: string) => inner === outer || inner.startsWith(outer + path.sep);
   if (within(fromReal, target)) return; // a loop back to a folder being walked
@@ -116,21 +177,23 @@ function followLink(link: string, fromReal: string, w: Walk): void {
   if (w.followed.has(target)) return; // reached twice
   w.followed.add(target);
   w.out.linkedDirs.push(target);
-  walkDir(link, target, w);
+  walkDir(link, target, w, depth);
 }
 
-function addFile(full: string, st: Stats | null, w: Walk): void {
-  if (!st?.isFile()) return;
+function addFile(full: string, st: Stats | null, w: Walk): FoundFile | null {
+  if (!st?.isFile()) return null;
   const id = fileId(st);
-  if (w.seenFiles.has(id)) return;
+  if (w.seenFiles.has(id)) return null;
   w.seenFiles.add(id);
   // Listed only once readable: reported meanwhile, and read from its start when that is fixed.
   const denied = unreadable(full, st);
   if (denied) {
     w.out.problems.push(`cannot read ${full}: ${denied}`);
-    return;
+    return null;
   }
-  w.out.files.push({ path: full, size: st.size, mtimeMs: st.mtimeMs, id });
+  const f = { path: full, size: st.size, mtimeMs: st.mtimeMs, id };
+  w.out.files.push(f);
+  return f;
 }
 
 export function fileId(st: { dev: number | bigint; ino: number | bigint }): string {

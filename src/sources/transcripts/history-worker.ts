@@ -15,6 +15,7 @@ process.once('message', async ({ configDirs, exclude }: HistoryRequest) => {
   const skip = new Set(exclude);
   // Path order, as everywhere a history is summed: equal copies of a response resolve the same way.
   const files = discover(configDirs).files.filter((f) => !skip.has(f.id)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  send({ total: files.length });
   const results = await scanParallel(files, { minBytes: 0, onProgress: (n) => send({ progress: n }) });
   send(summarize(results, Date.now()), () => process.exit(0));
 });

@@ -52,12 +52,13 @@ export interface HistoryRequest {
  * daemon read: a file that appeared since only adds to blocks still open, which the summary
  * leaves out.
  */
-export function summarizeInWorker(request: HistoryRequest, onProgress?: (filesDone: number) => void): Promise<HistorySummary> {
+export function summarizeInWorker(request: HistoryRequest, onProgress?: (filesDone: number) => void, onTotal?: (files: number) => void): Promise<HistorySummary> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(entryUrl('sources/transcripts/history-worker')), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     let done = false;
-    child.on('message', (m: HistorySummary | { progress: number }) => {
-      if ('progress' in m) onProgress?.(m.progress);
+    child.on('message', (m: HistorySummary | { progress: number } | { total: number }) => {
+      if ('total' in m) onTotal?.(m.total);
+      else if ('progress' in m) onProgress?.(m.progress);
       else {
         done = true;
         resolve(m);

@@ -4,7 +4,8 @@ import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
-import { discover, fileId, type Discovery, type FoundFile } from './discover.js';
+import path from 'node:path';
+import { discover, discoverShallow, fileId, type DeferredDir, type Discovery, type FoundFile } from './discover.js';
 import { eventsFromLines, type LineStats } from './lines.js';
 import { summarizeInWorker } from './history.js';
 import { discoverOffThread } from './offthread.js';
@@ -56,6 +57,60 @@ export interface TranscriptSourceOptions {
 const SETTLE_MS = 100;
 const settled = () => new Promise<void>((resolve) => setTimeout(resolve, SETTLE_MS));
 
+const NOTHING_UNLISTED = { dirs: new Set<string>(), before: -Infinity };
+
+/** Whether `file` lies in one of `dirs` (a session folder: the file is a few levels down). */
+function inside(file: string, dirs: Set<string>): boolean {
+  if (dirs.size === 0) return false;
+  for (let end = file.lastIndexOf(path.sep), up = 0; end > 0 && up < 4; end = file.lastIndexOf(path.sep, end - 1), up++) {
+    if (dirs.has(file.slice(0, end))) return true;
+  }
+  return false;
+}
+
+interface Item {
+  /** A file's last write, or the newest a deferred folder can hold. */
+  at: number;
+  file?: FoundFile;
+  dir?: DeferredDir;
+}
+
+const fileItem = (file: FoundFile): Item => ({ at: file.mtimeMs, file });
+const dirItem = (dir: DeferredDir): Item => ({ at: dir.writtenBy, dir });
+
+/** Items newest first; a folder's files join where they belong once it is listed. */
+class NewestFirst {
+  private items: Item[];
+  private next = 0;
+
+  constructor(items: Item[]) {
+    this.items = items.sort((a, b) => b.at - a.at);
+  }
+
+  first(): Item | undefined {
+    return this.items[this.next];
+  }
+
+  take(): void {
+    this.next++;
+  }
+
+  add(item: Item): void {
+    let lo = this.next;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.items[mid].at >= item.at) lo = mid + 1;
+      else hi = mid;
+    }
+    this.items.splice(lo, 0, item);
+  }
+
+  rest(): Item[] {
+    return this.items.slice(this.next);
+  }
+}
+
 /** From this many files on, a rescan lists the folders on another thread. */
 const OFF_THREAD_FILES = 2000;
 
@@ -97,6 +152,8 @@ export class TranscriptSource {
   private backfillTask: Promise<void> = Promise.resolve();
   /** Files in the last listing. */
   private listed = 0;
+  /** Session folders start-up did not list, and the horizon then: the first rescan takes them in. */
+  private unlisted: { dirs: Set<string>; before: number } = NOTHING_UNLISTED;
   /** Files listed at start-up and left to the background read, until it is done. */
   private pending = new Set<string>();
   /** Resolves once start() has read the newest files. */
@@ -136,14 +193,24 @@ export class TranscriptSource {
    */
   async start(): Promise<void> {
     this.startWatching();
-    const found = this.discover().sort((a, b) => b.mtimeMs - a.mtimeMs);
-    let i = 0;
+    const listing = discoverShallow(this.o.configDirs);
+    this.took(listing);
+    // Newest first; a session's folder goes by its session's last write (nothing in it is newer)
+    // and is listed only when the reading gets there.
+    const queue = new NewestFirst([...listing.files.map(fileItem), ...listing.deferred.map(dirItem)]);
+    const read: FoundFile[] = [];
     const reader = new UsageReader();
-    for (; i < found.length; i++) {
-      const f = found[i];
+    for (let next = queue.first(); next; next = queue.first()) {
       const horizon = this.o.horizon?.() ?? null;
-      // A file last written before the horizon holds only records before it (mtime >= every timestamp inside).
-      if (horizon !== null && f.mtimeMs < horizon) break;
+      // The rest was last written before the horizon: it holds only records before it (mtime >= every timestamp inside).
+      if (horizon !== null && next.at < horizon) break;
+      queue.take();
+      if (next.dir) {
+        for (const f of listing.expand(next.dir)) queue.add(fileItem(f));
+        continue;
+      }
+      const f = next.file!;
+      read.push(f);
       if (f.mtimeMs < (this.o.usageOnlyBefore?.() ?? -Infinity) && this.scanUsage(f, { reader })) continue;
       // A file the lamps may need: its usage alone up to its first recent response, the rest in full.
       if (this.o.liveSince) this.scanUsage(f, { reader, until: this.o.liveSince() });
@@ -152,12 +219,14 @@ export class TranscriptSource {
     this.o.onBatch?.();
     // The files of the session being worked in right now get their direct watch from the start.
     const since = Date.now() - HOT_FOR_MS;
-    for (const f of found.slice(0, Math.min(i, DIRECT_MAX))) if (f.mtimeMs >= since) this.watchFile(f.id, f.path);
-    const rest = found.slice(i);
-    this.backfill = { done: rest.length === 0, files_done: 0, files_total: rest.length };
+    for (const f of read.slice(0, DIRECT_MAX)) if (f.mtimeMs >= since) this.watchFile(f.id, f.path);
+    const rest = queue.rest();
+    const files = rest.flatMap((r) => (r.file ? [r.file] : []));
+    this.unlisted = { dirs: new Set(rest.flatMap((r) => (r.dir ? [r.dir.path] : []))), before: this.o.horizon?.() ?? Infinity };
+    this.backfill = { done: rest.length === 0, files_done: 0, files_total: files.length };
     // The older files are left to a history child started once start-up has settled.
-    this.pending = new Set(rest.map((f) => f.id));
-    this.backfillTask = settled().then(() => this.runBackfill(rest));
+    this.pending = new Set(files.map((f) => f.id));
+    this.backfillTask = settled().then(() => this.runBackfill(files));
     this.started();
   }
 
@@ -177,12 +246,17 @@ export class TranscriptSource {
       this.backfill.files_done = Math.min(n, this.backfill.files_total);
       this.o.onProgress?.(this.backfill.files_done, this.backfill.files_total);
     };
-    if (this.o.onHistory && rest.length > 0) {
-      const h = await summarizeInWorker({ configDirs: this.o.configDirs, exclude: [...this.files.keys()] }, progress);
+    if (this.o.onHistory && (rest.length > 0 || this.unlisted.dirs.size > 0)) {
+      const total = (n: number) => (this.backfill.files_total = n);
+      const h = await summarizeInWorker({ configDirs: this.o.configDirs, exclude: [...this.files.keys()] }, progress, total);
       if (this.closed) return;
       this.addStats(h.stats);
       this.o.onHistory(h.maxFinishedBlock);
     } else {
+      // Here the history is fed to the engine itself, so the session folders start-up left
+      // unlisted are listed now (the history child lists everything on its own).
+      if (this.unlisted.dirs.size > 0) rest = discover(this.o.configDirs).files.filter((f) => !this.files.has(f.id));
+      this.backfill.files_total = rest.length;
       const ordered = [...rest].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       const results = await scanParallel(ordered, { minBytes: 0, onProgress: progress });
       if (this.closed) return;
@@ -197,6 +271,7 @@ export class TranscriptSource {
     }
     for (const f of rest) if (!this.files.has(f.id)) this.track(f);
     this.pending.clear();
+    if (!this.o.onHistory) this.unlisted = NOTHING_UNLISTED; // all of it is followed now
     progress(this.backfill.files_total);
     this.backfill.done = true;
     this.o.onBatch?.();
@@ -370,14 +445,25 @@ export class TranscriptSource {
     if (this.closed) return;
     const known = new Set(this.files.keys()); // files followed before the listing began
     // A worker takes tens of milliseconds to start: worth it where the listing takes longer.
-    const found = this.took(this.listed >= OFF_THREAD_FILES ? await discoverOffThread(this.o.configDirs) : discover(this.o.configDirs));
+    const large = this.listed + this.unlisted.dirs.size >= OFF_THREAD_FILES;
+    const found = this.took(large ? await discoverOffThread(this.o.configDirs) : discover(this.o.configDirs));
     if (this.closed) return;
     const live = new Set(found.map((f) => f.id));
+    const unlisted = this.unlisted;
+    let n = 0;
     for (const f of found) {
+      if (++n % 512 === 0) await new Promise((r) => setImmediate(r)); // thousands of files: let requests in
       if (this.pending.has(f.id)) continue; // the background read of older history has it
       const t = this.files.get(f.id);
+      // In a session folder start-up left unlisted: older history (the history child has it) is
+      // followed from here; anything newer was written since, or not as its session said.
+      if (!t && f.mtimeMs < unlisted.before && inside(f.path, unlisted.dirs)) {
+        this.track(f);
+        continue;
+      }
       if (!t || t.state.path !== f.path || f.size !== t.state.offset) await this.readFile(f.path, f.id);
     }
+    if (this.unlisted === unlisted) this.unlisted = NOTHING_UNLISTED;
     for (const id of known) if (!live.has(id)) this.files.delete(id); // deleted files
     this.o.onBatch?.();
   }

@@ -93,3 +93,43 @@ test('a prompt left unanswered hours ago is still the newest record, in whicheve
     assert.equal(JSON.parse(fast.snapshot).last_activity_at, new Date(t0 + 62 * MIN).toISOString());
   }
 });
+
+test('a subagent transcript written later than its session says is still counted, by the first rescan', async () => {
+  const dir = await tempDir('cg-usage-only-late-');
+  const proj = path.join(dir, 'projects', '-p');
+  await fs.mkdir(path.join(proj, 'old', 'subagents'), { recursive: true });
+  await fs.mkdir(path.join(proj, 'cur'), { recursive: true });
+  const t0 = Date.parse('2026-03-02T10:00:00Z');
+  const H = 60 * MIN;
+  const write = async (file: string, lines: string[], mtime: number) => {
+    await fs.writeFile(file, lines.join('\n') + '\n');
+    await fs.utimes(file, new Date(mtime), new Date(mtime));
+  };
+  // An old session and its subagent, days before the current work, read by no one at start-up...
+  await write(path.join(proj, 'old.jsonl'), [assistant({ id: 'o1', req: 'ro1', at: t0 - 72 * H, input: 5, output: 7, session: 'so' })], t0 - 72 * H);
+  await write(path.join(proj, 'old', 'subagents', 'agent-x.jsonl'), [assistant({ id: 'x1', req: 'rx1', at: t0 - 72 * H, input: 3, output: 4, session: 'so' })], t0 - 72 * H);
+  // ... but a second subagent of it wrote today, which its session never recorded.
+  await write(path.join(proj, 'old', 'subagents', 'agent-y.jsonl'), [assistant({ id: 'y1', req: 'ry1', at: t0 - 30 * MIN, input: 1000, output: 100, session: 'so' })], t0 - 30 * MIN);
+  await write(path.join(proj, 'cur.jsonl'), [assistant({ id: 'c1', req: 'rc1', at: t0 - 10 * MIN, input: 50, output: 5, session: 'sc' })], t0 - 10 * MIN);
+  const engine = new Engine(SETTINGS);
+  const src = new TranscriptSource({
+    configDirs: [dir],
+    emit: (e) => engine.apply(e),
+    horizon: () => engine.horizon(),
+    usageOnlyBefore: () => engine.usageOnlyBefore(t0),
+    liveSince: () => engine.liveSince(t0),
+    rescanMs: 0,
+    hotPollMs: 0,
+  });
+  try {
+    await src.start();
+    assert.equal(engine.snapshot(t0).window_5h_tokens, 55, 'start-up trusts the session: only the current work');
+    const records = src.health().records;
+    await src.rescan();
+    assert.equal(engine.snapshot(t0).window_5h_tokens, 55 + 1100, 'the rescan finds the late subagent');
+    // The old subagent file was taken in without being read (the history child reads old history).
+    assert.equal(src.health().records, records + 1);
+  } finally {
+    await src.close();
+  }
+});
