@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Entry point. The program is built by `npm ci` (through `prepare`): dist/src holds the compiled
-// modules and dist/bundle the same program bundled, which starts faster and is used when present
-// (CLAUDE_GAUGE_NO_BUNDLE=1 runs the compiled modules, to debug them).
-import { existsSync } from 'node:fs';
+// modules and dist/bundle the same program bundled, which starts faster. The bundle is used when
+// it is at least as new as the compiled modules (after a bare `tsc` it is stale, and skipped);
+// CLAUDE_GAUGE_NO_BUNDLE=1 runs the compiled modules, to debug them.
+import { statSync } from 'node:fs';
 
-globalThis.__t = process.env.CG_TRACE ? (m) => process.stderr.write('T ' + performance.now().toFixed(0) + ' ' + m + '\n') : undefined; globalThis.__t?.('bin');
-globalThis.__t = process.env.CG_TRACE ? (m) => process.stderr.write('T ' + performance.now().toFixed(0) + ' ' + m + '\n') : undefined; globalThis.__t?.('bin');
-globalThis.__t = process.env.CG_TRACE ? (m) => process.stderr.write('T ' + performance.now().toFixed(0) + ' ' + m + '\n') : undefined; globalThis.__t?.('bin');
-globalThis.__t = process.env.CG_TRACE ? (m) => process.stderr.write('T ' + performance.now().toFixed(0) + ' ' + m + '\n') : undefined; globalThis.__t?.('bin');
-const built = (dir) => (existsSync(new URL('cli/index.js', dir)) ? dir : null);
+const builtAt = (dir) => statSync(new URL('cli/index.js', dir), { throwIfNoEntry: false })?.mtimeMs ?? null;
+const modules = new URL('../dist/src/', import.meta.url);
+const bundle = new URL('../dist/bundle/', import.meta.url);
+const [modulesAt, bundleAt] = [builtAt(modules), builtAt(bundle)];
 const dist =
-  (process.env.CLAUDE_GAUGE_NO_BUNDLE !== '1' && built(new URL('../dist/bundle/', import.meta.url))) || built(new URL('../dist/src/', import.meta.url));
+  bundleAt !== null && process.env.CLAUDE_GAUGE_NO_BUNDLE !== '1' && (modulesAt === null || bundleAt >= modulesAt) ? bundle
+  : modulesAt !== null ? modules
+  : null;
 if (!dist) {
   process.stderr.write('claude-gauge: not built yet; run `npm ci` (or `npm run build`) in the claude-gauge folder\n');
   process.exit(1);

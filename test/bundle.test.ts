@@ -1,8 +1,9 @@
 // The bundled program (dist/bundle, what bin/ runs) against the compiled modules (dist/src):
 // every module started on its own is an entry of the bundle, and both builds give the same answers.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { ENTRIES } from '../scripts/bundle.js';
 import { FIXTURES, isolatedEnv, ROOT, runCli, startServe, tempDir } from './helpers/cli.js';
@@ -57,4 +58,33 @@ test('serve from the bundle answers /usage at once and the page through the lazi
   } finally {
     await served.stop();
   }
+});
+
+test('bin runs the bundle only while it is as new as the compiled modules (a bare tsc leaves it stale)', async () => {
+  // A copy of the package whose bundle would fail loudly if it were run.
+  const pkg = await tempDir('cg-bundle-stale-');
+  await fs.cp(path.join(ROOT, 'bin'), path.join(pkg, 'bin'), { recursive: true });
+  await fs.cp(path.join(ROOT, 'dist', 'src'), path.join(pkg, 'dist', 'src'), { recursive: true });
+  await fs.cp(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
+  await fs.symlink(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
+  const bundleIndex = path.join(pkg, 'dist', 'bundle', 'cli', 'index.js');
+  await fs.mkdir(path.dirname(bundleIndex), { recursive: true });
+  await fs.writeFile(bundleIndex, 'throw new Error("the stale bundle ran");\n');
+  const run = () => new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn(process.execPath, [path.join(pkg, 'bin', 'claude-gauge.js'), '--version'], { env: { PATH: process.env.PATH } });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+  const old = new Date(Date.now() - 3600_000);
+  await fs.utimes(bundleIndex, old, old);
+  const stale = await run();
+  assert.equal(stale.code, 0, stale.out);
+  assert.match(stale.out, /^\d+\.\d+\.\d+/);
+  const fresh = new Date(Date.now() + 60_000);
+  await fs.utimes(bundleIndex, fresh, fresh);
+  const used = await run();
+  assert.notEqual(used.code, 0);
+  assert.match(used.out, /the stale bundle ran/);
 });
