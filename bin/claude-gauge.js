@@ -31,6 +31,6 @@ if (argv[0] === 'statusline' && !argv.includes('--help') && !argv.includes('-h')
 } else {
   // The CLI framework colours its help and errors; only for a terminal (it does not check).
   if (!(process.stdout.isTTY && process.stderr.isTTY) && process.env.NO_COLOR === undefined && process.env.FORCE_COLOR === undefined) process.env.NO_COLOR = '1';
-  globalThis.__t?.('import cli'); const { run } = await import(new URL('cli/index.js', dist).href);
+  const { run } = await import(new URL('cli/index.js', dist).href);
   await run(argv);
 }

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-// Set to true by the bundler (scripts/bundle.mjs); absent in the compiled modules.
+// Set to true by the bundler (scripts/bundle.ts); absent in the compiled modules.
 declare const __CLAUDE_GAUGE_BUNDLE__: boolean | undefined;
 const BUNDLED = typeof __CLAUDE_GAUGE_BUNDLE__ !== 'undefined' && __CLAUDE_GAUGE_BUNDLE__;
 
