@@ -14,7 +14,7 @@ const OUT = path.join(ROOT, 'dist', 'bundle');
 /**
  * Every module the program starts on its own: the CLI, the two fast paths bin/ takes
  * (statusline, hook), and the bodies of workers and child processes
- * (src/paths.ts entryUrl finds them at these same paths).
+ * (src/util/package-files.ts entryUrl finds them at these same paths).
  */
 export const ENTRIES = [
   'cli/index',

@@ -1,4 +1,4 @@
-import { packageFile } from './paths.js';
+import { packageFile } from './util/package-files.js';
 
 /** The published JSON Schema of /usage (schema/usage.schema.json at the package root). */
 export function schemaPath(): string {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { packageFile } from './paths.js';
+import { packageFile } from './util/package-files.js';
 
 export const VERSION: string = (() => {
   try {

@@ -1,6 +1,6 @@
 // What a login service runs: the node binary and bin script running now, `serve`, the user's flags.
 import path from 'node:path';
-import { packageFile } from '../paths.js';
+import { packageFile } from '../util/package-files.js';
 
 export interface ServiceSpec {
   /** Absolute path of the node binary (process.execPath). */

@@ -7,7 +7,7 @@ import { discover } from '../sources/transcripts/discover.js';
 import type { History } from './db.js';
 import { pricesFile as defaultPricesFile } from './pricing.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
-import { entryUrl } from '../paths.js';
+import { entryUrl } from '../util/package-files.js';
 
 export interface IngestOptions {
   history: History;

@@ -5,7 +5,7 @@ import { installedEvents, installHooks, uninstallHooks } from '../../setup/hooks
 import { shellQuote } from '../../setup/statusline.js';
 import { hooksFile } from '../../sources/hooks/record.js';
 import { fail } from '../index.js';
-import { packageFile } from '../../paths.js';
+import { packageFile } from '../../util/package-files.js';
 
 const settingsArg = { settings: { type: 'string', description: 'settings.json to edit (default: <first Claude config dir>/settings.json)' } } as const;
 

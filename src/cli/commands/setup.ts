@@ -4,7 +4,7 @@ import { resolveConfig } from '../../config/index.js';
 import { otelSetupText } from '../../setup/otel.js';
 import { installStatusline, shellQuote, uninstallStatusline } from '../../setup/statusline.js';
 import { fail } from '../index.js';
-import { packageFile } from '../../paths.js';
+import { packageFile } from '../../util/package-files.js';
 
 const statusline = defineCommand({
   meta: { name: 'statusline', description: "Point Claude Code's statusLine at claude-gauge (keeps and chains the one you had)" },

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
+import { settled } from '../../util/settle.js';
 
 export interface Listening {
   server: Server;
@@ -66,7 +67,7 @@ export function listen(app: Hono, port: number, host: string): Promise<Listening
     // connection) must not bring the daemon down; the listening socket carries on.
     server.on('error', reject);
     server.listen(port, host, () => {
-      setImmediate(() => void viaApp().catch(() => {})); // warm, off the path to the first reading
+      void settled().then(viaApp).catch(() => {}); // warm, once the first requests are answered
       let closing: Promise<void> | null = null;
       resolve({
         server,

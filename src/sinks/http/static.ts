@@ -2,7 +2,7 @@
 // that exist there at start can be asked for, so no path from a request ever reaches the disk.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { packageFile } from '../../paths.js';
+import { packageFile } from '../../util/package-files.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

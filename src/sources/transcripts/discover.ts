@@ -196,6 +196,11 @@ function addFile(full: string, st: Stats | null, w: Walk): FoundFile | null {
   return f;
 }
 
+/** Path order, as ccusage reads files: equal copies of a response then resolve the same way everywhere. */
+export function byPath(a: FoundFile, b: FoundFile): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
 export function fileId(st: { dev: number | bigint; ino: number | bigint }): string {
   return `${st.dev}:${st.ino}`;
 }

@@ -1,7 +1,7 @@
 // Child process body: scan the old files on every core (worker threads of its own), summarize,
 // report, exit. A separate process, so every byte it used goes back to the system when it ends.
 import { scanParallel } from './parallel.js';
-import { discover } from './discover.js';
+import { byPath, discover } from './discover.js';
 import { summarize, type HistoryRequest } from './history.js';
 
 // The daemon went away (stopped, or killed): nobody wants the answer any more.
@@ -14,7 +14,7 @@ const send = (m: unknown, then: () => void = () => {}) => {
 process.once('message', async ({ configDirs, exclude }: HistoryRequest) => {
   const skip = new Set(exclude);
   // Path order, as everywhere a history is summed: equal copies of a response resolve the same way.
-  const files = discover(configDirs).files.filter((f) => !skip.has(f.id)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = discover(configDirs).files.filter((f) => !skip.has(f.id)).sort(byPath);
   send({ total: files.length });
   const results = await scanParallel(files, { minBytes: 0, onProgress: (n) => send({ progress: n }) });
   send(summarize(results, Date.now()), () => process.exit(0));

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { ResponseEvent } from '../../core/events.js';
 import { computeBlocks } from '../../engine/blocks.js';
 import { beats } from '../../engine/engine.js';
-import type { LineStats } from './lines.js';
+import { addStats, type LineStats } from './lines.js';
 import type { ScanResult } from './scan.js';
-import { entryUrl } from '../../paths.js';
+import { entryUrl } from '../../util/package-files.js';
 
 export interface HistorySummary {
   /** Total tokens of the largest finished block (0 when none). */
@@ -22,9 +22,7 @@ export function summarize(results: readonly ScanResult[], now: number): HistoryS
   const order: string[] = [];
   const stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
   for (const r of results) {
-    stats.records += r.stats.records;
-    stats.skipped += r.stats.skipped;
-    stats.repaired += r.stats.repaired;
+    addStats(stats, r.stats);
     for (const e of r.responses) {
       const cur = byKey.get(e.key);
       if (!cur) order.push(e.key);

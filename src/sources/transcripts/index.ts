@@ -5,13 +5,14 @@ import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
 import path from 'node:path';
-import { discover, discoverShallow, fileId, type DeferredDir, type Discovery, type FoundFile } from './discover.js';
-import { eventsFromLines, type LineStats } from './lines.js';
+import { byPath, discover, discoverShallow, fileId, type DeferredDir, type Discovery, type FoundFile } from './discover.js';
+import { addStats, eventsFromLines, type LineStats } from './lines.js';
 import { summarizeInWorker } from './history.js';
 import { discoverOffThread } from './offthread.js';
 import { ScanPool, scanParallel } from './parallel.js';
 import { scanToFollow, UsageReader } from './scan.js';
 import { readNew, type TailState } from './tail.js';
+import { settled } from '../../util/settle.js';
 
 export interface TranscriptSourceOptions {
   configDirs: string[];
@@ -47,15 +48,6 @@ export interface TranscriptSourceOptions {
   hotPollMs?: number;
   log?: (msg: string) => void;
 }
-
-/**
- * Housekeeping after start-up (starting the history child, loading and subscribing the tree
- * watcher) holds this thread for tens of milliseconds: it waits this long, so the requests that
- * arrive the moment the daemon is back (the device reconnecting, the page, a script waiting for
- * the serving line) are answered first.
- */
-const SETTLE_MS = 100;
-const settled = () => new Promise<void>((resolve) => setTimeout(resolve, SETTLE_MS));
 
 const NOTHING_UNLISTED = { dirs: new Set<string>(), before: -Infinity };
 
@@ -170,14 +162,14 @@ export class TranscriptSource {
     // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
     let found: FoundFile[];
     try {
-      found = this.discover().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      found = this.discover().sort(byPath);
     } catch (err) {
       await pool?.close();
       throw err;
     }
     if (pool) {
       for (const r of await scanParallel(found, { pool })) {
-        this.addStats(r.stats);
+        addStats(this.stats, r.stats);
         for (const e of r.responses) this.o.emit(e);
       }
       for (const f of found) this.track(f);
@@ -250,19 +242,19 @@ export class TranscriptSource {
       const total = (n: number) => (this.backfill.files_total = n);
       const h = await summarizeInWorker({ configDirs: this.o.configDirs, exclude: [...this.files.keys()] }, progress, total);
       if (this.closed) return;
-      this.addStats(h.stats);
+      addStats(this.stats, h.stats);
       this.o.onHistory(h.maxFinishedBlock);
     } else {
       // Here the history is fed to the engine itself, so the session folders start-up left
       // unlisted are listed now (the history child lists everything on its own).
       if (this.unlisted.dirs.size > 0) rest = discover(this.o.configDirs).files.filter((f) => !this.files.has(f.id));
       this.backfill.files_total = rest.length;
-      const ordered = [...rest].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const ordered = [...rest].sort(byPath);
       const results = await scanParallel(ordered, { minBytes: 0, onProgress: progress });
       if (this.closed) return;
       let applied = 0;
       for (const r of results) {
-        this.addStats(r.stats);
+        addStats(this.stats, r.stats);
         for (const e of r.responses) {
           this.o.emit(e);
           if (++applied % 20_000 === 0) await new Promise((res) => setImmediate(res)); // let requests in
@@ -275,12 +267,6 @@ export class TranscriptSource {
     progress(this.backfill.files_total);
     this.backfill.done = true;
     this.o.onBatch?.();
-  }
-
-  private addStats(s: LineStats): void {
-    this.stats.records += s.records;
-    this.stats.skipped += s.skipped;
-    this.stats.repaired += s.repaired;
   }
 
   /** Reads a file for its usage lines alone (to `until`) and follows it from there; false if it was not the file listed. */

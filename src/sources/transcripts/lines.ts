@@ -11,6 +11,13 @@ export interface LineStats {
 
 const MAX_REPAIR_TRIES = 8;
 
+/** Adds `from`'s counts to `to`. */
+export function addStats(to: LineStats, from: LineStats): void {
+  to.records += from.records;
+  to.skipped += from.skipped;
+  to.repaired += from.repaired;
+}
+
 /**
  * @param whole the line as written, when `lines` hold cut copies (the bulk scan cuts content out):
  *   a cut copy that does not parse is read whole, so a cut in the wrong place, or a repair that

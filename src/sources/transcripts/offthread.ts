@@ -1,7 +1,7 @@
 // The listing of the transcript folders on another thread: on a large history it is thousands of
 // system calls (a tenth of a second and more), which the thread answering /usage should not wait on.
 import { Worker } from 'node:worker_threads';
-import { entryUrl } from '../../paths.js';
+import { entryUrl } from '../../util/package-files.js';
 import { discover, type Discovery } from './discover.js';
 
 export function discoverOffThread(configDirs: string[]): Promise<Discovery> {

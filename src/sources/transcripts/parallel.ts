@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { FoundFile } from './discover.js';
 import { unpack, type PackedScan } from './packed.js';
 import { scanFiles, type ScanResult } from './scan.js';
-import { entryUrl } from '../../paths.js';
+import { entryUrl } from '../../util/package-files.js';
 
 /** Below this much data a worker costs more to start than it saves. */
 const MIN_PARALLEL_BYTES = 64 * 1024 * 1024;

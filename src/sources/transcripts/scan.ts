@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import { beats } from '../../engine/engine.js';
 import { fileId } from './discover.js';
-import { eventsFromLines, type LineStats } from './lines.js';
+import { addStats, eventsFromLines, type LineStats } from './lines.js';
 import { headOfSync, type TailState } from './tail.js';
 
 const CHUNK = 1024 * 1024;
@@ -150,12 +150,6 @@ export class UsageReader {
       this.held = end - lastNl - 1;
     }
   }
-}
-
-function addStats(to: LineStats, from: LineStats): void {
-  to.records += from.records;
-  to.skipped += from.skipped;
-  to.repaired += from.repaired;
 }
 
 /** The responses in the lines of `chunk` before `lastNl`, the way scanFiles reads them. */

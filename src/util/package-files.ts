@@ -14,7 +14,7 @@ export const PACKAGE_ROOT: string = (() => {
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (let dir = here; ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(here, '..', '..'); // dist/src -> root
+    if (path.dirname(dir) === dir) return path.resolve(here, '..', '..', '..'); // dist/src/util or dist/bundle/chunks -> root
   }
 })();
 
