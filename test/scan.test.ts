@@ -9,7 +9,7 @@ import { discover } from '../src/sources/transcripts/discover.js';
 import { splitByBytes, scanParallel } from '../src/sources/transcripts/parallel.js';
 import { eventsFromLines } from '../src/sources/transcripts/lines.js';
 import { parseLine } from '../src/sources/transcripts/parse.js';
-import { markedLines, scanChunk, scanFiles, USAGE_MARK } from '../src/sources/transcripts/scan.js';
+import { markedLines, scanChunk, scanFiles } from '../src/sources/transcripts/scan.js';
 import { FIXTURES, tempDir } from './helpers/cli.js';
 
 /** The cut at string level, written plainly: the reference the byte-level cut in scan.ts must match. */
@@ -36,8 +36,8 @@ test('eliding content before parsing changes no event, on every fixture and gene
   let elided = 0;
   for (const f of await corpus()) {
     const buf = readFileSync(f);
-    const fast = markedLines(buf, buf.lastIndexOf(0x0a), USAGE_MARK, true);
-    const plain = markedLines(buf, buf.lastIndexOf(0x0a), USAGE_MARK, false);
+    const fast = markedLines(buf, buf.lastIndexOf(0x0a), true);
+    const plain = markedLines(buf, buf.lastIndexOf(0x0a), false);
     assert.equal(fast.length, plain.length);
     for (let i = 0; i < plain.length; i++) {
       lines++;
@@ -66,7 +66,7 @@ test('a record torn inside its content and glued to the next one is not credited
   second.requestId = 'req_second';
   const glued = line.slice(0, line.indexOf('"content":[') + 20) + JSON.stringify(second);
   const buf = Buffer.from(`${glued}\n`);
-  const fast = markedLines(buf, buf.length - 1, USAGE_MARK, true);
+  const fast = markedLines(buf, buf.length - 1, true);
   assert.deepEqual(fast, [glued], 'decoded whole');
   const keys = (lines: string[]) => {
     const out: string[] = [];

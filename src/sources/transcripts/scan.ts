@@ -7,11 +7,10 @@ import { beats } from '../../engine/engine.js';
 import { fileId } from './discover.js';
 import { addStats, eventsFromLines, type LineStats } from './lines.js';
 import { headOfSync, type TailState } from './tail.js';
+import { findMarked, lineFinder, USAGE_MARK, type LineFinder } from './usage-lines.js';
 
 const CHUNK = 1024 * 1024;
 const NEWLINE = 0x0a;
-// Quotes inside JSON strings are escaped, so this byte run only occurs as structure.
-export const USAGE_MARK = Buffer.from('"usage":{');
 
 export interface ScanResult {
   /** One event per distinct response, the winning copy, in order of first appearance. */
@@ -87,15 +86,22 @@ export function scanToFollow(
 /** Reads whole files chunk by chunk through one buffer, reused from file to file. */
 export class UsageReader {
   // An unfinished line is moved to the front of the buffer and the next read lands behind it, so
-  // no chunk is ever copied to join it to the next.
-  private buf = Buffer.allocUnsafe(2 * CHUNK);
+  // no chunk is ever copied to join it to the next. The buffer is the finder's: it looks for the
+  // usage lines where the bytes were read.
+  private finder: LineFinder;
+  private buf: Buffer;
   /** After chunks(): bytes read, and bytes of an unfinished last line at the front of buf. */
   private pos = 0;
   private held = 0;
 
+  constructor(finder: LineFinder = lineFinder()) {
+    this.finder = finder;
+    this.buf = finder.area(2 * CHUNK);
+  }
+
   /** @returns bytes consumed: through the last newline, or to the end with `takeUnterminated` */
   read(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, takeUnterminated: boolean): number {
-    for (const { chunk, lastNl } of this.chunks(fd)) scanChunk(chunk, lastNl, stats, emit);
+    for (const { chunk, ranges } of this.chunks(fd)) scanRanges(chunk, ranges, stats, emit);
     if (!takeUnterminated) return this.pos - this.held;
     const rest = this.buf.subarray(0, this.held);
     if (this.held > 0 && rest.includes(USAGE_MARK)) eventsFromLines([rest.toString('utf8')], stats, emit, false);
@@ -110,8 +116,9 @@ export class UsageReader {
   readUntil(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, until: number): number {
     let boundary = 0;
     const found: (ResponseEvent | TurnEvent)[] = [];
-    for (const { chunk, lastNl, base } of this.chunks(fd)) {
-      for (const [from, to] of markedRanges(chunk, lastNl, USAGE_MARK)) {
+    for (const { chunk, ranges, base } of this.chunks(fd)) {
+      for (let r = 0; r < ranges.length; r += 2) {
+        const [from, to] = [ranges[r], ranges[r + 1]];
         const probe: LineStats = { records: 0, skipped: 0, repaired: 0 };
         found.length = 0;
         eventsFromLines([decodeElided(chunk, from, to)], probe, (e) => found.push(e), false, () => chunk.toString('utf8', from, to));
@@ -124,16 +131,15 @@ export class UsageReader {
     return boundary;
   }
 
-  /** The file from its start in chunks of whole lines: chunk[0, lastNl] starts at file offset `base`. */
-  private *chunks(fd: number): Generator<{ chunk: Buffer; lastNl: number; base: number }> {
+  /**
+   * The file from its start in chunks of whole lines: chunk[0, lastNl] starts at file offset
+   * `base`, and `ranges` are its usage lines (see LineFinder.find).
+   */
+  private *chunks(fd: number): Generator<{ chunk: Buffer; ranges: Uint32Array; base: number }> {
     this.held = 0;
     this.pos = 0;
     for (;;) {
-      if (this.buf.length - this.held < CHUNK) {
-        const bigger = Buffer.allocUnsafe(this.buf.length * 2); // a line longer than the buffer
-        this.buf.copy(bigger, 0, 0, this.held);
-        this.buf = bigger;
-      }
+      if (this.buf.length - this.held < CHUNK) this.buf = this.finder.area(this.buf.length * 2); // a line longer than the buffer
       const buf = this.buf;
       const n = readSync(fd, buf, this.held, buf.length - this.held, this.pos);
       if (n === 0) return;
@@ -145,7 +151,7 @@ export class UsageReader {
         this.held = end;
         continue;
       }
-      yield { chunk: buf.subarray(0, end), lastNl, base };
+      yield { chunk: buf.subarray(0, end), ranges: this.finder.find(lastNl), base };
       buf.copy(buf, 0, lastNl + 1, end);
       this.held = end - lastNl - 1;
     }
@@ -154,9 +160,14 @@ export class UsageReader {
 
 /** The responses in the lines of `chunk` before `lastNl`, the way scanFiles reads them. */
 export function scanChunk(chunk: Buffer, lastNl: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): void {
-  const ranges = markedRanges(chunk, lastNl, USAGE_MARK);
-  const cut = ranges.map(([from, to]) => decodeElided(chunk, from, to));
-  eventsFromLines(cut, stats, emit, false, (i) => chunk.toString('utf8', ranges[i][0], ranges[i][1]));
+  scanRanges(chunk, findMarked(chunk, lastNl), stats, emit);
+}
+
+/** The responses in the given usage lines of `chunk`: [start, end) pairs. */
+function scanRanges(chunk: Buffer, ranges: Uint32Array, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): void {
+  const cut = new Array<string>(ranges.length / 2);
+  for (let i = 0; i < cut.length; i++) cut[i] = decodeElided(chunk, ranges[2 * i], ranges[2 * i + 1]);
+  eventsFromLines(cut, stats, emit, false, (i) => chunk.toString('utf8', ranges[2 * i], ranges[2 * i + 1]));
 }
 
 const MESSAGE = Buffer.from('"message":{');
@@ -164,7 +175,7 @@ const CONTENT = Buffer.from('"content":[');
 const STOP_REASON = Buffer.from(',"stop_reason":');
 
 /**
- * Only the lines that contain `mark`, decoded; the rest are never turned into strings. A bulk
+ * Only the lines that contain the usage mark, decoded; the rest are never turned into strings. A bulk
  * read of old history needs just the lines carrying usage, a small share of the bytes. With
  * `elide`, a response's content blocks are cut out before decoding (Claude Code writes `content`
  * just before `stop_reason` in the message; everything else still goes through JSON.parse, so a
@@ -172,20 +183,10 @@ const STOP_REASON = Buffer.from(',"stop_reason":');
  * become a string at all. A second `"message":{` inside the cut (two records glued by a crashed
  * write, or a message-shaped tool input) turns the cut off for that line.
  */
-export function markedLines(chunk: Buffer, lastNl: number, mark: Buffer, elide = false): string[] {
-  return markedRanges(chunk, lastNl, mark).map(([from, to]) => (elide ? decodeElided(chunk, from, to) : chunk.toString('utf8', from, to)));
-}
-
-/** [start, end) of each line before `lastNl` that contains `mark`. */
-function markedRanges(chunk: Buffer, lastNl: number, mark: Buffer): [number, number][] {
-  const out: [number, number][] = [];
-  let from = 0;
-  for (let hit = chunk.indexOf(mark, from); hit !== -1 && hit < lastNl; hit = chunk.indexOf(mark, from)) {
-    const lineStart = hit === 0 ? 0 : chunk.lastIndexOf(NEWLINE, hit) + 1;
-    const lineEnd = chunk.indexOf(NEWLINE, hit);
-    out.push([lineStart, lineEnd]);
-    from = lineEnd + 1;
-  }
+export function markedLines(chunk: Buffer, lastNl: number, elide = false): string[] {
+  const ranges = findMarked(chunk, lastNl);
+  const out: string[] = [];
+  for (let r = 0; r < ranges.length; r += 2) out.push(elide ? decodeElided(chunk, ranges[r], ranges[r + 1]) : chunk.toString('utf8', ranges[r], ranges[r + 1]));
   return out;
 }
 
