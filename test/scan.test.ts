@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { generateHistory } from '../src/generate/index.js';
 import { discover } from '../src/sources/transcripts/discover.js';
-import { splitByBytes, scanParallel } from '../src/sources/transcripts/parallel.js';
+import { batches, scanAll, scanParallel } from '../src/sources/transcripts/parallel.js';
 import { eventsFromLines } from '../src/sources/transcripts/lines.js';
 import { parseLine } from '../src/sources/transcripts/parse.js';
 import { markedLines, scanChunk, scanFiles } from '../src/sources/transcripts/scan.js';
@@ -96,20 +96,27 @@ test('a cut copy that does not parse is read whole: the scan counts what the lin
 test('worker threads give the same responses, in the same order, as one thread', async () => {
   const files = discover([FIXTURES]).files.sort((a, b) => (a.path < b.path ? -1 : 1));
   const one = scanFiles(files.map((f) => f.path));
-  const groups = splitByBytes(files, 3);
-  assert.equal(groups.flat().length, files.length);
-  assert.deepEqual(groups.flat().map((f) => f.path), files.map((f) => f.path), 'contiguous runs in path order');
-  const parts = groups.map((g) => scanFiles(g.map((f) => f.path)));
+  const runs = batches(files, 64 * 1024);
+  assert.ok(runs.length >= 4, `${runs.length} batches`);
+  assert.deepEqual(runs.flat().map((f) => f.path), files.map((f) => f.path), 'contiguous runs in path order');
   // Folding the parts in order must give the single-thread winners (as the engine folds them).
-  const merged = new Map<string, any>();
-  for (const p of parts) for (const e of p.responses) if (!merged.has(e.key) || totalOf(e) > totalOf(merged.get(e.key))) merged.set(e.key, e);
+  const fold = (parts: { responses: any[] }[]) => {
+    const merged = new Map<string, any>();
+    for (const p of parts) for (const e of p.responses) if (!merged.has(e.key) || totalOf(e) > totalOf(merged.get(e.key))) merged.set(e.key, e);
+    return merged;
+  };
+  const merged = fold(runs.map((g) => scanFiles(g.map((f) => f.path))));
   assert.equal(merged.size, one.responses.length);
   for (const e of one.responses) assert.deepEqual(merged.get(e.key), e);
-  const threaded = await scanParallel(files, { threads: 2, minBytes: 0 });
-  assert.equal(threaded.length, 2, 'really two workers');
-  const viaThreads = new Map<string, any>();
-  for (const p of threaded) for (const e of p.responses) if (!viaThreads.has(e.key) || totalOf(e) > totalOf(viaThreads.get(e.key))) viaThreads.set(e.key, e);
-  assert.deepEqual([...viaThreads.values()], [...merged.values()]);
+  const passedOn: unknown[] = [];
+  const progress: number[] = [];
+  await scanParallel(files, (r) => passedOn.push(r), { threads: 2, minBytes: 0, batchBytes: 64 * 1024, onProgress: (n) => progress.push(n) });
+  const threaded = await scanAll(files, { threads: 2, minBytes: 0, batchBytes: 64 * 1024 });
+  assert.equal(threaded.length, runs.length, 'one result per batch');
+  assert.deepEqual(passedOn, threaded, 'passed on in file order');
+  assert.equal(progress.at(-1), files.length);
+  assert.deepEqual(progress, [...progress].sort((a, b) => a - b));
+  assert.deepEqual([...fold(threaded).values()], [...merged.values()]);
   assert.equal(threaded.reduce((a, p) => a + p.stats.records, 0), one.stats.records);
 });
 

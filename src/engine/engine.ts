@@ -184,9 +184,11 @@ export class Engine {
   private applyResponse(e: ResponseEvent): void {
     let st = this.responses.get(e.key);
     if (!st) {
+      const tokens = { ...e.tokens };
       st = {
-        entry: { at: e.at, model: e.model, tokens: { ...e.tokens }, synthetic: e.synthetic, sidechain: e.sidechain, speed: e.speed },
-        peak: { ...e.tokens },
+        entry: { at: e.at, model: e.model, tokens, synthetic: e.synthetic, sidechain: e.sidechain, speed: e.speed },
+        // Blocks alone never look at the peak: the entry's counts stand in (one object less per response).
+        peak: this.settings.blocksOnly ? tokens : { ...e.tokens },
         visibleChars: 0, lastLineAt: -Infinity, thinking: 0, reportedThinking: null,
       };
       this.responses.set(e.key, st);

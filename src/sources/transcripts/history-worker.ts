@@ -1,6 +1,6 @@
 // Child process body: scan the old files on every core (worker threads of its own), summarize,
 // report, exit. A separate process, so every byte it used goes back to the system when it ends.
-import { scanParallel } from './parallel.js';
+import { scanAll } from './parallel.js';
 import { byPath, discover } from './discover.js';
 import { summarize, type HistoryRequest } from './history.js';
 
@@ -16,6 +16,6 @@ process.once('message', async ({ configDirs, exclude }: HistoryRequest) => {
   // Path order, as everywhere a history is summed: equal copies of a response resolve the same way.
   const files = discover(configDirs).files.filter((f) => !skip.has(f.id)).sort(byPath);
   send({ total: files.length });
-  const results = await scanParallel(files, { minBytes: 0, onProgress: (n) => send({ progress: n }) });
+  const results = await scanAll(files, { minBytes: 0, onProgress: (n) => send({ progress: n }) });
   send(summarize(results, Date.now()), () => process.exit(0));
 });

@@ -9,7 +9,7 @@ import { byPath, discover, discoverShallow, fileId, type DeferredDir, type Disco
 import { addStats, eventsFromLines, type LineStats } from './lines.js';
 import { summarizeInWorker } from './history.js';
 import { discoverOffThread } from './offthread.js';
-import { ScanPool, scanParallel } from './parallel.js';
+import { ScanPool, scanAll, scanParallel } from './parallel.js';
 import { scanToFollow, UsageReader } from './scan.js';
 import { readNew, type TailState } from './tail.js';
 import { settled } from '../../util/settle.js';
@@ -156,8 +156,8 @@ export class TranscriptSource {
 
   /** Reads every file to its end: for one-shot reports. `turns: false` skips prompt records (blocks need none). */
   async loadAll(turns = true): Promise<void> {
-    // Usage only (blocks): scanned on every core, copies folded in the workers, which boot
-    // while the files are listed.
+    // Usage only (blocks): scanned on every core, copies folded in the workers (which boot
+    // while the files are listed) and then here, in path order.
     const pool = turns ? null : new ScanPool();
     // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
     let found: FoundFile[];
@@ -168,10 +168,15 @@ export class TranscriptSource {
       throw err;
     }
     if (pool) {
-      for (const r of await scanParallel(found, { pool })) {
-        addStats(this.stats, r.stats);
-        for (const e of r.responses) this.o.emit(e);
-      }
+      // Folded into the engine batch by batch, while the workers read on.
+      await scanParallel(
+        found,
+        (r) => {
+          addStats(this.stats, r.stats);
+          for (const e of r.responses) this.o.emit(e);
+        },
+        { pool },
+      );
       for (const f of found) this.track(f);
       return;
     }
@@ -250,7 +255,7 @@ export class TranscriptSource {
       if (this.unlisted.dirs.size > 0) rest = discover(this.o.configDirs).files.filter((f) => !this.files.has(f.id));
       this.backfill.files_total = rest.length;
       const ordered = [...rest].sort(byPath);
-      const results = await scanParallel(ordered, { minBytes: 0, onProgress: progress });
+      const results = await scanAll(ordered, { minBytes: 0, onProgress: progress });
       if (this.closed) return;
       let applied = 0;
       for (const r of results) {

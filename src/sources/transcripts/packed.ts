@@ -1,14 +1,18 @@
 // Scan results cross from a worker thread in columns: a few typed arrays and string arrays.
 // Cloning tens of thousands of small objects cost the main thread more than the scan's merge
-// itself (about 70 ms per 28,000 responses, all of it on the thread that waits).
+// itself (about 70 ms per 28,000 responses, all of it on the thread that waits). Models and
+// sessions repeat from response to response: each crosses once, and the responses refer to it,
+// so the receiving thread allocates (and its garbage collector copies) one string, not thousands.
 import type { ResponseEvent } from '../../core/events.js';
 import type { ScanResult } from './scan.js';
 
 export interface PackedScan {
   packed: true;
   keys: string[];
-  models: string[];
-  sessions: string[];
+  /** Each distinct model and session once. */
+  strings: string[];
+  /** Per response: its model's and its session's index in `strings`. */
+  refs: Uint32Array;
   /** at, input, output, cacheCreation, cacheRead, thinking (-1: not reported), visibleChars per response. */
   numbers: Float64Array;
   /** bit 0 synthetic, bit 1 sidechain, bit 2 speed. */
@@ -23,12 +27,18 @@ export function pack(r: ScanResult): PackedScan {
   const numbers = new Float64Array(n * WIDTH);
   const flags = new Uint8Array(n);
   const keys = new Array<string>(n);
-  const models = new Array<string>(n);
-  const sessions = new Array<string>(n);
+  const refs = new Uint32Array(2 * n);
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const ref = (v: string) => {
+    let i = index.get(v);
+    if (i === undefined) index.set(v, (i = strings.push(v) - 1));
+    return i;
+  };
   r.responses.forEach((e, i) => {
     keys[i] = e.key;
-    models[i] = e.model;
-    sessions[i] = e.session;
+    refs[2 * i] = ref(e.model);
+    refs[2 * i + 1] = ref(e.session);
     const o = i * WIDTH;
     numbers[o] = e.at;
     numbers[o + 1] = e.tokens.input;
@@ -39,12 +49,12 @@ export function pack(r: ScanResult): PackedScan {
     numbers[o + 6] = e.visibleChars;
     flags[i] = (e.synthetic ? 1 : 0) | (e.sidechain ? 2 : 0) | (e.speed ? 4 : 0);
   });
-  return { packed: true, keys, models, sessions, numbers, flags, stats: r.stats };
+  return { packed: true, keys, strings, refs, numbers, flags, stats: r.stats };
 }
 
 /** The typed arrays' memory moves to the receiver instead of being copied. */
 export function transferables(p: PackedScan): ArrayBuffer[] {
-  return [p.numbers.buffer as ArrayBuffer, p.flags.buffer as ArrayBuffer];
+  return [p.numbers.buffer as ArrayBuffer, p.flags.buffer as ArrayBuffer, p.refs.buffer as ArrayBuffer];
 }
 
 export function unpack(p: PackedScan): ScanResult {
@@ -56,11 +66,11 @@ export function unpack(p: PackedScan): ScanResult {
       kind: 'response',
       key: p.keys[i],
       at: x[o],
-      model: p.models[i],
+      model: p.strings[p.refs[2 * i]],
       tokens: { input: x[o + 1], output: x[o + 2], cacheCreation: x[o + 3], cacheRead: x[o + 4] },
       thinkingReported: x[o + 5] < 0 ? null : x[o + 5],
       visibleChars: x[o + 6],
-      session: p.sessions[i],
+      session: p.strings[p.refs[2 * i + 1]],
       synthetic: (p.flags[i] & 1) !== 0,
       sidechain: (p.flags[i] & 2) !== 0,
       speed: (p.flags[i] & 4) !== 0,

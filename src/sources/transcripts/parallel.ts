@@ -1,5 +1,8 @@
-// Splits a scan over worker threads, one per core: contiguous runs of the path-sorted list,
-// balanced by bytes, so folding the results in order gives exactly the sequential answer.
+// Splits a scan over worker threads, one per core. The path-sorted list is cut into batches of a
+// few megabytes, handed to whichever worker is free (so no core idles while another finishes a
+// slow half), and the results are passed on strictly in batch order, each as soon as it and all
+// before it are in: folding them in that order gives exactly the sequential answer, and the
+// caller folds while the workers are still reading.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FoundFile } from './discover.js';
@@ -9,60 +12,97 @@ import { entryUrl } from '../../util/package-files.js';
 
 /** Below this much data a worker costs more to start than it saves. */
 const MIN_PARALLEL_BYTES = 64 * 1024 * 1024;
+/** Small enough that the last batches end together, large enough that messages cost nothing. */
+const BATCH_BYTES = 16 * 1024 * 1024;
+/** Batches a worker holds at once: the next one waits in its queue while it sends a result. */
+const IN_FLIGHT = 2;
 
-export function splitByBytes(files: readonly FoundFile[], parts: number): FoundFile[][] {
-  const total = files.reduce((a, f) => a + f.size, 0);
-  const groups: FoundFile[][] = [[]];
+/** Contiguous runs of `files`, in order, of about `bytes` each (a larger file is a run alone). */
+export function batches(files: readonly FoundFile[], bytes = BATCH_BYTES): FoundFile[][] {
+  const out: FoundFile[][] = [];
+  let cur: FoundFile[] = [];
   let acc = 0;
   for (const f of files) {
-    if (acc >= (total * groups.length) / parts && groups.length < parts) groups.push([]);
-    groups[groups.length - 1].push(f);
+    if (cur.length > 0 && acc + f.size > bytes) {
+      out.push(cur);
+      cur = [];
+      acc = 0;
+    }
+    cur.push(f);
     acc += f.size;
   }
-  return groups.filter((g) => g.length > 0);
+  if (cur.length > 0) out.push(cur);
+  return out;
 }
 
-/** Results in file order: group by group, each group's responses in first-appearance order. */
 export interface ParallelOptions {
   /** Workers started ahead (while the files were being listed); any left unused are stopped. */
   pool?: ScanPool;
   threads?: number;
   /** Below this many bytes, scan on this thread; 0: always in workers (keeps this thread free). */
   minBytes?: number;
-  /** Files finished so far, across all workers. */
+  batchBytes?: number;
+  /** Files finished so far: every file of the batches passed on. */
   onProgress?: (filesDone: number) => void;
 }
 
-export async function scanParallel(files: readonly FoundFile[], o: ParallelOptions = {}): Promise<ScanResult[]> {
+/** Every batch's result, in file order. */
+export async function scanAll(files: readonly FoundFile[], o: ParallelOptions = {}): Promise<ScanResult[]> {
+  const out: ScanResult[] = [];
+  await scanParallel(files, (r) => out.push(r), o);
+  return out;
+}
+
+/**
+ * Passes each batch's result to `onResult`, in file order, as soon as it and every batch before
+ * it are in; nothing is kept here after that, so what the caller drops is garbage at once.
+ */
+export async function scanParallel(files: readonly FoundFile[], onResult: (r: ScanResult) => void, o: ParallelOptions = {}): Promise<void> {
   const pool = o.pool;
   const threads = Math.max(1, pool?.size ?? o.threads ?? availableParallelism());
   const total = files.reduce((a, f) => a + f.size, 0);
   if (files.length === 0 || total < (o.minBytes ?? MIN_PARALLEL_BYTES)) {
     await pool?.close();
-    return files.length === 0 ? [] : [scanFiles(files.map((f) => f.path))];
+    if (files.length === 0) return;
+    onResult(scanFiles(files.map((f) => f.path)));
+    o.onProgress?.(files.length);
+    return;
   }
-  const groups = splitByBytes(files, threads);
-  const workers = groups.map((_, i) => pool?.take(i) ?? null);
+  const work = batches(files, o.batchBytes);
+  const workers = Array.from({ length: Math.min(threads, work.length) }, (_, i) => pool?.take(i) ?? new Worker(WORKER));
   await pool?.close(); // the ones this scan does not need
-  const done = groups.map(() => 0);
-  return Promise.all(
-    groups.map(
-      (g, i) =>
-        new Promise<ScanResult>((resolve, reject) => {
-          const paths = g.map((f) => f.path);
-          const w = workers[i] ?? new Worker(WORKER, { workerData: { paths } });
-          if (workers[i]) w.postMessage({ paths });
-          w.on('message', (m: PackedScan | { progress: number }) => {
-            if ('progress' in m) {
-              done[i] = m.progress;
-              o.onProgress?.(done.reduce((a, b) => a + b, 0));
-            } else resolve(unpack(m));
-          });
-          w.once('error', reject);
-          w.once('exit', (code) => code !== 0 && reject(new Error(`scan worker exited with ${code}`)));
-        }),
-    ),
-  );
+  const results: (ScanResult | undefined)[] = new Array(work.length);
+  let next = 0; // next batch to hand out
+  let passed = 0; // batches passed on, in order
+  let filesDone = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const give = (w: Worker) => {
+        if (next < work.length) {
+          w.postMessage({ batch: next, paths: work[next].map((f) => f.path) });
+          next++;
+        }
+      };
+      for (const w of workers) {
+        w.on('message', ({ batch, packed }: { batch: number; packed: PackedScan }) => {
+          results[batch] = unpack(packed);
+          give(w);
+          for (; passed < work.length && results[passed]; passed++) {
+            onResult(results[passed]!);
+            results[passed] = undefined;
+            filesDone += work[passed].length;
+            o.onProgress?.(filesDone);
+          }
+          if (passed === work.length) resolve();
+        });
+        w.once('error', reject);
+        w.once('exit', (code) => passed < work.length && reject(new Error(`scan worker exited with ${code}`)));
+        for (let i = 0; i < IN_FLIGHT; i++) give(w);
+      }
+    });
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
 }
 
 const WORKER = entryUrl('sources/transcripts/scan-worker');

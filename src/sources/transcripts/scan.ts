@@ -18,7 +18,7 @@ export interface ScanResult {
   stats: LineStats;
 }
 
-export function scanFiles(paths: readonly string[], onProgress?: (filesDone: number) => void): ScanResult {
+export function scanFiles(paths: readonly string[], reader = new UsageReader()): ScanResult {
   const byKey = new Map<string, number>();
   const responses: ResponseEvent[] = [];
   const stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
@@ -32,8 +32,6 @@ export function scanFiles(paths: readonly string[], onProgress?: (filesDone: num
       responses[i] = e;
     }
   };
-  const reader = new UsageReader();
-  let filesDone = 0;
   for (const p of paths) {
     let fd: number;
     try {
@@ -46,7 +44,6 @@ export function scanFiles(paths: readonly string[], onProgress?: (filesDone: num
     } finally {
       closeSync(fd);
     }
-    if (onProgress && ++filesDone % 25 === 0) onProgress(filesDone);
   }
   return { responses, stats };
 }
