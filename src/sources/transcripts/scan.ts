@@ -7,7 +7,7 @@ import { beats } from '../../engine/engine.js';
 import { fileId } from './discover.js';
 import { addStats, eventsFromLines, type LineStats } from './lines.js';
 import { headOfSync, type TailState } from './tail.js';
-import { findMarked, lineFinder, USAGE_MARK, type LineFinder } from './usage-lines.js';
+import { decodeCut, decodeWhole, findMarked, lineFinder, USAGE_MARK, type LineFinder } from './usage-lines.js';
 
 const CHUNK = 1024 * 1024;
 const NEWLINE = 0x0a;
@@ -98,7 +98,7 @@ export class UsageReader {
 
   /** @returns bytes consumed: through the last newline, or to the end with `takeUnterminated` */
   read(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, takeUnterminated: boolean): number {
-    for (const { chunk, ranges } of this.chunks(fd)) scanRanges(chunk, ranges, stats, emit);
+    for (const { chunk, lines } of this.chunks(fd)) scanLines(chunk, lines, stats, emit);
     if (!takeUnterminated) return this.pos - this.held;
     const rest = this.buf.subarray(0, this.held);
     if (this.held > 0 && rest.includes(USAGE_MARK)) eventsFromLines([rest.toString('utf8')], stats, emit, false);
@@ -113,16 +113,15 @@ export class UsageReader {
   readUntil(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, until: number): number {
     let boundary = 0;
     const found: (ResponseEvent | TurnEvent)[] = [];
-    for (const { chunk, ranges, base } of this.chunks(fd)) {
-      for (let r = 0; r < ranges.length; r += 2) {
-        const [from, to] = [ranges[r], ranges[r + 1]];
+    for (const { chunk, lines, base } of this.chunks(fd)) {
+      for (let i = 0; i < lines.length / 4; i++) {
         const probe: LineStats = { records: 0, skipped: 0, repaired: 0 };
         found.length = 0;
-        eventsFromLines([decodeElided(chunk, from, to)], probe, (e) => found.push(e), false, () => chunk.toString('utf8', from, to));
-        if (found.some((e) => e.at >= until)) return base + from;
+        eventsFromLines([decodeCut(chunk, lines, i)], probe, (e) => found.push(e), false, () => decodeWhole(chunk, lines, i));
+        if (found.some((e) => e.at >= until)) return base + lines[4 * i];
         addStats(stats, probe);
         for (const e of found) emit(e);
-        boundary = base + to + 1;
+        boundary = base + lines[4 * i + 1] + 1;
       }
     }
     return boundary;
@@ -130,9 +129,9 @@ export class UsageReader {
 
   /**
    * The file from its start in chunks of whole lines: chunk[0, lastNl] starts at file offset
-   * `base`, and `ranges` are its usage lines (see LineFinder.find).
+   * `base`, and `lines` are its usage lines (see findMarked).
    */
-  private *chunks(fd: number): Generator<{ chunk: Buffer; ranges: Uint32Array; base: number }> {
+  private *chunks(fd: number): Generator<{ chunk: Buffer; lines: Uint32Array; base: number }> {
     this.held = 0;
     this.pos = 0;
     for (;;) {
@@ -148,7 +147,7 @@ export class UsageReader {
         this.held = end;
         continue;
       }
-      yield { chunk: buf.subarray(0, end), ranges: this.finder.find(lastNl), base };
+      yield { chunk: buf.subarray(0, end), lines: this.finder.find(lastNl), base };
       buf.copy(buf, 0, lastNl + 1, end);
       this.held = end - lastNl - 1;
     }
@@ -157,44 +156,23 @@ export class UsageReader {
 
 /** The responses in the lines of `chunk` before `lastNl`, the way scanFiles reads them. */
 export function scanChunk(chunk: Buffer, lastNl: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): void {
-  scanRanges(chunk, findMarked(chunk, lastNl), stats, emit);
+  scanLines(chunk, findMarked(chunk, lastNl), stats, emit);
 }
 
-/** The responses in the given usage lines of `chunk`: [start, end) pairs. */
-function scanRanges(chunk: Buffer, ranges: Uint32Array, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): void {
-  const cut = new Array<string>(ranges.length / 2);
-  for (let i = 0; i < cut.length; i++) cut[i] = decodeElided(chunk, ranges[2 * i], ranges[2 * i + 1]);
-  eventsFromLines(cut, stats, emit, false, (i) => chunk.toString('utf8', ranges[2 * i], ranges[2 * i + 1]));
+/** The responses in the given usage lines of `chunk` (see findMarked). */
+function scanLines(chunk: Buffer, lines: Uint32Array, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): void {
+  const cut = new Array<string>(lines.length / 4);
+  for (let i = 0; i < cut.length; i++) cut[i] = decodeCut(chunk, lines, i);
+  // A cut copy that does not parse is read whole, so a cut in the wrong place never counts differently.
+  eventsFromLines(cut, stats, emit, false, (i) => decodeWhole(chunk, lines, i));
 }
-
-const MESSAGE = Buffer.from('"message":{');
-const CONTENT = Buffer.from('"content":[');
-const STOP_REASON = Buffer.from(',"stop_reason":');
 
 /**
- * Only the lines that contain the usage mark, decoded; the rest are never turned into strings. A bulk
- * read of old history needs just the lines carrying usage, a small share of the bytes. With
- * `elide`, a response's content blocks are cut out before decoding (Claude Code writes `content`
- * just before `stop_reason` in the message; everything else still goes through JSON.parse, so a
- * torn or glued line still fails), so the text and tool input that make up most of a line never
- * become a string at all. A second `"message":{` inside the cut (two records glued by a crashed
- * write, or a message-shaped tool input) turns the cut off for that line.
+ * Only the lines that contain the usage mark, decoded; the rest are never turned into strings. A
+ * bulk read of old history needs just the lines carrying usage, a small share of the bytes. With
+ * `elide`, each one's content is cut out first (see findMarked).
  */
 export function markedLines(chunk: Buffer, lastNl: number, elide = false): string[] {
-  const ranges = findMarked(chunk, lastNl);
-  const out: string[] = [];
-  for (let r = 0; r < ranges.length; r += 2) out.push(elide ? decodeElided(chunk, ranges[r], ranges[r + 1]) : chunk.toString('utf8', ranges[r], ranges[r + 1]));
-  return out;
-}
-
-function decodeElided(chunk: Buffer, start: number, end: number): string {
-  const m = chunk.indexOf(MESSAGE, start);
-  const c = m === -1 || m >= end ? -1 : chunk.indexOf(CONTENT, m);
-  const s = c === -1 || c >= end ? -1 : chunk.lastIndexOf(STOP_REASON, end - STOP_REASON.length);
-  if (s === -1 || s < c) return chunk.toString('utf8', start, end);
-  // A second message in the cut means two records glued by a crashed write (the first torn inside
-  // its content): cutting would join the first one's head to the second one's usage. Decode whole.
-  const again = chunk.indexOf(MESSAGE, c);
-  if (again !== -1 && again < s) return chunk.toString('utf8', start, end);
-  return `${chunk.toString('utf8', start, c + CONTENT.length - 1)}[]${chunk.toString('utf8', s, end)}`;
+  const lines = findMarked(chunk, lastNl);
+  return Array.from({ length: lines.length / 4 }, (_, i) => (elide ? decodeCut(chunk, lines, i) : decodeWhole(chunk, lines, i)));
 }

@@ -1,7 +1,8 @@
 // AssemblyScript, compiled to WebAssembly by scripts/wasm.ts (not by tsc): finds the lines that
-// carry `"usage":{` sixteen bytes at a time. Buffer.indexOf finds the same lines a byte pattern at
-// a time; in transcript text, where quotes and letters of the pattern abound, that costs three
-// times as long. usage-lines.ts hosts it and holds the plain version the tests compare it with.
+// carry `"usage":{`, and where each one's content can be cut out, sixteen bytes at a time.
+// Buffer.indexOf finds the same a byte pattern at a time; in transcript text, where quotes and
+// the patterns' letters abound, that costs three times as long. usage-lines.ts hosts it and holds
+// the plain version the tests compare it with, where the cut is explained.
 
 const NEWLINE: u8 = 0x0a;
 const QUOTE: u8 = 0x22;
@@ -9,10 +10,18 @@ const BRACE: u8 = 0x7b;
 // `"usage":` read as a little-endian u64; the pattern's ninth byte is the brace.
 const HEAD: u64 = 0x3a22656761737522;
 const MARK_LEN: usize = 9;
+const MESSAGE = memory.data<u8>([0x22, 0x6d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x22, 0x3a, 0x7b]); // "message":{
+const MESSAGE_LEN: usize = 11;
+const CONTENT = memory.data<u8>([0x22, 0x63, 0x6f, 0x6e, 0x74, 0x65, 0x6e, 0x74, 0x22, 0x3a, 0x5b]); // "content":[
+const CONTENT_LEN: usize = 11;
+const STOP = memory.data<u8>([0x2c, 0x22, 0x73, 0x74, 0x6f, 0x70, 0x5f, 0x72, 0x65, 0x61, 0x73, 0x6f, 0x6e, 0x22, 0x3a]); // ,"stop_reason":
+const STOP_LEN: usize = 15;
+const NONE: isize = -1;
 
 /**
- * Lines of input[0, len) holding the mark, as (start, end) u32 pairs written at `out`, where
- * input[end] is the line's newline. `len` must end just after a newline. Returns the pair count.
+ * Lines of input[0, len) holding the mark, as u32 quadruples written at `out`: start, end (the
+ * line's newline), and the cut: the end of the head to keep and the start of the tail, or 0, 0.
+ * `len` must end just after a newline. Returns the line count.
  * Candidates are positions with the pattern's first byte and, eight bytes on, its last: the rarest
  * pair of its bytes in transcripts (about one candidate in 4,000 bytes, two in three of them real).
  */
@@ -45,8 +54,7 @@ export function find(input: usize, len: usize, out: usize): u32 {
     const before = nl & ((<u32>1 << k) - 1);
     if (before != 0) lineStart = i + 32 - <usize>clz(before);
     const end = newlineFrom(input, hit - 1 + MARK_LEN, len);
-    store<u32>(out + ((<usize>pairs) << 3), <u32>lineStart);
-    store<u32>(out + ((<usize>pairs) << 3) + 4, <u32>end);
+    put(input, out + ((<usize>pairs) << 4), lineStart, end);
     pairs++;
     i = end + 1;
     lineStart = i;
@@ -58,8 +66,7 @@ export function find(input: usize, len: usize, out: usize): u32 {
       lineStart = ++i;
     } else if (c == QUOTE && isMark(input + i)) {
       const end = newlineFrom(input, i + MARK_LEN, len);
-      store<u32>(out + ((<usize>pairs) << 3), <u32>lineStart);
-      store<u32>(out + ((<usize>pairs) << 3) + 4, <u32>end);
+      put(input, out + ((<usize>pairs) << 4), lineStart, end);
       pairs++;
       lineStart = i = end + 1;
     } else {
@@ -86,4 +93,59 @@ function newlineFrom(input: usize, from: usize, len: usize): usize {
   }
   while (load<u8>(input + e) != NEWLINE) e++;
   return e;
+}
+
+/** Writes a line and its cut: the content array of its message, when it has one to cut. */
+function put(input: usize, at: usize, start: usize, end: usize): void {
+  store<u32>(at, <u32>start);
+  store<u32>(at, <u32>end, 4);
+  let head: usize = 0;
+  let tail: usize = 0;
+  const m = indexOf(input, start, end, MESSAGE, MESSAGE_LEN);
+  const c = m == NONE ? NONE : indexOf(input, <usize>m, end, CONTENT, CONTENT_LEN);
+  const s = c == NONE ? NONE : lastIndexOf(input, start, end, STOP, STOP_LEN);
+  if (s != NONE && s >= c && indexOf(input, <usize>c, <usize>s, MESSAGE, MESSAGE_LEN) == NONE) {
+    head = <usize>c + CONTENT_LEN - 1;
+    tail = <usize>s;
+  }
+  store<u32>(at, <u32>head, 8);
+  store<u32>(at, <u32>tail, 12);
+}
+
+/** The first whole occurrence of the needle in input[from, to), or NONE. */
+function indexOf(input: usize, from: usize, to: usize, needle: usize, n: usize): isize {
+  const first = i8x16.splat(load<u8>(needle));
+  const last = i8x16.splat(load<u8>(needle + n - 1));
+  let i = from;
+  while (i + n - 1 + 16 <= to) {
+    let m = <u32>i8x16.bitmask(v128.and(i8x16.eq(v128.load(input + i), first), i8x16.eq(v128.load(input + i + n - 1), last)));
+    while (m != 0) {
+      const at = i + <usize>ctz(m);
+      if (memory.compare(input + at, needle, n) == 0) return <isize>at;
+      m &= m - 1;
+    }
+    i += 16;
+  }
+  for (; i + n <= to; i++) if (memory.compare(input + i, needle, n) == 0) return <isize>i;
+  return NONE;
+}
+
+/** The last whole occurrence of the needle in input[from, to), or NONE. */
+function lastIndexOf(input: usize, from: usize, to: usize, needle: usize, n: usize): isize {
+  if (to - from < n) return NONE;
+  const first = i8x16.splat(load<u8>(needle));
+  const last = i8x16.splat(load<u8>(needle + n - 1));
+  // Candidates start at [i, i + 16); the block moves down from the last possible start.
+  let i = <isize>(to - n) - 15;
+  while (i >= <isize>from) {
+    let m = <u32>i8x16.bitmask(v128.and(i8x16.eq(v128.load(input + <usize>i), first), i8x16.eq(v128.load(input + <usize>i + n - 1), last)));
+    while (m != 0) {
+      const at = <usize>i + 31 - <usize>clz(m);
+      if (memory.compare(input + at, needle, n) == 0) return <isize>at;
+      m &= ~(<u32>1 << (31 - clz(m)));
+    }
+    i -= 16;
+  }
+  for (let j = i + 15; j >= <isize>from; j--) if (memory.compare(input + <usize>j, needle, n) == 0) return j;
+  return NONE;
 }

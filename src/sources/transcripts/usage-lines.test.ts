@@ -39,7 +39,7 @@ test('same usage lines as Buffer.indexOf in every fixture and generated transcri
   for (const f of [...discover([FIXTURES]).files, ...discover([gen]).files]) {
     const { fast, plain } = both(readFileSync(f.path), finder);
     assert.deepEqual(fast, plain, f.path);
-    lines += plain.length / 2;
+    lines += plain.length / 4;
   }
   assert.ok(lines > 2000, `${lines} usage lines compared`);
 });
@@ -52,7 +52,7 @@ test('marks at every offset of a 16-byte block, near misses and glued marks', ()
       const text = `${'a'.repeat(pad)}${MARK}${tail}\n`;
       const { fast, plain } = both(Buffer.from(text + text + `{"b":1}\n` + text), finder);
       assert.deepEqual(fast, plain, JSON.stringify(text));
-      assert.equal(plain.length, 6);
+      assert.equal(plain.length, 12);
     }
   }
   for (const miss of ['"usage":[', '"usagE":{', '"usage" :{', 'usage":{', '"usage":', '\\"usage\\":{', '"usage"\n:{']) {
@@ -67,9 +67,28 @@ test('marks at every offset of a 16-byte block, near misses and glued marks', ()
   }
 });
 
-test('random lines over the pattern\'s own bytes', () => {
+test('where the content is cut: found the same way, glued and torn records included', () => {
   const finder = wasm();
-  const piece = fc.constantFrom('"', 'u', 's', 'a', 'g', 'e', ':', '{', '\n', '"usage":{', '"usage":', 'x', '\\', '}');
+  const msg = '"message":{"id":"m","content":[{"type":"text","text":"hi"}],"stop_reason":null,"usage":{"input_tokens":1}}';
+  for (const line of [
+    `{"type":"assistant",${msg}}`, // the plain case: cut
+    `{"type":"assistant","message":{"content":[],"usage":{}},"x":1}`, // no stop_reason: whole
+    `{"a":1,"stop_reason":2}\n{"message":{"content":["usage":{}]}}`, // stop_reason only on the line before: whole
+    `{"type":"assistant","message":{"id":"a","content":[{"t":"x"${msg}}`, // a second message inside the cut: whole
+    `{"message":{"stop_reason":1,"content":[1],"usage":{}}}`, // stop_reason before content: whole
+    `{"message":{"content":[1],"stop_reason":1,"x":[],"stop_reason":2,"usage":{}}}`, // the last stop_reason counts
+    `{"message":{"content":[],"stop_reason":"usage":{}}`.padStart(90, ' '),
+  ]) {
+    const { fast, plain } = both(Buffer.from(`${line}\n`), finder);
+    assert.deepEqual(fast, plain, line);
+  }
+  const cut = both(Buffer.from(`{"type":"assistant",${msg}}\n`), finder).fast;
+  assert.ok(cut[2] > 0 && cut[3] > cut[2], 'the plain case is cut');
+});
+
+test('random lines over the patterns\' own bytes', () => {
+  const finder = wasm();
+  const piece = fc.constantFrom('"', 'u', 's', 'a', 'g', 'e', ':', '{', '\n', '"usage":{', '"usage":', 'x', '\\', '}', '"message":{', '"content":[', ',"stop_reason":', '"message":', '[', ',');
   fc.assert(
     fc.property(fc.array(piece, { maxLength: 300 }), (parts) => {
       const { fast, plain } = both(Buffer.from(parts.join('')), finder);

@@ -1,8 +1,9 @@
-// The lines of a chunk of transcript that carry a usage object, the only ones a bulk scan decodes.
-// Found by the WebAssembly module compiled from usage-lines.as.ts, which needs the bytes in its
-// own memory: a finder therefore also hands out the buffer to read into. Where the module cannot
-// load (no dist/wasm after a bare tsc, an engine without WebAssembly SIMD), Buffer.indexOf finds
-// the same lines, about three times slower; the tests hold the two to the same answers.
+// The lines of a chunk of transcript that carry a usage object, the only ones a bulk scan decodes,
+// and where to cut each one's content out (see findMarked). Found by the WebAssembly module
+// compiled from usage-lines.as.ts, which needs the bytes in its own memory: a finder therefore
+// also hands out the buffer to read into. Where the module cannot load (no dist/wasm after a bare
+// tsc, an engine without WebAssembly SIMD), Buffer.indexOf finds the same, about three times
+// slower; the tests hold the two to the same answers.
 import { readFileSync } from 'node:fs';
 import { packageFile } from '../../util/package-files.js';
 
@@ -16,7 +17,7 @@ export interface LineFinder {
    * out earlier must not be used after a call that grows it.
    */
   area(bytes: number): Buffer;
-  /** [start, end) of each line in area[0, lastNl] holding the mark, as pairs; end is at its newline. Valid until the next call. */
+  /** The lines of area[0, lastNl] holding the mark (see findMarked). Valid until the next call. */
   find(lastNl: number): Uint32Array;
 }
 
@@ -26,17 +27,52 @@ export function lineFinder(): LineFinder {
   return module ? new WasmFinder(module) : new PlainFinder();
 }
 
-/** The same lines as the module finds, by Buffer.indexOf: the reference, and the fallback. */
+const MESSAGE = Buffer.from('"message":{');
+const CONTENT = Buffer.from('"content":[');
+const STOP_REASON = Buffer.from(',"stop_reason":');
+
+/**
+ * Each line of chunk[0, lastNl] that holds the mark, as four numbers: its start, its end (at its
+ * newline), and where its content can be cut out: the head ends at `cutFrom` and the tail starts
+ * at `cutTo` (0 and 0: decode it whole). Claude Code writes a message's `content` just before its
+ * `stop_reason`; the cut replaces the content array with `[]`, so the text and tool input that
+ * make up most of a line never become a string, and everything else still goes through
+ * JSON.parse (a torn or glued line still fails). A second `"message":{` inside the cut (two
+ * records glued by a crashed write, or a message-shaped tool input) means no cut for that line.
+ * This is the plain version: the reference for the module, and the fallback.
+ */
 export function findMarked(chunk: Buffer, lastNl: number): Uint32Array {
   const out: number[] = [];
   let from = 0;
   for (let hit = chunk.indexOf(USAGE_MARK, from); hit !== -1 && hit < lastNl; hit = chunk.indexOf(USAGE_MARK, from)) {
-    const lineStart = hit === 0 ? 0 : chunk.lastIndexOf(NEWLINE, hit) + 1;
-    const lineEnd = chunk.indexOf(NEWLINE, hit);
-    out.push(lineStart, lineEnd);
-    from = lineEnd + 1;
+    const start = hit === 0 ? 0 : chunk.lastIndexOf(NEWLINE, hit) + 1;
+    const end = chunk.indexOf(NEWLINE, hit);
+    out.push(start, end, ...cutOf(chunk, start, end));
+    from = end + 1;
   }
   return Uint32Array.from(out);
+}
+
+function cutOf(chunk: Buffer, start: number, end: number): [number, number] {
+  const m = chunk.indexOf(MESSAGE, start);
+  const c = m === -1 || m >= end ? -1 : chunk.indexOf(CONTENT, m);
+  const s = c === -1 || c >= end ? -1 : chunk.lastIndexOf(STOP_REASON, end - STOP_REASON.length);
+  if (s === -1 || s < c) return [0, 0];
+  // Cutting across a second message would join the first one's head to the second one's usage.
+  const again = chunk.indexOf(MESSAGE, c);
+  if (again !== -1 && again < s) return [0, 0];
+  return [c + CONTENT.length - 1, s];
+}
+
+/** Line `i` of what findMarked returned, decoded with its content cut out where it can be. */
+export function decodeCut(chunk: Buffer, lines: Uint32Array, i: number): string {
+  const [start, end, cutFrom, cutTo] = [lines[4 * i], lines[4 * i + 1], lines[4 * i + 2], lines[4 * i + 3]];
+  return cutFrom === 0 ? chunk.toString('utf8', start, end) : `${chunk.toString('utf8', start, cutFrom)}[]${chunk.toString('utf8', cutTo, end)}`;
+}
+
+/** Line `i` of what findMarked returned, decoded whole. */
+export function decodeWhole(chunk: Buffer, lines: Uint32Array, i: number): string {
+  return chunk.toString('utf8', lines[4 * i], lines[4 * i + 1]);
 }
 
 export class PlainFinder implements LineFinder {
@@ -65,7 +101,7 @@ interface UsageLinesExports {
   find(input: number, len: number, out: number): number;
 }
 
-/** Its memory: a page, then the reading area, then as much again for the pairs (at most one per ten bytes). */
+/** Its memory: a page, then the reading area, then twice as much for the lines (16 bytes each, one per ten bytes at most). */
 export class WasmFinder implements LineFinder {
   private exports: UsageLinesExports;
   private cap = 0;
@@ -77,11 +113,11 @@ export class WasmFinder implements LineFinder {
 
   area(bytes: number): Buffer {
     if (bytes > this.cap) {
-      bytes = Math.ceil(bytes / 8) * 8; // the pairs behind it are read as 32-bit words
+      bytes = Math.ceil(bytes / 8) * 8; // the lines behind it are read as 32-bit words
       const { memory } = this.exports;
-      const need = BASE + 2 * bytes;
+      const need = BASE + 3 * bytes;
       if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-      // The pairs move behind the larger area; the area itself stays in place, contents and all.
+      // The lines move behind the larger area; the area itself stays in place, contents and all.
       this.cap = bytes;
       this.view = Buffer.from(memory.buffer, BASE, bytes);
     }
@@ -90,8 +126,8 @@ export class WasmFinder implements LineFinder {
 
   find(lastNl: number): Uint32Array {
     if (lastNl < 0) return new Uint32Array(0);
-    const pairs = this.exports.find(BASE, lastNl + 1, BASE + this.cap);
-    return new Uint32Array(this.exports.memory.buffer, BASE + this.cap, 2 * pairs);
+    const lines = this.exports.find(BASE, lastNl + 1, BASE + this.cap);
+    return new Uint32Array(this.exports.memory.buffer, BASE + this.cap, 4 * lines);
   }
 }
 
