@@ -13,7 +13,7 @@ import { fmt, median, parseSize, percentile, timed, type Run } from './lib/measu
 import { startServe } from './lib/serve.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = path.join(ROOT, 'bin', 'claude-gauge.js');
+const BIN = path.join(ROOT, 'bin', 'claude-gauge.cjs');
 // ccusage's native binary, called directly (its npm entry is a Node script that spawns it: that
 // start-up is not ccusage's cost); the Node shim only when no binary exists for this platform.
 const NATIVE = path.join(ROOT, 'node_modules', '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', 'ccusage');

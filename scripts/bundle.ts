@@ -1,6 +1,6 @@
 // Bundles the compiled program (dist/src) into dist/bundle: one file per entry plus shared chunks,
 // so starting `serve` (or a worker) loads a few files instead of a hundred modules one by one.
-// The program runs the same from either; bin/claude-gauge.js prefers the bundle when it exists.
+// The program runs the same from either; bin/claude-gauge.cjs prefers the bundle when it exists.
 //   node dist/scripts/bundle.js        (npm run build does it after tsc)
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
@@ -33,16 +33,20 @@ export const ENTRIES = [
  */
 const BUNDLED = new Set(['hono', '@hono/node-server', 'citty', 'zod']);
 
+/**
+ * Run by Claude Code on every turn or hook event, each in a new process: bundled whole into one
+ * CommonJS file each (`<entry>.cjs`), since every extra file costs a start a millisecond or two of
+ * resolving and compiling, and bin/claude-gauge.cjs requires them without Node's ES module loader.
+ */
+export const ONE_FILE = new Set(['statusline/run', 'hooks/run']);
+
 export async function bundle(): Promise<void> {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   const external = Object.keys(pkg.dependencies ?? {}).filter((d) => !BUNDLED.has(d)).flatMap((d) => [d, `${d}/*`]);
   rmSync(OUT, { recursive: true, force: true });
-  await build({
-    entryPoints: Object.fromEntries(ENTRIES.map((e) => [e, path.join(SRC, `${e}.js`)])),
+  const common = {
     outdir: OUT,
-    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
-    splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
@@ -50,7 +54,10 @@ export async function bundle(): Promise<void> {
     define: { __CLAUDE_GAUGE_BUNDLE__: 'true' },
     sourcemap: 'linked',
     logLevel: 'warning',
-  });
+  } as const;
+  const entries = (names: string[]) => Object.fromEntries(names.map((e) => [e, path.join(SRC, `${e}.js`)]));
+  await build({ ...common, entryPoints: entries(ENTRIES.filter((e) => !ONE_FILE.has(e))), chunkNames: 'chunks/[name]-[hash]', splitting: true });
+  await build({ ...common, entryPoints: entries(ENTRIES.filter((e) => ONE_FILE.has(e))), format: 'cjs', outExtension: { '.js': '.cjs' } });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await bundle();

@@ -5,7 +5,7 @@ import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { ENTRIES } from '../scripts/bundle.js';
+import { ENTRIES, ONE_FILE } from '../scripts/bundle.js';
 import { FIXTURES, isolatedEnv, ROOT, runCli, startServe, tempDir } from './helpers/cli.js';
 
 function sources(dir: string): string[] {
@@ -19,13 +19,14 @@ test('every module started on its own (workers, child processes, the fast paths)
   for (const file of sources(path.join(ROOT, 'src'))) {
     for (const m of readFileSync(file, 'utf8').matchAll(/entryUrl\('([^']+)'\)/g)) started.add(m[1]);
   }
-  const bin = readFileSync(path.join(ROOT, 'bin', 'claude-gauge.js'), 'utf8');
-  for (const m of bin.matchAll(/new URL\('([^']+)\.js', dist\)/g)) started.add(m[1]);
+  const bin = readFileSync(path.join(ROOT, 'bin', 'claude-gauge.cjs'), 'utf8');
+  for (const m of bin.matchAll(/load\('([^']+)'/g)) started.add(m[1]);
   // Both ways: no entry is missing, and none is left over from a module no longer started alone.
   assert.deepEqual([...started].sort(), [...ENTRIES].sort());
   for (const name of started) {
     assert.ok(ENTRIES.includes(name), `${name} is started on its own but is not an entry of the bundle (scripts/bundle.ts)`);
-    assert.ok(existsSync(path.join(ROOT, 'dist', 'bundle', `${name}.js`)), `dist/bundle/${name}.js is missing`);
+    const built = `${name}.${ONE_FILE.has(name) ? 'cjs' : 'js'}`;
+    assert.ok(existsSync(path.join(ROOT, 'dist', 'bundle', built)), `dist/bundle/${built} is missing`);
     assert.ok(existsSync(path.join(ROOT, 'dist', 'src', `${name}.js`)), `dist/src/${name}.js is missing`);
   }
 });

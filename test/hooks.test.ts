@@ -23,7 +23,7 @@ test('hooks install adds our hooks beside the user ones; uninstall restores the 
   const after = JSON.parse(await fs.readFile(settings, 'utf8'));
   assert.deepEqual(Object.keys(after.hooks).sort(), ['Notification', 'PostToolUse', 'PreToolUse', 'SessionEnd', 'Stop', 'SubagentStop', 'UserPromptSubmit']);
   assert.equal(after.hooks.Stop[0].hooks[0].command, 'notify-send done');
-  assert.match(after.hooks.Stop[1].hooks[0].command, /claude-gauge\.js hook$/);
+  assert.match(after.hooks.Stop[1].hooks[0].command, /claude-gauge\.cjs hook$/);
   assert.equal(after.model, 'opus');
   const status = await runCli(['hooks', 'status'], { env });
   assert.match(status.stdout, /installed in .*UserPromptSubmit/);

@@ -94,7 +94,7 @@ test('setup statusline merges into settings.json, keeps a backup, chains the old
   assert.equal(after.model, 'opus');
   assert.deepEqual(after.hooks, { Stop: [] });
   assert.equal(after.statusLine.padding, 0);
-  assert.match(after.statusLine.command, /claude-gauge\.js statusline --chain 'ccstatusline --fancy'$/);
+  assert.match(after.statusLine.command, /claude-gauge\.cjs statusline --chain 'ccstatusline --fancy'$/);
   const backups = (await fs.readdir(home)).filter((f) => f.endsWith('.claude-gauge.bak'));
   assert.equal(backups.length, 1);
   assert.deepEqual(JSON.parse(await fs.readFile(path.join(home, backups[0]), 'utf8')), original);
@@ -150,5 +150,33 @@ test('statusline never waits on the daemon: a hung daemon costs it nothing', asy
     assert.equal(connections, 0, 'it reads the snapshot file; it never calls the daemon');
   } finally {
     hung.close();
+  }
+});
+
+test('a caller that never closes stdin: statusline still prints and ends after its wait; the command earlier versions wrote still works', async () => {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('./helpers/cli.js');
+  const state = await tempDir('state');
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: state });
+  const run = (bin: string, close: boolean) =>
+    new Promise<{ code: number | null; signal: string | null; out: string; ms: number }>((resolve) => {
+      const started = Date.now();
+      const child = spawn(process.execPath, [bin, 'statusline'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.on('close', (code, signal) => resolve({ code, signal, out, ms: Date.now() - started }));
+      child.stdin.write(input(30, 600));
+      if (close) child.stdin.end();
+    });
+  for (const bin of [BIN, path.join(path.dirname(BIN), 'claude-gauge.js')]) {
+    const name = path.basename(bin);
+    const closed = await run(bin, true);
+    assert.equal(closed.code, 0, name);
+    assert.match(closed.out, /^Opus 4\.6 · 5h 30%/, name);
+    const open = await run(bin, false);
+    assert.match(open.out, /^Opus 4\.6 · 5h 30%/, `${name}: the line is printed all the same`);
+    // Its read of stdin is still blocked in Node's I/O threads, which process.exit would wait for.
+    assert.equal(open.signal, 'SIGKILL', `${name} ended by its own signal`);
+    assert.ok(open.ms >= 900 && open.ms < 5000, `${name} ended after ${open.ms} ms (it waits 1 s for stdin to close)`);
   }
 });

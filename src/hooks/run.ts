@@ -5,10 +5,16 @@ import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { hooksFile, isHookEvent, MAX_BYTES, RECORD_VERSION, type HookRecord } from '../sources/hooks/record.js';
 import { stateDir } from '../util/paths.js';
-import { readStdin } from '../util/stdin.js';
+import { exit, readStdin } from '../util/stdin.js';
 
 /** Claude Code closes stdin at once; this only guards against a caller that never does. */
 const STDIN_WAIT_MS = 1000;
+
+/** bin's fast path: the hook, then the end of the process (see exit()). */
+export async function main(eventArg?: string): Promise<void> {
+  await runHook(eventArg);
+  exit(0);
+}
 
 /** Reads the hook's JSON on stdin and records it. Prints nothing (UserPromptSubmit's stdout would reach Claude). */
 export async function runHook(eventArg?: string): Promise<void> {

@@ -5,7 +5,7 @@ import { packageFile } from '../util/package-files.js';
 export interface ServiceSpec {
   /** Absolute path of the node binary (process.execPath). */
   node: string;
-  /** Absolute path of this package's bin/claude-gauge.js. */
+  /** Absolute path of this package's bin/claude-gauge.cjs. */
   script: string;
   /** Arguments after the script: `serve` and the flags given to `service install`. */
   args: string[];
@@ -16,9 +16,9 @@ export interface ServiceSpec {
 /** Variables copied from the installing shell: a login session may not have them, and without them the daemon would read other folders. */
 export const BAKED_ENV = ['CLAUDE_CONFIG_DIR', 'CLAUDE_GAUGE_STATE_DIR', 'CLAUDE_GAUGE_CONFIG', 'XDG_STATE_HOME', 'XDG_CONFIG_HOME'] as const;
 
-/** bin/claude-gauge.js of this install. */
+/** bin/claude-gauge.cjs of this install. */
 export function binScript(): string {
-  return packageFile('bin', 'claude-gauge.js');
+  return packageFile('bin', 'claude-gauge.cjs');
 }
 
 export function serviceSpec(flags: Record<string, string>, env: NodeJS.ProcessEnv = process.env): ServiceSpec {

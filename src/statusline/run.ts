@@ -1,16 +1,21 @@
 // Runs inside Claude Code's status line on every turn: must be quick and must never fail,
 // so it loads no CLI framework and no schema library.
-import { spawn } from 'node:child_process';
 import { recordObservation } from '../calibrate/observations.js';
 import { isAlive } from '../daemon/discovery.js';
 import { readSnapshotFile } from '../sinks/snapshot-file.js';
 import { parseRateLimits, writeHandoff } from '../sources/statusline/handoff.js';
 import { renderStatusline, type StatuslineInput } from '../sinks/statusline.js';
 import { stateDir } from '../util/paths.js';
-import { readStdin } from '../util/stdin.js';
+import { exit, readStdin, writeStdout } from '../util/stdin.js';
 
 const STDIN_WAIT_MS = 1000;
 const CHAIN_WAIT_MS = 2000;
+
+/** bin's fast path: the status line, then the end of the process (see exit()). */
+export async function main(chain?: string): Promise<void> {
+  await runStatusline(chain);
+  exit(0);
+}
 
 /** Reads Claude Code's JSON on stdin, hands rate limits over, prints one line. Never throws. */
 export async function runStatusline(chain?: string): Promise<void> {
@@ -29,7 +34,7 @@ export async function runStatusline(chain?: string): Promise<void> {
   } catch {
     // Never break Claude Code's status line: fall through with the plain name.
   }
-  process.stdout.write(out + '\n');
+  await writeStdout(out + '\n');
 }
 
 function parseInput(raw: string): StatuslineInput | null {
@@ -54,7 +59,9 @@ async function handOver(dir: string, input: StatuslineInput | null): Promise<voi
 }
 
 /** Runs the user's previous status line command with the same stdin; '' on failure or timeout. */
-function runChained(command: string, stdin: string): Promise<string> {
+async function runChained(command: string, stdin: string): Promise<string> {
+  // Loaded only here: child_process brings the network modules with it, a few milliseconds of every start.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     let out = '';
     const child = spawn(command, { shell: true, stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });

@@ -18,7 +18,7 @@ export const PACKAGE_ROOT: string = (() => {
   }
 })();
 
-/** A file of the package, from its root: `packageFile('web')`, `packageFile('bin', 'claude-gauge.js')`. */
+/** A file of the package, from its root: `packageFile('web')`, `packageFile('bin', 'claude-gauge.cjs')`. */
 export function packageFile(...parts: string[]): string {
   return path.join(PACKAGE_ROOT, ...parts);
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const BIN = path.join(ROOT, 'bin', 'claude-gauge.js');
+export const BIN = path.join(ROOT, 'bin', 'claude-gauge.cjs');
 export const FIXTURES = path.resolve(ROOT, '..', 'shared', 'fixtures', 'claude-home');
 
 export interface CliResult {

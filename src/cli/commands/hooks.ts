@@ -16,7 +16,7 @@ function settingsPath(config: Config, override?: string): string {
 
 /** An absolute command line, so it works whatever PATH Claude Code runs hooks with. */
 function hookCommand(): string {
-  const bin = packageFile('bin', 'claude-gauge.js');
+  const bin = packageFile('bin', 'claude-gauge.cjs');
   return `${shellQuote(process.execPath)} ${shellQuote(bin)} hook`;
 }
 

@@ -37,7 +37,7 @@ const statusline = defineCommand({
 
 /** An absolute command line, so it works whatever PATH Claude Code runs with. */
 function ownCommand(): string {
-  const bin = packageFile('bin', 'claude-gauge.js');
+  const bin = packageFile('bin', 'claude-gauge.cjs');
   return `${shellQuote(process.execPath)} ${shellQuote(bin)} statusline`;
 }
 

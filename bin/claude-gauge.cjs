@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Entry point. The program is built by `npm ci` (through `prepare`): dist/src holds the compiled
+// modules and dist/bundle the same program bundled, which starts faster. The bundle is used when
+// it is at least as new as the compiled modules (after a bare `tsc` it is stale, and skipped);
+// CLAUDE_GAUGE_NO_BUNDLE=1 runs the compiled modules, to debug them.
+// CommonJS, unlike the rest: Claude Code starts `statusline` on every turn and `hook` on every
+// hook event, and a CommonJS entry that requires a one-file CommonJS bundle skips initializing
+// Node's ES module loader (about ten milliseconds a start). Every other command imports the
+// ES module program as usual.
+'use strict';
+const { statSync } = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+
+const builtAt = (dir) => statSync(path.join(dir, 'cli', 'index.js'), { throwIfNoEntry: false })?.mtimeMs ?? null;
+const modules = path.join(__dirname, '..', 'dist', 'src');
+const bundle = path.join(__dirname, '..', 'dist', 'bundle');
+const [modulesAt, bundleAt] = [builtAt(modules), builtAt(bundle)];
+const bundled = bundleAt !== null && process.env.CLAUDE_GAUGE_NO_BUNDLE !== '1' && (modulesAt === null || bundleAt >= modulesAt);
+if (!bundled && modulesAt === null) {
+  process.stderr.write('claude-gauge: not built yet; run `npm ci` (or `npm run build`) in the claude-gauge folder\n');
+  process.exit(1);
+}
+
+/** A module the program starts on its own, by its path under src/ (scripts/bundle.ts builds each). */
+function load(name, oneFile = false) {
+  if (bundled && oneFile) return Promise.resolve(require(path.join(bundle, `${name}.cjs`)));
+  return import(pathToFileURL(path.join(bundled ? bundle : modules, `${name}.js`)).href);
+}
+
+const argv = process.argv.slice(2);
+const fast = (command) => argv[0] === command && !argv.includes('--help') && !argv.includes('-h');
+if (fast('statusline')) {
+  // Skip the CLI framework and go straight to the work; main() ends the process when done.
+  const { values } = require('node:util').parseArgs({ args: argv.slice(1), options: { chain: { type: 'string' } }, strict: false });
+  load('statusline/run', true).then(({ main }) => main(typeof values.chain === 'string' ? values.chain : undefined));
+} else if (fast('hook')) {
+  load('hooks/run', true).then(({ main }) => main(argv[1]));
+} else {
+  // The CLI framework colours its help and errors; only for a terminal (it does not check).
+  if (!(process.stdout.isTTY && process.stderr.isTTY) && process.env.NO_COLOR === undefined && process.env.FORCE_COLOR === undefined) process.env.NO_COLOR = '1';
+  load('cli/index').then(({ run }) => run(argv));
+}
