@@ -26,7 +26,7 @@ const NONE: isize = -1;
  * pair of its bytes in transcripts (about one candidate in 4,000 bytes, two in three of them real).
  */
 export function find(input: usize, len: usize, out: usize): u32 {
-  let pairs: u32 = 0;
+  let lines: u32 = 0;
   let lineStart: usize = 0;
   let i: usize = 0;
   const quotes = i8x16.splat(QUOTE);
@@ -54,8 +54,8 @@ export function find(input: usize, len: usize, out: usize): u32 {
     const before = nl & ((<u32>1 << k) - 1);
     if (before != 0) lineStart = i + 32 - <usize>clz(before);
     const end = newlineFrom(input, hit - 1 + MARK_LEN, len);
-    put(input, out + ((<usize>pairs) << 4), lineStart, end);
-    pairs++;
+    put(input, out + ((<usize>lines) << 4), lineStart, end);
+    lines++;
     i = end + 1;
     lineStart = i;
   }
@@ -66,14 +66,14 @@ export function find(input: usize, len: usize, out: usize): u32 {
       lineStart = ++i;
     } else if (c == QUOTE && isMark(input + i)) {
       const end = newlineFrom(input, i + MARK_LEN, len);
-      put(input, out + ((<usize>pairs) << 4), lineStart, end);
-      pairs++;
+      put(input, out + ((<usize>lines) << 4), lineStart, end);
+      lines++;
       lineStart = i = end + 1;
     } else {
       i++;
     }
   }
-  return pairs;
+  return lines;
 }
 
 // @ts-ignore: decorator

@@ -66,8 +66,9 @@ function cutOf(chunk: Buffer, start: number, end: number): [number, number] {
 
 /** Line `i` of what findMarked returned, decoded with its content cut out where it can be. */
 export function decodeCut(chunk: Buffer, lines: Uint32Array, i: number): string {
-  const [start, end, cutFrom, cutTo] = [lines[4 * i], lines[4 * i + 1], lines[4 * i + 2], lines[4 * i + 3]];
-  return cutFrom === 0 ? chunk.toString('utf8', start, end) : `${chunk.toString('utf8', start, cutFrom)}[]${chunk.toString('utf8', cutTo, end)}`;
+  const cutFrom = lines[4 * i + 2];
+  if (cutFrom === 0) return decodeWhole(chunk, lines, i);
+  return `${chunk.toString('utf8', lines[4 * i], cutFrom)}[]${chunk.toString('utf8', lines[4 * i + 3], lines[4 * i + 1])}`;
 }
 
 /** Line `i` of what findMarked returned, decoded whole. */
