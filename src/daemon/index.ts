@@ -1,7 +1,9 @@
 // Wires sources -> engine -> snapshot. Outputs subscribe to 'change' or ask for snapshot().
 import { EventEmitter } from 'node:events';
 import type { Config } from '../config/index.js';
-import type { Snapshot } from '../core/snapshot.js';
+import type { GaugeEvent } from '../core/events.js';
+import type { Snapshot, SourceHealth } from '../core/snapshot.js';
+import { Admission } from '../core/admission.js';
 import { Engine } from '../engine/engine.js';
 import { CcusageFuel } from '../sources/ccusage/index.js';
 import type { FuelSource, FuelSourceOptions } from '../sources/fuel.js';
@@ -39,6 +41,9 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   /** Set in hybrid setups: who counts the 5-hour window beside the main source. */
   readonly fuel: FuelSource | null;
   private readonly clock: () => number;
+  /** Every event from every source passes here: checked, counted, future records held. */
+  readonly admission: Admission;
+  private readonly admit: (e: GaugeEvent) => void;
   private current: Snapshot | null = null;
   private computedAt = 0;
   private seq = 0;
@@ -49,10 +54,12 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     super();
     this.clock = o.clock ?? Date.now;
     this.engine = new Engine(engineSettings(o.config));
+    this.admission = new Admission((e) => this.engine.apply(e), this.clock);
+    this.admit = (e) => this.admission.admit(e);
     const refresh = () => this.refresh();
     this.transcripts = new TranscriptSource({
       configDirs: o.config.configDirs,
-      emit: (e) => this.engine.apply(e),
+      emit: this.admit,
       onBatch: refresh,
       horizon: () => this.engine.horizon(),
       usageOnlyBefore: () => this.engine.usageOnlyBefore(this.clock()),
@@ -63,13 +70,13 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       rescanMs: o.config.rescanSeconds * 1000,
       log: o.log,
     });
-    this.statusline = new StatuslineSource(o.config.stateDir, (e) => this.engine.apply(e), refresh);
-    this.hooks = new HookSource({ stateDir: o.config.stateDir, emit: (e) => this.engine.apply(e), onBatch: refresh });
+    this.statusline = new StatuslineSource(o.config.stateDir, this.admit, refresh);
+    this.hooks = new HookSource({ stateDir: o.config.stateDir, emit: this.admit, onBatch: refresh });
     this.prometheus =
       mainSource(o.config) === 'prometheus'
-        ? new PrometheusSource({ url: o.config.prometheusUrl, selector: o.config.prometheusSelector, emit: (e) => this.engine.apply(e), onBatch: refresh, horizon: () => this.engine.horizon(), log: o.log, clock: o.clock })
+        ? new PrometheusSource({ url: o.config.prometheusUrl, selector: o.config.prometheusSelector, emit: this.admit, onBatch: refresh, horizon: () => this.engine.horizon(), log: o.log, clock: o.clock })
         : null;
-    this.fuel = makeFuel(fuelKind(o.config), o.config, { emit: (e) => this.engine.apply(e), onBatch: refresh, log: o.log, clock: o.clock });
+    this.fuel = makeFuel(fuelKind(o.config), o.config, { emit: this.admit, onBatch: refresh, log: o.log, clock: o.clock });
   }
 
   /** Resolves when the gauges are right; older history keeps loading in the background. */
@@ -80,7 +87,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       // Loaded only for this source: its HTTP receiver and protobuf decoder cost the others start-up time.
       const { OtlpSource } = await import('../sources/otlp/index.js');
       const c = this.o.config;
-      this.otlp = new OtlpSource({ stateDir: c.stateDir, host: c.otlpHost, port: c.otlpPort, emit: (e) => this.engine.apply(e), onBatch: () => this.refresh(), log: this.o.log });
+      this.otlp = new OtlpSource({ stateDir: c.stateDir, host: c.otlpHost, port: c.otlpPort, emit: this.admit, onBatch: () => this.refresh(), log: this.o.log });
       await this.otlp.start();
     } else if (this.prometheus) await this.prometheus.start();
     else await this.transcripts.start();
@@ -99,12 +106,21 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   /** Recomputes; publishes (with a new sequence number) only when something other than the time changed. */
   refresh(): void {
     const now = this.clock();
-    const health = (this.otlp ?? this.prometheus ?? this.transcripts).health();
-    this.engine.setHealth(health);
-    this.engine.setFuelHealth(this.fuel?.health() ?? null);
-    this.engine.trim(now);
-    if (health.backfill.done) this.engine.compact(now);
-    const next = this.engine.snapshot(now);
+    let next: Snapshot;
+    try {
+      this.admission.release();
+      const health = withProblems((this.otlp ?? this.prometheus ?? this.transcripts).health(), this.admission.problems());
+      this.engine.setHealth(health);
+      this.engine.setFuelHealth(this.fuel?.health() ?? null);
+      this.engine.trim(now);
+      if (health.backfill.done) this.engine.compact(now);
+      next = this.engine.snapshot(now);
+    } catch (err) {
+      // A bug, not an input (every input was checked): keep serving the last good figures, and say so.
+      this.o.log?.(`snapshot failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!this.current) throw err;
+      return;
+    }
     const changed = !this.current || !sameContent(this.current, next);
     next.seq = changed ? ++this.seq : this.seq;
     this.current = next;
@@ -148,6 +164,10 @@ function makeFuel(kind: 'ccusage' | 'prometheus' | null, c: Config, o: FuelSourc
   if (kind === 'ccusage') return new CcusageFuel({ ...o, command: c.ccusageCommand, configDirs: c.configDirs });
   if (kind === 'prometheus') return new PrometheusFuel({ ...o, url: c.prometheusUrl, selector: c.prometheusSelector, settings: engineSettings(c) });
   return null;
+}
+
+function withProblems(h: SourceHealth, extra: string[]): SourceHealth {
+  return extra.length === 0 ? h : { ...h, problems: [...h.problems, ...extra] };
 }
 
 function sameContent(a: Snapshot, b: Snapshot): boolean {

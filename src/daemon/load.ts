@@ -1,6 +1,8 @@
 // One-shot loads for reports (`blocks`, `usage`, `doctor`): only the engine and the transcript
 // reader, none of the daemon's servers, so a report does not pay for loading them.
 import type { Config } from '../config/index.js';
+import { Admission } from '../core/admission.js';
+import type { GaugeEvent } from '../core/events.js';
 import { Engine, type EngineSettings } from '../engine/engine.js';
 import { HookSource } from '../sources/hooks/index.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
@@ -21,14 +23,19 @@ export function engineSettings(c: Config, keepAllTicks = false, until?: number):
 /** One-shot: every record read, all history kept, for reports and `usage --now`; without turns, blocks only. */
 export async function loadEngine(config: Config, o: { until?: number; turns?: boolean } = {}): Promise<{ engine: Engine; source: TranscriptSource }> {
   const engine = new Engine({ ...engineSettings(config, true, o.until), blocksOnly: o.turns === false });
-  const source = new TranscriptSource({ configDirs: config.configDirs, emit: (e) => engine.apply(e), rescanMs: 0 });
+  // Reports of blocks list future-dated records as ccusage does; the gauges hold them out until their time.
+  const now = o.turns === false ? Infinity : o.until ?? Date.now();
+  const admission = new Admission((e) => engine.apply(e), () => now);
+  const emit = (e: GaugeEvent) => admission.admit(e);
+  const source = new TranscriptSource({ configDirs: config.configDirs, emit, rescanMs: 0 });
   await source.loadAll(o.turns ?? true);
   if (o.turns ?? true) {
     // What the hooks reported, so a one-shot `usage` shows the daemon's exact turn state.
-    const hooks = new HookSource({ stateDir: config.stateDir, emit: (e) => engine.apply(e) });
+    const hooks = new HookSource({ stateDir: config.stateDir, emit });
     await hooks.poll();
     hooks.close();
   }
-  engine.setHealth(source.health());
+  const health = source.health();
+  engine.setHealth({ ...health, problems: [...health.problems, ...admission.problems()] });
   return { engine, source };
 }

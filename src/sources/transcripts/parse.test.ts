@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { assistant, prompt, toolResult } from '../../../test/helpers/lines.js';
 import { parseLine } from './parse.js';
 
+const T0 = '2026-02-12T10:00:00.000Z';
+
 test('an assistant line becomes a response keyed by message id and request id', () => {
   const r = parseLine(assistant({ id: 'msg_1', req: 'req_1', at: '2026-02-12T10:00:00.000Z', input: 3, output: 7, cacheCreation: 11, cacheRead: 13 }));
   assert.ok(r.ok && r.events.length === 1 && r.events[0].kind === 'response');
@@ -14,19 +16,19 @@ test('an assistant line becomes a response keyed by message id and request id', 
 });
 
 test('reported thinking tokens are read from output_tokens_details', () => {
-  const r = parseLine(assistant({ id: 'm', req: 'r', at: 0, output: 100, thinking: 40 }));
+  const r = parseLine(assistant({ id: 'm', req: 'r', at: T0, output: 100, thinking: 40 }));
   assert.ok(r.ok && r.events[0]?.kind === 'response');
   assert.equal(r.events[0].thinkingReported, 40);
 });
 
 test('<synthetic> placeholder messages are marked, so they count in blocks but never as a model', () => {
-  const r = parseLine(assistant({ id: 'm', req: 'r', at: 0, model: '<synthetic>' }));
+  const r = parseLine(assistant({ id: 'm', req: 'r', at: T0, model: '<synthetic>' }));
   assert.ok(r.ok && r.events[0]?.kind === 'response');
   assert.equal(r.events[0].synthetic, true);
 });
 
 test('split cache-write figures, fast mode and advisor iterations are read as ccusage reads them', () => {
-  const l = JSON.parse(assistant({ id: 'm', req: 'r', at: 0, cacheCreation: 999, output: 4 }));
+  const l = JSON.parse(assistant({ id: 'm', req: 'r', at: T0, cacheCreation: 999, output: 4 }));
   l.message.usage.cache_creation = { ephemeral_5m_input_tokens: 10, ephemeral_1h_input_tokens: 5 };
   l.message.usage.speed = 'fast';
   l.message.usage.iterations = [{ type: 'message' }, { type: 'advisor_message', model: 'claude-opus-4-6', input_tokens: 7, output_tokens: 2 }];
@@ -42,7 +44,7 @@ test('split cache-write figures, fast mode and advisor iterations are read as cc
 });
 
 test('without a request id a response is known by message id within its session', () => {
-  const l = JSON.parse(assistant({ id: 'm', req: 'x', at: 0, session: 'sess' }));
+  const l = JSON.parse(assistant({ id: 'm', req: 'x', at: T0, session: 'sess' }));
   delete l.requestId;
   const r = parseLine(JSON.stringify(l));
   assert.ok(r.ok && r.events[0]?.kind === 'response');
@@ -65,13 +67,13 @@ test('meta lines and local command output do not open a turn', () => {
 });
 
 test('progress lines that mirror subagent messages are not counted', () => {
-  const inner = JSON.parse(assistant({ id: 'm', req: 'r', at: 0, output: 5 }));
+  const inner = JSON.parse(assistant({ id: 'm', req: 'r', at: T0, output: 5 }));
   const line = JSON.stringify({ type: 'progress', sessionId: 's', timestamp: '2026-01-01T00:00:00Z', data: { type: 'agent_progress', message: inner } });
   assert.deepEqual(parseLine(line), { ok: true, events: [] });
 });
 
 test('malformed and truncated lines are reported, never thrown', () => {
-  const good = assistant({ id: 'm', req: 'r', at: 0, output: 5 });
+  const good = assistant({ id: 'm', req: 'r', at: T0, output: 5 });
   assert.deepEqual(parseLine(good.slice(0, good.length - 10)), { ok: false, reason: 'malformed' });
   assert.deepEqual(parseLine('garbage "type":"assistant" here'), { ok: false, reason: 'malformed' });
   assert.deepEqual(parseLine('not json at all'), { ok: false, reason: 'malformed' });
@@ -80,10 +82,23 @@ test('malformed and truncated lines are reported, never thrown', () => {
   assert.deepEqual(parseLine(noTime), { ok: false, reason: 'no-timestamp' });
 });
 
-test('hostile values are clamped to sane counts', () => {
-  const l = JSON.parse(assistant({ id: 'm', req: 'r', at: 0 }));
-  l.message.usage = { input_tokens: -5, output_tokens: 'lots', cache_read_input_tokens: 1e400, cache_creation_input_tokens: 2.7 };
+test('a record with token counts that are not whole numbers in range is skipped, not counted as zero', () => {
+  const l = JSON.parse(assistant({ id: 'm', req: 'r', at: T0 }));
+  for (const bad of ['-5', '"lots"', '1e400', '2.7', '1e308', '1e10', '{}']) {
+    l.message.usage = { input_tokens: 1, output_tokens: 'BAD' };
+    const line = JSON.stringify(l).replace('"BAD"', bad);
+    assert.deepEqual(parseLine(line), { ok: false, reason: 'invalid' }, `output_tokens ${bad}`);
+  }
+  l.message.usage = { input_tokens: 1, output_tokens: null, cache_read_input_tokens: 1_000_000_000 };
   const r = parseLine(JSON.stringify(l));
   assert.ok(r.ok && r.events[0]?.kind === 'response');
-  assert.deepEqual(r.events[0].tokens, { input: 0, output: 0, cacheCreation: 2, cacheRead: 0 });
+  assert.deepEqual(r.events[0].tokens, { input: 1, output: 0, cacheCreation: 0, cacheRead: 1_000_000_000 });
+});
+
+test('timestamps outside 2000-2100 are no timestamp at all, though Date can hold them', () => {
+  const good = JSON.parse(assistant({ id: 'm', req: 'r', at: T0, output: 5 }));
+  for (const t of ['+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z', '1970-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z']) {
+    assert.deepEqual(parseLine(JSON.stringify({ ...good, timestamp: t })), { ok: false, reason: 'no-timestamp' }, t);
+  }
+  assert.ok(parseLine(JSON.stringify({ ...good, timestamp: '2099-12-31T23:59:59.999Z' })).ok);
 });

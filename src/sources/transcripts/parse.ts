@@ -1,9 +1,10 @@
 // Turns one transcript line into a normalized event. Pure: no I/O, no clock.
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
+import { MAX_STRING, timeOf, tokenCount } from '../../core/validate.js';
 
 export type ParsedLine =
   | { ok: true; events: (ResponseEvent | TurnEvent)[] }
-  | { ok: false; reason: 'malformed' | 'no-timestamp' };
+  | { ok: false; reason: 'malformed' | 'no-timestamp' | 'invalid' };
 
 const SYNTHETIC_MODEL = '<synthetic>';
 const NOTHING: ParsedLine = { ok: true, events: [] };
@@ -45,7 +46,9 @@ function fromAssistant(r: any, detail: boolean): ParsedLine {
   if (!usage || typeof usage !== 'object') return NOTHING;
   const at = parseTime(r.timestamp);
   if (at === null) return { ok: false, reason: 'no-timestamp' };
-  const rawModel = typeof msg.model === 'string' ? msg.model : '';
+  const tokens = tokensOf(usage);
+  if (!tokens) return { ok: false, reason: 'invalid' };
+  const rawModel = typeof msg.model === 'string' && msg.model.length <= MAX_STRING ? msg.model : '';
   const synthetic = rawModel === SYNTHETIC_MODEL;
   const speed = typeof usage.speed === 'string' && usage.speed !== '';
   const model = !synthetic && usage.speed === 'fast' ? `${rawModel}-fast` : rawModel;
@@ -58,8 +61,8 @@ function fromAssistant(r: any, detail: boolean): ParsedLine {
     key: responseKey(id, req, session, r),
     at,
     model,
-    tokens: tokensOf(usage),
-    thinkingReported: typeof thinking === 'number' && thinking >= 0 ? thinking : null,
+    tokens,
+    thinkingReported: typeof thinking === 'number' && tokenCount(thinking) !== null ? thinking : null,
     visibleChars: detail ? visibleChars(msg.content) : 0,
     session,
     synthetic,
@@ -70,12 +73,14 @@ function fromAssistant(r: any, detail: boolean): ParsedLine {
   // Advisor iterations are separate model calls billed inside one response: each is its own entry.
   if (Array.isArray(usage.iterations)) {
     usage.iterations.forEach((it: any, i: number) => {
-      if (it?.type !== 'advisor_message' || typeof it.model !== 'string') return;
+      if (it?.type !== 'advisor_message' || typeof it.model !== 'string' || it.model.length > MAX_STRING) return;
+      const tokens = tokensOf(it);
+      if (!tokens) return; // the main response still counts; this iteration's figures are junk
       events.push({
         ...main,
         key: id ? responseKey(`${id}:advisor:${i}`, req, session, r) : `${main.key}:advisor:${i}`,
         model: it.model,
-        tokens: tokensOf(it),
+        tokens,
         thinkingReported: null,
         visibleChars: 0,
         synthetic: false,
@@ -95,17 +100,19 @@ function responseKey(id: string, req: string, session: string, r: any): string {
   return `line:${r.uuid ?? ''}:${r.timestamp}`;
 }
 
-function tokensOf(u: any): ResponseEvent['tokens'] {
+/** The four counts, or null when any is not a whole number in range (the record is junk, not zero). */
+function tokensOf(u: any): ResponseEvent['tokens'] | null {
   // The split cache-write figures, when present, are the authoritative total (ccusage reads them the same way).
   const cc = u.cache_creation;
-  const cacheCreation =
-    cc && typeof cc === 'object' ? count(cc.ephemeral_5m_input_tokens) + count(cc.ephemeral_1h_input_tokens) : count(u.cache_creation_input_tokens);
-  return {
-    input: count(u.input_tokens),
-    output: count(u.output_tokens),
-    cacheCreation,
-    cacheRead: count(u.cache_read_input_tokens),
-  };
+  const split = cc && typeof cc === 'object';
+  const c5 = split ? tokenCount(cc.ephemeral_5m_input_tokens) : 0;
+  const c1 = split ? tokenCount(cc.ephemeral_1h_input_tokens) : 0;
+  const cacheCreation = split ? (c5 === null || c1 === null ? null : c5 + c1) : tokenCount(u.cache_creation_input_tokens);
+  const input = tokenCount(u.input_tokens);
+  const output = tokenCount(u.output_tokens);
+  const cacheRead = tokenCount(u.cache_read_input_tokens);
+  if (input === null || output === null || cacheCreation === null || cacheRead === null) return null;
+  return { input, output, cacheCreation, cacheRead };
 }
 
 function fromUser(r: any): ParsedLine {
@@ -143,18 +150,13 @@ function visibleChars(content: unknown): number {
 }
 
 function sessionOf(r: any): string {
-  const s = typeof r.sessionId === 'string' ? r.sessionId : '';
-  return typeof r.agentId === 'string' ? `${s}/${r.agentId}` : s;
+  const s = typeof r.sessionId === 'string' && r.sessionId.length <= MAX_STRING ? r.sessionId : '';
+  return typeof r.agentId === 'string' && r.agentId.length <= MAX_STRING ? `${s}/${r.agentId}` : s;
 }
 
-function count(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0;
-}
-
+/** A record's time: an ISO string the gauges can hold (core/validate.ts), else null. */
 export function parseTime(v: unknown): number | null {
-  if (typeof v !== 'string') return null;
-  const ms = Date.parse(v);
-  return Number.isFinite(ms) ? ms : null;
+  return typeof v === 'string' ? timeOf(v) : null;
 }
 
 function isJsonObjectLine(line: string): boolean {
