@@ -105,3 +105,31 @@ export function spawnServe(env: NodeJS.ProcessEnv, extraArgs: string[] = []): Se
 
 /** A stack trace in a command's output: what a user must never see. */
 export const STACK_FRAME = /^\s+at .+(\(|:\d+:\d+)/m;
+
+export interface CommandResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs `claude-gauge <args>` as Claude Code or a user would, with any bytes on stdin (invalid UTF-8 included). */
+export function runCommand(args: string[], env: NodeJS.ProcessEnv, stdin: Buffer | string = '', timeoutMs = 30_000): Promise<CommandResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c) => (stdout += c));
+    child.stderr!.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+    child.stdin!.on('error', () => {}); // a command that stops reading early: its business
+    child.stdin!.end(stdin);
+  });
+}
