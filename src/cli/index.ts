@@ -47,7 +47,9 @@ export async function run(argv = process.argv.slice(2)): Promise<void> {
     if (err instanceof ConfigError) fail(err.message, 2);
     const code = (err as { code?: string }).code;
     if (code === 'E_UNKNOWN_COMMAND' || code === 'E_NO_COMMAND' || code === 'EARG') fail(`${(err as Error).message} (see claude-gauge --help)`, 2);
-    fail((err as Error).stack ?? String(err), 1);
+    // One line for the user; the stack only when asked for (it is for us, and it buries the message).
+    if (process.env.CLAUDE_GAUGE_DEBUG) fail((err as Error).stack ?? String(err), 1);
+    fail(`${err instanceof Error ? err.message : String(err)} (set CLAUDE_GAUGE_DEBUG=1 for details)`, 1);
   }
 }
 
