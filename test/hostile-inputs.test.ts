@@ -146,6 +146,21 @@ test('hostile hook records and hook input are skipped: serve starts and the turn
   await fs.rm(hooksFile(state), { force: true });
 });
 
+test('a dozen live /events clients raise no listener-leak warning', async () => {
+  const s = await startServe(env);
+  const aborts = Array.from({ length: 12 }, () => new AbortController());
+  try {
+    const streams = await Promise.all(aborts.map((a) => fetch(`${s.url}/events`, { signal: a.signal })));
+    for (const r of streams) assert.equal(r.status, 200);
+    await new Promise((r) => setTimeout(r, 1_500)); // at least one snapshot published to all of them
+    assert.doesNotMatch(s.stderr(), /MaxListenersExceededWarning/);
+    assertUsageSchema(await getJson(`${s.url}/usage`));
+  } finally {
+    for (const a of aborts) a.abort();
+    await s.stop();
+  }
+});
+
 test('an unexpected error in a command is one line, not a stack trace', async () => {
   const r = await runCli(['usage', '--now', '+275760-09-13T00:00:00.000Z'], { env });
   assert.equal(r.code, 2);
