@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { RateLimits } from '../sources/statusline/handoff.js';
 import { readHandoff } from '../sources/statusline/handoff.js';
 import type { Observation } from './index.js';
+import { validTime } from '../core/validate.js';
 
 /** Past this size the log starts over, keeping one previous file: months of sightings, a bounded disk. */
 export const LOG_MAX_BYTES = 512 * 1024;
@@ -62,7 +63,7 @@ function parseLine(line: string): Observation | null {
     const pct = v.used_percentage;
     const resets = v.resets_at;
     if (typeof at !== 'number' || typeof pct !== 'number' || typeof resets !== 'number') return null;
-    if (!Number.isFinite(at + pct + resets) || pct < 0) return null;
+    if (!validTime(at) || !validTime(resets) || !Number.isFinite(pct) || pct < 0 || pct > 1000) return null;
     return { at, usedPercentage: pct, resetsAt: resets };
   } catch {
     return null; // a torn last line after a crash: the rest still counts
