@@ -2,6 +2,7 @@
 // and the real commands: the daemon keeps answering with a schema-valid /usage, and every
 // command starts again on what the input left on disk.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -144,6 +145,43 @@ test('hostile hook records and hook input are skipped: serve starts and the turn
     await s.stop();
   }
   await fs.rm(hooksFile(state), { force: true });
+});
+
+test("FIFOs and folders under the state folder's names: every command and serve return at once", async () => {
+  const own = await tempDir('hostile-fifo-state');
+  const e = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: own, CLAUDE_GAUGE_CONFIG: path.join(own, 'config.json') });
+  // Opening a FIFO for reading waits for a writer forever: each of these once hung its reader.
+  for (const name of ['statusline.json', 'hooks.jsonl', 'snapshot.json', 'limits-log.jsonl']) {
+    execFileSync('mkfifo', [path.join(own, name)]);
+  }
+  await fs.mkdir(path.join(own, 'daemon.json'));
+  try {
+    for (const args of [['usage'], ['doctor'], ['calibrate']]) {
+      const r = await runCli(args, { env: e, timeoutMs: 15_000 });
+      assert.notEqual(r.code, null, `${args[0]} hung on a FIFO`);
+      assertNoStack(r.stdout + r.stderr, args[0]);
+    }
+    const line = await runCli(['statusline'], { env: e, input: '{}', timeoutMs: 5_000 });
+    assert.equal(line.code, 0);
+    assert.match(line.stdout, /claude-gauge|tok\/min/);
+    const s = await startServe(e);
+    try {
+      assertUsageSchema(await getJson(`${s.url}/usage`));
+      await new Promise((r) => setTimeout(r, 1_200)); // the hand-off and hooks polls have run
+      assertUsageSchema(await getJson(`${s.url}/usage`));
+    } finally {
+      const t = Date.now();
+      await s.stop();
+      assert.ok(Date.now() - t < 5_000, 'SIGTERM ends serve promptly');
+    }
+    // The config file is the user's own: a FIFO there is a clear one-line error, not a hang.
+    execFileSync('mkfifo', [path.join(own, 'config.json')]);
+    const r = await runCli(['usage'], { env: e, timeoutMs: 15_000 });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^claude-gauge: cannot read config file: .*config\.json is a FIFO, not a regular file\n$/);
+  } finally {
+    await fs.rm(own, { recursive: true, force: true });
+  }
 });
 
 test('a dozen live /events clients raise no listener-leak warning', async () => {

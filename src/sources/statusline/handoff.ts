@@ -1,11 +1,11 @@
 // The statusline command and the daemon meet in a small file in the state folder:
 // the command writes what Claude Code piped to it, the daemon reads it. No port to
 // configure, and a figure written while the daemon was down is there when it starts.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { LimitsEvent, LimitWindow } from '../../core/events.js';
 import { validTime } from '../../core/validate.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { readStateFile } from '../../util/state-file.js';
 
 export const HANDOFF_VERSION = 1;
 
@@ -62,7 +62,10 @@ export async function writeHandoff(stateDir: string, rateLimits: RateLimits, see
 export async function readHandoff(stateDir: string): Promise<LimitsEvent | null> {
   let text: string;
   try {
-    text = await fs.readFile(handoffFile(stateDir), 'utf8');
+    // A hand-off is a few hundred bytes; anything else under its name is not one.
+    const read = await readStateFile(handoffFile(stateDir), 64 * 1024);
+    if (read === null) return null;
+    text = read;
   } catch {
     return null;
   }
