@@ -83,3 +83,39 @@ test('serve keeps the durable history behind /stats unless told not to', async (
     await off.stop();
   }
 });
+
+test('unknown options and missing values exit 2 with one line naming the near miss; nothing runs', async () => {
+  const e = await env();
+  for (const [args, want] of [
+    [['serve', '--prot', '18130'], /^claude-gauge: serve: unknown option "--prot" \(did you mean --port\?\); see claude-gauge serve --help\n$/],
+    [['blocks', '--jsn'], /unknown option "--jsn" \(did you mean --json\?\)/],
+    [['usage', '--now'], /usage: option --now needs a value/],
+    [['usage', '--now', '--compact'], /usage: option --now needs a value/],
+    [['doctor', 'extra'], /doctor: unexpected argument "extra"/],
+    [['setup', 'statusln'], /unknown command "setup statusln"/],
+  ] as [string[], RegExp][]) {
+    const r = await runCli(args, { env: e, timeoutMs: 10_000 });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, want);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.equal(r.stdout, '');
+  }
+  // What a command does define still works, negated booleans and = values included.
+  const ok = await runCli(['usage', '--now=2026-02-12T16:00:00Z', '--compact'], { env: e });
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
+test('help fits 80 columns, names the program, shows only the command\'s own options; a bare group prints its help', async () => {
+  const e = await env();
+  for (const args of [['--help'], ['serve', '--help'], ['demo', '--help'], ['setup'], ['hooks'], ['service'], ['setup', 'statusline', '--help']]) {
+    const r = await runCli(args, { env: e });
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    const widest = Math.max(...r.stdout.split('\n').map((l) => l.length));
+    assert.ok(widest <= 80, `${args.join(' ')}: a line of ${widest} characters`);
+    assert.match(r.stdout, new RegExp(`^Usage: claude-gauge${args[0] === '--help' ? '' : ` ${args.filter((a) => a !== '--help').join(' ')}`}\\b`));
+  }
+  const demo = (await runCli(['demo', '--help'], { env: e })).stdout;
+  assert.match(demo, /--seed/);
+  assert.doesNotMatch(demo, /--prometheus-url|--source/, 'serve options are not demo options');
+  assert.match((await runCli(['setup'], { env: e })).stdout, /statusline[\s\S]*otel/);
+});
