@@ -1,5 +1,6 @@
 // watch, usage, blocks and doctor as a user runs them.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
 import { assertUsageSchema } from './helpers/schema.js';
 import { FIXTURES, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
@@ -118,4 +119,19 @@ test('help fits 80 columns, names the program, shows only the command\'s own opt
   assert.match(demo, /--seed/);
   assert.doesNotMatch(demo, /--prometheus-url|--source/, 'serve options are not demo options');
   assert.match((await runCli(['setup'], { env: e })).stdout, /statusline[\s\S]*otel/);
+});
+
+test('a CLAUDE_CONFIG_DIR with no transcripts: usage and watch say why STALL is lit, on stderr', async () => {
+  const e = isolatedEnv({ CLAUDE_CONFIG_DIR: path.join(await tempDir('wrong'), 'no-such-folder'), CLAUDE_GAUGE_STATE_DIR: await tempDir('state') });
+  const u = await runCli(['usage'], { env: e });
+  assert.equal(u.code, 0);
+  assert.equal(JSON.parse(u.stdout).stall_reason, 'source-broken');
+  assert.match(u.stderr, /^claude-gauge: problem: no Claude Code transcripts folder found .*no-such-folder.*set CLAUDE_CONFIG_DIR\n$/);
+  const w = await runCli(['watch', '--count', '2', '--interval', '0.2'], { env: e });
+  assert.equal(w.code, 0, w.stderr);
+  assert.equal(w.stdout.trim().split('\n').length, 2);
+  assert.equal(w.stderr.match(/problem: no Claude Code transcripts folder found/g)?.length, 1, 'said once, not every second');
+  const bad = await runCli(['watch', '--interval', 'soon'], { env: e });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /invalid --interval "soon"/);
 });

@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { timeOf } from '../../core/validate.js';
 import { loadEngine } from '../../daemon/load.js';
 import { readHandoff } from '../../sources/statusline/handoff.js';
-import { configFrom, gaugeArgs } from '../args.js';
+import { configFrom, gaugeArgs, tellProblems } from '../args.js';
 import { fail } from '../index.js';
 
 export default defineCommand({
@@ -20,6 +20,7 @@ export default defineCommand({
     const limits = await readHandoff(config.stateDir);
     if (limits) engine.apply(limits);
     const snap = { ...engine.snapshot(now), seq: 1 };
+    tellProblems(snap.source.problems);
     process.stdout.write(JSON.stringify(snap, null, args.compact ? 0 : 2) + '\n');
   },
 });
