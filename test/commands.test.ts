@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { assertUsageSchema } from './helpers/schema.js';
-import { FIXTURES, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
+import { BIN, FIXTURES, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
 
 const env = async () => isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: await tempDir('state') });
 
@@ -134,4 +134,21 @@ test('a CLAUDE_CONFIG_DIR with no transcripts: usage and watch say why STALL is 
   const bad = await runCli(['watch', '--interval', 'soon'], { env: e });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /invalid --interval "soon"/);
+});
+
+test('watch on a terminal: a legend and colours; piped: plain lines only', async () => {
+  const e = await env();
+  const piped = await runCli(['watch', '--count', '2', '--interval', '0.2'], { env: e });
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.doesNotMatch(piped.stdout, /\x1b\[|tach: tokens\/min/);
+  assert.match(piped.stdout, /^\d\d:\d\d:\d\d {2}5h \d+% \(est, /);
+  // `script` (util-linux, in every Debian) gives the command a terminal of its own.
+  const { execFile } = await import('node:child_process');
+  const shell = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} watch --count 2 --interval 0.2`;
+  const tty = await new Promise<string>((resolve, reject) =>
+    execFile('script', ['-qfec', shell, '/dev/null'], { env: { ...e, TERM: 'xterm' }, timeout: 30_000 }, (err, out) => (err ? reject(err) : resolve(out))),
+  );
+  assert.match(tty, /tach: tokens\/min over 60 s/);
+  assert.match(tty, /\x1b\[\d+m\d+%\x1b\[0m/, 'the percentages are coloured');
+  assert.equal(tty.replace(/\x1b\[\d+m/g, '').match(/^\d\d:\d\d:\d\d {2}5h /gm)?.length, 2);
 });

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { Daemon } from '../../daemon/index.js';
-import { snapshotLine } from '../../sinks/terminal/line.js';
+import { LEGEND, snapshotLine } from '../../sinks/terminal/line.js';
 import { configFrom, gaugeArgs, tellProblems } from '../args.js';
 import { fail } from '../index.js';
 
@@ -20,6 +20,9 @@ export default defineCommand({
     if (limit !== Infinity && !(Number.isInteger(limit) && limit > 0)) fail(`invalid --count ${JSON.stringify(args.count)}: a whole number above 0`, 2);
     const every = Math.max(0.1, interval) * 1000;
     let told = '';
+    // Colour and a legend for a person at a terminal; plain lines for a pipe or a log (and NO_COLOR).
+    const color = !args.json && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+    if (!args.json && process.stdout.isTTY) process.stdout.write(`${LEGEND}\n`);
     const daemon = new Daemon({ config, log: (m) => process.stderr.write(`claude-gauge: ${m}\n`) });
     await daemon.start();
     let n = 0;
@@ -30,7 +33,7 @@ export default defineCommand({
         const problems = s.source.problems.join('\n');
         if (problems !== told) tellProblems(s.source.problems);
         told = problems;
-        process.stdout.write((args.json ? JSON.stringify(s) : snapshotLine(s)) + '\n');
+        process.stdout.write((args.json ? JSON.stringify(s) : snapshotLine(s, { color })) + '\n');
         if (++n >= limit) {
           clearInterval(timer);
           resolve();
