@@ -1,8 +1,9 @@
 // watch, usage, blocks and doctor as a user runs them.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
 import { assertUsageSchema } from './helpers/schema.js';
-import { FIXTURES, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
+import { BIN, FIXTURES, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
 
 const env = async () => isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: await tempDir('state') });
 
@@ -82,4 +83,72 @@ test('serve keeps the durable history behind /stats unless told not to', async (
     await on.stop();
     await off.stop();
   }
+});
+
+test('unknown options and missing values exit 2 with one line naming the near miss; nothing runs', async () => {
+  const e = await env();
+  for (const [args, want] of [
+    [['serve', '--prot', '18130'], /^claude-gauge: serve: unknown option "--prot" \(did you mean --port\?\); see claude-gauge serve --help\n$/],
+    [['blocks', '--jsn'], /unknown option "--jsn" \(did you mean --json\?\)/],
+    [['usage', '--now'], /usage: option --now needs a value/],
+    [['usage', '--now', '--compact'], /usage: option --now needs a value/],
+    [['doctor', 'extra'], /doctor: unexpected argument "extra"/],
+    [['setup', 'statusln'], /unknown command "setup statusln"/],
+  ] as [string[], RegExp][]) {
+    const r = await runCli(args, { env: e, timeoutMs: 10_000 });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, want);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.equal(r.stdout, '');
+  }
+  // What a command does define still works, negated booleans and = values included.
+  const ok = await runCli(['usage', '--now=2026-02-12T16:00:00Z', '--compact'], { env: e });
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
+test('help fits 80 columns, names the program, shows only the command\'s own options; a bare group prints its help', async () => {
+  const e = await env();
+  for (const args of [['--help'], ['serve', '--help'], ['demo', '--help'], ['setup'], ['hooks'], ['service'], ['setup', 'statusline', '--help']]) {
+    const r = await runCli(args, { env: e });
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    const widest = Math.max(...r.stdout.split('\n').map((l) => l.length));
+    assert.ok(widest <= 80, `${args.join(' ')}: a line of ${widest} characters`);
+    assert.match(r.stdout, new RegExp(`^Usage: claude-gauge${args[0] === '--help' ? '' : ` ${args.filter((a) => a !== '--help').join(' ')}`}\\b`));
+  }
+  const demo = (await runCli(['demo', '--help'], { env: e })).stdout;
+  assert.match(demo, /--seed/);
+  assert.doesNotMatch(demo, /--prometheus-url|--source/, 'serve options are not demo options');
+  assert.match((await runCli(['setup'], { env: e })).stdout, /statusline[\s\S]*otel/);
+});
+
+test('a CLAUDE_CONFIG_DIR with no transcripts: usage and watch say why STALL is lit, on stderr', async () => {
+  const e = isolatedEnv({ CLAUDE_CONFIG_DIR: path.join(await tempDir('wrong'), 'no-such-folder'), CLAUDE_GAUGE_STATE_DIR: await tempDir('state') });
+  const u = await runCli(['usage'], { env: e });
+  assert.equal(u.code, 0);
+  assert.equal(JSON.parse(u.stdout).stall_reason, 'source-broken');
+  assert.match(u.stderr, /^claude-gauge: problem: no Claude Code transcripts folder found .*no-such-folder.*set CLAUDE_CONFIG_DIR\n$/);
+  const w = await runCli(['watch', '--count', '2', '--interval', '0.2'], { env: e });
+  assert.equal(w.code, 0, w.stderr);
+  assert.equal(w.stdout.trim().split('\n').length, 2);
+  assert.equal(w.stderr.match(/problem: no Claude Code transcripts folder found/g)?.length, 1, 'said once, not every second');
+  const bad = await runCli(['watch', '--interval', 'soon'], { env: e });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /invalid --interval "soon"/);
+});
+
+test('watch on a terminal: a legend and colours; piped: plain lines only', async () => {
+  const e = await env();
+  const piped = await runCli(['watch', '--count', '2', '--interval', '0.2'], { env: e });
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.doesNotMatch(piped.stdout, /\x1b\[|tach: tokens\/min/);
+  assert.match(piped.stdout, /^\d\d:\d\d:\d\d {2}5h \d+% \(est, /);
+  // `script` (util-linux, in every Debian) gives the command a terminal of its own.
+  const { execFile } = await import('node:child_process');
+  const shell = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} watch --count 2 --interval 0.2`;
+  const tty = await new Promise<string>((resolve, reject) =>
+    execFile('script', ['-qfec', shell, '/dev/null'], { env: { ...e, TERM: 'xterm' }, timeout: 30_000 }, (err, out) => (err ? reject(err) : resolve(out))),
+  );
+  assert.match(tty, /tach: tokens\/min over 60 s/);
+  assert.match(tty, /\x1b\[\d+m\d+%\x1b\[0m/, 'the percentages are coloured');
+  assert.equal(tty.replace(/\x1b\[\d+m/g, '').match(/^\d\d:\d\d:\d\d {2}5h /gm)?.length, 2);
 });

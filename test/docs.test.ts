@@ -11,7 +11,7 @@ const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 test('the README starts with the two commands: set up and run, and run the tests', () => {
   const firstBlock = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
   const lines = firstBlock.trim().split('\n');
-  assert.match(lines[0], /^npm ci && npx claude-gauge serve\b/);
+  assert.match(lines[0], /^npm ci && npm start\b/);
   assert.match(lines[1], /^npm ci && npm test\b/);
   assert.ok(readme.indexOf('```sh') < 200, 'the commands open the README');
 });

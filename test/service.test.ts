@@ -230,7 +230,7 @@ test('service install --help shows the usage and installs nothing', async () => 
   const { fake, env, unit } = await setup();
   const r = await runCli(['service', 'install', '--help'], { env });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /USAGE .*service install/);
+  assert.match(r.stdout, /^Usage: claude-gauge service install \[options\]/);
   assert.match(r.stdout, /--port/);
   await assert.rejects(fs.stat(unit));
   assert.deepEqual(await fake.calls(), []);

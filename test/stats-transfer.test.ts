@@ -1,5 +1,6 @@
 // Export/import round trip, merging another machine's history without double counting, and cost.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -8,7 +9,7 @@ import { openHistory, type Db } from '../src/store/db.js';
 import { ingestPaths, transcriptFiles } from '../src/store/ingest.js';
 import { Pricer } from '../src/store/pricing.js';
 import { exportCsv, exportJson, importText } from '../src/store/transfer.js';
-import { fixtureCopy, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
+import { BIN, fixtureCopy, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
 import { assistant } from './helpers/lines.js';
 import { main } from '../src/cli/index.js';
 
@@ -109,4 +110,34 @@ test('an unknown model is stored with a null cost, never $0', async () => {
   ingestPaths(h.db, [f]);
   assert.deepEqual(h.db.prepare('SELECT cost, cache_saved FROM responses').get(), { cost: null, cache_saved: null });
   h.close();
+});
+
+test('export says where the history comes from before there is one, prints clean dollars, and stops quietly when its reader does', { skip: cliSkip }, async () => {
+  const none = await tempDir('state-none');
+  const first = await runCli(['export', '--csv'], { env: isolatedEnv({ CLAUDE_GAUGE_STATE_DIR: none }) });
+  assert.equal(first.code, 1);
+  assert.match(first.stderr, /^claude-gauge: no history in .* yet: it fills while `claude-gauge serve` runs/);
+  assert.deepEqual(await fs.readdir(none), [], 'export created nothing');
+
+  const home = await fixtureCopy();
+  const state = await tempDir('state-full');
+  const h = openHistory(state);
+  ingestPaths(h.db, transcriptFiles([home]));
+  h.close();
+  const env = isolatedEnv({ CLAUDE_GAUGE_STATE_DIR: state });
+  const csv = await runCli(['export', '--csv'], { env });
+  const costs = csv.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[12]).filter(Boolean);
+  assert.ok(costs.length > 100);
+  for (const c of costs) assert.ok(c.replace(/^\d+\./, '').length <= 10, `cost ${c} carries float noise`);
+  // `export --csv | head -2`: the pipe closes after two lines.
+  const piped = await new Promise<{ code: number | null; stderr: string; out: string }>((resolve) => {
+    const sh = spawn('sh', ['-c', `"${process.execPath}" "${BIN}" export --csv | head -2`], { env });
+    let out = '';
+    let stderr = '';
+    sh.stdout.on('data', (c) => (out += c));
+    sh.stderr.on('data', (c) => (stderr += c));
+    sh.on('close', (code) => resolve({ code, stderr, out }));
+  });
+  assert.equal(piped.out.trim().split('\n').length, 2);
+  assert.equal(piped.stderr, '', 'no EPIPE stack trace');
 });

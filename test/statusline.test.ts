@@ -108,7 +108,7 @@ test('setup statusline merges into settings.json, keeps a backup, chains the old
   assert.deepEqual(JSON.parse(await fs.readFile(settings, 'utf8')), original);
 });
 
-test('setup statusline on a machine with no settings.json creates one; undo removes the key', async () => {
+test('setup statusline on a machine with no settings.json creates one; undo leaves no file behind, and backups do not pile up', async () => {
   const home = await tempDir('claude');
   const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: await tempDir('state') });
   assert.equal((await runCli(['setup', 'statusline'], { env })).code, 0);
@@ -116,7 +116,18 @@ test('setup statusline on a machine with no settings.json creates one; undo remo
   assert.equal(s.statusLine.type, 'command');
   assert.doesNotMatch(s.statusLine.command, /--chain/);
   await runCli(['setup', 'statusline', '--undo'], { env });
-  assert.deepEqual(JSON.parse(await fs.readFile(path.join(home, 'settings.json'), 'utf8')), {});
+  assert.deepEqual(await fs.readdir(home), [], 'no `{}` left where there was no file (and no backup of the file we made)');
+
+  // A user who sets up and undoes again and again keeps the first backup and the two newest.
+  await fs.writeFile(path.join(home, 'settings.json'), '{"model":"opus"}');
+  for (let i = 0; i < 4; i++) {
+    assert.equal((await runCli(['setup', 'statusline'], { env })).code, 0);
+    assert.equal((await runCli(['setup', 'statusline', '--undo'], { env })).code, 0);
+  }
+  const backups = (await fs.readdir(home)).filter((f) => f.endsWith('.claude-gauge.bak')).sort();
+  assert.equal(backups.length, 3, backups.join(', '));
+  assert.deepEqual(JSON.parse(await fs.readFile(path.join(home, backups[0]), 'utf8')), { model: 'opus' });
+  assert.deepEqual(JSON.parse(await fs.readFile(path.join(home, 'settings.json'), 'utf8')), { model: 'opus' });
 });
 
 test('bad configuration exits 2 with one line naming the setting', async () => {

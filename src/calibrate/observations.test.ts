@@ -10,9 +10,12 @@ const limits = (pct: number, resets = 1_800_000_000) => ({ five_hour: { used_per
 
 /** What the statusline does each turn: note the sighting, then rewrite the handoff. */
 async function turn(dir: string, pct: number, at: number, resets?: number) {
-  await recordObservation(dir, limits(pct, resets), at);
-  await writeHandoff(dir, limits(pct, resets), at);
+  await recordObservation(dir, limits(pct, resets), T + at);
+  await writeHandoff(dir, limits(pct, resets), T + at);
 }
+
+/** Sightings happen at real instants (core/validate.ts refuses 1970): offsets from a day in 2026. */
+const T = Date.UTC(2026, 0, 1);
 
 test('each change of the 5-hour percent is logged once, at its first sighting', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-obs-'));
@@ -23,18 +26,18 @@ test('each change of the 5-hour percent is logged once, at its first sighting', 
   const lines = (await fs.readFile(observationsFile(dir), 'utf8')).trim().split('\n');
   assert.equal(lines.length, 3);
   assert.deepEqual(await readObservations(dir), [
-    { at: 1000, usedPercentage: 10, resetsAt: 1_800_000_000_000 },
-    { at: 3000, usedPercentage: 12, resetsAt: 1_800_000_000_000 },
-    { at: 4000, usedPercentage: 12, resetsAt: 1_800_018_000_000 },
+    { at: T + 1000, usedPercentage: 10, resetsAt: 1_800_000_000_000 },
+    { at: T + 3000, usedPercentage: 12, resetsAt: 1_800_000_000_000 },
+    { at: T + 4000, usedPercentage: 12, resetsAt: 1_800_018_000_000 },
   ]);
 });
 
 test('a torn line is skipped; the handoff alone counts when there is no log; the log rotates', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-obs-'));
-  await writeHandoff(dir, limits(40), 500);
-  assert.deepEqual(await readObservations(dir), [{ at: 500, usedPercentage: 40, resetsAt: 1_800_000_000_000 }]);
-  await fs.writeFile(observationsFile(dir), '{"at":100,"used_percentage":30,"resets_at":1800000000000}\n{"at":200,"used_');
-  assert.deepEqual((await readObservations(dir)).map((o) => o.at), [100, 500]);
+  await writeHandoff(dir, limits(40), T + 500);
+  assert.deepEqual(await readObservations(dir), [{ at: T + 500, usedPercentage: 40, resetsAt: 1_800_000_000_000 }]);
+  await fs.writeFile(observationsFile(dir), `{"at":${T + 100},"used_percentage":30,"resets_at":1800000000000}\n{"at":200,"used_`);
+  assert.deepEqual((await readObservations(dir)).map((o) => o.at - T), [100, 500]);
 
   await fs.writeFile(observationsFile(dir), 'x'.repeat(LOG_MAX_BYTES + 1) + '\n');
   await turn(dir, 41, 600);

@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { RateLimits } from '../sources/statusline/handoff.js';
 import { readHandoff } from '../sources/statusline/handoff.js';
 import type { Observation } from './index.js';
+import { validTime } from '../core/validate.js';
+import { readStateFile } from '../util/state-file.js';
 
 /** Past this size the log starts over, keeping one previous file: months of sightings, a bounded disk. */
 export const LOG_MAX_BYTES = 512 * 1024;
@@ -37,7 +39,7 @@ export async function readObservations(stateDir: string): Promise<Observation[]>
   const out: Observation[] = [];
   const file = observationsFile(stateDir);
   for (const f of [`${file}.1`, file]) {
-    const text = await fs.readFile(f, 'utf8').catch(() => '');
+    const text = (await readStateFile(f, 4 * LOG_MAX_BYTES).catch(() => null)) ?? '';
     for (const line of text.split('\n')) {
       const o = parseLine(line);
       if (o) out.push(o);
@@ -62,7 +64,7 @@ function parseLine(line: string): Observation | null {
     const pct = v.used_percentage;
     const resets = v.resets_at;
     if (typeof at !== 'number' || typeof pct !== 'number' || typeof resets !== 'number') return null;
-    if (!Number.isFinite(at + pct + resets) || pct < 0) return null;
+    if (!validTime(at) || !validTime(resets) || !Number.isFinite(pct) || pct < 0 || pct > 1000) return null;
     return { at, usedPercentage: pct, resetsAt: resets };
   } catch {
     return null; // a torn last line after a crash: the rest still counts

@@ -25,3 +25,8 @@ export const serverArgs = {
 export function configFrom(args: Record<string, unknown>): Config {
   return resolveConfig(args as Record<string, string | undefined>);
 }
+
+/** The source's problems on stderr, one line each: a snapshot alone shows STALL without saying why. */
+export function tellProblems(problems: readonly string[]): void {
+  for (const p of problems) process.stderr.write(`claude-gauge: problem: ${p}\n`);
+}

@@ -1,10 +1,10 @@
 // Options resolved once: flags, then environment, then the config file, then defaults.
 // A bad value stops the program with one line naming the setting (exit 2).
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { selectorProblem } from '../sources/prometheus/selector.js';
 import { claudeConfigDirs } from '../sources/transcripts/discover.js';
 import { configFile, stateDir } from '../util/paths.js';
+import { NotAFileError, readStateFileSync } from '../util/state-file.js';
 
 export class ConfigError extends Error {}
 
@@ -166,9 +166,11 @@ export function resolveConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = proces
 function readConfigFile(file: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const read = readStateFileSync(file, 1024 * 1024);
+    if (read === null) return {};
+    text = read;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (err instanceof NotAFileError) throw new ConfigError(`cannot read config file: ${err.message}`);
     throw new ConfigError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   let data: unknown;

@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
+import { readStateFile } from '../util/state-file.js';
 
 export interface DaemonInfo {
   pid: number;
@@ -27,7 +28,7 @@ export async function withdraw(stateDir: string, pid = process.pid): Promise<voi
 /** The announced daemon, if its process is still alive. */
 export async function findDaemon(stateDir: string, checkAlive = true): Promise<DaemonInfo | null> {
   try {
-    const info = JSON.parse(await fs.readFile(daemonFile(stateDir), 'utf8')) as DaemonInfo;
+    const info = JSON.parse((await readStateFile(daemonFile(stateDir), 64 * 1024)) ?? 'null') as DaemonInfo;
     if (typeof info.port !== 'number' || typeof info.pid !== 'number') return null;
     if (checkAlive && !isAlive(info.pid)) return null;
     return info;

@@ -49,6 +49,8 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   private seq = 0;
   private timer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
+  /** Live listeners (/events streams, alerts): a set, not emitter listeners, so many clients raise no leak warning. */
+  private readonly subscribers = new Set<(s: Snapshot) => void>();
 
   constructor(private readonly o: DaemonOptions) {
     super();
@@ -125,13 +127,24 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     next.seq = changed ? ++this.seq : this.seq;
     this.current = next;
     this.computedAt = now;
-    if (changed) this.emit('change', next);
+    if (changed) this.publish(next);
   }
 
   /** Calls `fn` with each new snapshot; returns the way to stop (what the live push needs). */
   subscribe(fn: (s: Snapshot) => void): () => void {
-    this.on('change', fn);
-    return () => this.off('change', fn);
+    this.subscribers.add(fn);
+    return () => void this.subscribers.delete(fn);
+  }
+
+  private publish(s: Snapshot): void {
+    this.emit('change', s);
+    for (const fn of this.subscribers) {
+      try {
+        fn(s);
+      } catch (err) {
+        this.o.log?.(`a live listener failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
   }
 
   /** Safe to call more than once. */

@@ -3,6 +3,7 @@
 // the hooks file in the state folder; the daemon follows that file.
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { MAX_STRING } from '../core/validate.js';
 import { hooksFile, isHookEvent, MAX_BYTES, RECORD_VERSION, type HookRecord } from '../sources/hooks/record.js';
 import { stateDir } from '../util/paths.js';
 import { exit, readStdin } from '../util/stdin.js';
@@ -22,7 +23,7 @@ export async function runHook(eventArg?: string): Promise<void> {
     const input = parse(await readStdin(STDIN_WAIT_MS));
     const event = input?.hook_event_name ?? eventArg;
     const session = input?.session_id;
-    if (!isHookEvent(event) || typeof session !== 'string' || session === '') return;
+    if (!isHookEvent(event) || typeof session !== 'string' || session === '' || session.length > MAX_STRING) return;
     const record: HookRecord = { v: RECORD_VERSION, event, session, at: Date.now() };
     append(stateDir(), JSON.stringify(record) + '\n');
   } catch {

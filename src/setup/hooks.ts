@@ -1,8 +1,7 @@
 // Wires `claude-gauge hook` into Claude Code's settings.json `hooks`: adds one entry per
 // event, never touches other hooks, and removes exactly its own entries again.
-import { writeFileAtomic } from '../util/atomic.js';
 import { HOOK_EVENTS, type HookEvent } from '../sources/hooks/record.js';
-import { backupFile, readSettings } from './statusline.js';
+import { backupFile, readSettings, writeSettings } from './settings.js';
 
 interface CommandHook {
   type: string;
@@ -108,7 +107,7 @@ async function save(file: string, settings: Record<string, unknown>, before: Hoo
     backup = await backupFile(file);
     const next = { ...settings, hooks: after };
     if (Object.keys(after).length === 0) delete (next as Record<string, unknown>).hooks;
-    await writeFileAtomic(file, JSON.stringify(next, null, 2) + '\n');
+    await writeSettings(file, next);
   }
   return { settingsPath: file, changed, backup, hooks: after };
 }

@@ -1,4 +1,7 @@
-// `claude-gauge setup otel`: the exact "env" block for ~/.claude/settings.json. Pure: prints, never writes.
+// `claude-gauge setup otel`: the exact "env" block for Claude Code's settings.json, printed, or
+// merged into the file with --write (the user's other env entries kept, a backup made).
+import { backupFile, readSettings, writeSettings } from './settings.js';
+
 export type OtelTarget = 'otlp' | 'collector';
 
 export interface OtelSetupOptions {
@@ -38,7 +41,7 @@ export function otelEnv(o: OtelSetupOptions): Record<string, string> {
 }
 
 /** What `setup otel` prints: the block to merge, and where it goes. */
-export function otelSetupText(o: OtelSetupOptions): string {
+export function otelSetupText(o: OtelSetupOptions & { settingsPath: string }): string {
   const block = JSON.stringify({ env: otelEnv(o) }, null, 2);
   const where = o.to === 'otlp'
     ? 'Claude Code then sends its telemetry straight to the daemon (run: claude-gauge serve --source otlp).'
@@ -47,5 +50,16 @@ export function otelSetupText(o: OtelSetupOptions): string {
         'Point the daemon at Prometheus: claude-gauge serve --source prometheus --prometheus-url http://<prometheus>:9090',
         "For several machines, run this with --endpoint http://<collector>:4318 --host <name> on each; the daemon shows the sum, or one machine with --prometheus-selector 'host_name=\"<name>\"'.",
       ].join('\n');
-  return `Merge this into ~/.claude/settings.json (keep your other settings), then restart Claude Code:\n\n${block}\n\n${where}\n`;
+  return `Merge this into ${o.settingsPath} (keep your other settings; --write does it for you), then restart Claude Code:\n\n${block}\n\n${where}\n`;
+}
+
+/** Merges the block into the settings file's "env"; returns the backup made (null: there was no file) and whether anything changed. */
+export async function writeOtel(o: OtelSetupOptions & { settingsPath: string }): Promise<{ changed: boolean; backup: string | null }> {
+  const settings = await readSettings(o.settingsPath);
+  const current = settings.env && typeof settings.env === 'object' && !Array.isArray(settings.env) ? (settings.env as Record<string, unknown>) : {};
+  const env = { ...current, ...otelEnv(o) };
+  if (JSON.stringify(env) === JSON.stringify(current)) return { changed: false, backup: null };
+  const backup = await backupFile(o.settingsPath);
+  await writeSettings(o.settingsPath, { ...settings, env });
+  return { changed: true, backup };
 }

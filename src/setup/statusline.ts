@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
+import { backupFile, readSettings, writeSettings } from './settings.js';
 
 export interface StatusLineSetting {
   type: 'command';
@@ -18,6 +19,8 @@ export interface SetupRecord {
   previous: unknown;
   installed: StatusLineSetting;
   backup: string | null;
+  /** There was no settings file before the first install: undoing everything removes the one we made. */
+  createdFile?: boolean;
 }
 
 const MARK = 'claude-gauge';
@@ -34,20 +37,6 @@ export function shellQuote(s: string): string {
 export function isOurs(setting: unknown): boolean {
   const cmd = (setting as { command?: unknown } | null)?.command;
   return typeof cmd === 'string' && cmd.includes(MARK) && cmd.includes('statusline');
-}
-
-export async function readSettings(file: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw err;
-  }
-  if (text.trim() === '') return {};
-  const data = JSON.parse(text);
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error(`${file} does not hold a JSON object`);
-  return data as Record<string, unknown>;
 }
 
 export interface InstallResult {
@@ -75,8 +64,9 @@ export async function installStatusline(o: { settingsPath: string; stateDir: str
   let backup: string | null = null;
   if (!o.dryRun && changed) {
     backup = await backupFile(o.settingsPath);
-    await writeFileAtomic(o.settingsPath, JSON.stringify({ ...settings, statusLine: installed }, null, 2) + '\n');
-    const record: SetupRecord = { version: 1, settingsPath: o.settingsPath, previous, installed, backup: prior?.backup ?? backup };
+    const createdFile = prior ? prior.createdFile === true : !(await exists(o.settingsPath));
+    await writeSettings(o.settingsPath, { ...settings, statusLine: installed });
+    const record: SetupRecord = { version: 1, settingsPath: o.settingsPath, previous, installed, backup: prior?.backup ?? backup, createdFile };
     await writeFileAtomic(recordFile(o.stateDir), JSON.stringify(record, null, 2) + '\n');
   }
   return { settingsPath: o.settingsPath, installed, chained, backup, changed };
@@ -87,11 +77,15 @@ export async function uninstallStatusline(o: { settingsPath: string; stateDir: s
   if (!isOurs(settings.statusLine)) return { restored: settings.statusLine ?? null, changed: false };
   const record = await readRecord(o.stateDir);
   const previous = record?.previous ?? null;
-  await backupFile(o.settingsPath);
   const next = { ...settings };
   if (previous === null) delete next.statusLine;
   else next.statusLine = previous;
-  await writeFileAtomic(o.settingsPath, JSON.stringify(next, null, 2) + '\n');
+  // We made the file and nothing else is in it: leave no `{}` behind (and no backup of it).
+  if (record?.createdFile && Object.keys(next).length === 0) await fs.rm(o.settingsPath, { force: true });
+  else {
+    await backupFile(o.settingsPath);
+    await writeSettings(o.settingsPath, next);
+  }
   await fs.rm(recordFile(o.stateDir), { force: true });
   return { restored: previous, changed: true };
 }
@@ -105,14 +99,6 @@ async function readRecord(stateDir: string): Promise<SetupRecord | null> {
   }
 }
 
-export async function backupFile(file: string): Promise<string | null> {
-  try {
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const dest = `${file}.${stamp}.claude-gauge.bak`;
-    await fs.copyFile(file, dest);
-    return dest;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+async function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(() => true, () => false);
 }

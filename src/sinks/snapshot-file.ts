@@ -1,8 +1,9 @@
 // The daemon's latest snapshot, kept in the state folder for the statusline: Claude Code runs
 // the statusline every turn, and reading a small file never waits on the network or the daemon.
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Snapshot } from '../core/snapshot.js';
+import { readStateFileSync } from '../util/state-file.js';
 
 export function snapshotFile(stateDir: string): string {
   return path.join(stateDir, 'snapshot.json');
@@ -44,7 +45,7 @@ export class SnapshotFileWriter {
 /** The snapshot a live daemon left, or null (no file, a dead daemon, garbage). */
 export function readSnapshotFile(stateDir: string, isAlive: (pid: number) => boolean): Snapshot | null {
   try {
-    const v = JSON.parse(readFileSync(snapshotFile(stateDir), 'utf8'));
+    const v = JSON.parse(readStateFileSync(snapshotFile(stateDir), 1024 * 1024) ?? 'null');
     return v && typeof v.pid === 'number' && isAlive(v.pid) && v.snapshot && typeof v.snapshot === 'object' ? (v.snapshot as Snapshot) : null;
   } catch {
     return null;

@@ -1,5 +1,6 @@
 // The short line Claude Code shows under the prompt: its own figures from stdin, plus
 // the daemon's gauges when a daemon is running.
+import type { LimitsEvent } from '../core/events.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { compact } from './terminal/line.js';
 
@@ -11,17 +12,18 @@ export interface StatuslineInput {
   };
 }
 
-export function renderStatusline(input: StatuslineInput | null, snap: Snapshot | null, now = Date.now()): string {
+/** @param limits Claude Code's own figures, already checked as the hand-off checks them (null: none usable). */
+export function renderStatusline(input: StatuslineInput | null, limits: LimitsEvent | null, snap: Snapshot | null, now = Date.now()): string {
   const parts: string[] = [];
-  const five = input?.rate_limits?.five_hour;
-  const seven = input?.rate_limits?.seven_day;
-  if (five && Number.isFinite(Number(five.used_percentage))) {
-    const reset = clock(Number(five.resets_at), now);
-    parts.push(`5h ${Math.round(Number(five.used_percentage))}%${reset ? ` until ${reset}` : ''}`);
+  const five = limits?.fiveHour ?? null;
+  const seven = limits?.sevenDay ?? null;
+  if (five) {
+    const reset = clock(five.resetsAt, now);
+    parts.push(`5h ${Math.round(five.usedPercentage)}%${reset ? ` until ${reset}` : ''}`);
   } else if (snap && snap.window_5h_tokens > 0) {
     parts.push(`5h ~${Math.round(snap.window_5h_pct * 100)}%`);
   }
-  if (seven && Number.isFinite(Number(seven.used_percentage))) parts.push(`7d ${Math.round(Number(seven.used_percentage))}%`);
+  if (seven) parts.push(`7d ${Math.round(seven.usedPercentage)}%`);
   if (snap) {
     parts.push(`${compact(snap.rate_1m)} tok/min`);
     if (snap.tokens_5m > 0) parts.push(`cache ${Math.round(snap.cache_hit_rate * 100)}%`);
@@ -32,9 +34,7 @@ export function renderStatusline(input: StatuslineInput | null, snap: Snapshot |
   return [model, ...parts].filter(Boolean).join(' · ') || 'claude-gauge';
 }
 
-function clock(resetsAt: number, now: number): string | null {
-  if (!Number.isFinite(resetsAt) || resetsAt <= 0) return null;
-  const ms = resetsAt > 1e12 ? resetsAt : resetsAt * 1000;
+function clock(ms: number, now: number): string | null {
   if (ms <= now) return null;
   const d = new Date(ms);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;

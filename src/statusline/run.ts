@@ -3,7 +3,7 @@
 import { recordObservation } from '../calibrate/observations.js';
 import { isAlive } from '../daemon/discovery.js';
 import { readSnapshotFile } from '../sinks/snapshot-file.js';
-import { parseRateLimits, writeHandoff } from '../sources/statusline/handoff.js';
+import { limitsEvent, parseRateLimits, writeHandoff, type RateLimits } from '../sources/statusline/handoff.js';
 import { renderStatusline, type StatuslineInput } from '../sinks/statusline.js';
 import { stateDir } from '../util/paths.js';
 import { exit, readStdin, writeStdout } from '../util/stdin.js';
@@ -23,13 +23,16 @@ export async function runStatusline(chain?: string): Promise<void> {
   try {
     const raw = await readStdin(STDIN_WAIT_MS);
     const input = parseInput(raw);
+    // Checked once: what is shown is what is handed over (a reset time no clock can show is neither).
+    const limits = parseRateLimits(input?.rate_limits);
+    const now = Date.now();
     const dir = stateDir();
     const [snap, chained] = await Promise.all([
       readSnapshotFile(dir, isAlive),
       chain ? runChained(chain, raw) : Promise.resolve(''),
-      handOver(dir, input),
+      handOver(dir, limits, now),
     ]);
-    const ours = renderStatusline(input, snap);
+    const ours = renderStatusline(input, limits && limitsEvent(limits, now), snap, now);
     out = chained ? `${chained.replace(/\s+$/, '')} │ ${ours}` : ours;
   } catch {
     // Never break Claude Code's status line: fall through with the plain name.
@@ -46,11 +49,9 @@ function parseInput(raw: string): StatuslineInput | null {
   }
 }
 
-async function handOver(dir: string, input: StatuslineInput | null): Promise<void> {
-  const limits = parseRateLimits(input?.rate_limits);
+async function handOver(dir: string, limits: RateLimits | null, now: number): Promise<void> {
   if (!limits) return;
   try {
-    const now = Date.now();
     await recordObservation(dir, limits, now).catch(() => undefined); // for calibrate; must not stop the handoff
     await writeHandoff(dir, limits, now);
   } catch {

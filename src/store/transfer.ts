@@ -24,7 +24,7 @@ export function exportJson(db: Db): ExportDoc {
     format: FORMAT,
     version: FORMAT_VERSION,
     exported_at: new Date().toISOString(),
-    responses: db.prepare('SELECT * FROM responses ORDER BY at, key').all() as ResponseRow[],
+    responses: (db.prepare('SELECT * FROM responses ORDER BY at, key').all() as ResponseRow[]).map(clean),
     tool_uses: db.prepare('SELECT * FROM tool_uses ORDER BY at, id').all() as ExportDoc['tool_uses'],
     tool_results: db.prepare('SELECT * FROM tool_results ORDER BY id').all() as ExportDoc['tool_results'],
     texts: db.prepare('SELECT * FROM texts ORDER BY at, hash').all() as Record<string, unknown>[],
@@ -36,8 +36,15 @@ export function exportJson(db: Db): ExportDoc {
 export function* exportCsv(db: Db): Generator<string> {
   yield RESPONSE_COLUMNS.join(',') + '\n';
   for (const r of db.prepare('SELECT * FROM responses ORDER BY at, key').iterate() as IterableIterator<ResponseRow>) {
-    yield RESPONSE_COLUMNS.map((c) => csvCell(c === 'at' ? new Date(r.at).toISOString() : r[c])).join(',') + '\n';
+    const row = clean(r);
+    yield RESPONSE_COLUMNS.map((c) => csvCell(c === 'at' ? new Date(row.at).toISOString() : row[c])).join(',') + '\n';
   }
+}
+
+/** Dollar figures to 1e-10 USD: sums of prices print as 0.0468192, not 0.046819200000000005. */
+function clean(r: ResponseRow): ResponseRow {
+  const round = (v: number | null) => (v === null ? null : Math.round(v * 1e10) / 1e10);
+  return { ...r, cost: round(r.cost), cache_saved: round(r.cache_saved) };
 }
 
 function csvCell(v: unknown): string {

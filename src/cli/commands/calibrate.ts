@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import { defineCommand } from 'citty';
 import { calibrate, MIN_OBSERVATIONS, MIN_OBSERVED_PCT } from '../../calibrate/index.js';
 import { readHistory } from '../../calibrate/history.js';
@@ -8,6 +7,7 @@ import { ConfigError, resolveConfig, type Config } from '../../config/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { configFile } from '../../util/paths.js';
 import { fail } from '../index.js';
+import { readStateFile } from '../../util/state-file.js';
 
 export default defineCommand({
   meta: {
@@ -42,7 +42,7 @@ export default defineCommand({
     const paste = pasteLines(c);
     let written: string | null = null;
     if (args.write && Object.keys(paste.config).length) {
-      const text = await fs.readFile(config.configFile, 'utf8').catch(() => null);
+      const text = await readStateFile(config.configFile, 1024 * 1024).catch(() => null);
       const current = text === null ? {} : (JSON.parse(text) as Record<string, unknown>); // resolveConfig has checked it
       await writeFileAtomic(config.configFile, JSON.stringify({ ...current, ...paste.config }, null, 2) + '\n');
       written = config.configFile;

@@ -13,7 +13,8 @@ import { serverArgs } from '../args.js';
 export default defineCommand({
   meta: { name: 'demo', description: 'See every needle and lamp work with no Claude Code: live demo transcripts, the normal pipeline, the virtual cluster' },
   args: {
-    ...serverArgs,
+    port: serverArgs.port,
+    host: { type: 'string', description: 'listen address (default 127.0.0.1: the demo stays on this machine)' },
     open: { type: 'boolean', default: true, description: 'open the page in a browser (--no-open to skip)' },
     seed: { type: 'string', description: 'seed for the generated conversation' },
   },

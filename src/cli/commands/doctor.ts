@@ -7,6 +7,8 @@ import { findDaemon, localUrl } from '../../daemon/discovery.js';
 import { handoffFile, readHandoff } from '../../sources/statusline/handoff.js';
 import { isOurs } from '../../setup/statusline.js';
 import { installedEvents } from '../../setup/hooks.js';
+import { readStateFile } from '../../util/state-file.js';
+import { settingsPathFor } from '../../setup/settings.js';
 
 interface Finding {
   level: 'ok' | 'warn' | 'error';
@@ -34,8 +36,8 @@ export default defineCommand({
     const snap = engine.snapshot(Date.now());
     f.push({ level: 'ok', what: `newest record: ${snap.last_activity_at ?? 'none'}; active 5-hour block: ${snap.window_5h_block_start ?? 'none'}; ceiling ${snap.window_5h_ceiling.toLocaleString('en-US')} (${snap.window_5h_ceiling_source})` });
 
-    const settingsPath = path.join(config.configDirs.find((d) => d.endsWith('.claude')) ?? config.configDirs[0], 'settings.json');
-    const settings = await fs.readFile(settingsPath, 'utf8').then((t) => JSON.parse(t), () => null);
+    const settingsPath = settingsPathFor(config.configDirs);
+    const settings = await readStateFile(settingsPath, 16 * 1024 * 1024).then((t) => (t === null ? null : JSON.parse(t)), () => null);
     const wired = isOurs(settings?.statusLine);
     f.push(wired
       ? { level: 'ok', what: `statusline wired in ${settingsPath}` }

@@ -1,7 +1,8 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
+import path from 'node:path';
 import { once } from 'node:events';
 import { defineCommand } from 'citty';
-import { openHistory } from '../../store/db.js';
+import { HISTORY_FILE, openHistory } from '../../store/db.js';
 import { exportCsv, exportJson } from '../../store/transfer.js';
 import { stateDir } from '../../util/paths.js';
 import { fail } from '../index.js';
@@ -15,8 +16,18 @@ export default defineCommand({
   },
   async run({ args }) {
     if (args.csv && args.json) fail('choose one of --csv and --json', 2);
-    const history = openHistory(stateDir());
+    const dir = stateDir();
+    // Export only reads: it must not leave an empty history behind where none was.
+    if (!existsSync(path.join(dir, HISTORY_FILE))) fail(`no history in ${dir} yet: it fills while \`claude-gauge serve\` runs (from your transcripts, in a minute or two)`, 1);
+    const history = openHistory(dir);
     try {
+      const rows = (history.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n;
+      if (rows === 0) process.stderr.write(`claude-gauge: the history in ${dir} holds no responses yet; \`claude-gauge serve\` fills it from your transcripts\n`);
+      // `export --csv | head` closes the pipe early: that is the reader's choice, not an error.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(0);
+        throw err;
+      });
       const out = args.out ? createWriteStream(args.out) : process.stdout;
       const write = async (s: string) => {
         if (!out.write(s)) await once(out, 'drain');

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { defineCommand } from 'citty';
 import { resolveConfig, type Config } from '../../config/index.js';
 import { installedEvents, installHooks, uninstallHooks } from '../../setup/hooks.js';
@@ -6,12 +5,13 @@ import { shellQuote } from '../../setup/statusline.js';
 import { hooksFile } from '../../sources/hooks/record.js';
 import { fail } from '../index.js';
 import { packageFile } from '../../util/package-files.js';
+import { settingsPathFor } from '../../setup/settings.js';
 
 const settingsArg = { settings: { type: 'string', description: 'settings.json to edit (default: <first Claude config dir>/settings.json)' } } as const;
 
 /** The same settings.json `setup statusline` edits. */
 function settingsPath(config: Config, override?: string): string {
-  return override ? path.resolve(override) : path.join(config.configDirs.find((d) => d.endsWith('.claude')) ?? config.configDirs[0], 'settings.json');
+  return settingsPathFor(config.configDirs, override);
 }
 
 /** An absolute command line, so it works whatever PATH Claude Code runs hooks with. */

@@ -20,8 +20,11 @@ export default defineCommand({
   args: { ...serverArgs, ...gaugeArgs, quiet: { type: 'boolean', description: 'no start-up banner or progress' } },
   async run({ args }) {
     const config = configFrom(args);
-    const log = (m: string) => process.stderr.write(`claude-gauge: ${m}\n`);
     const bar = args.quiet ? null : progressBar(process.stderr, 'reading older history');
+    const log = (m: string) => {
+      bar?.interrupt();
+      process.stderr.write(`claude-gauge: ${m}\n`);
+    };
     // The durable history behind /stats reads the same files; the daemon's watcher tells it what grew.
     // Opened once /usage answers (SQLite and the stats queries are not on the way to the first reading).
     let history: History | null = null;

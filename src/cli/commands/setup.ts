@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { defineCommand } from 'citty';
 import { resolveConfig } from '../../config/index.js';
-import { otelSetupText } from '../../setup/otel.js';
+import { otelSetupText, writeOtel } from '../../setup/otel.js';
+import { settingsPathFor } from '../../setup/settings.js';
 import { installStatusline, shellQuote, uninstallStatusline } from '../../setup/statusline.js';
 import { fail } from '../index.js';
 import { packageFile } from '../../util/package-files.js';
@@ -15,7 +15,7 @@ const statusline = defineCommand({
   },
   async run({ args }) {
     const config = resolveConfig({});
-    const settingsPath = args.settings ? path.resolve(args.settings) : path.join(config.configDirs.find((d) => d.endsWith('.claude')) ?? config.configDirs[0], 'settings.json');
+    const settingsPath = settingsPathFor(config.configDirs, args.settings);
     if (args.undo) {
       const r = await uninstallStatusline({ settingsPath, stateDir: config.stateDir });
       console.log(r.changed ? `restored the previous status line in ${settingsPath}` : `claude-gauge is not the status line in ${settingsPath}; nothing to undo`);
@@ -47,14 +47,21 @@ const otel = defineCommand({
     to: { type: 'string', default: 'otlp', description: 'otlp (the daemon\'s own receiver) or collector' },
     endpoint: { type: 'string', description: 'the OTLP endpoint, if not the default' },
     host: { type: 'string', description: 'host.name for dashboards of many machines' },
+    write: { type: 'boolean', description: 'merge the block into the settings file instead of printing it (a backup is kept)' },
+    settings: { type: 'string', description: 'settings.json to name or edit (default: <first Claude config dir>/settings.json)' },
   },
-  run({ args }) {
+  async run({ args }) {
     if (args.to !== 'otlp' && args.to !== 'collector') return fail('--to must be otlp or collector', 2);
+    const o = { to: args.to, endpoint: args.endpoint, host: args.host, settingsPath: settingsPathFor(resolveConfig({}).configDirs, args.settings) } as const;
+    let text: string;
     try {
-      process.stdout.write(otelSetupText({ to: args.to, endpoint: args.endpoint, host: args.host }));
+      text = otelSetupText(o); // checks the endpoint before anything is written
     } catch (e) {
-      fail((e as Error).message, 2);
+      return fail((e as Error).message, 2);
     }
+    if (!args.write) return void process.stdout.write(text);
+    const r = await writeOtel(o);
+    console.log(r.changed ? `telemetry settings merged into ${o.settingsPath}${r.backup ? ` (backup: ${r.backup})` : ''}; restart Claude Code` : `already set in ${o.settingsPath}`);
   },
 });
 

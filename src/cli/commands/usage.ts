@@ -1,7 +1,8 @@
 import { defineCommand } from 'citty';
+import { timeOf } from '../../core/validate.js';
 import { loadEngine } from '../../daemon/load.js';
 import { readHandoff } from '../../sources/statusline/handoff.js';
-import { configFrom, gaugeArgs } from '../args.js';
+import { configFrom, gaugeArgs, tellProblems } from '../args.js';
 import { fail } from '../index.js';
 
 export default defineCommand({
@@ -13,12 +14,13 @@ export default defineCommand({
   },
   async run({ args }) {
     const config = configFrom(args);
-    const now = args.now ? Date.parse(args.now) : Date.now();
-    if (!Number.isFinite(now)) fail(`invalid --now ${JSON.stringify(args.now)}: must be an ISO 8601 date-time`, 2);
+    const now = args.now ? timeOf(args.now) : Date.now();
+    if (now === null) fail(`invalid --now ${JSON.stringify(args.now)}: must be an ISO 8601 date-time between 2000 and 2100`, 2);
     const { engine } = await loadEngine(config, { until: args.now ? now : undefined });
     const limits = await readHandoff(config.stateDir);
     if (limits) engine.apply(limits);
     const snap = { ...engine.snapshot(now), seq: 1 };
+    tellProblems(snap.source.problems);
     process.stdout.write(JSON.stringify(snap, null, args.compact ? 0 : 2) + '\n');
   },
 });

@@ -1,7 +1,8 @@
 import { defineCommand } from 'citty';
 import { Daemon } from '../../daemon/index.js';
-import { snapshotLine } from '../../sinks/terminal/line.js';
-import { configFrom, gaugeArgs } from '../args.js';
+import { LEGEND, snapshotLine } from '../../sinks/terminal/line.js';
+import { configFrom, gaugeArgs, tellProblems } from '../args.js';
+import { fail } from '../index.js';
 
 export default defineCommand({
   meta: { name: 'watch', description: 'Print the gauges every second (Ctrl-C to stop)' },
@@ -13,15 +14,26 @@ export default defineCommand({
   },
   async run({ args }) {
     const config = configFrom(args);
-    const every = Math.max(0.1, Number(args.interval ?? 1)) * 1000;
-    const limit = args.count ? Number(args.count) : Infinity;
+    const interval = Number(args.interval ?? 1);
+    const limit = args.count === undefined ? Infinity : Number(args.count);
+    if (!Number.isFinite(interval) || interval <= 0) fail(`invalid --interval ${JSON.stringify(args.interval)}: seconds, a number above 0`, 2);
+    if (limit !== Infinity && !(Number.isInteger(limit) && limit > 0)) fail(`invalid --count ${JSON.stringify(args.count)}: a whole number above 0`, 2);
+    const every = Math.max(0.1, interval) * 1000;
+    let told = '';
+    // Colour and a legend for a person at a terminal; plain lines for a pipe or a log (and NO_COLOR).
+    const color = !args.json && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+    if (!args.json && process.stdout.isTTY) process.stdout.write(`${LEGEND}\n`);
     const daemon = new Daemon({ config, log: (m) => process.stderr.write(`claude-gauge: ${m}\n`) });
     await daemon.start();
     let n = 0;
     await new Promise<void>((resolve) => {
       const print = () => {
         const s = daemon.snapshot();
-        process.stdout.write((args.json ? JSON.stringify(s) : snapshotLine(s)) + '\n');
+        // Why a lamp is lit (a folder that does not exist, say): on stderr, each time it changes.
+        const problems = s.source.problems.join('\n');
+        if (problems !== told) tellProblems(s.source.problems);
+        told = problems;
+        process.stdout.write((args.json ? JSON.stringify(s) : snapshotLine(s, { color })) + '\n');
         if (++n >= limit) {
           clearInterval(timer);
           resolve();

@@ -20,7 +20,12 @@ export interface AppDeps {
   /** The page's files; defaults to web/ in the package. */
   files?: Map<string, StaticFile>;
   heartbeatMs?: number;
+  /** Live /events streams at once; past it 503 (each holds a socket: a flood must not starve the tailer of file descriptors). */
+  maxEventClients?: number;
 }
+
+/** Enough for every browser tab and device a user has, far below any file-descriptor limit. */
+export const MAX_EVENT_CLIENTS = 64;
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -51,17 +56,32 @@ export function createApp(deps: AppDeps): Hono {
 
   // Live push for the virtual cluster: the snapshot the moment it changes, and a heartbeat
   // every second so a silent daemon is told apart from a quiet one.
+  let eventClients = 0;
+  const maxEventClients = deps.maxEventClients ?? MAX_EVENT_CLIENTS;
   app.get('/events', (c) => {
     c.header('Access-Control-Allow-Origin', '*');
+    if (eventClients >= maxEventClients) {
+      return c.json({ error: 'too_many_clients', message: `at most ${maxEventClients} live /events streams at once; poll /usage instead` }, 503, { 'Retry-After': '5' });
+    }
+    eventClients++;
+    let unsubscribe: (() => void) | undefined;
+    let counted = true;
+    // Once, whichever way the stream ends (client gone, write failed, handler done).
+    const release = () => {
+      if (counted) eventClients--;
+      counted = false;
+      unsubscribe?.();
+      unsubscribe = undefined;
+    };
     return streamSSE(c, async (stream) => {
       const queue: Snapshot[] = [];
       let wake: (() => void) | null = null;
-      const unsubscribe = deps.subscribe?.((s) => {
+      unsubscribe = !counted ? undefined : deps.subscribe?.((s) => {
         queue.push(s);
         wake?.();
       });
       stream.onAbort(() => {
-        unsubscribe?.();
+        release();
         wake?.();
       });
       let sent = deps.snapshot();
@@ -83,7 +103,8 @@ export function createApp(deps: AppDeps): Hono {
           await stream.writeSSE({ event: 'heartbeat', data: JSON.stringify({ seq: sent.seq, at: new Date().toISOString() }) });
         }
       }
-    });
+      release();
+    }, async () => release());
   });
 
   // The device line (see sinks/device.ts): what the ESP32 polls. Aggregates only, like /usage.

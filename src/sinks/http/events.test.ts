@@ -70,3 +70,28 @@ test('the page files are served with their types; anything else is 404', async (
   assert.equal((await app.request('/../package.json')).status, 404);
   assert.equal((await app.request('/%2e%2e/package.json')).status, 404);
 });
+
+test('/events past its cap answers 503 with Retry-After, and a closed stream frees its place', async () => {
+  let listeners = 0;
+  const app = createApp({
+    snapshot: () => ({ ...new Engine(settings).snapshot(0), seq: 1 }),
+    ready: () => true,
+    subscribe: () => (listeners++, () => void listeners--),
+    heartbeatMs: 50,
+    maxEventClients: 3,
+    files: new Map(),
+  });
+  const open = await Promise.all([1, 2, 3].map(() => app.request('/events')));
+  for (const r of open) assert.equal(r.status, 200);
+  const refused = await app.request('/events');
+  assert.equal(refused.status, 503);
+  assert.equal(refused.headers.get('retry-after'), '5');
+  assert.equal((await refused.json()).error, 'too_many_clients');
+  assert.equal(listeners, 3, 'a refused client never subscribes');
+  await open[0].body!.cancel();
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(listeners, 2);
+  const again = await app.request('/events');
+  assert.equal(again.status, 200, 'the closed stream gave its place back');
+  await Promise.all([again, open[1], open[2]].map((r) => r.body!.cancel()));
+});

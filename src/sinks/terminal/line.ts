@@ -15,16 +15,30 @@ export function lamps(s: Snapshot): string {
   return on.length ? on.join(' ') : '-';
 }
 
-export function snapshotLine(s: Snapshot): string {
+/** What each part of the line means, printed once above the lines on a terminal. */
+export const LEGEND =
+  '5h: plan window used (official: Claude Code\'s figure, est: local estimate, tokens)  tach: tokens/min over 60 s  ' +
+  'think: thinking share of output (~ estimated)  cache: input served from cache  model  [lamps]';
+
+// ANSI colours as the cluster's lamps have them: red, amber, green; dim for the quiet ones.
+const PAINT = { red: '31', amber: '33', green: '32', blue: '34', dim: '2', bold: '1' } as const;
+type Paint = keyof typeof PAINT;
+const MODEL_PAINT: Record<string, Paint> = { opus: 'red', sonnet: 'amber', haiku: 'green' };
+const LAMP_PAINT: Record<string, Paint> = { HOT: 'red', WARN: 'amber', STALL: 'red', IDLE: 'blue' };
+
+export function snapshotLine(s: Snapshot, o: { color?: boolean } = {}): string {
+  const paint = (text: string, p: Paint | undefined) => (o.color && p ? `\x1b[${PAINT[p]}m${text}\x1b[0m` : text);
   const time = s.updated_at.slice(11, 19);
   const fuelSrc = s.window_5h_source === 'statusline' ? 'official' : 'est';
+  const fuelPaint: Paint = s.window_5h_pct > 0.8 ? 'red' : s.window_5h_pct > 0.5 ? 'amber' : 'green';
+  const on = lamps(s);
   return [
-    time,
-    `5h ${pct(s.window_5h_pct)} (${fuelSrc}, ${compact(s.window_5h_tokens)})`,
-    `tach ${compact(s.rate_1m)}/min`,
+    paint(time, 'dim'),
+    `5h ${paint(pct(s.window_5h_pct), fuelPaint)} (${fuelSrc}, ${compact(s.window_5h_tokens)})`,
+    `tach ${paint(`${compact(s.rate_1m)}/min`, s.hot ? 'red' : undefined)}`,
     `think ${pct(s.thinking_ratio)}${s.thinking_source === 'estimated' ? '~' : ''}`,
-    `cache ${pct(s.cache_hit_rate)}`,
-    `${s.last_model}`,
-    `[${lamps(s)}]`,
+    `cache ${paint(pct(s.cache_hit_rate), s.warn && s.cache_hit_rate < 0.5 && s.tokens_5m > 0 ? 'amber' : undefined)}`,
+    paint(s.last_model, MODEL_PAINT[s.last_model]),
+    `[${on === '-' ? on : on.split(' ').map((l) => paint(l, LAMP_PAINT[l])).join(' ')}]`,
   ].join('  ');
 }

@@ -1,4 +1,6 @@
 // ccusage's `blocks --active --json` output -> the active block's total and times.
+import { MAX_TOTAL_TOKENS, timeOf, tokenCount } from '../../core/validate.js';
+
 export interface ActiveBlock {
   tokens: number;
   start: number | null;
@@ -17,9 +19,10 @@ export function parseActiveBlock(text: string): ActiveBlock | { error: string } 
   const active = blocks.find((b) => b && typeof b === 'object' && (b as { isActive?: unknown }).isActive === true && !(b as { isGap?: unknown }).isGap);
   if (!active) return { tokens: 0, start: null, end: null };
   const { totalTokens, startTime, endTime } = active as { totalTokens?: unknown; startTime?: unknown; endTime?: unknown };
-  const start = typeof startTime === 'string' ? Date.parse(startTime) : NaN;
-  const end = typeof endTime === 'string' ? Date.parse(endTime) : NaN;
-  if (typeof totalTokens !== 'number' || !Number.isFinite(totalTokens) || totalTokens < 0) return { error: 'the active block has no totalTokens' };
-  if (!Number.isFinite(start) || !Number.isFinite(end)) return { error: 'the active block has no startTime/endTime' };
-  return { tokens: totalTokens, start, end };
+  const start = typeof startTime === 'string' ? timeOf(startTime) : null;
+  const end = typeof endTime === 'string' ? timeOf(endTime) : null;
+  const tokens = typeof totalTokens === 'number' ? tokenCount(totalTokens, MAX_TOTAL_TOKENS) : null;
+  if (tokens === null) return { error: 'the active block has no usable totalTokens' };
+  if (start === null || end === null) return { error: 'the active block has no usable startTime/endTime' };
+  return { tokens, start, end };
 }

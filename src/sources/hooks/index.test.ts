@@ -7,7 +7,9 @@ import type { TurnEvent } from '../../core/events.js';
 import { HookSource } from './index.js';
 import { hooksFile, parseRecord } from './record.js';
 
-const line = (event: string, session: string, at: number) => JSON.stringify({ v: 1, event, session, at }) + '\n';
+/** Hook times are real instants (core/validate.ts refuses 1970): offsets from a day in 2026. */
+const T = Date.UTC(2026, 0, 1);
+const line = (event: string, session: string, at: number) => JSON.stringify({ v: 1, event, session, at: T + at }) + '\n';
 
 test('reads records as they are appended: a half-written line waits, a junk line is skipped, a rotation loses nothing', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-hooksrc-'));
@@ -19,17 +21,17 @@ test('reads records as they are appended: a half-written line waits, a junk line
   const half = line('PreToolUse', 'a', 2000);
   await fs.appendFile(file, half.slice(0, 10));
   await src.poll();
-  assert.deepEqual(got.map((e) => e.at), [1000]);
+  assert.deepEqual(got.map((e) => e.at - T), [1000]);
   assert.equal(src.stats().skipped, 1);
   await fs.appendFile(file, half.slice(10));
   await src.poll();
-  assert.deepEqual(got.map((e) => e.at), [1000, 2000]);
+  assert.deepEqual(got.map((e) => e.at - T), [1000, 2000]);
   // A hook rotates the file after appending one more line the source has not read yet.
   await fs.appendFile(file, line('PostToolUse', 'a', 3000));
   await fs.rename(file, `${file}.1`);
   await fs.writeFile(file, line('Stop', 'a', 4000));
   await src.poll();
-  assert.deepEqual(got.map((e) => e.at), [1000, 2000, 3000, 4000]);
+  assert.deepEqual(got.map((e) => e.at - T), [1000, 2000, 3000, 4000]);
   assert.deepEqual(got.map((e) => [e.awaiting, e.open, e.exact]), [[true, true, true], [false, true, true], [true, true, true], [false, false, true]]);
   src.close();
 });
@@ -40,5 +42,8 @@ test('records are checked: wrong version, unknown event, missing session or time
   assert.equal(parseRecord(JSON.stringify({ v: 1, event: 'PreCompact', session: 's', at: 5 })), null);
   assert.equal(parseRecord(JSON.stringify({ v: 1, event: 'Stop', session: '', at: 5 })), null);
   assert.equal(parseRecord(JSON.stringify({ v: 1, event: 'Stop', session: 's', at: 'x' })), null);
+  assert.equal(parseRecord(JSON.stringify({ v: 1, event: 'Stop', session: 's', at: 5 })), null, '1970 is no hook time');
+  assert.equal(parseRecord(JSON.stringify({ v: 1, event: 'Stop', session: 's', at: 1e300 })), null);
+  assert.equal(parseRecord(JSON.stringify({ v: 1, event: 'Stop', session: 's'.repeat(2000), at: T })), null);
   assert.equal(parseRecord('{"v":1,"event":"Stop","sess'), null);
 });

@@ -4,6 +4,10 @@ import { promises as fs, watchFile, unwatchFile } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { TurnEvent } from '../../core/events.js';
 import { hooksFile, parseRecord, turnEvent } from './record.js';
+import { openStateFile } from '../../util/state-file.js';
+
+/** Longest hook line held while it is being written. */
+const MAX_LINE = 64 * 1024;
 
 export interface HookSourceOptions {
   stateDir: string;
@@ -22,6 +26,8 @@ export class HookSource {
   private partial = '';
   private closed = false;
   private reading: Promise<void> | null = null;
+  /** Inside an over-long line whose start was dropped: its end is skipped too. */
+  private skipping = false;
   private again = false;
   private records = 0;
   private skipped = 0;
@@ -75,15 +81,17 @@ export class HookSource {
       this.fh = null;
     }
     if (!this.fh && ino !== -1) {
-      this.fh = await fs.open(this.file, 'r');
+      this.fh = await openStateFile(this.file); // a FIFO under this name must not park a thread
       this.ino = (await this.fh.stat()).ino;
       this.offset = 0;
       this.partial = '';
+      this.skipping = false;
     }
     if (this.fh) {
       if ((await this.fh.stat()).size < this.offset) {
         this.offset = 0; // truncated in place
         this.partial = '';
+        this.skipping = false;
       }
       await this.drain();
     }
@@ -100,6 +108,16 @@ export class HookSource {
       const text = this.partial + buf.subarray(0, bytesRead).toString('utf8');
       const lines = text.split('\n');
       this.partial = lines.pop() ?? '';
+      // A hook writes lines of a hundred bytes: a longer unfinished one is junk, not worth holding.
+      if (this.partial.length > MAX_LINE) {
+        this.partial = '';
+        this.skipped++;
+        this.skipping = true;
+      }
+      if (this.skipping && lines.length > 0) {
+        lines.shift(); // the rest of that over-long line
+        this.skipping = false;
+      }
       for (const line of lines) {
         if (line.trim() === '') continue;
         const r = parseRecord(line);

@@ -3,6 +3,7 @@
 // One short JSON line per hook call; the file is rotated once it passes a size cap.
 import path from 'node:path';
 import type { TurnEvent } from '../../core/events.js';
+import { MAX_STRING, validTime } from '../../core/validate.js';
 
 export const RECORD_VERSION = 1;
 /** Past this size the hook renames the file to `hooks.jsonl.1` (one generation kept). */
@@ -58,7 +59,7 @@ export function parseRecord(line: string): HookRecord | null {
   }
   if (!v || typeof v !== 'object') return null;
   const r = v as Record<string, unknown>;
-  if (r.v !== RECORD_VERSION || !isHookEvent(r.event) || typeof r.session !== 'string' || r.session === '') return null;
-  if (typeof r.at !== 'number' || !Number.isFinite(r.at) || r.at <= 0) return null;
+  if (r.v !== RECORD_VERSION || !isHookEvent(r.event) || typeof r.session !== 'string' || r.session === '' || r.session.length > MAX_STRING) return null;
+  if (!validTime(r.at)) return null;
   return { v: RECORD_VERSION, event: r.event, session: r.session, at: r.at };
 }

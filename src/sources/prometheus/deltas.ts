@@ -46,7 +46,9 @@ export function deltaEvent(labels: Record<string, string>, id: string, at: numbe
   const type = TYPES[labels.type ?? ''];
   if (!type) return null;
   const tokens: Tokens = { input: 0, output: 0, cacheRead: 0, cacheCreation: 0 };
-  tokens[type] = delta;
+  // A counter is a whole number stored as a double: float noise is rounded away. Whatever is still
+  // out of range (a delta over 1e9 in one sample, a time past 2100) is counted out at the admission gate.
+  tokens[type] = Math.round(delta);
   const model = labels.model || 'unknown';
   return {
     kind: 'response', key: eventKey(id, at), at, model, tokens,

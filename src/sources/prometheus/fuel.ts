@@ -1,6 +1,7 @@
 // `--fuel prometheus` (hybrid): the tach and lamps stay on the main source (the transcript tail),
 // the 5-hour window comes from Prometheus. A private engine runs over the same events the
 // prometheus source would give, and its active block is handed over as a WindowEvent.
+import { Admission } from '../../core/admission.js';
 import { Engine, type EngineSettings } from '../../engine/engine.js';
 import type { FuelSource, FuelSourceHealth, FuelSourceOptions } from '../fuel.js';
 import { POLL_MS, PrometheusSource } from './index.js';
@@ -14,15 +15,18 @@ export interface PrometheusFuelOptions extends FuelSourceOptions {
 
 export class PrometheusFuel implements FuelSource {
   private readonly engine: Engine;
+  /** The same gate the daemon's engine has: Prometheus answers are input like any other. */
+  private readonly admission: Admission;
   private readonly source: PrometheusSource;
   private readonly clock: () => number;
 
   constructor(private readonly o: PrometheusFuelOptions) {
     this.clock = o.clock ?? Date.now;
     this.engine = new Engine(o.settings);
+    this.admission = new Admission((e) => this.engine.apply(e), this.clock);
     this.source = new PrometheusSource({
       url: o.url, selector: o.selector, clock: o.clock, log: o.log, pollMs: o.pollMs,
-      emit: (e) => this.engine.apply(e),
+      emit: (e) => this.admission.admit(e),
       horizon: () => this.engine.horizon(),
       onBatch: () => this.publish(),
     });
@@ -46,6 +50,7 @@ export class PrometheusFuel implements FuelSource {
     const h = this.source.health();
     if (h.ok && h.backfill.done) {
       const now = this.clock();
+      this.admission.release();
       this.engine.trim(now);
       this.engine.compact(now);
       const s = this.engine.snapshot(now);

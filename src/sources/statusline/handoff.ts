@@ -1,10 +1,11 @@
 // The statusline command and the daemon meet in a small file in the state folder:
 // the command writes what Claude Code piped to it, the daemon reads it. No port to
 // configure, and a figure written while the daemon was down is there when it starts.
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { LimitsEvent, LimitWindow } from '../../core/events.js';
+import { validTime } from '../../core/validate.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { readStateFile } from '../../util/state-file.js';
 
 export const HANDOFF_VERSION = 1;
 
@@ -34,8 +35,14 @@ function rateWindow(v: unknown): RateWindow | null {
   const w = v as Record<string, unknown>;
   const used = num(w.used_percentage);
   const resets = num(w.resets_at);
-  if (used === null || used < 0 || used > 1000 || resets === null || resets <= 0) return null;
+  // A reset time the gauges cannot hold (1e300, a negative) makes the whole window junk.
+  if (used === null || used < 0 || used > 1000 || resets === null || !validTime(resetsMs(resets))) return null;
   return { used_percentage: used, resets_at: resets };
+}
+
+/** resets_at is epoch seconds; milliseconds are tolerated too. */
+function resetsMs(resets: number): number {
+  return resets > 1e12 ? resets : resets * 1000;
 }
 
 /** Claude Code's `rate_limits` object, checked; null when it holds no usable window. */
@@ -55,7 +62,10 @@ export async function writeHandoff(stateDir: string, rateLimits: RateLimits, see
 export async function readHandoff(stateDir: string): Promise<LimitsEvent | null> {
   let text: string;
   try {
-    text = await fs.readFile(handoffFile(stateDir), 'utf8');
+    // A hand-off is a few hundred bytes; anything else under its name is not one.
+    const read = await readStateFile(handoffFile(stateDir), 64 * 1024);
+    if (read === null) return null;
+    text = read;
   } catch {
     return null;
   }
@@ -66,7 +76,7 @@ export async function readHandoff(stateDir: string): Promise<LimitsEvent | null>
     return null;
   }
   const h = parsed as { version?: unknown; seen_at?: unknown; rate_limits?: unknown } | null;
-  if (!h || h.version !== HANDOFF_VERSION || typeof h.seen_at !== 'number') return null;
+  if (!h || h.version !== HANDOFF_VERSION || !validTime(h.seen_at)) return null;
   const rl = parseRateLimits(h.rate_limits);
   return rl ? limitsEvent(rl, h.seen_at) : null;
 }
@@ -76,8 +86,5 @@ export function limitsEvent(rl: RateLimits, at: number): LimitsEvent {
 }
 
 function toWindow(w: RateWindow | null): LimitWindow | null {
-  if (!w) return null;
-  // resets_at is epoch seconds; tolerate milliseconds too.
-  const resetsAt = w.resets_at > 1e12 ? w.resets_at : w.resets_at * 1000;
-  return { usedPercentage: w.used_percentage, resetsAt };
+  return w ? { usedPercentage: w.used_percentage, resetsAt: resetsMs(w.resets_at) } : null;
 }
