@@ -23,7 +23,7 @@ import { after, describe, test, type TestContext } from 'node:test';
 import { Prng } from '../../src/generate/prng.js';
 import { recordObservation } from '../../src/calibrate/observations.js';
 import { renderStatusline, type StatuslineInput } from '../../src/sinks/statusline.js';
-import { handoffFile, parseRateLimits, readHandoff, writeHandoff } from '../../src/sources/statusline/handoff.js';
+import { handoffFile, limitsEvent, parseRateLimits, readHandoff, writeHandoff } from '../../src/sources/statusline/handoff.js';
 import { hooksFile } from '../../src/sources/hooks/record.js';
 import { fixtureCopy, isolatedEnv, tempDir } from '../helpers/cli.js';
 import { assistant } from '../helpers/lines.js';
@@ -255,7 +255,7 @@ describe(`hostile records end to end (${BATCHES} batches of ${PER_BATCH} per inp
     for (let b = 0; b < BATCHES; b++) {
       const inputs = Array.from({ length: PER_BATCH }, () => gen.statuslineInput());
       if (b === 0) inputs.unshift(Buffer.from('{"rate_limits":{"five_hour":{"used_percentage":12,"resets_at":1e300}}}'));
-      // Every input through the command's steps, and what the daemon's reader and fold make of it.
+      // Every input through the command's steps (run.ts), and what the daemon's reader and fold make of it.
       for (const raw of inputs) {
         fold.now = Date.now();
         const input = parseInput(raw);
@@ -268,7 +268,8 @@ describe(`hostile records end to end (${BATCHES} batches of ${PER_BATCH} per inp
         const event = await readHandoff(scratch);
         if (event) fold.admit(event);
         const snap = fold.snapshot();
-        for (const line of [renderStatusline(input, null, fold.now), renderStatusline(input, snap, fold.now)]) {
+        const shown = limits && limitsEvent(limits, fold.now);
+        for (const line of [renderStatusline(input, shown, null, fold.now), renderStatusline(input, shown, snap, fold.now)]) {
           assert.doesNotMatch(line, BROKEN_OUTPUT, `statusline batch ${b}, ${REPLAY}, input ${raw.subarray(0, 300)}`);
           assert.doesNotMatch(line, /\n/);
         }
