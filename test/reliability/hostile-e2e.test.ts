@@ -57,12 +57,16 @@ class Daemon {
   url = '';
   starts = 0;
   usages = 0;
+  /** Set by the caller as it goes, for the messages: which input, which batch. */
+  label: string;
   readonly stderr: string[] = [];
 
   constructor(
     private readonly env: NodeJS.ProcessEnv,
-    private readonly label: string,
-  ) {}
+    label: string,
+  ) {
+    this.label = label;
+  }
 
   async start(): Promise<void> {
     this.proc = spawnServe(this.env);
@@ -114,8 +118,9 @@ class Daemon {
     const ended = await Promise.race([this.proc.exited, sleep(15_000).then(() => null)]);
     if (ended === null) this.proc.child.kill('SIGKILL');
     assert.ok(ended !== null, `${this.label}: serve did not end within 15 s of SIGTERM`);
-    if (!kill) assert.equal(ended.code, 0, `${this.label}: serve stopped cleanly: ${this.proc.stderr()}`);
+    if (!kill) assert.deepEqual(ended, { code: 0, signal: null }, `${this.label}: serve stopped cleanly on SIGTERM, ${REPLAY}: ${this.proc.stderr()}`);
     const err = this.proc.stderr();
+    if (process.env.CG_HOSTILE_DEBUG) console.log(`# ${this.label}: ${kill ? 'SIGKILL' : 'SIGTERM'} -> ${JSON.stringify(ended)}: ${JSON.stringify(err)}`);
     assert.doesNotMatch(err, STACK_FRAME, `${this.label}: a stack trace from serve, ${REPLAY}`);
     this.stderr.push(err);
   }
@@ -123,14 +128,14 @@ class Daemon {
 
 interface Leftovers {
   runs: number;
-  /** What `usage --json` and `blocks --json` printed. */
+  /** What `usage` (JSON) and `blocks --json` printed. */
   usage: any;
   blocks: any;
 }
 
 /** `usage`, `blocks`, `doctor` (and `extra`) on what is on disk: a result or one clean line, never a stack trace. */
 async function leftovers(env: NodeJS.ProcessEnv, label: string, extra: string[][] = []): Promise<Leftovers> {
-  const commands = [['usage', '--json'], ['blocks', '--json'], ['doctor'], ...extra];
+  const commands = [['usage'], ['blocks', '--json'], ['doctor'], ...extra];
   const results = await Promise.all(commands.map((args) => runCommand(args, env, '', 60_000)));
   let usage: any = null;
   let blocks: any = null;
@@ -148,7 +153,7 @@ async function leftovers(env: NodeJS.ProcessEnv, label: string, extra: string[][
       assertUsageSchema(usage);
     }
     if (commands[i][0] === 'blocks') blocks = JSON.parse(r.stdout);
-    if (commands[i][1] === '--json') JSON.parse(r.stdout);
+    if (commands[i][1] === '--json' && r.code === 0) JSON.parse(r.stdout);
   });
   return { runs: results.length, usage, blocks };
 }
@@ -194,6 +199,7 @@ describe(`hostile records end to end (${BATCHES} batches of ${PER_BATCH} per inp
     let bytes = 0;
     let cli = 0;
     for (let b = 0; b < BATCHES; b++) {
+      daemon.label = `transcripts batch ${b}`;
       const lines: Buffer[] = [];
       if (b === 0) lines.push(...issueReproductions(Date.now()).map((l) => Buffer.from(l)));
       const control: Buffer[] = [];
@@ -253,6 +259,7 @@ describe(`hostile records end to end (${BATCHES} batches of ${PER_BATCH} per inp
     let handedOver = 0;
     let cli = 0;
     for (let b = 0; b < BATCHES; b++) {
+      daemon.label = `statusline batch ${b}`;
       const inputs = Array.from({ length: PER_BATCH }, () => gen.statuslineInput());
       if (b === 0) inputs.unshift(Buffer.from('{"rate_limits":{"five_hour":{"used_percentage":12,"resets_at":1e300}}}'));
       // Every input through the command's steps (run.ts), and what the daemon's reader and fold make of it.
@@ -314,6 +321,7 @@ describe(`hostile records end to end (${BATCHES} batches of ${PER_BATCH} per inp
     let spawned = 0;
     let cli = 0;
     for (let b = 0; b < BATCHES; b++) {
+      daemon.label = `hooks batch ${b}`;
       const records = Array.from({ length: PER_BATCH }, () => gen.hookRecord());
       if (b === 0) records.unshift(Buffer.from(toJson({ v: 1, event: 'UserPromptSubmit', session: 's1', at: 1e300 })));
       await fs.mkdir(path.dirname(file), { recursive: true });
