@@ -11,7 +11,8 @@ export interface Accepted {
 }
 
 export interface OtlpHandlers {
-  logs(r: LogsResult): Promise<Accepted>;
+  /** `journal`: the accepted records' journal lines, written out by the decoder. */
+  logs(r: LogsResult, journal?: string): Promise<Accepted>;
   metrics(r: PointsResult): Promise<Accepted>;
   /** Counts requests refused with a 4xx, for health. */
   onBadRequest?(status: number, message: string): void;
@@ -66,7 +67,7 @@ export function createOtlpApp(h: OtlpHandlers, o: OtlpAppOptions = {}): Hono {
       }
       let acc: Accepted;
       try {
-        acc = decoded.kind === 'logs' ? await h.logs(decoded.logs) : await h.metrics(decoded.points);
+        acc = decoded.kind === 'logs' ? await h.logs(decoded.logs, decoded.journal) : await h.metrics(decoded.points);
       } catch (err) {
         // Not kept: a retryable answer, so the exporter sends it again.
         return failure(c, 503, 'unavailable', `not kept: ${(err as Error).message}`, { 'Retry-After': '5' });

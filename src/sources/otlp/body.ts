@@ -20,8 +20,6 @@ export interface BodyLimits {
   maxAttributes: number;
   /** Values per request, counted before anything is built: protobuf fields, JSON members and elements. */
   maxValues: number;
-  /** Nesting of protobuf messages (the OTLP envelope is 5 deep; attribute values may nest below). */
-  maxDepth: number;
   /** Requests being read or decoded at once; more hear 429 with Retry-After. */
   maxInFlight: number;
 }
@@ -34,7 +32,6 @@ export const DEFAULT_LIMITS: BodyLimits = {
   maxRecords: 2048,
   maxAttributes: 65_536,
   maxValues: 262_144,
-  maxDepth: 64,
   maxInFlight: 4,
 };
 

@@ -6,7 +6,13 @@ import protobuf from 'protobufjs';
 import { BodyError, overLimit, type BodyLimits } from './body.js';
 import { field, list } from './convert.js';
 
-type WorkLimits = Pick<BodyLimits, 'maxRecords' | 'maxAttributes' | 'maxValues' | 'maxDepth'>;
+type WorkLimits = Pick<BodyLimits, 'maxRecords' | 'maxAttributes' | 'maxValues'>;
+
+export interface Counts {
+  values: number;
+  records: number;
+  attributes: number;
+}
 
 /** The messages that are records (log records, metric data points) and attributes. */
 const RECORD_TYPES = new Set(['LogRecord', 'NumberDataPoint']);
@@ -18,13 +24,16 @@ const ATTRIBUTE_TYPE = 'KeyValue';
  * are skipped. A known field on the wire with another wire type than its declared one is refused,
  * since the decoder would read it as declared and see other messages than the ones counted here.
  */
-export function countProto(type: protobuf.Type, body: Uint8Array, limits: WorkLimits): void {
+export function countProto(type: protobuf.Type, body: Uint8Array, limits: WorkLimits): Counts {
   const r = protobuf.Reader.create(body);
   let values = 0;
   let records = 0;
   let attributes = 0;
+  // protobufjs's decoder refuses messages nested deeper than this (protoc's default, 100): the
+  // walk, which recurses as the decoder does, refuses them first.
+  const maxDepth = protobuf.Reader.recursionLimit;
   const walk = (t: protobuf.Type, end: number, depth: number): void => {
-    if (depth > limits.maxDepth) throw overLimit('levels of nesting', limits.maxDepth);
+    if (depth > maxDepth) throw overLimit('levels of nesting', maxDepth);
     while (r.pos < end) {
       const tag = r.uint32();
       if (++values > limits.maxValues) throw overLimit('values', limits.maxValues);
@@ -51,6 +60,7 @@ export function countProto(type: protobuf.Type, body: Uint8Array, limits: WorkLi
   };
   try {
     walk(type, body.length, 0);
+    return { values, records, attributes };
   } catch (err) {
     if (err instanceof BodyError) throw err;
     throw new BodyError(400, 'bad_body', `body is not a valid OTLP protobuf message: ${(err as Error).message}`);
@@ -62,7 +72,7 @@ export function countProto(type: protobuf.Type, body: Uint8Array, limits: WorkLi
  * an opening bracket or a comma (outside strings), so their number bounds what it builds.
  * Malformed JSON is left to JSON.parse to refuse.
  */
-export function countJson(body: Uint8Array, limits: Pick<BodyLimits, 'maxValues'>): void {
+export function countJson(body: Uint8Array, limits: Pick<BodyLimits, 'maxValues'>): number {
   let values = 0;
   let inString = false;
   let escaped = false;
@@ -78,6 +88,7 @@ export function countJson(body: Uint8Array, limits: Pick<BodyLimits, 'maxValues'
       throw overLimit('values', limits.maxValues);
     }
   }
+  return values;
 }
 
 const DATA = ['sum', 'gauge', 'histogram', 'exponentialHistogram', 'summary'];
@@ -87,7 +98,7 @@ const DATA_SNAKE: Record<string, string> = { exponentialHistogram: 'exponential_
  * Records and attributes of a parsed OTLP/JSON request (already bounded by countJson), before
  * any of it is converted: the same limits protobuf requests meet in countProto.
  */
-export function countParsed(kind: 'logs' | 'metrics', req: unknown, limits: WorkLimits): void {
+export function countParsed(kind: 'logs' | 'metrics', req: unknown, limits: WorkLimits): Omit<Counts, 'values'> {
   let records = 0;
   let attributes = 0;
   const attrs = (o: unknown) => {
@@ -108,6 +119,7 @@ export function countParsed(kind: 'logs' | 'metrics', req: unknown, limits: Work
       else for (const m of list(s, leaf)) for (const d of DATA) recs(list(field(m, d, DATA_SNAKE[d]), 'dataPoints', 'data_points'));
     }
   }
+  return { records, attributes };
 }
 
 const snake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

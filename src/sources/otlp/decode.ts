@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { BodyError, tooLarge, type BodyLimits, type Encoding, type Format } from './body.js';
 import { convertLogs, tokenPoints, type LogsResult, type PointsResult } from './convert.js';
 import { countJson, countParsed, countProto } from './count.js';
+import { journalText } from './journal.js';
 import { decodeProto, otlpType } from './proto.js';
 
 export type Signal = 'logs' | 'metrics';
@@ -20,7 +21,7 @@ export interface DecodeJob {
 }
 
 export type Decoded =
-  | { ok: true; kind: 'logs'; logs: LogsResult }
+  | { ok: true; kind: 'logs'; logs: LogsResult; journal: string }
   | { ok: true; kind: 'metrics'; points: PointsResult }
   | { ok: false; status: 400 | 413 | 415 | 500 | 503; code: string; message: string };
 
@@ -30,7 +31,9 @@ export function decodeRequest(job: DecodeJob): Decoded {
   try {
     const body = inflate(job.body, job.encoding, job.limits);
     const req = parse(job.kind, job.format, body, job.limits);
-    return job.kind === 'logs' ? { ok: true, kind: 'logs', logs: convertLogs(req, job.now) } : { ok: true, kind: 'metrics', points: tokenPoints(req, job.now) };
+    if (job.kind === 'metrics') return { ok: true, kind: 'metrics', points: tokenPoints(req, job.now) };
+    const logs = convertLogs(req, job.now);
+    return { ok: true, kind: 'logs', logs, journal: journalText(logs.items) };
   } catch (err) {
     if (err instanceof BodyError) return { ok: false, status: err.status, code: err.code, message: err.message };
     return { ok: false, status: 500, code: 'internal', message: (err as Error).message };

@@ -9,7 +9,7 @@ import { createOtlpApp, type Accepted, type OtlpHandlers } from './app.js';
 import type { BodyLimits } from './body.js';
 import type { LogsResult, PointsResult } from './convert.js';
 import { Deltas, FallbackGate } from './fallback.js';
-import { Journal, MAX_REPLAY, type JournalRecord } from './journal.js';
+import { Journal, logRecords, MAX_REPLAY, type JournalRecord } from './journal.js';
 import { DecodeThread } from './offthread.js';
 
 export { createOtlpApp } from './app.js';
@@ -61,7 +61,7 @@ export class OtlpSource {
     this.journal = o.stateDir ? Journal.in(o.stateDir, this.clock, o.keepMs ?? KEEP_MS, o.journalRetryMs) : null;
     this.decoder = o.decodeThread === false ? null : new DecodeThread(o.log);
     this.handlers = {
-      logs: (r) => this.onLogs(r),
+      logs: (r, journal) => this.onLogs(r, journal),
       metrics: (r) => this.onMetrics(r),
       onBadRequest: () => void this.stats.badRequests++,
     };
@@ -150,8 +150,8 @@ export class OtlpSource {
     this.schedule();
   }
 
-  private async onLogs(r: LogsResult): Promise<Accepted> {
-    await this.keep(r.items.map((i) => (i.covers ? { t: 'e', e: i.event, o: i.covers } : { t: 'e', e: i.event })));
+  private async onLogs(r: LogsResult, journal?: string): Promise<Accepted> {
+    await this.keep(logRecords(r.items), journal);
     for (const i of r.items) {
       if (i.covers) this.gate.cover(i.covers, i.event.at);
       this.o.emit(i.event);
@@ -185,10 +185,10 @@ export class OtlpSource {
   }
 
   /** On disk when the journal can take it, else in memory (the journal says so in problems()). */
-  private async keep(records: JournalRecord[]): Promise<void> {
+  private async keep(records: JournalRecord[], text?: string): Promise<void> {
     if (!this.journal || records.length === 0) return;
     const before = this.journal.status().failure;
-    await this.journal.append(records);
+    await this.journal.append(records, text);
     const after = this.journal.status().failure;
     if (after && after !== before) this.o.log?.(`OTLP journal ${this.journal.file}: ${after}; accepted records are kept in memory until it can be written`);
   }

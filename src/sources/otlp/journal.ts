@@ -11,6 +11,7 @@ import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import { MAX_STRING, MAX_TOTAL_TOKENS, rejection, tokenCount, validTime } from '../../core/validate.js';
+import type { LogItem } from './convert.js';
 import type { SeriesState } from './fallback.js';
 
 export const JOURNAL_VERSION = 1;
@@ -90,10 +91,13 @@ export class Journal {
     return kept;
   }
 
-  /** Keeps `records`: on disk when it can, else in memory until it can. Never rejects. */
-  append(records: JournalRecord[]): Promise<void> {
+  /**
+   * Keeps `records`: on disk when it can, else in memory until it can. Never rejects.
+   * `text` is their lines when already written out (journalText, on the decoder's thread).
+   */
+  append(records: JournalRecord[], text?: string): Promise<void> {
     if (records.length === 0) return this.chain;
-    this.chain = this.chain.then(() => this.write(records));
+    this.chain = this.chain.then(() => this.write(records, text));
     return this.chain;
   }
 
@@ -107,13 +111,12 @@ export class Journal {
     await fh?.close().catch(() => {});
   }
 
-  private async write(records: JournalRecord[]): Promise<void> {
+  private async write(records: JournalRecord[], text = lines(records)): Promise<void> {
     if (this.failure || !this.fh) {
       this.hold(records);
       if (this.failure && Date.now() >= this.retryAt) await this.retry();
       return;
     }
-    const text = lines(records);
     const before = this.size;
     try {
       await this.fh.appendFile(text);
@@ -225,6 +228,14 @@ export class Journal {
 }
 
 const lines = (records: JournalRecord[]) => records.map((r) => JSON.stringify({ v: JOURNAL_VERSION, ...r }) + '\n').join('');
+
+/** The journal's records for accepted log events. */
+export function logRecords(items: LogItem[]): JournalRecord[] {
+  return items.map((i) => (i.covers ? { t: 'e', e: i.event, o: i.covers } : { t: 'e', e: i.event }));
+}
+
+/** Their lines, written out where the events were made (a few ms per thousand, off the thread that answers /usage). */
+export const journalText = (items: LogItem[]): string => lines(logRecords(items));
 
 /** Records within the cutoff, the newest state of each series, at most MAX_REPLAY (the newest). */
 class Keeper {

@@ -55,7 +55,7 @@ export class DecodeThread {
     let online = false;
     let w: Worker;
     try {
-      w = new Worker(entryUrl('sources/otlp/parse-worker'), { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB } });
+      w = new Worker(entryUrl('sources/otlp/parse-worker'), { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB, maxYoungGenerationSizeMb: 8 } });
     } catch (err) {
       return this.goInline(err as Error);
     }
