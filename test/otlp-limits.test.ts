@@ -8,6 +8,7 @@ import protobuf from 'protobufjs';
 import { BodyError, DEFAULT_LIMITS } from '../src/sources/otlp/body.js';
 import { countJson, countParsed, countProto } from '../src/sources/otlp/count.js';
 import { decodeRequest, parse } from '../src/sources/otlp/decode.js';
+import { DecodeThread } from '../src/sources/otlp/offthread.js';
 import { apiRequest, kv, logsRequest, metricsRequest, pbLogs, pbMetrics } from '../src/sources/otlp/fixtures.js';
 import { otlpType } from '../src/sources/otlp/proto.js';
 
@@ -132,4 +133,31 @@ test('out-of-range records come back refused with their reasons, the rest of the
   assert.match(msg, /4 api_request with no usable token counts/);
   assert.match(msg, /1 api_request with fields of the wrong type or longer than 1024/);
   assert.equal(d.journal.trim().split('\n').length, 1, 'only the good record is written out for the journal');
+});
+
+test('the decoder thread gives what decoding here gives; a body that outgrows its heap is a 413 for that body, and the next is decoded', { timeout: 60_000 }, async () => {
+  const thread = new DecodeThread(undefined, 24);
+  thread.start();
+  try {
+    const req = logsRequest([apiRequest({ at: NOW - 1000, session: 'T', requestId: 'thread', input: 3, output: 4 }), apiRequest({ at: NOW, requestId: 'bad', input: -1 })]);
+    for (const [format, body] of [['json', Buffer.from(JSON.stringify(req))], ['protobuf', pbLogs(req)]] as const) {
+      const job = { kind: 'logs' as const, format, encoding: 'identity' as const, now: NOW, limits: DEFAULT_LIMITS };
+      const here = decodeRequest({ ...job, body: new Uint8Array(body) });
+      const there = await thread.decode({ ...job, body: new Uint8Array(body) });
+      assert.deepEqual(there, here);
+    }
+    // Limits lifted far past the defaults: a million objects need more than the 24 MB heap given here.
+    const lifted = { ...DEFAULT_LIMITS, maxBytes: 64e6, maxDecodedBytes: 64e6, maxValues: 1e8, maxRecords: 1e8 };
+    const huge = Buffer.from(`{"resourceLogs":[${Array(1_500_000).fill('{"scopeLogs":[]}').join(',')}]}`);
+    const [blown, queued] = await Promise.all([
+      thread.decode({ kind: 'logs', format: 'json', encoding: 'identity', now: NOW, limits: lifted, body: new Uint8Array(huge) }),
+      thread.decode({ kind: 'logs', format: 'json', encoding: 'identity', now: NOW, limits: DEFAULT_LIMITS, body: new Uint8Array(Buffer.from(JSON.stringify(req))) }),
+    ]);
+    assert.deepEqual(blown.ok ? 'decoded' : [blown.status, blown.code], [413, 'payload_too_large'], JSON.stringify(blown).slice(0, 200));
+    assert.ok(!queued.ok && queued.status === 503, 'the request queued behind it is sent again (503, retryable)');
+    const after = await thread.decode({ kind: 'logs', format: 'json', encoding: 'identity', now: NOW, limits: DEFAULT_LIMITS, body: new Uint8Array(Buffer.from(JSON.stringify(req))) });
+    assert.ok(after.ok && after.kind === 'logs' && after.logs.items.length === 1, 'a new worker decodes the next one');
+  } finally {
+    await thread.close();
+  }
 });

@@ -7,7 +7,13 @@ import { entryUrl } from '../../util/package-files.js';
 import { decodeRequest, type DecodeJob, type Decoded } from './decode.js';
 
 /** The worker's heap ceiling: the limits keep a request far below it (body.ts). */
-const HEAP_MB = 128;
+export const DECODER_HEAP_MB = 128;
+
+/**
+ * Its young generation: small, so the short-lived objects of one request are collected early
+ * instead of growing the process (measured: a third less peak memory for the costliest request).
+ */
+const YOUNG_MB = 8;
 
 interface Pending {
   id: number;
@@ -22,7 +28,10 @@ export class DecodeThread {
   private inline = false;
   private closed = false;
 
-  constructor(private readonly log?: (msg: string) => void) {}
+  constructor(
+    private readonly log?: (msg: string) => void,
+    private readonly heapMb = DECODER_HEAP_MB,
+  ) {}
 
   /** Starts the worker now, so the first request does not wait for it. */
   start(): void {
@@ -35,6 +44,8 @@ export class DecodeThread {
     if (!w) return Promise.resolve(decodeRequest(job));
     const id = this.next++;
     return new Promise((resolve) => {
+      // Kept alive while it has work, not while it idles (the receiver's socket keeps the daemon up).
+      if (this.pending.length === 0) w.ref();
       this.pending.push({ id, resolve });
       // The body's buffer is handed over, not copied (readLimited gives each body a buffer of its own).
       const own = job.body.byteOffset === 0 && job.body.byteLength === job.body.buffer.byteLength;
@@ -55,7 +66,7 @@ export class DecodeThread {
     let online = false;
     let w: Worker;
     try {
-      w = new Worker(entryUrl('sources/otlp/parse-worker'), { resourceLimits: { maxOldGenerationSizeMb: HEAP_MB, maxYoungGenerationSizeMb: 8 } });
+      w = new Worker(entryUrl('sources/otlp/parse-worker'), { resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: YOUNG_MB } });
     } catch (err) {
       return this.goInline(err as Error);
     }
@@ -64,6 +75,7 @@ export class DecodeThread {
     w.on('message', ({ id, out }: { id: number; out: Decoded }) => {
       const i = this.pending.findIndex((p) => p.id === id);
       if (i >= 0) this.pending.splice(i, 1)[0].resolve(out);
+      if (this.pending.length === 0) w.unref();
     });
     w.on('error', (err) => {
       if (this.worker !== w) return;
@@ -74,7 +86,7 @@ export class DecodeThread {
       this.worker = null;
       const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
       this.log?.(`OTLP decoder stopped (${err.message}); starting another`);
-      culprit?.resolve(oom ? { ok: false, status: 413, code: 'payload_too_large', message: `decoding needed more than ${HEAP_MB} MB` } : { ok: false, status: 500, code: 'internal', message: err.message });
+      culprit?.resolve(oom ? { ok: false, status: 413, code: 'payload_too_large', message: `decoding needed more than ${this.heapMb} MB` } : { ok: false, status: 500, code: 'internal', message: err.message });
       for (const p of rest) p.resolve(retry('the decoder restarted'));
     });
     w.on('exit', () => {
