@@ -608,6 +608,7 @@ export class TranscriptSource {
     else if (unread.why === 'retry' && !t.retry && !this.closed) {
       // Out of file descriptors (or another passing shortage): not gone. Its place is kept and the
       // read tried again soon, whether or not anything else happens to the file meanwhile.
+      if (t.retryMs === RETRY_FIRST_MS) this.o.log?.(unread.problem);
       t.retry = setTimeout(() => {
         t.retry = null;
         if (this.files.get(id) === t) void this.readFile(t.state.path, id);
