@@ -45,8 +45,8 @@ export interface Discovery {
   linkedDirs: string[];
   files: FoundFile[];
   problems: string[];
-  /** Identities of transcripts found but not readable now: a reader keeps its place in them. */
-  unreadable: string[];
+  /** Transcripts found but not readable now (their problem line among `problems`): a reader keeps its place in them. */
+  unreadable: { id: string; path: string; problem: string }[];
   /** Folders that could not be listed: a reader keeps its place in the files it knew there. */
   unlisted: string[];
 }
@@ -207,8 +207,9 @@ function addFile(full: string, st: Stats | null, w: Walk): FoundFile | null {
   // Listed only once readable: reported meanwhile, and read on from where it was when that is fixed.
   const denied = unreadable(full, st);
   if (denied) {
-    w.out.problems.push(`cannot read ${full}: ${denied}`);
-    w.out.unreadable.push(id);
+    const problem = `cannot read ${full}: ${denied}`;
+    w.out.problems.push(problem);
+    w.out.unreadable.push({ id, path: full, problem });
     return null;
   }
   const f = { path: full, size: st.size, mtimeMs: st.mtimeMs, id };

@@ -133,9 +133,13 @@ interface Tracked {
   /** A read put off for want of file descriptors, and how long it waits next time. */
   retry: NodeJS.Timeout | null;
   retryMs: number;
+  /** The path a problem line was last listed under for this file (it may have moved since). */
+  problemAt: string | null;
+  /** No longer at its path (deleted, or moved away unseen): left to the watcher and the rescan, not polled. */
+  lost: boolean;
 }
 
-const newTracked = (state: TailState, grewAt: number): Tracked => ({ state, grewAt, busy: null, again: false, failed: false, retry: null, retryMs: RETRY_FIRST_MS });
+const newTracked = (state: TailState, grewAt: number): Tracked => ({ state, grewAt, busy: null, again: false, failed: false, retry: null, retryMs: RETRY_FIRST_MS, problemAt: null, lost: false });
 
 /** Out of file descriptors: the read is tried again after this, doubling up to RETRY_MAX_MS. */
 const RETRY_FIRST_MS = 250;
@@ -149,6 +153,8 @@ export class TranscriptSource {
   private stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
   /** What the last listing found wrong. */
   private problems: string[] = [];
+  /** The last listing's line for each file it found unreadable, by identity and by path: a read since takes it back. */
+  private unreadableAt = new Map<string, string>();
   /** What reading found wrong since, by path (cleared by a good read, or by the file going away). */
   private readProblems = new Map<string, string>();
   private projectDirs: string[] = [];
@@ -331,6 +337,19 @@ export class TranscriptSource {
     };
   }
 
+  /** Resolves once no file is being read (each read has reported what it found). */
+  async idle(): Promise<void> {
+    for (let busy = [...this.files.values()].filter((t) => t.busy); busy.length; busy = [...this.files.values()].filter((t) => t.busy)) {
+      await Promise.allSettled(busy.map((t) => t.busy));
+    }
+  }
+
+  /** Bytes of the file with this identity (device:inode) taken in so far, or null when it is not followed. */
+  takenIn(id: string): number | null {
+    const t = this.files.get(id);
+    return t ? readTo(t) : null;
+  }
+
   /** Paths of the files watched directly right now (the hottest few). */
   get directlyWatched(): string[] {
     return [...this.direct.values()].map((d) => d.path);
@@ -362,6 +381,7 @@ export class TranscriptSource {
   private took(d: Discovery): FoundFile[] {
     this.listed = d.files.length;
     this.problems = d.problems;
+    this.unreadableAt = new Map(d.unreadable.flatMap((u) => [[u.id, u.problem], [u.path, u.problem]]));
     this.projectDirs = d.projectDirs;
     this.roots = [...d.projectDirs, ...d.linkedDirs];
     if (this.subscribing) void this.watchRoots();
@@ -455,12 +475,13 @@ export class TranscriptSource {
     try {
       const since = Date.now() - HOT_FOR_MS;
       for (const id of [...this.direct.keys()]) if ((this.files.get(id)?.grewAt ?? 0) < since) this.unwatchFile(id);
-      const hot = [...this.files.values()].filter((t) => t.grewAt >= since && !t.busy).sort((a, b) => b.grewAt - a.grewAt).slice(0, HOT_MAX);
+      // A file that could not be read (its permissions, say) is polled too: read as soon as it can be.
+      const hot = [...this.files.values()].filter((t) => (t.grewAt >= since || t.failed) && !t.busy && !t.lost).sort((a, b) => b.grewAt - a.grewAt).slice(0, HOT_MAX);
       let any = false;
       for (const t of hot) {
         const st = await fs.stat(t.state.path).catch(() => null);
         // Compared with what was taken in, not with the lines read: an unfinished line is not read again on every poll.
-        if (st && st.size !== readTo(t)) {
+        if (st && (st.size !== readTo(t) || t.failed)) {
           await this.readFile(t.state.path, t.state.id);
           any = true;
         }
@@ -511,7 +532,7 @@ export class TranscriptSource {
     if (this.unlisted === unlisted) this.unlisted = NOTHING_UNLISTED;
     // Deleted files are forgotten; a file that cannot be read now, or lies in a folder that cannot
     // be listed now, keeps its place: read on from there once that is fixed, nothing twice.
-    const kept = new Set(listing.unreadable);
+    const kept = new Set(listing.unreadable.map((u) => u.id));
     const hidden = (p: string) => listing.unlisted.some((d) => p.startsWith(d + path.sep));
     for (const id of known) {
       if (live.has(id) || kept.has(id)) continue;
@@ -570,7 +591,16 @@ export class TranscriptSource {
       do {
         tracked.again = false;
         const before = tracked.state.offset;
-        const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit), how);
+        const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit), { ...how, sameFile: true });
+        if (r.replacedBy) {
+          // Another file at this path now: this one was deleted or moved away. Its place is kept
+          // (a rescan finds it under its new name, or nowhere); the newcomer is read on its own.
+          tracked.lost = true;
+          this.unwatchFile(id);
+          this.dropProblems(id, tracked); // what was said of it at that path is said of another file now
+          await this.readFile(tracked.state.path, r.replacedBy, how);
+          break;
+        }
         this.stats.skipped += r.overlong;
         if (r.overlong > 0) this.o.log?.(`${tracked.state.path}: skipped ${r.overlong} line(s) longer than ${MAX_LINE_BYTES} bytes`);
         // History read at start-up is as hot as its last write; live growth is hot now.
@@ -592,19 +622,42 @@ export class TranscriptSource {
     return tracked.busy;
   }
 
+  /**
+   * Takes back the problem lines about this file and its path: its last failed read's, and the
+   * last listing's (said of this file, under any name, or of whatever was at this path then).
+   */
+  private dropProblems(id: string, t: Tracked): void {
+    if (t.problemAt !== null) this.readProblems.delete(t.problemAt);
+    t.problemAt = null;
+    for (const key of [id, t.state.path]) {
+      const listed = this.unreadableAt.get(key);
+      if (listed === undefined) continue;
+      this.unreadableAt.delete(key);
+      this.problems = this.problems.filter((l) => l !== listed);
+    }
+  }
+
   /** What a read's outcome means for the file's place and the health. */
   private afterRead(id: string, t: Tracked, unread: Unread | null): void {
     const p = t.state.path;
-    t.failed = unread !== null && unread.why !== 'gone';
+    t.failed = unread !== null;
+    t.lost = unread?.why === 'gone';
+    // Read well now (its permissions were fixed since), or gone from there: what was said is past.
+    if (!unread || unread.why === 'gone') this.dropProblems(id, t);
+    else if (t.problemAt !== null) this.readProblems.delete(t.problemAt);
+    t.problemAt = unread?.problem ? p : null;
     if (!unread) {
-      this.readProblems.delete(p);
       t.retryMs = RETRY_FIRST_MS;
       return;
     }
     if (unread.problem) this.readProblems.set(p, unread.problem);
-    else this.readProblems.delete(p);
-    if (unread.why === 'gone') this.forget(id);
-    else if (unread.why === 'skipped' && readTo(t) === 0) this.forget(id); // a FIFO or device seen at this path: nothing to keep
+    // Gone from this path is not gone: a file renamed (or reached through a link removed since)
+    // lives on under another name, and reading it again from its start would count it twice.
+    // Its place is kept until a rescan finds it nowhere.
+    if (unread.why === 'gone') {
+      t.lost = true;
+      this.unwatchFile(id);
+    } else if (unread.why === 'skipped' && readTo(t) === 0) this.forget(id); // a FIFO or device seen at this path: nothing to keep
     else if (unread.why === 'retry' && !t.retry && !this.closed) {
       // Out of file descriptors (or another passing shortage): not gone. Its place is kept and the
       // read tried again soon, whether or not anything else happens to the file meanwhile.
