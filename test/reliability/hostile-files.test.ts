@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { transcriptFiles } from '../../src/store/ingest.js';
 import { assistant } from '../helpers/lines.js';
-import { fixtureCopy, getJson, isolatedEnv, startServe, tempDir, waitFor, type Served } from '../helpers/cli.js';
+import { fixtureCopy, getJson, isolatedEnv, runCli, startServe, tempDir, waitFor, type Served } from '../helpers/cli.js';
 import { startServeAs } from './helpers.js';
 
 const LINUX = process.platform === 'linux';
@@ -40,6 +40,8 @@ async function liveHome(): Promise<{ home: string; state: string; live: string; 
 
 /** SIGTERM, then how long the daemon took to exit (killed after 10 s: a failure, not a hang of the suite). */
 async function stopTimed(s: Served): Promise<{ ms: number; code: number | null }> {
+  // serve takes SIGTERM as "stop cleanly" once its start-up banner is out (before, the default action ends it).
+  await waitFor(async () => s.stderr().includes('claude-gauge: reading '), 10_000, 20);
   const start = Date.now();
   if (s.child.exitCode !== null) return { ms: 0, code: s.child.exitCode };
   const exited = new Promise<number | null>((r) => s.child.once('exit', (code) => r(code)));
@@ -242,6 +244,44 @@ test('out of file descriptors (many idle clients): a live file is retried, not d
     console.log(`# out of descriptors: ${JSON.stringify({ limit: LIMIT, held: open, clients: socks.length, caughtUpMs: ms, records: after.source.records })}`);
     const stop = await stopTimed(s);
     assert.equal(stop.code, 0);
+  } finally {
+    if (s.child.exitCode === null) s.child.kill('SIGKILL');
+  }
+});
+
+test('restart with all of it on disk at once: serve starts and answers, usage, blocks and doctor finish with a result', { timeout: 60_000, skip: !LINUX && 'Linux only (mkfifo)' }, async () => {
+  const { home, state, live, project } = await liveHome();
+  await fs.symlink('b', path.join(project, 'a'));
+  await fs.symlink('a', path.join(project, 'b'));
+  await fs.symlink('self.jsonl', path.join(project, 'self.jsonl'));
+  await fs.symlink('nowhere.jsonl', path.join(project, 'dangling.jsonl'));
+  for (let i = 0; i < 6; i++) execFileSync('mkfifo', [path.join(project, `pipe${i}.jsonl`)]);
+  // An over-long line left unterminated, and one ended, each with a good record after.
+  const long = path.join(project, 'long.jsonl');
+  await fs.writeFile(long, '{"type":"user","message":{"content":"');
+  await fs.appendFile(long, Buffer.alloc(17 * 1024 * 1024, 'y'));
+  await fs.appendFile(long, '"}}\n' + record('long') + '{"type":"user","message":{"content":"');
+  await fs.appendFile(long, Buffer.alloc(17 * 1024 * 1024, 'z'));
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state });
+  const good = transcriptFiles([home]).length;
+  for (const args of [['usage', '--json'], ['blocks', '--json'], ['doctor']]) {
+    const r = await runCli(args, { env, timeoutMs: 30_000 });
+    assert.ok(r.code === 0 || (r.stderr.trim().split('\n').length === 1 && !/\n\s+at /.test(r.stderr)), `${args.join(' ')}: ${r.code} ${r.stderr}`);
+    assert.ok(!/\n\s+at /.test(r.stderr), `no stack trace from ${args.join(' ')}: ${r.stderr}`);
+    if (args[0] === 'blocks') assert.ok(JSON.parse(r.stdout).blocks.length > 0, 'blocks found');
+  }
+  const s = await startServe(env);
+  try {
+    const { u, ms } = await usageTimed(s.url);
+    assert.equal(u.source.files, good);
+    assert.ok(ms < 1000, `/usage in ${ms} ms`);
+    assert.ok(u.source.problems.includes(`skipped ${path.join(project, 'pipe0.jsonl')}: a FIFO, not a regular file`), JSON.stringify(u.source.problems));
+    const records = u.source.records;
+    await fs.appendFile(live, record());
+    await waitFor(async () => (await getJson(`${s.url}/usage`)).source.records === records + 1, 5000, 50);
+    const stop = await stopTimed(s);
+    assert.equal(stop.code, 0, s.stderr());
+    assert.ok(stop.ms < 5000, `SIGTERM ended it in ${stop.ms} ms`);
   } finally {
     if (s.child.exitCode === null) s.child.kill('SIGKILL');
   }

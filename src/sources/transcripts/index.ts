@@ -157,6 +157,8 @@ export class TranscriptSource {
   private unreadableAt = new Map<string, string>();
   /** What reading found wrong since, by path (cleared by a good read, or by the file going away). */
   private readProblems = new Map<string, string>();
+  /** What stays true until a restart (the older history could not be read). */
+  private lasting: string[] = [];
   private projectDirs: string[] = [];
   /** What the watcher watches: the projects folders and the targets of symlinked folders. */
   private roots: string[] = [];
@@ -254,7 +256,17 @@ export class TranscriptSource {
     this.backfill = { done: rest.length === 0, files_done: 0, files_total: files.length };
     // The older files are left to a history child started once start-up has settled.
     this.pending = new Set(files.map((f) => f.id));
-    this.backfillTask = settled().then(() => this.runBackfill(files));
+    this.backfillTask = settled()
+      .then(() => this.runBackfill(files))
+      .catch((err: Error) => {
+        // The history child or a scan worker died (out of memory, killed): the gauges go on without
+        // the older history's ceiling, and say so; the files are followed from their ends.
+        this.lasting.push(`reading the older history failed: ${err.message}`);
+        this.o.log?.(`reading the older history failed: ${err.message}`);
+        for (const f of files) if (!this.files.has(f.id)) this.track(f);
+        this.pending.clear();
+        this.backfill.done = true;
+      });
     this.started();
   }
 
@@ -328,8 +340,8 @@ export class TranscriptSource {
   health(): SourceHealth {
     return {
       kind: 'transcripts',
-      ok: this.projectDirs.length > 0 && this.problems.length === 0 && this.readProblems.size === 0,
-      problems: [...new Set([...this.problems, ...this.readProblems.values()])],
+      ok: this.projectDirs.length > 0 && this.problems.length === 0 && this.readProblems.size === 0 && this.lasting.length === 0,
+      problems: [...new Set([...this.problems, ...this.readProblems.values(), ...this.lasting])],
       files: this.files.size,
       records: this.stats.records,
       skipped_lines: this.stats.skipped,
