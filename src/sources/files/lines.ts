@@ -69,7 +69,7 @@ export interface SplitterOptions {
 export class LineSplitter {
   /** Lines skipped for being longer than the cap. */
   overlong = 0;
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   private readonly area: (bytes: number) => Buffer;
   private readonly readBytes: number;
   private readonly minRead: number;
@@ -90,10 +90,11 @@ export class LineSplitter {
   private skipping: boolean;
   private done = false;
 
-  constructor(at: LinePosition, o: SplitterOptions = {}) {
+  /** @param end stop reading at this offset (overrides `o.end`) */
+  constructor(at: LinePosition, o: SplitterOptions = {}, end = o.end ?? Infinity) {
     this.readBytes = o.readBytes ?? Infinity;
     this.minRead = Math.min(o.minRead ?? 64 * 1024, this.readBytes);
-    this.end = o.end ?? Infinity;
+    this.end = end;
     this.maxLine = o.maxLine ?? MAX_LINE_BYTES;
     this.onOverlong = o.onOverlong;
     this.area = o.area ?? ((bytes) => {
@@ -230,9 +231,20 @@ export class LineSplitter {
   }
 
   position(): LinePosition {
-    if (this.seeking) return { offset: this.offset, scanned: this.scanned, overlong: this.skipping };
-    const held = this.shift ? this.shift[1] - this.shift[0] : this.held;
-    return { offset: this.offset, scanned: this.offset + held, overlong: false };
+    return this.positionInto({ offset: 0, scanned: 0, overlong: false });
+  }
+
+  /** Writes the position into `at` (a checkpoint), and returns it. */
+  positionInto<T extends LinePosition>(at: T): T {
+    at.offset = this.offset;
+    if (this.seeking) {
+      at.scanned = this.scanned;
+      at.overlong = this.skipping;
+    } else {
+      at.scanned = this.offset + (this.shift ? this.shift[1] - this.shift[0] : this.held);
+      at.overlong = false;
+    }
+    return at;
   }
 }
 

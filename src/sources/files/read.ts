@@ -25,37 +25,37 @@ export interface ReadOptions extends Omit<SplitterOptions, 'end'> {
  * to `onChunk` with `at` already past it; `onChunk` returns false to stop there.
  */
 export function readLinesSync(fd: number, size: number, at: LinePosition, onChunk: (c: LineChunk) => boolean | void, o: ReadOptions = {}): LinesRead {
-  const s = new LineSplitter(at, { ...o, end: size });
+  const s = new LineSplitter(at, o, size);
   try {
     for (let r = s.next(); r; r = s.next()) {
       const c = s.took(readSync(fd, r.buf, r.at, r.len, r.pos));
       if (c) {
-        Object.assign(at, s.position());
+        s.positionInto(at);
         if (onChunk(c) === false) return { overlong: s.overlong, rest: EMPTY };
       }
     }
     const rest = o.rest ? s.finish() : EMPTY;
     return { overlong: s.overlong, rest };
   } finally {
-    Object.assign(at, s.position());
+    s.positionInto(at);
   }
 }
 
 export async function readLines(fh: fs.FileHandle, size: number, at: LinePosition, onChunk: (c: LineChunk) => void, o: ReadOptions = {}): Promise<LinesRead> {
-  const s = new LineSplitter(at, { ...o, end: size });
+  const s = new LineSplitter(at, o, size);
   try {
     for (let r = s.next(); r; r = s.next()) {
       const { bytesRead } = await fh.read(r.buf, r.at, r.len, r.pos);
       const c = s.took(bytesRead);
       if (c) {
-        Object.assign(at, s.position());
+        s.positionInto(at);
         onChunk(c);
       }
     }
     const rest = o.rest ? s.finish() : EMPTY;
     return { overlong: s.overlong, rest };
   } finally {
-    Object.assign(at, s.position());
+    s.positionInto(at);
   }
 }
 

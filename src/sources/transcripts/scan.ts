@@ -5,9 +5,9 @@ import { closeSync } from 'node:fs';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import { beats } from '../../engine/engine.js';
 import { newCheckpoint, reconcile, type Checkpoint } from '../files/checkpoint.js';
-import { START, type LinePosition } from '../files/lines.js';
-import { isUnread, openRegularSync, type OpenFile, type Unread } from '../files/open.js';
-import { headSync, readLinesSync } from '../files/read.js';
+import { START, type LineChunk, type LinePosition } from '../files/lines.js';
+import { isUnread, openListedSync, openRegularSync, type Unread } from '../files/open.js';
+import { headSync, readLinesSync, type ReadOptions } from '../files/read.js';
 import { addStats, eventsFromLines, type LineStats } from './lines.js';
 import { decodeCut, decodeWhole, findMarked, lineFinder, USAGE_MARK, type LineFinder } from './usage-lines.js';
 
@@ -21,7 +21,10 @@ export interface ScanResult {
   problems?: string[];
 }
 
-export function scanFiles(paths: readonly string[], reader = new UsageReader()): ScanResult {
+/** A file to scan: a path alone, or as listed (read no further than its size then: a snapshot of the listing). */
+export type ScanFile = string | { path: string; size: number };
+
+export function scanFiles(files: readonly ScanFile[], reader = new UsageReader()): ScanResult {
   const byKey = new Map<string, number>();
   const responses: ResponseEvent[] = [];
   const stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
@@ -36,14 +39,16 @@ export function scanFiles(paths: readonly string[], reader = new UsageReader()):
       responses[i] = e;
     }
   };
-  for (const p of paths) {
-    const opened = openPatiently(p);
+  for (const f of files) {
+    const p = typeof f === 'string' ? f : f.path;
+    const opened = openPatiently(p, typeof f !== 'string');
     if (isUnread(opened)) {
       if (opened.problem) problems.push(opened.problem); // gone since it was listed: nothing to say
       continue;
     }
     try {
-      reader.read(opened.fd, stats, fold, true); // the last line counts without its newline, as ccusage reads it
+      // The last line counts without its newline, as ccusage reads it.
+      reader.read(opened.fd, stats, fold, true, typeof f === 'string' ? Infinity : f.size);
     } catch (err) {
       problems.push(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     } finally {
@@ -57,12 +62,13 @@ export function scanFiles(paths: readonly string[], reader = new UsageReader()):
 const RETRY_WAITS_MS = [10, 20, 50, 100, 200, 300, 500, 800];
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-function openPatiently(p: string): (OpenFile & { fd: number }) | Unread {
-  let opened = openRegularSync(p);
+function openPatiently(p: string, listed: boolean): { fd: number } | Unread {
+  const open = listed ? openListedSync : openRegularSync;
+  let opened = open(p);
   for (const ms of RETRY_WAITS_MS) {
     if (!isUnread(opened) || opened.why !== 'retry') break;
     Atomics.wait(pause, 0, 0, ms); // scans run in workers, or for a one-shot report: nothing else to do meanwhile
-    opened = openRegularSync(p);
+    opened = open(p);
   }
   return opened;
 }
@@ -106,16 +112,28 @@ export class UsageReader {
   private finder: LineFinder;
   private readonly area: (bytes: number) => Buffer;
 
+  private readonly oneShot: ReadOptions;
+  private readonly following: ReadOptions;
+
   constructor(finder: LineFinder = lineFinder()) {
     this.finder = finder;
     finder.area(2 * CHUNK);
     this.area = (bytes) => finder.area(bytes);
+    this.following = { area: this.area, minRead: CHUNK };
+    this.oneShot = { ...this.following, rest: true };
   }
 
-  /** @returns bytes consumed: through the last newline, or to the end with `takeUnterminated` */
-  read(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, takeUnterminated: boolean): number {
-    const at = { ...START };
-    const r = readLinesSync(fd, Infinity, at, (c) => scanLines(c.buf, this.finder.find(c.lastNl), stats, emit), { area: this.area, minRead: CHUNK, rest: takeUnterminated });
+  private scan(stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): (c: LineChunk) => void {
+    return (c) => scanLines(c.buf, this.finder.find(c.lastNl), stats, emit);
+  }
+
+  /**
+   * @param size read no further (Infinity: to the end)
+   * @returns bytes consumed: through the last newline, or to the end with `takeUnterminated`
+   */
+  read(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, takeUnterminated: boolean, size = Infinity): number {
+    const at = { offset: 0, scanned: 0, overlong: false };
+    const r = readLinesSync(fd, size, at, this.scan(stats, emit), takeUnterminated ? this.oneShot : this.following);
     stats.skipped += r.overlong;
     if (r.rest.length > 0 && r.rest.includes(USAGE_MARK)) eventsFromLines([r.rest.toString('utf8')], stats, emit, false);
     return at.offset;
@@ -123,8 +141,8 @@ export class UsageReader {
 
   /** read() without the unfinished last line: where a live reader goes on. */
   readToFollow(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): LinePosition {
-    const at = { ...START };
-    const r = readLinesSync(fd, Infinity, at, (c) => scanLines(c.buf, this.finder.find(c.lastNl), stats, emit), { area: this.area, minRead: CHUNK });
+    const at = { offset: 0, scanned: 0, overlong: false };
+    const r = readLinesSync(fd, Infinity, at, this.scan(stats, emit), this.following);
     stats.skipped += r.overlong;
     return at;
   }
