@@ -410,9 +410,17 @@ export class TranscriptSource {
         // Loaded on first use: reports (`blocks`, `usage`) never watch and skip the native module's load.
         import('@parcel/watcher')
           .then((m) => m.default.subscribe(root, (err, events) => this.onEvents(err, events)))
+          .then((sub) => {
+            this.readProblems.delete(`watch ${root}`);
+            return sub;
+          })
           .catch((err: Error) => {
-            this.o.log?.(`cannot watch ${root}: ${err.message}; relying on polling`);
-            this.subscriptions.delete(root); // the next rescan tries again (out of watches or descriptors passes)
+            // Out of inotify watches or descriptors: changes are still found, by polling and the
+            // rescan, only later. Said in the health; the next rescan tries again.
+            const problem = `cannot watch ${root}: ${(err as NodeJS.ErrnoException).code ?? err.message}; relying on polling and rescans`;
+            this.o.log?.(problem);
+            this.readProblems.set(`watch ${root}`, problem);
+            this.subscriptions.delete(root);
             return null;
           }),
       );
