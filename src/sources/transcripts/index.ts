@@ -611,6 +611,7 @@ export class TranscriptSource {
       do {
         tracked.again = false;
         const before = tracked.state.offset;
+        const takenBefore = readTo(tracked);
         const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit), { ...how, sameFile: true });
         if (r.replacedBy) {
           // Another file at this path now: this one was deleted or moved away. Its place is kept
@@ -618,13 +619,14 @@ export class TranscriptSource {
           tracked.lost = true;
           this.unwatchFile(id);
           this.dropProblems(id, tracked); // what was said of it at that path is said of another file now
-          await this.readFile(tracked.state.path, r.replacedBy, how);
+          // Not awaited: two files swapping names would each wait for the other's read.
+          void this.readFile(tracked.state.path, r.replacedBy, how);
           break;
         }
         this.stats.skipped += r.overlong;
         if (r.overlong > 0) this.o.log?.(`${tracked.state.path}: skipped ${r.overlong} line(s) longer than ${MAX_LINE_BYTES} bytes`);
         // History read at start-up is as hot as its last write; live growth is hot now.
-        if (tracked.state.offset !== before || readTo(tracked) !== before) {
+        if (tracked.state.offset !== before || readTo(tracked) !== takenBefore) {
           tracked.grewAt = mtimeMs ?? Date.now();
           if (mtimeMs === undefined) {
             if (tracked.state.offset !== before) this.o.onFileGrew?.(tracked.state.path);
@@ -677,8 +679,12 @@ export class TranscriptSource {
     if (unread.why === 'gone') {
       t.lost = true;
       this.unwatchFile(id);
-    } else if (unread.why === 'skipped' && readTo(t) === 0) this.forget(id); // a FIFO or device seen at this path: nothing to keep
-    else if (unread.why === 'retry' && !t.retry && !this.closed) {
+    } else if (unread.why === 'skipped') {
+      // A FIFO or a device at its path now: this file is not there (the line is about the path).
+      t.problemAt = null;
+      t.lost = true;
+      if (readTo(t) === 0) this.forget(id); // nothing read from it: nothing to keep
+    } else if (unread.why === 'retry' && !t.retry && !this.closed) {
       // Out of file descriptors (or another passing shortage): not gone. Its place is kept and the
       // read tried again soon, whether or not anything else happens to the file meanwhile.
       if (t.retryMs === RETRY_FIRST_MS) this.o.log?.(unread.problem);
