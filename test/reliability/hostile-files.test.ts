@@ -78,7 +78,8 @@ test('link loops, a self-link, links to nothing and through a file, at start and
       `cannot read ${path.join(project, 'through.jsonl')}: ENOTDIR`,
       `cannot read ${path.join(home, 'projects', 'loop-dir')}: ELOOP`,
     ]) assert.ok(problems.includes(want), `${want} in ${JSON.stringify(problems)}`);
-    assert.equal(u.source.ok, false);
+    assert.equal(u.source.ok, true, 'links to nowhere hold no records: listed, but no STALL');
+    assert.equal(u.stall, false);
     assert.equal(u.source.files, good, 'every good file followed');
     // Added while it runs: the tree watcher hears them, the rescans list them.
     await fs.symlink('d.jsonl', path.join(project, 'c.jsonl'));

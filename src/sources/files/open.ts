@@ -31,6 +31,16 @@ export function classify(path: string, err: unknown): Unread {
   return { why: 'failed', code, problem: `cannot read ${path}: ${code}` };
 }
 
+/**
+ * Whether a problem line means records may be missing (a file or folder that cannot be read), as
+ * opposed to junk in the tree that holds no records (a link loop, a link to nothing or through a
+ * file, a FIFO or device under a transcript's name) or a passing shortage being retried. Only the
+ * first makes the source unhealthy: a stray link must not light STALL for good.
+ */
+export function losesRecords(problem: string): boolean {
+  return !(problem.startsWith('skipped ') || /: (ELOOP|ENOTDIR)$/.test(problem) || problem.endsWith('a link to nothing') || problem.endsWith('; retrying'));
+}
+
 /** The kind of a file that is not a regular one, or null for a regular file. */
 export function irregular(st: { isFile(): boolean; isFIFO(): boolean; isSocket(): boolean; isDirectory(): boolean }): string | null {
   if (st.isFile()) return null;

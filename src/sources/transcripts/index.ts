@@ -10,7 +10,7 @@ import type { SourceHealth } from '../../core/snapshot.js';
 import path from 'node:path';
 import { newCheckpoint } from '../files/checkpoint.js';
 import { fileId } from '../files/fingerprint.js';
-import { classify, irregular, skipped, type Unread } from '../files/open.js';
+import { classify, irregular, losesRecords, skipped, type Unread } from '../files/open.js';
 import { byPath, discover, discoverShallow, type DeferredDir, type Discovery, type FoundFile } from './discover.js';
 import { addStats, eventsFromLines, type LineStats } from './lines.js';
 import { summarizeInWorker } from './history.js';
@@ -340,7 +340,7 @@ export class TranscriptSource {
   health(): SourceHealth {
     return {
       kind: 'transcripts',
-      ok: this.projectDirs.length > 0 && this.problems.length === 0 && this.readProblems.size === 0 && this.lasting.length === 0,
+      ok: this.projectDirs.length > 0 && this.lasting.length === 0 && ![...this.problems, ...this.readProblems.values()].some(losesRecords),
       problems: [...new Set([...this.problems, ...this.readProblems.values(), ...this.lasting])],
       files: this.files.size,
       records: this.stats.records,
