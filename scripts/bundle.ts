@@ -24,6 +24,7 @@ export const ENTRIES = [
   'sources/transcripts/scan-worker',
   'sources/transcripts/history-worker',
   'store/worker',
+  'sources/otlp/parse-worker',
 ];
 
 /**

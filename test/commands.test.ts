@@ -152,3 +152,19 @@ test('watch on a terminal: a legend and colours; piped: plain lines only', async
   assert.match(tty, /\x1b\[\d+m\d+%\x1b\[0m/, 'the percentages are coloured');
   assert.equal(tty.replace(/\x1b\[\d+m/g, '').match(/^\d\d:\d\d:\d\d {2}5h /gm)?.length, 2);
 });
+
+test('SIGTERM the moment serve says it is serving ends it promptly', async () => {
+  const { spawn } = await import('node:child_process');
+  for (let i = 0; i < 3; i++) {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'], { env: await env(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    await new Promise<void>((resolve) => child.stderr.on('data', (c) => ((err += c), /serving http/.test(err) && resolve())));
+    child.kill('SIGTERM');
+    const t = Date.now();
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => (child.kill('SIGKILL'), resolve(-1)), 10_000);
+      child.once('exit', (c) => (clearTimeout(timer), resolve(c)));
+    });
+    assert.equal(code, 0, `attempt ${i}: still running ${Date.now() - t} ms after SIGTERM:\n${err}`);
+  }
+});

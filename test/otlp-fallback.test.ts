@@ -137,15 +137,6 @@ test('the journal brings the 5-hour window back after a restart, compacted to 6 
   }
 });
 
-test('a request that cannot be journaled is refused and health says so', async () => {
-  const { src } = await started();
-  await src.close(); // the journal's handle is gone: the next append fails like a full disk would
-  const r = await src.handlers.logs(logsRequest([apiRequest({ at: T0, requestId: 'y', input: 1 })])).then(() => 'kept', (e: Error) => e.message);
-  assert.match(r, /closed/);
-  assert.equal(src.health().ok, false);
-  assert.match(src.health().problems[0], /journal/);
-});
-
 test('without a state dir nothing is kept and everything still works', async () => {
   const { src, events, base } = await started(null);
   try {
@@ -158,16 +149,18 @@ test('without a state dir nothing is kept and everything still works', async () 
 
 test('a restart within the grace keeps held points waiting: the session\'s events arriving afterwards win', async () => {
   const dir = tmp();
+  // Long enough for a start, a request, a stop and a start again on a busy machine (each start boots a decoder thread).
+  const GRACE = 3_000;
   const now = Date.now();
-  const first = await started(dir, 1_000);
+  const first = await started(dir, GRACE);
   await post(first.base, '/v1/metrics', JSON.stringify(metricsRequest([{ type: 'output', value: 500, session: 'R', at: now }, { type: 'output', value: 40, session: 'Q', at: now }])), JSONH);
   await first.src.close(); // within the grace: R and Q have not been decided by their events yet
-  const second = await started(dir, 1_000);
+  const second = await started(dir, GRACE);
   try {
     assert.equal(sum(second.events), 0, 'replayed points wait out the rest of their grace');
     assert.equal(second.src.counters().pendingPoints, 2);
     await post(second.base, '/v1/logs', JSON.stringify(logsRequest([apiRequest({ at: now, session: 'R', requestId: 'rr', output: 500 })])), JSONH);
-    await sleep(1_300);
+    await sleep(GRACE + 300);
     assert.deepEqual(second.events.map((e) => [(e as ResponseEvent).session, (e as ResponseEvent).tokens.output]), [['R', 500], ['Q', 40]], 'R once (its event), Q from its metrics');
   } finally {
     await second.src.close();

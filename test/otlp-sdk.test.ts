@@ -261,7 +261,7 @@ test('bad bodies at the daemon\'s default limits: clear 4xx answers, nothing los
     assert.deepEqual(await answer('/v1/logs', pb, JSONH), { status: 400, error: 'bad_body' });
     assert.deepEqual(await answer('/v1/metrics', '', JSONH), { status: 400, error: 'bad_body' });
     assert.deepEqual(await answer('/v1/logs', JSON.stringify(ok), { 'Content-Type': 'application/x-www-form-urlencoded' }), { status: 415, error: 'unsupported_media_type' });
-    // the default limits: 4 MiB on the wire, 16 MiB inflated
+    // the default limits: 4 MiB on the wire and once inflated (body.ts)
     const padded = (bytes: number) => JSON.stringify({ ...ok, pad: 'x'.repeat(bytes - JSON.stringify(ok).length - 10) });
     assert.deepEqual(await answer('/v1/logs', padded(4 * 1024 * 1024 - 1024), JSONH), { status: 200, error: null }, 'just under 4 MiB is taken');
     assert.deepEqual(await answer('/v1/logs', padded(4 * 1024 * 1024 + 1024), JSONH), { status: 413, error: 'payload_too_large' });

@@ -76,3 +76,69 @@ test('/stats from another machine, without a token, is refused', { skip: browser
   const api = await page.goto(`http://${lan}:${port}/api/daily`);
   assert.equal(api?.status(), 403);
 });
+
+/** Chart.js's own view of a panel's chart: labels, dataset colours, and the ticks it drew. */
+async function chartOf(page: import('playwright-core').Page, id: string) {
+  return page.$eval(`[data-panel="${id}"] canvas`, (c) => {
+    const ch = (globalThis as any).Chart.getChart(c);
+    return {
+      labels: ch.data.labels as string[],
+      colors: Object.fromEntries(ch.data.datasets.map((d: any) => [d.label, d.backgroundColor])) as Record<string, string>,
+      yTicks: ch.scales.y.ticks.map((t: any) => t.value) as number[],
+      yLabels: ch.scales.y.ticks.map((t: any) => t.label) as string[],
+    };
+  });
+}
+
+test('/stats reads true: a date axis without gaps, one colour per model in every range, whole-number counts, every bar named', { skip: browserSkip, timeout: 60_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${url}/stats`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  const all = await chartOf(page, 'tokens-daily');
+  const step = all.labels.slice(1).map((d, i) => (Date.parse(d) - Date.parse(all.labels[i])) / 86_400_000);
+  assert.ok(step.every((s) => s === 1), `consecutive days: ${all.labels.join(' ')}`);
+  const sessions = await chartOf(page, 'sessions');
+  assert.ok(sessions.yTicks.every((v) => Number.isInteger(v)), `session counts: ${sessions.yTicks}`);
+  const tools = await chartOf(page, 'tools');
+  const toolRows = await page.$eval('[data-panel="tools"] canvas', (c) => (globalThis as any).Chart.getChart(c).data.labels.length);
+  assert.equal(tools.yLabels.length, toolRows, 'every bar has its name');
+  // A narrower range holds fewer models: each keeps its colour.
+  const last = all.labels[all.labels.length - 1];
+  await page.fill('input[name="from"]', last);
+  await page.dispatchEvent('input[name="from"]', 'change');
+  await page.waitForFunction((n) => (globalThis as any).Chart.getChart(document.querySelector('[data-panel="tokens-daily"] canvas')).data.labels.length < n, all.labels.length, { timeout: 10_000 });
+  const one = await chartOf(page, 'tokens-daily');
+  assert.ok(Object.keys(one.colors).length >= 1);
+  for (const [model, c] of Object.entries(one.colors)) assert.equal(c, all.colors[model], `${model} keeps its colour`);
+  assert.equal(new Set(Object.values(all.colors)).size, Object.keys(all.colors).length, 'no two models share a colour');
+});
+
+test('/stats with nothing to show says why: a range outside the history, and no history at all', { skip: browserSkip, timeout: 60_000 }, async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${url}/stats`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  await page.click('[data-range="7"]'); // the fixtures are months old
+  await page.waitForFunction(() => !(document.querySelector('[data-notice]') as HTMLElement).hidden, null, { timeout: 10_000 });
+  assert.match(await page.locator('[data-notice]').innerText(), /No data in this range\. The history runs from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d: try "all"/);
+  assert.match(await page.locator('[data-status]').innerText(), /^no data · /);
+  assert.ok((await page.locator('[data-panel][data-empty="true"]').count()) >= 10, 'panels say "no data" instead of drawing empty axes');
+  assert.equal(await page.locator('[data-panel] canvas').count(), 0);
+  await page.screenshot({ path: path.join(ROOT, 'artifacts', 'stats-range-empty.png'), fullPage: true });
+
+  // A server whose history holds nothing at all.
+  const none = openHistory(await tempDir('stats-none'));
+  const app = new Hono();
+  mountStats(app, { history: none, snapshot: () => ({ window_5h_pct: 0, window_5h_source: 'estimate', window_5h_ceiling: 5_000_000, seven_day_pct: null, seven_day_resets_at: null }) as any });
+  const empty = await new Promise<ServerType>((r) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => r(s));
+  });
+  try {
+    await page.goto(`http://127.0.0.1:${(empty.address() as AddressInfo).port}/stats`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+    assert.match(await page.locator('[data-notice]').innerText(), /no Claude Code transcripts were found/);
+    await page.screenshot({ path: path.join(ROOT, 'artifacts', 'stats-empty.png'), fullPage: true });
+  } finally {
+    empty.close();
+    none.close();
+  }
+});

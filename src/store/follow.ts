@@ -41,6 +41,8 @@ export interface Ingest {
 }
 
 const RETRY_MS = 5000;
+/** A file not opened for want of file descriptors is read again this soon: not dropped, not left for the next change. */
+const RETRY_OPEN_MS = 500;
 
 export function startIngest(o: IngestOptions): Ingest {
   const log = o.log ?? (() => {});
@@ -63,6 +65,14 @@ export function startIngest(o: IngestOptions): Ingest {
       // one transaction), so reading the same files again later loses nothing.
       const failed = sent.get(r.seq);
       if (failed && !closed) setTimeout(() => failed.forEach((p) => touch(p)), RETRY_MS).unref();
+    }
+    if (r.problems?.length) {
+      st.last_error = r.problems[r.problems.length - 1];
+      for (const p of r.problems) log(`history: ${p}`);
+    }
+    if (r.retry?.length && !closed) {
+      const again = r.retry;
+      setTimeout(() => again.forEach((p) => touch(p)), RETRY_OPEN_MS).unref();
     }
     sent.delete(r.seq);
     st.lines += r.lines;
@@ -143,8 +153,12 @@ export function startIngest(o: IngestOptions): Ingest {
     };
     void backfill.then(() => {
       for (const f of files) {
-        const s = statSync(f, { throwIfNoEntry: false });
-        if (s) sizes.set(f, s.size);
+        try {
+          const s = statSync(f, { throwIfNoEntry: false });
+          if (s) sizes.set(f, s.size);
+        } catch {
+          // a link that loops now, a folder not entered: the next rescan reports and retries it
+        }
       }
     });
     timer = setInterval(() => void backfill.then(rescan), every);

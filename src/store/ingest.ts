@@ -11,16 +11,24 @@ export function transcriptFiles(configDirs: string[]): string[] {
   return discover(configDirs).files.sort((a, b) => a.mtimeMs - b.mtimeMs).map((f) => f.path);
 }
 
-export function ingestPaths(db: Db, paths: readonly string[], pricer = new Pricer(), o: { afterChunk?: () => void } = {}): FileResult {
+export interface PathsResult extends Omit<FileResult, 'retry' | 'problem'> {
+  /** Files to read again soon (out of file descriptors meanwhile). */
+  retry: string[];
+  problems: string[];
+}
+
+export function ingestPaths(db: Db, paths: readonly string[], pricer = new Pricer(), o: { afterChunk?: () => void } = {}): PathsResult {
   const w = new Writer(db, pricer);
   reprice(w);
-  const total: FileResult = { lines: 0, skipped: 0, restarted: false, bytes: 0 };
+  const total: PathsResult = { lines: 0, skipped: 0, restarted: false, bytes: 0, retry: [], problems: [] };
   for (const p of paths) {
     const r = ingestFile(w, p, o);
     total.lines += r.lines;
     total.skipped += r.skipped;
     total.bytes += r.bytes;
     total.restarted ||= r.restarted;
+    if (r.retry) total.retry.push(p);
+    if (r.problem) total.problems.push(r.problem);
   }
   return total;
 }

@@ -15,6 +15,10 @@ export interface WorkerReply {
   lines: number;
   skipped: number;
   error?: string;
+  /** Files not read for want of file descriptors: to be read again soon. */
+  retry?: string[];
+  /** Files that could not be read, one line each. */
+  problems?: string[];
 }
 
 const { file, pricesFile } = workerData as { file: string; pricesFile: string };
@@ -34,7 +38,7 @@ parentPort!.on('message', (m: WorkerRequest | 'close') => {
   }
   try {
     const r = ingestPaths(history.db, m.paths, pricer);
-    parentPort!.postMessage({ seq: m.seq, lines: r.lines, skipped: r.skipped } satisfies WorkerReply);
+    parentPort!.postMessage({ seq: m.seq, lines: r.lines, skipped: r.skipped, retry: r.retry, problems: r.problems } satisfies WorkerReply);
   } catch (err) {
     parentPort!.postMessage({ seq: m.seq, lines: 0, skipped: 0, error: (err as Error).message } satisfies WorkerReply);
   }

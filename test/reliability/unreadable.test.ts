@@ -7,6 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { transcriptFiles } from '../../src/store/ingest.js';
 import { fixtureCopy, getJson, isolatedEnv, tempDir, waitFor } from '../helpers/cli.js';
+import { assistant } from '../helpers/lines.js';
 import { cleanIngestRows, historyRows, startServeAs } from './helpers.js';
 
 const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
@@ -17,7 +18,7 @@ function canDropRoot(): string | null {
   return null;
 }
 
-test('an unreadable folder and file: reported in source.problems, the rest counted, all of it once fixed', { timeout: 180_000 }, async (t) => {
+test('an unreadable folder and file, and a folder that lists but cannot be entered: reported in source.problems, the rest counted, all of it once fixed', { timeout: 180_000 }, async (t) => {
   const why = canDropRoot();
   if (why) {
     if (process.env.CI) assert.fail(why);
@@ -29,14 +30,22 @@ test('an unreadable folder and file: reported in source.problems, the rest count
   execFileSync('chown', ['65534:65534', state]);
   const projects = path.join(home, 'projects');
   const dirs = (await fs.readdir(projects)).sort().map((d) => path.join(projects, d));
+  // A project folder whose entries can be listed (read) but not reached (no search permission):
+  // every stat of its transcript fails, and its session folder cannot be listed.
+  const listedOnly = path.join(projects, '-home-dev-listed-only');
+  const listedOnlyFiles = [path.join(listedOnly, 's.jsonl'), path.join(listedOnly, 's', 'subagents', 'agent-x.jsonl')];
+  await fs.mkdir(path.dirname(listedOnlyFiles[1]), { recursive: true });
+  for (const [i, f] of listedOnlyFiles.entries()) await fs.writeFile(f, assistant({ id: `msg_lo${i}`, req: `req_lo${i}`, at: '2026-01-05T10:00:00.000Z', input: 11, output: 2, session: 's' }) + '\n');
+  execFileSync('chmod', ['-R', 'a+rX', listedOnly]);
   const all = transcriptFiles([home]);
   const deniedDir = dirs[0];
-  const deniedFile = all.find((f) => !f.startsWith(deniedDir + path.sep))!;
-  const readable = all.filter((f) => !f.startsWith(deniedDir + path.sep) && f !== deniedFile);
-  assert.ok(readable.length > 0 && readable.length < all.length - 1);
+  const deniedFile = all.find((f) => !f.startsWith(deniedDir + path.sep) && !f.startsWith(listedOnly + path.sep))!;
+  const readable = all.filter((f) => !f.startsWith(deniedDir + path.sep) && !f.startsWith(listedOnly + path.sep) && f !== deniedFile);
+  assert.ok(readable.length > 0 && readable.length < all.length - 3);
   const [wantReadable, wantAll] = [await cleanIngestRows(readable), await cleanIngestRows(all)];
   await fs.chmod(deniedDir, 0o000);
   await fs.chmod(deniedFile, 0o000);
+  await fs.chmod(listedOnly, 0o444);
 
   const env = isolatedEnv({ HOME: home, CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state, CLAUDE_GAUGE_RESCAN_SECONDS: '1' });
   const s = await startServeAs(NOBODY, env);
@@ -48,13 +57,19 @@ test('an unreadable folder and file: reported in source.problems, the rest count
     assert.equal(u.source.ok, false);
     assert.ok(u.source.problems.includes(`cannot read ${deniedDir}: EACCES`), JSON.stringify(u.source.problems));
     assert.ok(u.source.problems.includes(`cannot read ${deniedFile}: EACCES`), JSON.stringify(u.source.problems));
+    assert.ok(u.source.problems.includes(`cannot read ${listedOnlyFiles[0]}: EACCES`), JSON.stringify(u.source.problems));
+    assert.ok(u.source.problems.includes(`cannot read ${path.join(listedOnly, 's')}: EACCES`), JSON.stringify(u.source.problems));
     assert.equal(u.source.files, readable.length, 'every readable file followed');
     await waitFor(async () => (await getJson(`${s.url}/api/summary`)).ingest?.backfilled === true, 60_000, 100);
     assert.equal(historyRows(state), wantReadable, 'the history holds everything readable');
 
     // Fixed: the next rescan finds them and reads them from their start.
+    // Rescans (every second here) met all of it meanwhile, and the daemon kept serving.
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal((await getJson(`${s.url}/usage`)).source.files, readable.length);
     await fs.chmod(deniedDir, 0o755);
     await fs.chmod(deniedFile, 0o644);
+    await fs.chmod(listedOnly, 0o755);
     const fixed = await waitFor(async () => {
       const v = await getJson(`${s.url}/usage`);
       return v.source.problems.length === 0 && v.source.files === all.length ? v : undefined;

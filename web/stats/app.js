@@ -3,11 +3,16 @@
 import { getJson } from './api.js';
 import { pct, tokens, usd } from './format.js';
 import { PANELS, panel } from './panels.js';
+import { empty, table } from './panel.js';
 
 const form = document.querySelector('[data-filters]');
 const status = document.querySelector('[data-status]');
 const cards = document.querySelector('[data-cards]');
 const root = document.querySelector('[data-panels]');
+const notice = document.querySelector('[data-notice]');
+/** While the history is being read for the first time, the page asks again this often. */
+const FILLING_REFRESH_MS = 3000;
+let again = null;
 const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const day = (d) => d.toISOString().slice(0, 10);
 
@@ -44,7 +49,8 @@ async function refresh() {
     const t = summary.totals;
     cards.replaceChildren(
       card('tokens', tokens(t.tokens), `${t.responses} responses`),
-      card('cost', usd(t.cost), t.unpriced_responses ? `${t.unpriced_responses} responses unpriced` : 'at list prices'),
+      // Nothing in range costs nothing: "unknown" is for responses without a price.
+      card('cost', t.responses ? usd(t.cost) : usd(0), t.unpriced_responses ? `${t.unpriced_responses} responses unpriced` : 'at list prices'),
       card('cache saved', usd(t.saved)),
       card('projected 30 days', usd(projection.projected_30d_usd), `${usd(projection.burn_usd_per_day)}/day over the last 7 days`),
       card('5-hour window', now.available ? pct(now.window_5h_pct) : '–', now.available ? `source: ${now.window_5h_source}` : ''),
@@ -57,17 +63,41 @@ async function refresh() {
         const el = panel(root, p);
         if (!cache.has(p.route)) cache.set(p.route, getJson(p.route, f));
         const data = await cache.get(p.route);
-        if (gen === generation) p.draw(el, data);
+        if (gen !== generation) return;
+        if ((p.isEmpty ?? ((d) => !d.rows?.length))(data)) {
+          empty(el);
+          table(el, [['', () => '']], []);
+        } else p.draw(el, data);
       }),
     );
     const ing = summary.ingest;
-    status.textContent = ing && !ing.backfilled ? `reading history: ${ing.files_done}/${ing.files_total} files` : `${t.first_at ? t.first_at.slice(0, 10) : '–'} to ${t.last_at ? t.last_at.slice(0, 10) : '–'} · ${tz}`;
+    const filling = ing && !ing.backfilled;
+    status.textContent = filling ? `reading history: ${ing.files_done}/${ing.files_total} files` : t.first_at ? `${t.first_at.slice(0, 10)} to ${t.last_at.slice(0, 10)} · ${tz}` : `no data · ${tz}`;
+    await explain(t, ing, f);
+    clearTimeout(again);
+    if (filling) again = setTimeout(refresh, FILLING_REFRESH_MS);
     status.dataset.state = 'ok';
     document.body.dataset.ready = 'true';
   } catch (err) {
     status.textContent = String(err.message ?? err);
     status.dataset.state = 'error';
   }
+}
+
+/** Says why there is nothing to show: the history still filling, no transcripts at all, or a range before or after it. */
+async function explain(t, ing, f) {
+  let text = '';
+  if (t.responses === 0) {
+    if (ing && !ing.backfilled) text = `The history is still being read (${ing.files_done} of ${ing.files_total} files); the panels fill in as it goes.`;
+    else if (f.from || f.to || f.project) {
+      const all = (await getJson('summary', { tz })).totals;
+      text = all.responses
+        ? `No data in this range. The history runs from ${all.first_at.slice(0, 10)} to ${all.last_at.slice(0, 10)}: try "all".`
+        : 'No data yet: the history is empty.';
+    } else text = 'No data yet: no Claude Code transcripts were found. The history fills from ~/.claude/projects (or the folders in CLAUDE_CONFIG_DIR) while claude-gauge serve runs.';
+  } else if (ing && !ing.backfilled) text = `Still reading older history (${ing.files_done} of ${ing.files_total} files): figures grow until it is done.`;
+  notice.textContent = text;
+  notice.hidden = !text;
 }
 
 function fillProjects(list) {

@@ -33,6 +33,7 @@ export function chart(el, config) {
   const c = new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } });
   charts.set(el, c);
   el.dataset.drawn = 'true';
+  delete el.dataset.empty;
   return c;
 }
 
@@ -55,4 +56,10 @@ export function table(el, columns, rows) {
   }
   if (!rows.length) body.insertRow().insertCell().textContent = 'no data in this range';
   el.querySelector('.table').replaceChildren(t);
+}
+
+/** The panel says there is nothing to draw (and why), instead of axes over nothing. */
+export function empty(el, why = 'no data in this range') {
+  custom(el, Object.assign(document.createElement('p'), { className: 'empty', textContent: why }));
+  el.dataset.empty = 'true';
 }

@@ -1,5 +1,5 @@
 // What each panel shows: the /api route it reads and how it draws and tabulates it.
-import { chart, custom, panel, table } from './panel.js';
+import { chart, custom, empty, panel, table } from './panel.js';
 import { num, pct, time, tokens, usd } from './format.js';
 
 const PALETTE = ['#2563eb', '#d97706', '#059669', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9ca3af'];
@@ -9,13 +9,54 @@ const stackedBar = (labels, datasets, yFmt) => ({
   data: { labels, datasets },
   options: { scales: { x: { stacked: true }, y: { stacked: true, ticks: { callback: yFmt } } }, plugins: { legend: { position: 'bottom' } } },
 });
+/** Axes of things counted one by one (sessions, calls): whole numbers only. */
+const COUNT_TICKS = { precision: 0 };
+
+// One colour per model everywhere and in every range: the MODEL lamp's hue for each family (opus
+// orange, sonnet blue, haiku green), a shade of it by version so two versions differ, and a colour
+// picked by the name's hash for anything else. Nothing depends on which models are in range.
+const FAMILY = {
+  opus: ['#d97706', '#92400e', '#f59e0b', '#b45309'],
+  sonnet: ['#2563eb', '#1e40af', '#60a5fa', '#1d4ed8'],
+  haiku: ['#059669', '#065f46', '#34d399', '#047857'],
+};
+const OTHERS = ['#7c3aed', '#0891b2', '#db2777', '#65a30d', '#dc2626', '#9ca3af'];
+export function modelColor(model) {
+  const family = Object.keys(FAMILY).find((f) => model.includes(f));
+  if (family) {
+    // claude-sonnet-4-5-20250929 -> 4.5, claude-3-7-sonnet -> 3.7, claude-sonnet-4-20250514 -> 4.0 (the date is no version).
+    const [major = 0, minor = 0] = (model.match(/\d+/g) ?? []).filter((n) => n.length < 3).map(Number);
+    return FAMILY[family][(10 * major + minor) % 4];
+  }
+  let h = 0;
+  for (const ch of model) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return OTHERS[h % OTHERS.length];
+}
+
+/** Every day from the first to the last, days without data included: a date axis without gaps. */
+export function days(first, last) {
+  const out = [];
+  for (let t = Date.parse(`${first}T00:00:00Z`), end = Date.parse(`${last}T00:00:00Z`); t <= end && out.length < 3700; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
 
 function byModel(rows, field) {
-  const dates = [...new Set(rows.map((r) => r.date))].sort();
+  const seen = [...new Set(rows.map((r) => r.date))].sort();
+  const dates = seen.length ? days(seen[0], seen[seen.length - 1]) : [];
   const models = [...new Set(rows.map((r) => r.model))].sort();
-  const datasets = models.map((m, i) => ({ label: m, backgroundColor: color(i), data: dates.map((d) => rows.find((r) => r.date === d && r.model === m)?.[field] ?? 0) }));
+  const datasets = models.map((m) => ({ label: m, backgroundColor: modelColor(m), data: dates.map((d) => rows.find((r) => r.date === d && r.model === m)?.[field] ?? 0) }));
   return { dates, datasets };
 }
+
+/** Minutes as a person says them: 45 min, 3.5 h, 4 d 9 h. */
+function duration(min) {
+  if (min == null) return '–';
+  if (min < 90) return `${Math.round(min)} min`;
+  if (min < 48 * 60) return `${(min / 60).toFixed(1)} h`;
+  return `${Math.floor(min / 1440)} d ${Math.round((min % 1440) / 60)} h`;
+}
+
+const plural = (n, one, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
 
 export const PANELS = [
   {
@@ -47,6 +88,7 @@ export const PANELS = [
   },
   {
     id: 'heatmap', title: 'When you work', route: 'heatmap', note: 'tokens by weekday and local hour',
+    isEmpty: (d) => !d.rows.some((c) => c.responses),
     draw(el, d) {
       const grid = document.createElement('div');
       grid.className = 'heat';
@@ -73,7 +115,7 @@ export const PANELS = [
       chart(el, {
         type: 'bar',
         data: { labels: rows.map((r) => r.label), datasets: [{ label: 'tokens', backgroundColor: color(0), data: rows.map((r) => r.tokens), xAxisID: 'x' }, { label: 'cost', backgroundColor: color(1), data: rows.map((r) => r.cost ?? 0), xAxisID: 'x1' }] },
-        options: { indexAxis: 'y', scales: { x: { position: 'top', ticks: { callback: tokens } }, x1: { position: 'bottom', ticks: { callback: (v) => usd(v) }, grid: { drawOnChartArea: false } } } },
+        options: { indexAxis: 'y', scales: { y: { ticks: { autoSkip: false } }, x: { position: 'top', ticks: { callback: tokens } }, x1: { position: 'bottom', ticks: { callback: (v) => usd(v) }, grid: { drawOnChartArea: false } } } },
       });
       table(el, [['project', (r) => r.cwd], ['tokens', (r) => num(r.tokens)], ['cost', (r) => usd(r.cost)], ['responses', (r) => num(r.responses)], ['sessions', (r) => num(r.sessions)], ['last', (r) => time(r.last_at)]], d.rows);
     },
@@ -93,8 +135,8 @@ export const PANELS = [
   {
     id: 'sessions', title: 'Sessions', route: 'sessions',
     draw(el, d) {
-      el.querySelector('header p').textContent = `${d.count} sessions · median ${num(d.median_minutes)} min · longest ${num(d.longest_minutes)} min · ${d.mean_responses} responses each · ${d.all_nighters} all-nighters`;
-      chart(el, { type: 'bar', data: { labels: d.length_histogram.map((b) => b.bucket), datasets: [{ label: 'sessions', backgroundColor: color(2), data: d.length_histogram.map((b) => b.sessions) }] }, options: { plugins: { legend: { display: false } } } });
+      el.querySelector('header p').textContent = `${plural(d.count, 'session')} · median ${duration(d.median_minutes)} · longest ${duration(d.longest_minutes)} · ${num(d.mean_responses)} responses each · ${plural(d.all_nighters, 'all-nighter')}`;
+      chart(el, { type: 'bar', data: { labels: d.length_histogram.map((b) => b.bucket), datasets: [{ label: 'sessions', backgroundColor: color(2), data: d.length_histogram.map((b) => b.sessions) }] }, options: { plugins: { legend: { display: false } }, scales: { y: { ticks: COUNT_TICKS } } } });
       table(el, [['start', (s) => time(s.start)], ['minutes', (s) => num(s.minutes)], ['responses', (s) => num(s.responses)], ['prompts', (s) => num(s.prompts)], ['tokens', (s) => tokens(s.tokens)], ['cost', (s) => usd(s.cost)], ['all-nighter', (s) => (s.all_nighter ? 'yes' : '')]], [...d.rows].reverse());
     },
   },
@@ -102,7 +144,7 @@ export const PANELS = [
     id: 'tools', title: 'Top tools and failures', route: 'tools',
     draw(el, d) {
       const rows = d.rows.slice(0, 15);
-      chart(el, { type: 'bar', data: { labels: rows.map((r) => r.name), datasets: [{ label: 'calls', backgroundColor: color(0), data: rows.map((r) => r.calls - r.failures) }, { label: 'failures', backgroundColor: color(3), data: rows.map((r) => r.failures) }] }, options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } } });
+      chart(el, { type: 'bar', data: { labels: rows.map((r) => r.name), datasets: [{ label: 'calls', backgroundColor: color(0), data: rows.map((r) => r.calls - r.failures) }, { label: 'failures', backgroundColor: color(3), data: rows.map((r) => r.failures) }] }, options: { indexAxis: 'y', scales: { x: { stacked: true, ticks: COUNT_TICKS }, y: { stacked: true, ticks: { autoSkip: false } } } } });
       table(el, [['tool', (r) => r.name], ['calls', (r) => num(r.calls)], ['failures', (r) => num(r.failures)], ['failure rate', (r) => pct(r.failure_rate)]], d.rows);
     },
   },
@@ -116,7 +158,13 @@ export const PANELS = [
   {
     id: 'stop-reasons', title: 'Stop reasons', route: 'stop-reasons',
     draw(el, d) {
-      chart(el, { type: 'doughnut', data: { labels: d.rows.map((r) => r.reason), datasets: [{ data: d.rows.map((r) => r.responses), backgroundColor: d.rows.map((_, i) => color(i)) }] }, options: { plugins: { legend: { position: 'right' } } } });
+      // Older Claude Code left the reason out of most lines: the chart shows what is known and says how much is not.
+      const known = d.rows.filter((r) => r.reason !== 'unrecorded');
+      const all = d.rows.reduce((n, r) => n + r.responses, 0);
+      const unknown = all - known.reduce((n, r) => n + r.responses, 0);
+      el.querySelector('header p').textContent = unknown ? `${pct(unknown / all)} of responses have no recorded reason (older Claude Code); the chart shows the rest` : '';
+      if (!known.length) return empty(el, d.rows.length ? 'no recorded stop reasons in this range' : undefined);
+      chart(el, { type: 'doughnut', data: { labels: known.map((r) => r.reason), datasets: [{ data: known.map((r) => r.responses), backgroundColor: known.map((_, i) => color(i)) }] }, options: { plugins: { legend: { position: 'right' } } } });
       table(el, [['stop reason', (r) => r.reason], ['responses', (r) => num(r.responses)]], d.rows);
     },
   },
@@ -130,6 +178,7 @@ export const PANELS = [
   },
   {
     id: 'character', title: 'Character', route: 'character', wide: true,
+    isEmpty: (d) => !d.weeks?.length,
     draw(el, d) {
       el.querySelector('header p').textContent = `${d.em_dashes} em-dashes and ${d.emoji} emoji from Claude · you corrected ${pct(d.correction_rate)} and thanked ${pct(d.thank_you_rate)} of the time · ${d.all_nighters.length} all-nighters`;
       chart(el, {

@@ -60,16 +60,34 @@ export default defineCommand({
     });
     // Said the moment /usage answers (what a supervisor or a script waits for); the rest of the banner follows.
     if (!args.quiet) log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms); the virtual cluster is at http://${displayHost(config.host)}:${http.port}/`);
+    // Set the moment /usage answers (a supervisor may stop us right then): everything opened later is closed if it was.
+    let stopping = false;
+    let advert: { stop(): Promise<void> } | null = null;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      bar?.done();
+      await advert?.stop();
+      await http.close();
+      await daemon.close();
+      await ingest?.close();
+      history?.close();
+      await withdraw(config.stateDir);
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
     // Loaded once /usage answers: neither the mDNS stack nor the history ingest is on the way to the first reading.
     history = config.history ? await openHistorySafely(config.stateDir, log) : null;
     historyOpened(history);
+    if (stopping) return; // stop() is closing what it found and ends the process
     if (config.alerts) {
       const { alertsFromConfig, followDaemon } = await import('../../sinks/alerts/index.js');
       const alerts = alertsFromConfig(config, log);
       if (alerts) followDaemon(alerts, daemon);
     }
     const mdns = config.mdns ? await import('../../sinks/mdns.js') : null;
-    const advert = mdns && !mdns.isLoopback(config.host) ? mdns.advertise(http.port, log) : null;
+    advert = mdns && !mdns.isLoopback(config.host) ? mdns.advertise(http.port, log) : null;
     if (history && mainSource(config) === 'transcripts') ingest = (await import('../../store/follow.js')).startIngest({ history, configDirs: config.configDirs, log, rescanMs: 0 }); // fed by the daemon's watcher
     // A full or read-only state folder costs `statusline` and `doctor` the address, never the gauges.
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() }).catch((err: NodeJS.ErrnoException) =>
@@ -86,21 +104,6 @@ export default defineCommand({
       else log(`reading ${daemon.transcripts.watchedDirs.join(', ') || '(no transcript folder yet)'}: ${h.files} files, ${h.backfill.files_total} older in the background`);
       for (const p of h.problems) log(`problem: ${p}`);
     }
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      bar?.done();
-      await advert?.stop();
-      await http.close();
-      await daemon.close();
-      await ingest?.close();
-      history?.close();
-      await withdraw(config.stateDir);
-      process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
     await daemon.transcripts.whenBackfilled();
     bar?.done();
   },

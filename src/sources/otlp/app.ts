@@ -1,6 +1,8 @@
 // OTLP/HTTP endpoints as a hono app: POST /v1/logs and /v1/metrics, protobuf or JSON, gzip or not.
 import { Hono, type Context } from 'hono';
-import { BodyError, DEFAULT_LIMITS, decompress, formatOf, parseBody, readLimited, type BodyLimits, type Format } from './body.js';
+import { BodyError, DEFAULT_LIMITS, encodingOf, formatOf, readLimited, type BodyLimits, type Format } from './body.js';
+import type { LogsResult, PointsResult } from './convert.js';
+import { decodeRequest, type DecodeJob, type Decoded } from './decode.js';
 import { encodeProto } from './proto.js';
 
 export interface Accepted {
@@ -9,10 +11,18 @@ export interface Accepted {
 }
 
 export interface OtlpHandlers {
-  logs(req: Record<string, unknown>): Promise<Accepted>;
-  metrics(req: Record<string, unknown>): Promise<Accepted>;
+  /** `journal`: the accepted records' journal lines, written out by the decoder. */
+  logs(r: LogsResult, journal?: string): Promise<Accepted>;
+  metrics(r: PointsResult): Promise<Accepted>;
   /** Counts requests refused with a 4xx, for health. */
   onBadRequest?(status: number, message: string): void;
+}
+
+export interface OtlpAppOptions {
+  limits?: Partial<BodyLimits>;
+  /** Where bodies are decoded (DecodeThread in the daemon); in this thread by default. */
+  decode?: (job: DecodeJob) => Promise<Decoded>;
+  clock?: () => number;
 }
 
 const SIGNALS = {
@@ -20,27 +30,46 @@ const SIGNALS = {
   metrics: { response: 'ExportMetricsServiceResponse', rejectedField: 'rejectedDataPoints' },
 } as const;
 
-export function createOtlpApp(h: OtlpHandlers, limits: BodyLimits = DEFAULT_LIMITS): Hono {
+/** Seconds a client told "too many at once" waits before it sends again. */
+const BUSY_RETRY_S = '2';
+
+export function createOtlpApp(h: OtlpHandlers, o: OtlpAppOptions = {}): Hono {
+  const limits: BodyLimits = { ...DEFAULT_LIMITS, ...o.limits };
+  const decode = o.decode ?? ((job: DecodeJob) => Promise.resolve(decodeRequest(job)));
+  const clock = o.clock ?? Date.now;
+  let inFlight = 0;
   const app = new Hono();
   for (const kind of ['logs', 'metrics'] as const) {
     app.post(`/v1/${kind}`, async (c) => {
-      let format: Format;
-      let req: Record<string, unknown>;
+      // Bodies being read or decoded are what costs memory and time: beyond a few, senders wait.
+      if (inFlight >= limits.maxInFlight) {
+        h.onBadRequest?.(429, 'too many requests at once');
+        return failure(c, 429, 'too_many_requests', `more than ${limits.maxInFlight} requests at once; retry after ${BUSY_RETRY_S} s`, { 'Retry-After': BUSY_RETRY_S });
+      }
+      inFlight++;
+      let format: Format = 'json';
+      let decoded: Decoded;
       try {
         format = formatOf(c.req.header('content-type'));
-        const raw = await readLimited(c.req.raw, limits);
-        const body = await decompress(raw, c.req.header('content-encoding'), limits);
-        req = parseBody(kind, format, body);
+        const encoding = encodingOf(c.req.header('content-encoding'));
+        const body = await readLimited(c.req.raw, limits);
+        decoded = await decode({ kind, format, encoding, body, now: clock(), limits });
       } catch (err) {
         if (!(err instanceof BodyError)) throw err;
-        h.onBadRequest?.(err.status, err.message);
-        return failure(c, err.status, err.code, err.message);
+        decoded = { ok: false, status: err.status, code: err.code, message: err.message };
+      } finally {
+        inFlight--;
+      }
+      if (!decoded.ok) {
+        if (decoded.status === 503) return failure(c, 503, decoded.code, decoded.message, { 'Retry-After': '1' });
+        if (decoded.status !== 500) h.onBadRequest?.(decoded.status, decoded.message);
+        return failure(c, decoded.status, decoded.code, decoded.message);
       }
       let acc: Accepted;
       try {
-        acc = await h[kind](req);
+        acc = decoded.kind === 'logs' ? await h.logs(decoded.logs, decoded.journal) : await h.metrics(decoded.points);
       } catch (err) {
-        // Not kept (the journal failed): a retryable answer, so the exporter sends it again.
+        // Not kept: a retryable answer, so the exporter sends it again.
         return failure(c, 503, 'unavailable', `not kept: ${(err as Error).message}`, { 'Retry-After': '5' });
       }
       return reply(c, kind, format, acc);
@@ -53,8 +82,8 @@ export function createOtlpApp(h: OtlpHandlers, limits: BodyLimits = DEFAULT_LIMI
 }
 
 // The gRPC code each HTTP answer stands for, as OTLP/HTTP pairs them.
-const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 3, 500: 13, 503: 14 };
-type ErrorStatus = 400 | 404 | 405 | 413 | 415 | 500 | 503;
+const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
+type ErrorStatus = 400 | 404 | 405 | 413 | 415 | 429 | 500 | 503;
 
 /**
  * An error answer as the OTLP/HTTP specification asks: a google.rpc.Status in the request's

@@ -4,11 +4,13 @@ import type { Hono } from 'hono';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
 import { listen, type Listening } from '../../sinks/http/server.js';
+import { rejection } from '../../core/validate.js';
 import { createOtlpApp, type Accepted, type OtlpHandlers } from './app.js';
-import { DEFAULT_LIMITS, type BodyLimits } from './body.js';
-import { convertLogs, tokenPoints } from './convert.js';
+import type { BodyLimits } from './body.js';
+import type { LogsResult, PointsResult } from './convert.js';
 import { Deltas, FallbackGate } from './fallback.js';
-import { Journal, type JournalRecord } from './journal.js';
+import { Journal, logRecords, MAX_REPLAY, type JournalRecord } from './journal.js';
+import { DecodeThread } from './offthread.js';
 
 export { createOtlpApp } from './app.js';
 export const OTLP_DEFAULT_PORT = 4318;
@@ -24,7 +26,11 @@ export interface OtlpSourceOptions {
   onBatch?: () => void;
   log?: (msg: string) => void;
   clock?: () => number;
-  limits?: BodyLimits;
+  limits?: Partial<BodyLimits>;
+  /** Decode bodies on a worker thread (the default); false decodes them in this thread. */
+  decodeThread?: boolean;
+  /** How often a journal that cannot be written is tried again. */
+  journalRetryMs?: number;
   /** How long a metrics-derived point waits for its session's api_request events. */
   graceMs?: number;
   /** History kept in the journal (the 5-hour window plus margin). */
@@ -43,28 +49,38 @@ export class OtlpSource {
   private server: Listening | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
+  private readonly decoder: DecodeThread | null;
   private stats = { records: 0, rejected: 0, badRequests: 0, replayed: 0 };
-  private problems: string[] = [];
+  /** The last partial_success message, for source.problems. */
+  private lastRejection = '';
 
   constructor(private readonly o: OtlpSourceOptions) {
     this.clock = o.clock ?? Date.now;
     this.graceMs = o.graceMs ?? 20_000;
     this.gate = new FallbackGate(this.graceMs);
-    this.journal = o.stateDir ? Journal.in(o.stateDir, this.clock, o.keepMs ?? KEEP_MS) : null;
+    this.journal = o.stateDir ? Journal.in(o.stateDir, this.clock, o.keepMs ?? KEEP_MS, o.journalRetryMs) : null;
+    this.decoder = o.decodeThread === false ? null : new DecodeThread(o.log);
     this.handlers = {
-      logs: (req) => this.onLogs(req),
-      metrics: (req) => this.onMetrics(req),
+      logs: (r, journal) => this.onLogs(r, journal),
+      metrics: (r) => this.onMetrics(r),
       onBadRequest: () => void this.stats.badRequests++,
     };
   }
 
   app(): Hono {
-    return createOtlpApp(this.handlers, this.o.limits ?? DEFAULT_LIMITS);
+    const decoder = this.decoder;
+    return createOtlpApp(this.handlers, { limits: this.o.limits, clock: this.clock, decode: decoder ? (job) => decoder.decode(job) : undefined });
   }
 
-  /** Replays the journal, then listens. */
+  /** Replays the journal, then listens. Nothing in the journal or the state folder stops it. */
   async start(): Promise<void> {
-    if (this.journal) this.replay(await this.journal.open());
+    this.decoder?.start();
+    if (this.journal) {
+      this.replay(await this.journal.open());
+      const j = this.journal.status();
+      if (j.failure) this.o.log?.(`OTLP journal ${this.journal.file}: ${j.failure}; accepted records are kept in memory only`);
+      if (j.badLines) this.o.log?.(`OTLP journal ${this.journal.file}: ${j.badLines} line(s) skipped`);
+    }
     this.o.onBatch?.();
     this.server = await listen(this.app(), this.o.port ?? OTLP_DEFAULT_PORT, this.o.host ?? OTLP_DEFAULT_HOST);
     this.o.log?.(`OTLP/HTTP receiver on http://${this.server.host}:${this.server.port} (POST /v1/logs, /v1/metrics)`);
@@ -75,10 +91,13 @@ export class OtlpSource {
   }
 
   health(): SourceHealth {
+    const problems = this.problems();
     return {
       kind: 'otlp',
-      ok: this.problems.length === 0,
-      problems: [...this.problems],
+      // The receiver is up and every accepted record counts: refused records and a journal that
+      // cannot be written are listed, but the gauges are right, so they light no STALL.
+      ok: true,
+      problems,
       files: 0,
       records: this.stats.records,
       skipped_lines: this.stats.rejected + (this.journal?.badLines ?? 0),
@@ -96,10 +115,25 @@ export class OtlpSource {
     this.closing ??= (async () => {
       if (this.timer) clearTimeout(this.timer);
       await this.server?.close();
+      await this.decoder?.close();
       this.flush(this.clock(), true);
       await this.journal?.close();
     })();
     return this.closing;
+  }
+
+  private problems(): string[] {
+    const out: string[] = [];
+    const j = this.journal?.status();
+    if (j?.failure) {
+      const held = j.pending ? `${j.pending} accepted record(s) are kept in memory only until it can be written` : 'accepted records are kept in memory only';
+      out.push(`journal ${this.journal!.file}: ${j.failure}; ${held} (a restart would lose them)`);
+    }
+    if (j?.lost) out.push(`journal ${this.journal!.file}: ${j.lost} accepted record(s) dropped from memory before they could be written`);
+    if (j?.badLines) out.push(`journal ${this.journal!.file}: ${j.badLines} line(s) skipped on replay (damaged, from another version, or out of range)`);
+    if (j?.overflow) out.push(`journal ${this.journal!.file}: ${j.overflow} record(s) beyond the newest ${MAX_REPLAY} left out`);
+    if (this.stats.rejected) out.push(`${this.stats.rejected} OTLP record(s) refused through partial_success (last: ${this.lastRejection})`);
+    return out;
   }
 
   private replay(records: JournalRecord[]): void {
@@ -118,45 +152,47 @@ export class OtlpSource {
     this.schedule();
   }
 
-  private async onLogs(req: Record<string, unknown>): Promise<Accepted> {
-    const now = this.clock();
-    const r = convertLogs(req, now);
-    await this.keep(r.items.map((i) => (i.covers ? { t: 'e', e: i.event, o: i.covers } : { t: 'e', e: i.event })));
+  private async onLogs(r: LogsResult, journal?: string): Promise<Accepted> {
+    await this.keep(logRecords(r.items), journal);
     for (const i of r.items) {
       if (i.covers) this.gate.cover(i.covers, i.event.at);
       this.o.emit(i.event);
     }
     this.stats.records += r.items.length;
-    this.stats.rejected += r.rejected;
     if (r.items.length) this.o.onBatch?.();
-    return { rejected: r.rejected, message: r.errors.join('; ') };
+    return this.refused(r.rejected, r.errors);
   }
 
-  private async onMetrics(req: Record<string, unknown>): Promise<Accepted> {
+  private async onMetrics(r: PointsResult): Promise<Accepted> {
     const now = this.clock();
-    const { points, rejected } = tokenPoints(req, now);
-    const staged = this.deltas.stage(points);
-    const fresh = staged.events.filter((x) => !this.gate.covered(x.origin));
+    const staged = this.deltas.stage(r.points);
+    // A delta is a record like any other: it meets the same bounds before it is kept.
+    const fresh = staged.events.filter((x) => !this.gate.covered(x.origin) && rejection(x.event) === null);
+    const outOfRange = staged.events.filter((x) => rejection(x.event) !== null).length;
     await this.keep([...fresh.map((x): JournalRecord => ({ t: 'm', e: x.event, o: x.origin })), ...staged.states.map((s): JournalRecord => ({ t: 's', s }))]);
     staged.commit();
     for (const x of fresh) this.gate.hold(x.origin, x.event, now);
-    this.stats.records += points.length;
-    this.stats.rejected += rejected;
+    this.stats.records += r.points.length;
     this.schedule();
-    return { rejected, message: rejected ? 'token.usage data points without a known type or a numeric value' : undefined };
+    const errors = outOfRange ? [...r.errors, `${outOfRange} token.usage delta(s) above 1e9 tokens`] : r.errors;
+    return this.refused(r.rejected + outOfRange, errors);
   }
 
-  private async keep(records: JournalRecord[]): Promise<void> {
+  private refused(rejected: number, errors: string[]): Accepted {
+    if (!rejected) return { rejected: 0 };
+    const message = errors.join('; ');
+    this.stats.rejected += rejected;
+    this.lastRejection = message;
+    return { rejected, message };
+  }
+
+  /** On disk when the journal can take it, else in memory (the journal says so in problems()). */
+  private async keep(records: JournalRecord[], text?: string): Promise<void> {
     if (!this.journal || records.length === 0) return;
-    try {
-      await this.journal.append(records);
-      this.problems = this.problems.filter((p) => !p.startsWith('journal'));
-    } catch (err) {
-      const msg = `journal ${this.journal.file}: ${(err as Error).message}`;
-      if (!this.problems.includes(msg)) this.problems.unshift(msg);
-      this.o.log?.(msg);
-      throw err;
-    }
+    const before = this.journal.status().failure;
+    await this.journal.append(records, text);
+    const after = this.journal.status().failure;
+    if (after && after !== before) this.o.log?.(`OTLP journal ${this.journal.file}: ${after}; accepted records are kept in memory until it can be written`);
   }
 
   private schedule(): void {

@@ -66,9 +66,10 @@ test('an unreadable folder is reported and the rest is still found', async () =>
   }
 });
 
-function discoverAs(uid: number, root: string): Promise<{ files: unknown[]; problems: string[] }> {
+function discoverAs(uid: number, root: string, fn: 'discover' | 'discoverShallow' = 'discover'): Promise<{ files: unknown[]; problems: string[] }> {
+  // Discovery must not throw whatever it meets: a throw fails the child, and this test with it.
   const mod = new URL('./discover.js', import.meta.url).href;
-  const code = `import(${JSON.stringify(mod)}).then(async (m) => process.stdout.write(JSON.stringify(await m.discover([${JSON.stringify(root)}]))))`;
+  const code = `import(${JSON.stringify(mod)}).then(async (m) => process.stdout.write(JSON.stringify(await m.${fn}([${JSON.stringify(root)}]))))`;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['-e', code], { uid, gid: uid }, (err, out) => (err ? reject(err) : resolve(JSON.parse(out))));
   });
@@ -93,4 +94,57 @@ test('the shallow listing leaves session folders for later, and listing them giv
   assert.equal(shallow.deferred[0].writtenBy, t.getTime() + SUBAGENT_GRACE_MS);
   assert.deepEqual(names(shallow.expand(shallow.deferred[0])), ['agent-a.jsonl', 'agent-b.jsonl']);
   assert.deepEqual(names(shallow.files), names(discover([root]).files));
+});
+
+/** A projects tree with every kind of hostile entry beside two good transcripts. */
+async function hostileTree(): Promise<{ root: string; proj: string; good: string[]; locked: string }> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-hostile-'));
+  await fs.chmod(root, 0o755);
+  const proj = path.join(root, 'projects', '-home-p');
+  await fs.mkdir(proj, { recursive: true });
+  await fs.chmod(path.join(root, 'projects'), 0o755);
+  await fs.chmod(proj, 0o755);
+  const good = [path.join(proj, 'ok.jsonl'), path.join(proj, 'sess', 'subagents', 'agent-a.jsonl')];
+  await fs.mkdir(path.dirname(good[1]), { recursive: true });
+  for (const f of good) await fs.writeFile(f, '{}\n');
+  await fs.chmod(path.join(proj, 'sess'), 0o755);
+  await fs.chmod(path.dirname(good[1]), 0o755);
+  await fs.symlink('b', path.join(proj, 'a')); // a loop: a -> b -> a
+  await fs.symlink('a', path.join(proj, 'b'));
+  await fs.symlink('self.jsonl', path.join(proj, 'self.jsonl')); // a self-link
+  await fs.symlink('nowhere.jsonl', path.join(proj, 'dangling.jsonl'));
+  await fs.symlink(path.join(good[0], 'sub'), path.join(proj, 'through-a-file.jsonl')); // ENOTDIR
+  await new Promise<void>((resolve, reject) => execFile('mkfifo', [path.join(proj, 'pipe.jsonl')], (err) => (err ? reject(err) : resolve())));
+  // A folder that lists but cannot be entered (read, no search permission): its entries' types
+  // show, every stat of them fails. Only real for a user other than root.
+  const locked = path.join(proj, 'locked');
+  await fs.mkdir(locked);
+  await fs.writeFile(path.join(locked, 'x.jsonl'), '{}\n');
+  await fs.chmod(locked, 0o444);
+  return { root, proj, good, locked };
+}
+
+test('link loops, a self-link, a link to nothing, a link through a file, a FIFO and a folder that cannot be entered: each a problem line, never a throw; every good file listed', async () => {
+  const { root, proj, good, locked } = await hostileTree();
+  try {
+    // As root the locked folder is entered all the same: the listing runs as an unprivileged user.
+    const d = process.getuid?.() === 0 ? await discoverAs(65534, root) : discover([root]);
+    const files = (d.files as { path: string }[]).map((f) => f.path).sort();
+    assert.deepEqual(files, [...good].sort());
+    const want = [
+      `cannot read ${path.join(proj, 'a')}: ELOOP`,
+      `cannot read ${path.join(proj, 'b')}: ELOOP`,
+      `cannot read ${path.join(proj, 'self.jsonl')}: ELOOP`,
+      `cannot follow ${path.join(proj, 'dangling.jsonl')}: a link to nothing`,
+      `cannot read ${path.join(proj, 'through-a-file.jsonl')}: ENOTDIR`,
+      `skipped ${path.join(proj, 'pipe.jsonl')}: a FIFO, not a regular file`,
+      `cannot read ${path.join(locked, 'x.jsonl')}: EACCES`,
+    ];
+    assert.deepEqual([...d.problems].sort(), want.sort());
+    // The shallow listing (start-up) meets the same entries the same way.
+    const shallow = process.getuid?.() === 0 ? await discoverAs(65534, root, 'discoverShallow') : discoverShallow([root]);
+    assert.deepEqual([...shallow.problems].sort(), want.sort());
+  } finally {
+    await fs.chmod(locked, 0o755);
+  }
 });

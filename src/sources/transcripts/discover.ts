@@ -1,8 +1,12 @@
 // Where Claude Code keeps transcripts (FACTS.md): projects/ under every config dir,
-// subagent files included, symlinked project folders followed.
+// subagent files included, symlinked project folders followed. Whatever lies in the tree (link
+// loops, dangling links, folders that list but cannot be entered, FIFOs and devices under a
+// transcript's name) becomes a line in `problems`; the listing itself never throws.
 import { accessSync, constants, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileId, inexactId } from '../files/fingerprint.js';
+import { classify, irregular, skipped } from '../files/open.js';
 
 export interface ConfigDirs {
   /** Candidate config dirs, in order. */
@@ -41,6 +45,10 @@ export interface Discovery {
   linkedDirs: string[];
   files: FoundFile[];
   problems: string[];
+  /** Transcripts found but not readable now (their problem line among `problems`): a reader keeps its place in them. */
+  unreadable: { id: string; path: string; problem: string }[];
+  /** Folders that could not be listed: a reader keeps its place in the files it knew there. */
+  unlisted: string[];
 }
 
 /**
@@ -95,10 +103,10 @@ export function discoverShallow(configDirs: string[]): ShallowDiscovery {
 }
 
 function list(configDirs: string[], defer: boolean): { out: Discovery; walk: Walk } {
-  const out: Discovery = { projectDirs: [], linkedDirs: [], files: [], problems: [] };
+  const out: Discovery = { projectDirs: [], linkedDirs: [], files: [], problems: [], unreadable: [], unlisted: [] };
   const walk: Walk = { out, roots: [], followed: new Set(), seenFiles: new Set(), deferred: defer ? [] : null };
   for (const projects of configDirs.map((d) => path.join(d, 'projects'))) {
-    const st = statOrNull(projects);
+    const st = statOrNull(projects, out);
     if (!st) continue;
     if (!st.isDirectory()) {
       out.problems.push(`${projects} is not a directory`);
@@ -139,7 +147,9 @@ function walkDir(dir: string, real: string, w: Walk, depth: number): void {
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
-    w.out.problems.push(`cannot read ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    const why = classify(dir, err);
+    if (why.problem) w.out.problems.push(why.problem);
+    w.out.unlisted.push(dir);
     return;
   }
   // In a project folder the transcripts come first: a session's folder is deferred on its word.
@@ -149,15 +159,19 @@ function walkDir(dir: string, real: string, w: Walk, depth: number): void {
     // `dir` is already normal and a name holds no separator: a plain join (path.join normalizes
     // every one of thousands of paths again).
     const full = dir + path.sep + e.name;
+    const transcript = e.name.endsWith('.jsonl');
     if (e.isFile()) {
-      if (e.name.endsWith('.jsonl')) {
-        const f = addFile(full, statOrNull(full), w);
+      if (transcript) {
+        const f = addFile(full, statOrNull(full, w.out), w);
         if (f && written) written.set(e.name.slice(0, -'.jsonl'.length), f.mtimeMs);
       }
     } else if (e.isSymbolicLink()) {
-      const st = statOrNull(full); // stat, not lstat: symlinks are followed
-      if (st?.isFile() && e.name.endsWith('.jsonl')) addFile(full, st, w);
-      else if (st?.isDirectory()) followLink(full, real, w, depth + 1);
+      // stat, not lstat: symlinks are followed. A loop or a dangling link is a problem line.
+      const st = statOrNull(full, w.out, true);
+      if (st?.isDirectory()) followLink(full, real, w, depth + 1);
+      else if (st && transcript) addFile(full, st, w);
+    } else if (transcript) {
+      w.out.problems.push(skipped(full, irregular(e)!).problem); // a FIFO or a device: never opened
     }
   }
   for (const e of entries) {
@@ -181,14 +195,21 @@ function followLink(link: string, fromReal: string, w: Walk, depth: number): voi
 }
 
 function addFile(full: string, st: Stats | null, w: Walk): FoundFile | null {
-  if (!st?.isFile()) return null;
+  if (!st) return null;
+  const kind = irregular(st);
+  if (kind) {
+    w.out.problems.push(skipped(full, kind).problem);
+    return null;
+  }
   const id = fileId(st);
   if (w.seenFiles.has(id)) return null;
   w.seenFiles.add(id);
-  // Listed only once readable: reported meanwhile, and read from its start when that is fixed.
+  // Listed only once readable: reported meanwhile, and read on from where it was when that is fixed.
   const denied = unreadable(full, st);
   if (denied) {
-    w.out.problems.push(`cannot read ${full}: ${denied}`);
+    const problem = `cannot read ${full}: ${denied}`;
+    w.out.problems.push(problem);
+    w.out.unreadable.push({ id, path: full, problem });
     return null;
   }
   const f = { path: full, size: st.size, mtimeMs: st.mtimeMs, id };
@@ -201,9 +222,7 @@ export function byPath(a: FoundFile, b: FoundFile): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-export function fileId(st: { dev: number | bigint; ino: number | bigint }): string {
-  return `${st.dev}:${st.ino}`;
-}
+export { fileId };
 
 // Who this process is, for reading permissions from mode bits (POSIX only; elsewhere the system is asked).
 const UID = process.getuid?.();
@@ -243,14 +262,29 @@ interface Stats {
   gid: number;
   isFile(): boolean;
   isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
 }
 
-function statOrNull(p: string): Stats | null {
-  const st = statSync(p, { throwIfNoEntry: false });
-  if (!st) return null;
-  // Inode numbers above 2^53 exist (btrfs, NTFS file ids) and must not collide: those few are
-  // asked again as bigints (a double that large is itself at least 2^53, so the test is exact).
-  if (st.ino <= Number.MAX_SAFE_INTEGER && st.dev <= Number.MAX_SAFE_INTEGER) return st;
-  const big = statSync(p, { bigint: true, throwIfNoEntry: false });
-  return big ? { ...st, dev: big.dev, ino: big.ino, isFile: () => big.isFile(), isDirectory: () => big.isDirectory() } : null;
+/**
+ * The entry's stat, or null. Any error but a file gone since it was listed is a problem line:
+ * ELOOP (a link loop), ENOTDIR (a link through a file), EACCES (a folder that lists but cannot be
+ * entered), and a link to nothing.
+ */
+function statOrNull(p: string, out: Discovery, link = false): Stats | null {
+  try {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) {
+      if (link) out.problems.push(`cannot follow ${p}: a link to nothing`);
+      return null;
+    }
+    // Inode numbers above 2^53 must not collide: those few are asked again as bigints.
+    if (!inexactId(st)) return st;
+    const big = statSync(p, { bigint: true, throwIfNoEntry: false });
+    return big ? Object.assign(Object.create(Object.getPrototypeOf(st)), st, { dev: big.dev, ino: big.ino }) : null;
+  } catch (err) {
+    const why = classify(p, err);
+    if (why.problem) out.problems.push(why.problem);
+    return null;
+  }
 }

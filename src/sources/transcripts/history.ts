@@ -14,6 +14,8 @@ export interface HistorySummary {
   /** Total tokens of the largest finished block (0 when none). */
   maxFinishedBlock: number;
   stats: LineStats;
+  /** Files the scan could not read, one line each. */
+  problems: string[];
 }
 
 /** Folds scan results in order (as the engine would) and finds the largest finished block. */
@@ -21,8 +23,10 @@ export function summarize(results: readonly ScanResult[], now: number): HistoryS
   const byKey = new Map<string, ResponseEvent>();
   const order: string[] = [];
   const stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
+  const problems: string[] = [];
   for (const r of results) {
     addStats(stats, r.stats);
+    if (r.problems) problems.push(...r.problems);
     for (const e of r.responses) {
       const cur = byKey.get(e.key);
       if (!cur) order.push(e.key);
@@ -34,7 +38,7 @@ export function summarize(results: readonly ScanResult[], now: number): HistoryS
   entries.sort((a, b) => a.at - b.at);
   let maxFinishedBlock = 0;
   for (const b of computeBlocks(entries, now)) if (!b.isGap && !b.isActive && b.totalTokens > maxFinishedBlock) maxFinishedBlock = b.totalTokens;
-  return { maxFinishedBlock, stats };
+  return { maxFinishedBlock, stats, problems };
 }
 
 /** What the history child is asked: list these folders and summarize every file but these. */

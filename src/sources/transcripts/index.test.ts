@@ -118,3 +118,50 @@ test('the files being written get a watch of their own: the newest few, dropped 
   await src.close();
   assert.deepEqual(src.directlyWatched, [], 'closing drops every watch');
 });
+
+test('the history child dying (out of memory, killed) costs the ceiling, not the source: a problem line, the backfill ends, the files are followed', { skip: process.platform !== 'linux' && 'Linux only (/proc)' }, async () => {
+  const cfg = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-src-'));
+  const proj = path.join(cfg, 'projects', '-p');
+  await fs.mkdir(proj, { recursive: true });
+  const now = Date.now();
+  const live = await writeSession(proj, 'live', [now - 60_000], 'l');
+  for (let i = 0; i < 5; i++) await writeSession(proj, `old-${i}`, [now - (100 + i) * H], `o${i}`);
+  const seen: string[] = [];
+  const src = new TranscriptSource({
+    configDirs: [cfg],
+    emit: (e) => e.kind === 'response' && seen.push(e.key),
+    horizon: () => now - 10 * H,
+    onHistory: () => assert.fail('the child was killed before it answered'),
+    rescanMs: 0,
+    hotPollMs: 50,
+  });
+  await src.start();
+  // The child this process forks for the older history, killed as soon as it appears.
+  const children = async () => {
+    const tasks = await fs.readdir(`/proc/${process.pid}/task`);
+    const all = await Promise.all(tasks.map((t) => fs.readFile(`/proc/${process.pid}/task/${t}/children`, 'utf8').catch(() => '')));
+    return all.join(' ').split(/\s+/).filter(Boolean).map(Number);
+  };
+  let killed = false;
+  for (let i = 0; i < 400 && !killed; i++) {
+    for (const pid of await children()) {
+      const cmd = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (cmd.includes('history-worker')) {
+        process.kill(pid, 'SIGKILL');
+        killed = true;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.ok(killed, 'the history child was found');
+  await src.whenBackfilled();
+  const h = src.health();
+  assert.equal(h.backfill.done, true);
+  assert.equal(h.ok, false);
+  assert.ok(h.problems.some((p) => p.startsWith('reading the older history failed')), JSON.stringify(h.problems));
+  assert.equal(h.files, 6, 'every file followed');
+  await fs.appendFile(live, assistant({ id: 'after', req: 'rafter', at: Date.now(), input: 1 }) + '\n');
+  for (let i = 0; i < 100 && !seen.includes('after:rafter'); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(seen.includes('after:rafter'), 'still following live');
+  await src.close();
+});

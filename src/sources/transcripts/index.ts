@@ -1,16 +1,23 @@
 // The embedded default source: Claude Code's JSONL transcripts, read recent-first,
 // then followed live (a native file watcher, hot-file polling and a slow rescan as safety nets).
+// Nothing found on disk stops it: every error on an entry is a line in `problems`, a file that
+// cannot be opened for want of file descriptors is retried (its place kept), and FIFOs and devices
+// are never read (src/sources/files).
 import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
 import path from 'node:path';
-import { byPath, discover, discoverShallow, fileId, type DeferredDir, type Discovery, type FoundFile } from './discover.js';
+import { newCheckpoint } from '../files/checkpoint.js';
+import { fileId } from '../files/fingerprint.js';
+import { classify, irregular, losesRecords, skipped, type Unread } from '../files/open.js';
+import { byPath, discover, discoverShallow, type DeferredDir, type Discovery, type FoundFile } from './discover.js';
 import { addStats, eventsFromLines, type LineStats } from './lines.js';
 import { summarizeInWorker } from './history.js';
 import { discoverOffThread } from './offthread.js';
 import { ScanPool, scanAll, scanParallel } from './parallel.js';
 import { scanToFollow, UsageReader } from './scan.js';
+import { MAX_LINE_BYTES } from '../files/lines.js';
 import { readNew, type TailState } from './tail.js';
 import { settled } from '../../util/settle.js';
 
@@ -121,12 +128,37 @@ interface Tracked {
   grewAt: number;
   busy: Promise<void> | null;
   again: boolean;
+  /** The last read failed: the next rescan tries again even if the size did not change. */
+  failed: boolean;
+  /** A read put off for want of file descriptors, and how long it waits next time. */
+  retry: NodeJS.Timeout | null;
+  retryMs: number;
+  /** The path a problem line was last listed under for this file (it may have moved since). */
+  problemAt: string | null;
+  /** No longer at its path (deleted, or moved away unseen): left to the watcher and the rescan, not polled. */
+  lost: boolean;
 }
+
+const newTracked = (state: TailState, grewAt: number): Tracked => ({ state, grewAt, busy: null, again: false, failed: false, retry: null, retryMs: RETRY_FIRST_MS, problemAt: null, lost: false });
+
+/** Out of file descriptors: the read is tried again after this, doubling up to RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5000;
+
+/** Bytes of a file already taken in: lines read, and an unfinished last line searched. */
+const readTo = (t: Tracked) => Math.max(t.state.offset, t.state.scanned);
 
 export class TranscriptSource {
   private files = new Map<string, Tracked>(); // by identity (device:inode)
   private stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
+  /** What the last listing found wrong. */
   private problems: string[] = [];
+  /** The last listing's line for each file it found unreadable, by identity and by path: a read since takes it back. */
+  private unreadableAt = new Map<string, string>();
+  /** What reading found wrong since, by path (cleared by a good read, or by the file going away). */
+  private readProblems = new Map<string, string>();
+  /** What stays true until a restart (the older history could not be read). */
+  private lasting: string[] = [];
   private projectDirs: string[] = [];
   /** What the watcher watches: the projects folders and the targets of symlinked folders. */
   private roots: string[] = [];
@@ -173,6 +205,7 @@ export class TranscriptSource {
         found,
         (r) => {
           addStats(this.stats, r.stats);
+          this.tookProblems(r.problems);
           for (const e of r.responses) this.o.emit(e);
         },
         { pool },
@@ -223,7 +256,17 @@ export class TranscriptSource {
     this.backfill = { done: rest.length === 0, files_done: 0, files_total: files.length };
     // The older files are left to a history child started once start-up has settled.
     this.pending = new Set(files.map((f) => f.id));
-    this.backfillTask = settled().then(() => this.runBackfill(files));
+    this.backfillTask = settled()
+      .then(() => this.runBackfill(files))
+      .catch((err: Error) => {
+        // The history child or a scan worker died (out of memory, killed): the gauges go on without
+        // the older history's ceiling, and say so; the files are followed from their ends.
+        this.lasting.push(`reading the older history failed: ${err.message}`);
+        this.o.log?.(`reading the older history failed: ${err.message}`);
+        for (const f of files) if (!this.files.has(f.id)) this.track(f);
+        this.pending.clear();
+        this.backfill.done = true;
+      });
     this.started();
   }
 
@@ -248,6 +291,7 @@ export class TranscriptSource {
       const h = await summarizeInWorker({ configDirs: this.o.configDirs, exclude: [...this.files.keys()] }, progress, total);
       if (this.closed) return;
       addStats(this.stats, h.stats);
+      this.tookProblems(h.problems);
       this.o.onHistory(h.maxFinishedBlock);
     } else {
       // Here the history is fed to the engine itself, so the session folders start-up left
@@ -260,6 +304,7 @@ export class TranscriptSource {
       let applied = 0;
       for (const r of results) {
         addStats(this.stats, r.stats);
+        this.tookProblems(r.problems);
         for (const e of r.responses) {
           this.o.emit(e);
           if (++applied % 20_000 === 0) await new Promise((res) => setImmediate(res)); // let requests in
@@ -278,25 +323,43 @@ export class TranscriptSource {
   private scanUsage(f: FoundFile, o: { reader: UsageReader; until?: number }): boolean {
     const state = scanToFollow(f.path, f.id, this.stats, this.o.emit, o);
     if (!state) return false;
-    this.files.set(f.id, { state, grewAt: f.mtimeMs, busy: null, again: false });
+    this.files.set(f.id, newTracked(state, f.mtimeMs));
     return true;
   }
 
   /** A file read to its end elsewhere (a scan): follow it from there. */
   private track(f: FoundFile): void {
-    this.files.set(f.id, { state: { id: f.id, path: f.path, offset: f.size, head: null }, grewAt: f.mtimeMs, busy: null, again: false });
+    this.files.set(f.id, newTracked(newCheckpoint(f.id, f.path, { offset: f.size, scanned: f.size, overlong: false }), f.mtimeMs));
+  }
+
+  /** Problems a bulk scan met (files it could not read). */
+  private tookProblems(problems: string[] | undefined): void {
+    for (const p of problems ?? []) this.readProblems.set(p, p);
   }
 
   health(): SourceHealth {
     return {
       kind: 'transcripts',
-      ok: this.projectDirs.length > 0 && this.problems.length === 0,
-      problems: [...this.problems],
+      ok: this.projectDirs.length > 0 && this.lasting.length === 0 && ![...this.problems, ...this.readProblems.values()].some(losesRecords),
+      problems: [...new Set([...this.problems, ...this.readProblems.values(), ...this.lasting])],
       files: this.files.size,
       records: this.stats.records,
       skipped_lines: this.stats.skipped,
       backfill: { ...this.backfill },
     };
+  }
+
+  /** Resolves once no file is being read (each read has reported what it found). */
+  async idle(): Promise<void> {
+    for (let busy = [...this.files.values()].filter((t) => t.busy); busy.length; busy = [...this.files.values()].filter((t) => t.busy)) {
+      await Promise.allSettled(busy.map((t) => t.busy));
+    }
+  }
+
+  /** Bytes of the file with this identity (device:inode) taken in so far, or null when it is not followed. */
+  takenIn(id: string): number | null {
+    const t = this.files.get(id);
+    return t ? readTo(t) : null;
   }
 
   /** Paths of the files watched directly right now (the hottest few). */
@@ -315,6 +378,7 @@ export class TranscriptSource {
     if (this.hotTimer) clearInterval(this.hotTimer);
     this.rescanTimer = this.hotTimer = null;
     for (const id of [...this.direct.keys()]) this.unwatchFile(id);
+    for (const t of this.files.values()) if (t.retry) clearTimeout(t.retry);
     const subs = [...this.subscriptions.values()];
     this.subscriptions.clear();
     await Promise.all(subs.map(async (s) => (await s)?.unsubscribe().catch(() => {})));
@@ -329,6 +393,7 @@ export class TranscriptSource {
   private took(d: Discovery): FoundFile[] {
     this.listed = d.files.length;
     this.problems = d.problems;
+    this.unreadableAt = new Map(d.unreadable.flatMap((u) => [[u.id, u.problem], [u.path, u.problem]]));
     this.projectDirs = d.projectDirs;
     this.roots = [...d.projectDirs, ...d.linkedDirs];
     if (this.subscribing) void this.watchRoots();
@@ -345,8 +410,17 @@ export class TranscriptSource {
         // Loaded on first use: reports (`blocks`, `usage`) never watch and skip the native module's load.
         import('@parcel/watcher')
           .then((m) => m.default.subscribe(root, (err, events) => this.onEvents(err, events)))
+          .then((sub) => {
+            this.readProblems.delete(`watch ${root}`);
+            return sub;
+          })
           .catch((err: Error) => {
-            this.o.log?.(`cannot watch ${root}: ${err.message}; relying on polling`);
+            // Out of inotify watches or descriptors: changes are still found, by polling and the
+            // rescan, only later. Said in the health; the next rescan tries again.
+            const problem = `cannot watch ${root}: ${(err as NodeJS.ErrnoException).code ?? err.message}; relying on polling and rescans`;
+            this.o.log?.(problem);
+            this.readProblems.set(`watch ${root}`, problem);
+            this.subscriptions.delete(root);
             return null;
           }),
       );
@@ -360,7 +434,8 @@ export class TranscriptSource {
       return;
     }
     // The native watcher batches and never drops a change: one read per file per batch.
-    const paths = new Set(events.filter((e) => e.type !== 'delete' && e.path.endsWith('.jsonl')).map((e) => e.path));
+    const paths = new Set<string>();
+    for (const e of events) if (e.type !== 'delete' && e.path.endsWith('.jsonl')) paths.add(e.path);
     for (const p of paths) void this.readPath(p);
   }
 
@@ -417,28 +492,48 @@ export class TranscriptSource {
   }
 
   private async pollHot(): Promise<void> {
-    const since = Date.now() - HOT_FOR_MS;
-    for (const id of [...this.direct.keys()]) if ((this.files.get(id)?.grewAt ?? 0) < since) this.unwatchFile(id);
-    const hot = [...this.files.values()].filter((t) => t.grewAt >= since && !t.busy).sort((a, b) => b.grewAt - a.grewAt).slice(0, HOT_MAX);
-    let any = false;
-    for (const t of hot) {
-      const st = await fs.stat(t.state.path).catch(() => null);
-      if (st && st.size !== t.state.offset) {
-        await this.readFile(t.state.path, t.state.id);
-        any = true;
+    try {
+      const since = Date.now() - HOT_FOR_MS;
+      for (const id of [...this.direct.keys()]) if ((this.files.get(id)?.grewAt ?? 0) < since) this.unwatchFile(id);
+      // A file that could not be read (its permissions, say) is polled too: read as soon as it can be.
+      const hot = [...this.files.values()].filter((t) => (t.grewAt >= since || t.failed) && !t.busy && !t.lost).sort((a, b) => b.grewAt - a.grewAt).slice(0, HOT_MAX);
+      let any = false;
+      for (const t of hot) {
+        const st = await fs.stat(t.state.path).catch(() => null);
+        // Compared with what was taken in, not with the lines read: an unfinished line is not read again on every poll.
+        if (st && (st.size !== readTo(t) || t.failed)) {
+          await this.readFile(t.state.path, t.state.id);
+          any = true;
+        }
       }
+      if (any) this.o.onBatch?.();
+    } catch (err) {
+      this.o.log?.(`polling: ${(err as Error).message}`);
     }
-    if (any) this.o.onBatch?.();
   }
 
-  /** The safety net: finds files the watcher missed and catches up on any that grew. */
+  /** The safety net: finds files the watcher missed and catches up on any that grew. Never rejects. */
   async rescan(): Promise<void> {
+    try {
+      await this.rescanOnce();
+    } catch (err) {
+      // Nothing in the tree should get here (the listing reports, the reads classify); if anything
+      // does, it is one line in the health, and the next rescan tries again.
+      this.readProblems.set('rescan', `rescan failed: ${(err as Error).message}`);
+      this.o.log?.(`rescan: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
+  private async rescanOnce(): Promise<void> {
     if (this.closed) return;
     const known = new Set(this.files.keys()); // files followed before the listing began
     // A worker takes tens of milliseconds to start: worth it where the listing takes longer.
     const large = this.listed + this.unlisted.dirs.size >= OFF_THREAD_FILES;
-    const found = this.took(large ? await discoverOffThread(this.o.configDirs) : discover(this.o.configDirs));
+    const listing = large ? await discoverOffThread(this.o.configDirs) : discover(this.o.configDirs);
+    const found = this.took(listing);
     if (this.closed) return;
+    // Problems of reads are found again by the reads below (or were fixed meanwhile).
+    this.readProblems.clear();
     const live = new Set(found.map((f) => f.id));
     const unlisted = this.unlisted;
     let n = 0;
@@ -452,29 +547,55 @@ export class TranscriptSource {
         this.track(f);
         continue;
       }
-      if (!t || t.state.path !== f.path || f.size !== t.state.offset) await this.readFile(f.path, f.id);
+      if (!t || t.failed || t.state.path !== f.path || f.size !== readTo(t)) await this.readFile(f.path, f.id);
     }
     if (this.unlisted === unlisted) this.unlisted = NOTHING_UNLISTED;
-    for (const id of known) if (!live.has(id)) this.files.delete(id); // deleted files
+    // Deleted files are forgotten; a file that cannot be read now, or lies in a folder that cannot
+    // be listed now, keeps its place: read on from there once that is fixed, nothing twice.
+    const kept = new Set(listing.unreadable.map((u) => u.id));
+    const hidden = (p: string) => listing.unlisted.some((d) => p.startsWith(d + path.sep));
+    for (const id of known) {
+      if (live.has(id) || kept.has(id)) continue;
+      const t = this.files.get(id);
+      if (t && hidden(t.state.path)) continue;
+      this.forget(id);
+    }
     this.o.onBatch?.();
   }
 
+  private forget(id: string): void {
+    const t = this.files.get(id);
+    if (!t) return;
+    if (t.retry) clearTimeout(t.retry);
+    this.files.delete(id);
+    this.unwatchFile(id);
+  }
+
+  /** A path the watcher (or a direct watch) says changed. Never rejects. */
   private async readPath(p: string): Promise<void> {
     if (this.closed) return;
+    let st;
     try {
-      const st = await fs.stat(p, { bigint: true });
-      await this.readFile(p, fileId(st));
-      this.o.onBatch?.();
-    } catch {
-      // gone between the event and the stat
+      st = await fs.stat(p, { bigint: true });
+    } catch (err) {
+      const why = classify(p, err);
+      if (why.problem) this.readProblems.set(p, why.problem); // a link loop or through a file, a folder not entered
+      return; // or gone between the event and the stat
     }
+    const kind = irregular(st);
+    if (kind) {
+      this.readProblems.set(p, skipped(p, kind).problem); // a FIFO or a device: never opened
+      return;
+    }
+    await this.readFile(p, fileId(st));
+    this.o.onBatch?.();
   }
 
   /** One reader per file at a time; a change during a read triggers one more read after it. */
   private async readFile(p: string, id: string, how: { takeUnterminated?: boolean } = {}, mtimeMs?: number): Promise<void> {
     let t = this.files.get(id);
     if (!t) {
-      t = { state: { id, path: p, offset: 0, head: null }, grewAt: 0, busy: null, again: false };
+      t = newTracked(newCheckpoint(id, p), 0);
       this.files.set(id, t);
     }
     // A rename keeps identity and offset. The history finds files by path: it must hear the new
@@ -490,24 +611,90 @@ export class TranscriptSource {
       do {
         tracked.again = false;
         const before = tracked.state.offset;
-        const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit), how);
+        const takenBefore = readTo(tracked);
+        const r = await readNew(tracked.state, (lines) => eventsFromLines(lines, this.stats, this.o.emit), { ...how, sameFile: true });
+        if (r.replacedBy) {
+          // Another file at this path now: this one was deleted or moved away. Its place is kept
+          // (a rescan finds it under its new name, or nowhere); the newcomer is read on its own.
+          tracked.lost = true;
+          this.unwatchFile(id);
+          this.dropProblems(id, tracked); // what was said of it at that path is said of another file now
+          // Not awaited: two files swapping names would each wait for the other's read.
+          void this.readFile(tracked.state.path, r.replacedBy, how);
+          break;
+        }
+        this.stats.skipped += r.overlong;
+        if (r.overlong > 0) this.o.log?.(`${tracked.state.path}: skipped ${r.overlong} line(s) longer than ${MAX_LINE_BYTES} bytes`);
         // History read at start-up is as hot as its last write; live growth is hot now.
-        if (tracked.state.offset !== before) {
+        if (tracked.state.offset !== before || readTo(tracked) !== takenBefore) {
           tracked.grewAt = mtimeMs ?? Date.now();
           if (mtimeMs === undefined) {
-            this.o.onFileGrew?.(tracked.state.path);
+            if (tracked.state.offset !== before) this.o.onFileGrew?.(tracked.state.path);
             this.watchFile(id, tracked.state.path);
           }
         }
-        if (r.gone) {
-          this.files.delete(id);
-          this.unwatchFile(id);
-        }
-        else if (r.restarted) this.o.log?.(`${p} was truncated or replaced; reading it again from the start`);
+        if (r.restarted) this.o.log?.(`${p} was truncated or replaced; reading it again from the start`);
+        this.afterRead(id, tracked, r.unread);
       } while (tracked.again && !this.closed);
-    })().finally(() => {
-      tracked.busy = null;
-    });
+    })()
+      .catch((err: Error) => this.afterRead(id, tracked, classify(tracked.state.path, err)))
+      .finally(() => {
+        tracked.busy = null;
+      });
     return tracked.busy;
+  }
+
+  /**
+   * Takes back the problem lines about this file and its path: its last failed read's, and the
+   * last listing's (said of this file, under any name, or of whatever was at this path then).
+   */
+  private dropProblems(id: string, t: Tracked): void {
+    if (t.problemAt !== null) this.readProblems.delete(t.problemAt);
+    t.problemAt = null;
+    for (const key of [id, t.state.path]) {
+      const listed = this.unreadableAt.get(key);
+      if (listed === undefined) continue;
+      this.unreadableAt.delete(key);
+      this.problems = this.problems.filter((l) => l !== listed);
+    }
+  }
+
+  /** What a read's outcome means for the file's place and the health. */
+  private afterRead(id: string, t: Tracked, unread: Unread | null): void {
+    const p = t.state.path;
+    t.failed = unread !== null;
+    t.lost = unread?.why === 'gone';
+    // Read well now (its permissions were fixed since), or gone from there: what was said is past.
+    if (!unread || unread.why === 'gone') this.dropProblems(id, t);
+    else if (t.problemAt !== null) this.readProblems.delete(t.problemAt);
+    t.problemAt = unread?.problem ? p : null;
+    if (!unread) {
+      t.retryMs = RETRY_FIRST_MS;
+      return;
+    }
+    if (unread.problem) this.readProblems.set(p, unread.problem);
+    // Gone from this path is not gone: a file renamed (or reached through a link removed since)
+    // lives on under another name, and reading it again from its start would count it twice.
+    // Its place is kept until a rescan finds it nowhere.
+    if (unread.why === 'gone') {
+      t.lost = true;
+      this.unwatchFile(id);
+    } else if (unread.why === 'skipped') {
+      // A FIFO or a device at its path now: this file is not there (the line is about the path).
+      t.problemAt = null;
+      t.lost = true;
+      if (readTo(t) === 0) this.forget(id); // nothing read from it: nothing to keep
+    } else if (unread.why === 'retry' && !t.retry && !this.closed) {
+      // Out of file descriptors (or another passing shortage): not gone. Its place is kept and the
+      // read tried again soon, whether or not anything else happens to the file meanwhile.
+      if (t.retryMs === RETRY_FIRST_MS) this.o.log?.(unread.problem);
+      t.retry = setTimeout(() => {
+        t.retry = null;
+        if (this.files.get(id) === t) void this.readFile(t.state.path, id);
+      }, t.retryMs);
+      t.retry.unref();
+      t.retryMs = Math.min(RETRY_MAX_MS, t.retryMs * 2);
+    }
+    // 'failed' (EACCES, EIO, ...): its place is kept; the rescan and hot polling try again.
   }
 }

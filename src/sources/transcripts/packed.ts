@@ -18,6 +18,7 @@ export interface PackedScan {
   /** bit 0 synthetic, bit 1 sidechain, bit 2 speed. */
   flags: Uint8Array;
   stats: ScanResult['stats'];
+  problems?: string[];
 }
 
 const WIDTH = 7;
@@ -49,7 +50,7 @@ export function pack(r: ScanResult): PackedScan {
     numbers[o + 6] = e.visibleChars;
     flags[i] = (e.synthetic ? 1 : 0) | (e.sidechain ? 2 : 0) | (e.speed ? 4 : 0);
   });
-  return { packed: true, keys, strings, refs, numbers, flags, stats: r.stats };
+  return { packed: true, keys, strings, refs, numbers, flags, stats: r.stats, problems: r.problems };
 }
 
 /** The typed arrays' memory moves to the receiver instead of being copied. */
@@ -76,5 +77,5 @@ export function unpack(p: PackedScan): ScanResult {
       speed: (p.flags[i] & 4) !== 0,
     };
   }
-  return { responses, stats: p.stats };
+  return p.problems ? { responses, stats: p.stats, problems: p.problems } : { responses, stats: p.stats };
 }

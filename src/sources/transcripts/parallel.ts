@@ -64,7 +64,7 @@ export async function scanParallel(files: readonly FoundFile[], onResult: (r: Sc
   if (files.length === 0 || total < (o.minBytes ?? MIN_PARALLEL_BYTES)) {
     await pool?.close();
     if (files.length === 0) return;
-    onResult(scanFiles(files.map((f) => f.path)));
+    onResult(scanFiles(files));
     o.onProgress?.(files.length);
     return;
   }
@@ -79,7 +79,7 @@ export async function scanParallel(files: readonly FoundFile[], onResult: (r: Sc
     await new Promise<void>((resolve, reject) => {
       const give = (w: Worker) => {
         if (next < work.length) {
-          w.postMessage({ batch: next, paths: work[next].map((f) => f.path) });
+          w.postMessage({ batch: next, paths: work[next].map((f) => f.path), sizes: work[next].map((f) => f.size) } satisfies ScanBatch);
           next++;
         }
       };
@@ -106,6 +106,13 @@ export async function scanParallel(files: readonly FoundFile[], onResult: (r: Sc
 }
 
 const WORKER = entryUrl('sources/transcripts/scan-worker');
+
+/** A batch for a scan worker: files as listed, each read no further than its size then. */
+export interface ScanBatch {
+  batch: number;
+  paths: string[];
+  sizes: number[];
+}
 
 /**
  * Scan workers started before the file list is known: a worker takes tens of milliseconds to

@@ -2,11 +2,12 @@
 // responses back in columns (packed.ts), tagged with the batch's number.
 import { parentPort } from 'node:worker_threads';
 import { pack, transferables } from './packed.js';
+import type { ScanBatch } from './parallel.js';
 import { scanFiles, UsageReader } from './scan.js';
 
 const port = parentPort!;
 const reader = new UsageReader(); // one reading buffer for every batch
-port.on('message', ({ batch, paths }: { batch: number; paths: string[] }) => {
-  const packed = pack(scanFiles(paths, reader));
+port.on('message', ({ batch, paths, sizes }: ScanBatch) => {
+  const packed = pack(scanFiles(paths.map((path, i) => ({ path, size: sizes[i] })), reader));
   port.postMessage({ batch, packed }, transferables(packed));
 });

@@ -1,27 +1,34 @@
 // A one-shot scan of whole files for their responses: synchronous reads (no await per chunk),
 // only lines that carry a usage object are decoded, and copies of a response are folded into
 // one entry as they are read. Runs in worker threads for reports and the background backfill.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import { beats } from '../../engine/engine.js';
-import { fileId } from './discover.js';
+import { newCheckpoint, reconcile, type Checkpoint } from '../files/checkpoint.js';
+import { START, type LineChunk, type LinePosition } from '../files/lines.js';
+import { isUnread, openListedSync, openRegularSync, type Unread } from '../files/open.js';
+import { headSync, readLinesSync, type ReadOptions } from '../files/read.js';
 import { addStats, eventsFromLines, type LineStats } from './lines.js';
-import { headOfSync, type TailState } from './tail.js';
 import { decodeCut, decodeWhole, findMarked, lineFinder, USAGE_MARK, type LineFinder } from './usage-lines.js';
 
 const CHUNK = 1024 * 1024;
-const NEWLINE = 0x0a;
 
 export interface ScanResult {
   /** One event per distinct response, the winning copy, in order of first appearance. */
   responses: ResponseEvent[];
   stats: LineStats;
+  /** Files that could not be read, one line each (for source.problems). */
+  problems?: string[];
 }
 
-export function scanFiles(paths: readonly string[], reader = new UsageReader()): ScanResult {
+/** A file to scan: a path alone, or as listed (read no further than its size then: a snapshot of the listing). */
+export type ScanFile = string | { path: string; size: number };
+
+export function scanFiles(files: readonly ScanFile[], reader = new UsageReader()): ScanResult {
   const byKey = new Map<string, number>();
   const responses: ResponseEvent[] = [];
   const stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
+  const problems: string[] = [];
   const fold = (e: ResponseEvent | { kind: 'turn' }) => {
     if (e.kind !== 'response') return;
     const i = byKey.get(e.key);
@@ -32,28 +39,47 @@ export function scanFiles(paths: readonly string[], reader = new UsageReader()):
       responses[i] = e;
     }
   };
-  for (const p of paths) {
-    let fd: number;
-    try {
-      fd = openSync(p, 'r');
-    } catch {
-      continue; // deleted since it was listed
+  for (const f of files) {
+    const p = typeof f === 'string' ? f : f.path;
+    const opened = openPatiently(p, typeof f !== 'string');
+    if (isUnread(opened)) {
+      if (opened.problem) problems.push(opened.problem); // gone since it was listed: nothing to say
+      continue;
     }
     try {
-      reader.read(fd, stats, fold, true); // the last line counts without its newline, as ccusage reads it
+      // The last line counts without its newline, as ccusage reads it.
+      reader.read(opened.fd, stats, fold, true, typeof f === 'string' ? Infinity : f.size);
+    } catch (err) {
+      problems.push(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     } finally {
-      closeSync(fd);
+      closeSync(opened.fd);
     }
   }
-  return { responses, stats };
+  return problems.length ? { responses, stats, problems } : { responses, stats };
+}
+
+/** Out of file descriptors is passing: a one-shot scan waits for them a while (up to ~2 s) before it gives a file up. */
+const RETRY_WAITS_MS = [10, 20, 50, 100, 200, 300, 500, 800];
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+function openPatiently(p: string, listed: boolean): { fd: number } | Unread {
+  const open = listed ? openListedSync : openRegularSync;
+  let opened = open(p);
+  for (const ms of RETRY_WAITS_MS) {
+    if (!isUnread(opened) || opened.why !== 'retry') break;
+    Atomics.wait(pause, 0, 0, ms); // scans run in workers, or for a one-shot report: nothing else to do meanwhile
+    opened = open(p);
+  }
+  return opened;
 }
 
 /**
  * One file's complete lines from its start, read as scanFiles reads them (usage lines only), for
- * following the file live afterwards: the state to go on from, where an unfinished last line is
- * left for the live reader (which waits for its newline). With `until`, only up to the first
- * response at or after it (see UsageReader.readUntil). Null when the file at `p` is no longer the
- * one listed as `id` (replaced or gone): the caller reads it the careful way.
+ * following the file live afterwards: the checkpoint to go on from, where an unfinished last line
+ * is left for the live reader (which waits for its newline, without searching again what was
+ * searched here). With `until`, only up to the first response at or after it (see
+ * UsageReader.readUntil). Null when the file at `p` is no longer the one listed as `id` (replaced
+ * or gone) or cannot be read now: the caller reads it the careful way.
  */
 export function scanToFollow(
   p: string,
@@ -61,48 +87,64 @@ export function scanToFollow(
   stats: LineStats,
   emit: (e: ResponseEvent | TurnEvent) => void,
   o: { reader?: UsageReader; until?: number } = {},
-): TailState | null {
+): Checkpoint | null {
   const reader = o.reader ?? new UsageReader();
-  let fd: number;
+  const opened = openRegularSync(p);
+  if (isUnread(opened)) return null;
   try {
-    fd = openSync(p, 'r');
+    if (opened.id !== id) return null;
+    const cp = newCheckpoint(id, p);
+    reconcile(cp, id, opened.size, headSync(opened.fd, opened.size));
+    const at = o.until === undefined ? reader.readToFollow(opened.fd, stats, emit) : reader.readUntil(opened.fd, stats, emit, o.until);
+    return Object.assign(cp, at);
   } catch {
     return null;
-  }
-  try {
-    const st = fstatSync(fd, { bigint: true });
-    if (fileId(st) !== id) return null;
-    const head = headOfSync(fd, Number(st.size));
-    const offset = o.until === undefined ? reader.read(fd, stats, emit, false) : reader.readUntil(fd, stats, emit, o.until);
-    return { id, path: p, offset, head };
   } finally {
-    closeSync(fd);
+    closeSync(opened.fd);
   }
 }
 
 /** Reads whole files chunk by chunk through one buffer, reused from file to file. */
 export class UsageReader {
   // An unfinished line is moved to the front of the buffer and the next read lands behind it, so
-  // no chunk is ever copied to join it to the next. The buffer is the finder's: it looks for the
-  // usage lines where the bytes were read.
+  // no chunk is ever copied to join it to the next (the shared line splitter does the cutting). The
+  // buffer is the finder's: it looks for the usage lines where the bytes were read.
   private finder: LineFinder;
-  private buf: Buffer;
-  /** After chunks(): bytes read, and bytes of an unfinished last line at the front of buf. */
-  private pos = 0;
-  private held = 0;
+  private readonly area: (bytes: number) => Buffer;
+
+  private readonly oneShot: ReadOptions;
+  private readonly following: ReadOptions;
 
   constructor(finder: LineFinder = lineFinder()) {
     this.finder = finder;
-    this.buf = finder.area(2 * CHUNK);
+    finder.area(2 * CHUNK);
+    this.area = (bytes) => finder.area(bytes);
+    this.following = { area: this.area, minRead: CHUNK };
+    this.oneShot = { ...this.following, rest: true };
   }
 
-  /** @returns bytes consumed: through the last newline, or to the end with `takeUnterminated` */
-  read(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, takeUnterminated: boolean): number {
-    for (const { chunk, lines } of this.chunks(fd)) scanLines(chunk, lines, stats, emit);
-    if (!takeUnterminated) return this.pos - this.held;
-    const rest = this.buf.subarray(0, this.held);
-    if (this.held > 0 && rest.includes(USAGE_MARK)) eventsFromLines([rest.toString('utf8')], stats, emit, false);
-    return this.pos;
+  private scan(stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): (c: LineChunk) => void {
+    return (c) => scanLines(c.buf, this.finder.find(c.lastNl), stats, emit);
+  }
+
+  /**
+   * @param size read no further (Infinity: to the end)
+   * @returns bytes consumed: through the last newline, or to the end with `takeUnterminated`
+   */
+  read(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, takeUnterminated: boolean, size = Infinity): number {
+    const at = { offset: 0, scanned: 0, overlong: false };
+    const r = readLinesSync(fd, size, at, this.scan(stats, emit), takeUnterminated ? this.oneShot : this.following);
+    stats.skipped += r.overlong;
+    if (r.rest.length > 0 && r.rest.includes(USAGE_MARK)) eventsFromLines([r.rest.toString('utf8')], stats, emit, false);
+    return at.offset;
+  }
+
+  /** read() without the unfinished last line: where a live reader goes on. */
+  readToFollow(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void): LinePosition {
+    const at = { offset: 0, scanned: 0, overlong: false };
+    const r = readLinesSync(fd, Infinity, at, this.scan(stats, emit), this.following);
+    stats.skipped += r.overlong;
+    return at;
   }
 
   /**
@@ -110,47 +152,34 @@ export class UsageReader {
    * is for a reader that wants more than usage. Complete lines only.
    * @returns where that reader starts: the response's line, or just after the last usage line
    */
-  readUntil(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, until: number): number {
+  readUntil(fd: number, stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, until: number): LinePosition {
     let boundary = 0;
     const found: (ResponseEvent | TurnEvent)[] = [];
-    for (const { chunk, lines, base } of this.chunks(fd)) {
-      for (let i = 0; i < lines.length / 4; i++) {
-        const probe: LineStats = { records: 0, skipped: 0, repaired: 0 };
-        found.length = 0;
-        eventsFromLines([decodeCut(chunk, lines, i)], probe, (e) => found.push(e), false, () => decodeWhole(chunk, lines, i));
-        if (found.some((e) => e.at >= until)) return base + lines[4 * i];
-        addStats(stats, probe);
-        for (const e of found) emit(e);
-        boundary = base + lines[4 * i + 1] + 1;
-      }
-    }
-    return boundary;
-  }
-
-  /**
-   * The file from its start in chunks of whole lines: chunk[0, lastNl] starts at file offset
-   * `base`, and `lines` are its usage lines (see findMarked).
-   */
-  private *chunks(fd: number): Generator<{ chunk: Buffer; lines: Uint32Array; base: number }> {
-    this.held = 0;
-    this.pos = 0;
-    for (;;) {
-      if (this.buf.length - this.held < CHUNK) this.buf = this.finder.area(this.buf.length * 2); // a line longer than the buffer
-      const buf = this.buf;
-      const n = readSync(fd, buf, this.held, buf.length - this.held, this.pos);
-      if (n === 0) return;
-      const base = this.pos - this.held;
-      this.pos += n;
-      const end = this.held + n;
-      const lastNl = buf.lastIndexOf(NEWLINE, end - 1);
-      if (lastNl < 0) {
-        this.held = end;
-        continue;
-      }
-      yield { chunk: buf.subarray(0, end), lines: this.finder.find(lastNl), base };
-      buf.copy(buf, 0, lastNl + 1, end);
-      this.held = end - lastNl - 1;
-    }
+    const overlong: number[] = [];
+    readLinesSync(
+      fd,
+      Infinity,
+      { ...START },
+      ({ buf: chunk, lastNl, base }) => {
+        const lines = this.finder.find(lastNl);
+        for (let i = 0; i < lines.length / 4; i++) {
+          const probe: LineStats = { records: 0, skipped: 0, repaired: 0 };
+          found.length = 0;
+          eventsFromLines([decodeCut(chunk, lines, i)], probe, (e) => found.push(e), false, () => decodeWhole(chunk, lines, i));
+          if (found.some((e) => e.at >= until)) {
+            boundary = base + lines[4 * i];
+            return false;
+          }
+          addStats(stats, probe);
+          for (const e of found) emit(e);
+          boundary = base + lines[4 * i + 1] + 1;
+        }
+      },
+      { area: this.area, minRead: CHUNK, onOverlong: (start) => overlong.push(start) },
+    );
+    // Over-long lines past the boundary are the next reader's to count.
+    stats.skipped += overlong.filter((start) => start < boundary).length;
+    return { offset: boundary, scanned: boundary, overlong: false };
   }
 }
 

@@ -1,106 +1,58 @@
-// Reads what is new in a transcript since last time: byte offsets per file, an unfinished
-// last line held back until its newline arrives, truncation and replacement detected.
-import { createHash } from 'node:crypto';
-import { promises as fs, readSync } from 'node:fs';
-import { fileId } from './discover.js';
+// Reads what is new in a transcript since last time, through the shared file-reading layer
+// (src/sources/files): its checkpoint, an unfinished last line left until its newline arrives
+// (searched once, however long it grows), truncation and replacement detected, FIFOs and devices
+// skipped, and a shortage of file descriptors told apart from a file that is gone.
+import { reconcile, type Checkpoint } from '../files/checkpoint.js';
+import { lastLineOf, linesOf } from '../files/lines.js';
+import { classify, isUnread, openRegular, type Unread } from '../files/open.js';
+import { head, readLines } from '../files/read.js';
 
-const HEAD_BYTES = 256;
 const CHUNK_BYTES = 1024 * 1024; // small enough that parsing one chunk never holds the event loop for long
-const NEWLINE = 0x0a;
 
-export interface TailState {
-  id: string;
-  path: string;
-  /** Bytes consumed: always just after a newline. */
-  offset: number;
-  /** Checksum of the first HEAD_BYTES, once the file is that long: tells a replaced file from a grown one. */
-  head: string | null;
-}
+/** A live file's checkpoint: how far it was read, and what it was. */
+export type TailState = Checkpoint;
 
 export interface ReadResult {
-  /** Complete lines since the last read, without their line endings. */
-  lines: string[];
   /** The file was cut short or replaced under the same identity: reading restarted at 0. */
   restarted: boolean;
-  gone: boolean;
+  /** Lines skipped for being longer than the cap (MAX_LINE_BYTES). */
+  overlong: number;
+  /** Why nothing (or not all) was read; the state is left where reading stopped. */
+  unread: Unread | null;
+  /**
+   * The path now holds another file (this identity): the one followed was deleted or moved away,
+   * and nothing was read. Its place stays as it was; the other file is another checkpoint's.
+   */
+  replacedBy: string | null;
 }
 
 /**
- * Reads complete lines appended since `state.offset`, calling `onLines` per chunk so a
- * huge file never sits in memory whole. Updates `state` in place.
+ * Reads complete lines appended since the state's checkpoint, calling `onLines` per chunk so a
+ * huge file never sits in memory whole. Updates `state` in place. Never throws. With `sameFile`,
+ * only the file the state names (its identity) is read; otherwise a file found in its place is
+ * read from its start under the same state.
  */
 export async function readNew(
   state: TailState,
   onLines: (lines: string[]) => void,
-  opts: { takeUnterminated?: boolean } = {},
-): Promise<Omit<ReadResult, 'lines'>> {
-  let fh: fs.FileHandle;
+  opts: { takeUnterminated?: boolean; sameFile?: boolean } = {},
+): Promise<ReadResult> {
+  const opened = await openRegular(state.path);
+  if (isUnread(opened)) return { restarted: false, overlong: 0, unread: opened, replacedBy: null };
+  const { fh } = opened;
+  let restarted = false;
   try {
-    fh = await fs.open(state.path, 'r');
-  } catch {
-    return { restarted: false, gone: true };
-  }
-  try {
-    const st = await fh.stat({ bigint: true });
-    const size = Number(st.size);
-    let restarted = false;
-    const id = fileId(st);
-    if (id !== state.id || size < state.offset || (state.head !== null && (await headOf(fh, size)) !== state.head)) {
-      state.id = id;
-      state.offset = 0;
-      state.head = null;
-      restarted = true;
-    }
-    if (state.head === null && size >= HEAD_BYTES) state.head = await headOf(fh, size);
-    let pos = state.offset;
-    let carry: Buffer | null = null;
-    while (pos < size) {
-      const want = Math.min(CHUNK_BYTES, size - pos);
-      const buf = Buffer.allocUnsafe(want);
-      const { bytesRead } = await fh.read(buf, 0, want, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      const chunk: Buffer = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
-      // Decode everything up to the last newline at once and split the string: one UTF-8 decode
-      // per chunk instead of one per line. A newline byte never occurs inside a multi-byte character.
-      const lastNl = chunk.lastIndexOf(NEWLINE);
-      const start = lastNl + 1;
-      const lines = start === 0 ? [] : chunk.toString('utf8', 0, lastNl).split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        const l = lines[i];
-        if (l.length > 0 && l.charCodeAt(l.length - 1) === 0x0d) lines[i] = l.slice(0, -1); // CRLF
-      }
-      state.offset += start;
-      carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : null;
-      if (lines.length) onLines(lines);
-    }
-    // A one-shot report reads the last line even without its newline (as ccusage does);
-    // a live tail waits for the newline instead, and reads the line then.
-    if (opts.takeUnterminated && carry && carry.length > 0) {
-      onLines([carry.toString('utf8').replace(/\r$/, '')]);
-      state.offset += carry.length;
-    }
-    return { restarted, gone: false };
+    if (opts.sameFile && opened.id !== state.id) return { restarted, overlong: 0, unread: null, replacedBy: opened.id };
+    restarted = reconcile(state, opened.id, opened.size, await head(fh, opened.size));
+    // A one-shot report reads the last line even without its newline (as ccusage does); a live
+    // tail waits for the newline instead, and reads the line then.
+    const r = await readLines(fh, opened.size, state, (c) => onLines(linesOf(c)), { readBytes: CHUNK_BYTES, rest: opts.takeUnterminated });
+    const last = lastLineOf(r.rest);
+    if (last !== null) onLines([last]);
+    return { restarted, overlong: r.overlong, unread: null, replacedBy: null };
+  } catch (err) {
+    return { restarted, overlong: 0, unread: classify(state.path, err), replacedBy: null };
   } finally {
-    await fh.close();
+    await fh.close().catch(() => {});
   }
-}
-
-async function headOf(fh: fs.FileHandle, size: number): Promise<string | null> {
-  if (size < HEAD_BYTES) return null;
-  const buf = Buffer.alloc(HEAD_BYTES);
-  await fh.read(buf, 0, HEAD_BYTES, 0);
-  return headChecksum(buf);
-}
-
-/** The `head` of a TailState, from an open file read elsewhere (null while it is shorter than the head). */
-export function headOfSync(fd: number, size: number): string | null {
-  if (size < HEAD_BYTES) return null;
-  const buf = Buffer.alloc(HEAD_BYTES);
-  readSync(fd, buf, 0, HEAD_BYTES, 0);
-  return headChecksum(buf);
-}
-
-function headChecksum(head: Buffer): string {
-  return createHash('sha1').update(head).digest('hex');
 }

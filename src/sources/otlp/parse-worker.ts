@@ -1,0 +1,21 @@
+// Worker thread body for DecodeThread: decodes each request it is sent, in turn, and posts the
+// gauge records back (small plain objects) tagged with the request's number.
+import { setPriority } from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { decodeRequest, type DecodeJob } from './decode.js';
+
+// The lowest priority, for this thread only: when the cores are busy, the thread answering
+// /usage goes first. Only on Linux, where nice values are per thread (elsewhere it would be the
+// whole daemon's).
+if (process.platform === 'linux') {
+  try {
+    setPriority(19);
+  } catch {
+    // not allowed here: the default priority
+  }
+}
+
+const port = parentPort!;
+port.on('message', (job: DecodeJob & { id: number }) => {
+  port.postMessage({ id: job.id, out: decodeRequest(job) });
+});
