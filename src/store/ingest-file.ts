@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fileId } from '../sources/transcripts/discover.js';
+import { textLines } from '../sources/transcripts/lines.js';
 import { extractLine, folderProjectOf } from './extract.js';
 import type { Writer } from './writer.js';
 
@@ -73,7 +74,7 @@ export function ingestFile(w: Writer, file: string, o: { afterChunk?: () => void
         held = end;
         continue;
       }
-      const lines = buf.toString('utf8', 0, lastNl).split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+      const lines = textLines(buf, lastNl); // a line that is not UTF-8 is dropped (lines.ts)
       offset += lastNl + 1;
       commit(lines, offset);
       res.lines += lines.length;

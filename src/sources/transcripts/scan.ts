@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import { beats } from '../../engine/engine.js';
 import { fileId } from './discover.js';
-import { addStats, eventsFromLines, type LineStats } from './lines.js';
+import { addStats, eventsFromLines, lineText, type LineStats } from './lines.js';
 import { headOfSync, type TailState } from './tail.js';
 import { decodeCut, decodeWhole, findMarked, lineFinder, USAGE_MARK, type LineFinder } from './usage-lines.js';
 
@@ -101,7 +101,7 @@ export class UsageReader {
     for (const { chunk, lines } of this.chunks(fd)) scanLines(chunk, lines, stats, emit);
     if (!takeUnterminated) return this.pos - this.held;
     const rest = this.buf.subarray(0, this.held);
-    if (this.held > 0 && rest.includes(USAGE_MARK)) eventsFromLines([rest.toString('utf8')], stats, emit, false);
+    if (this.held > 0 && rest.includes(USAGE_MARK)) eventsFromLines([lineText(rest)], stats, emit, false);
     return this.pos;
   }
 

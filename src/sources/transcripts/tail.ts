@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs, readSync } from 'node:fs';
 import { fileId } from './discover.js';
+import { textLines } from './lines.js';
 
 const HEAD_BYTES = 256;
 const CHUNK_BYTES = 1024 * 1024; // small enough that parsing one chunk never holds the event loop for long
@@ -62,14 +63,10 @@ export async function readNew(
       pos += bytesRead;
       const chunk: Buffer = carry ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
       // Decode everything up to the last newline at once and split the string: one UTF-8 decode
-      // per chunk instead of one per line. A newline byte never occurs inside a multi-byte character.
+      // per chunk instead of one per line (a line that is not UTF-8 is dropped, see lines.ts).
       const lastNl = chunk.lastIndexOf(NEWLINE);
       const start = lastNl + 1;
-      const lines = start === 0 ? [] : chunk.toString('utf8', 0, lastNl).split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        const l = lines[i];
-        if (l.length > 0 && l.charCodeAt(l.length - 1) === 0x0d) lines[i] = l.slice(0, -1); // CRLF
-      }
+      const lines = start === 0 ? [] : textLines(chunk, lastNl);
       state.offset += start;
       carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : null;
       if (lines.length) onLines(lines);
@@ -77,7 +74,7 @@ export async function readNew(
     // A one-shot report reads the last line even without its newline (as ccusage does);
     // a live tail waits for the newline instead, and reads the line then.
     if (opts.takeUnterminated && carry && carry.length > 0) {
-      onLines([carry.toString('utf8').replace(/\r$/, '')]);
+      onLines(textLines(carry, carry.length));
       state.offset += carry.length;
     }
     return { restarted, gone: false };
