@@ -352,3 +352,45 @@ test('every edge case is read as ccusage 20.0.24 reads it: blocks, live gauges, 
   // The CLI, every field ccusage reports (the WebAssembly scan in worker threads).
   assertSameBlocks(await ourBlocks(dir), theirs);
 });
+
+/** Where we differ from ccusage on purpose: what ccusage counts, and what we count. */
+const DIFFERENCES: { name: string; lines: Case['lines']; ccusage: number; ours: number; when?: number }[] = [
+  // core/validate.ts: a count above a billion is no real count (and sums of them stay exact).
+  { name: 'input_tokens 2e9', lines: changed((r) => (r.message.usage.input_tokens = 2_000_000_000)), ccusage: 1, ours: 0 },
+  // core/validate.ts: the gauges hold 2000-2100; ccusage takes any year.
+  { name: 'a record dated 2150', lines: changed((r) => (r.timestamp = '2150-01-01T00:00:00.000Z')), ccusage: 1, ours: 0, when: Date.parse('2150-01-01T00:00:00.000Z') },
+  // A line without message.id has no identity but the line: we count a copy of it once (a replay), ccusage each copy.
+  { name: 'no message.id, the same line twice', lines: (k) => [0, 1].map(() => ({ bytes: J(withoutId(record(`c${k}`, at(k)))) })), ccusage: 2, ours: 1 },
+  // serde reads a record written as an array in its field order; nobody writes one.
+  {
+    name: 'a record as an array in serde field order',
+    lines: (k) => [{ bytes: J(['sess-1', iso(k), '2.1.83', { usage: { input_tokens: 1, output_tokens: 2 }, model: 'claude-opus-4-6', id: `msg_c${k}` }, 0, `req_c${k}`, false, false]) }],
+    ccusage: 1,
+    ours: 0,
+  },
+];
+
+function withoutId(r: Rec): Rec {
+  delete r.message.id;
+  return r;
+}
+
+test('where we differ from ccusage on purpose, ccusage still does what it did', { skip: ccusageSkip }, async () => {
+  const dir = await tempDir('parity-diff');
+  const lines: Buffer[] = [];
+  DIFFERENCES.forEach((d, k) => {
+    lines.push(B(J(record(`good${k}`, at(k) - 60_000, { input: 1, output: 2 }))));
+    for (const l of d.lines(k)) lines.push(typeof l.bytes === 'string' ? B(l.bytes) : l.bytes);
+  });
+  const file = path.join(dir, 'projects', 'p', 's.jsonl');
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, Buffer.concat(lines.flatMap((l) => [l, B('\n')])));
+  // Entries of the case's block, less the good line beside it (which a far-off record does not share).
+  const entriesAt = (blocks: any[], t: number) => blocks.filter((b) => !b.isGap && Date.parse(b.startTime) <= t && t < Date.parse(b.endTime)).reduce((n, b) => n + b.entries, 0);
+  const count = (blocks: any[], k: number, when = at(k)) => entriesAt(blocks, when) - (when === at(k) ? 1 : 0);
+  const [theirs, ours] = await Promise.all([ccusageBlocks(dir), ourBlocks(dir)]);
+  DIFFERENCES.forEach((d, k) => {
+    assert.equal(count(theirs, k, d.when), d.ccusage, `ccusage on "${d.name}"`);
+    assert.equal(count(ours, k, d.when), d.ours, `ours on "${d.name}"`);
+  });
+});
