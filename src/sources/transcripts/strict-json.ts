@@ -162,6 +162,7 @@ function isNumberChar(c: number): boolean {
 /** The closing quote of the string whose contents start at `from`. */
 function stringEnd(text: string, from: number): number {
   for (let q = text.indexOf('"', from); ; q = text.indexOf('"', q + 1)) {
+    if (q === -1) return text.length; // not after JSON.parse; but never loop
     let slashes = 0;
     while (text.charCodeAt(q - 1 - slashes) === BACKSLASH) slashes++;
     if (slashes % 2 === 0) return q;
