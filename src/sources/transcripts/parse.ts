@@ -34,8 +34,9 @@ export const TRUSTED = '\n';
  * @param detail also read what only the live gauges need: prompts and tool results (turn state
  *   for STALL) and the visible text of responses (the thinking estimate). Reports and the
  *   backfill of old history need neither, and then only lines with a usage object are parsed.
- * @param cut the line is a bulk scan's copy with its content array cut out (usage-lines.ts):
- *   'malformed' then also means "read the whole line to be sure".
+ * @param cut the line is a bulk scan's copy (usage-lines.ts decodeCut), read without detail: its
+ *   content array cut out, or compacted to what a usage count is read from; 'malformed' then also
+ *   means "read the whole line to be sure".
  */
 export function parseLine(line: string, detail = true, cut = false): ParsedLine {
   const trusted = cut && line.charCodeAt(line.length - 1) === 0x0a; // TRUSTED
