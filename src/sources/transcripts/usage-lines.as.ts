@@ -30,7 +30,11 @@ const PLAIN_NUMBER: usize = 300;
 const AT = memory.data(64);
 const IS_OBJECT = memory.data(64);
 const KEY_START = memory.data(64 * 4);
-const KEYS = memory.data(64 * 32 * 12); // start, end, flags
+// Per open object a 64-bit sketch of its keys (a bit per key, by length and end letters): a key
+// whose bit is not set yet cannot repeat one, and is not compared with the others.
+const KEY_SKETCH = memory.data(64 * 8);
+const KEYS = memory.data(64 * 32 * 12); // start, end, flags (UNKNOWN until asked)
+const UNKNOWN: u32 = 0xffffffff;
 /** Set in a line's fourth number: plainLine holds for it, and it was compacted (see usage-lines.ts). */
 const PLAIN_BIT: u32 = 0x80000000;
 /** A compacted line's third number (no cut starts there). */
@@ -263,9 +267,10 @@ function walk(input: usize, from: usize, to: usize, line: bool, cutFrom: usize, 
     if (line && depth == 0 && c != 0x7b) return false;
     if (c == 0x7b || c == 0x5b) {
       if (depth >= PLAIN_DEPTH) return false;
-      store<u8>(AT + <usize>depth, !line ? AT_OTHER : depth == 0 ? AT_ROOT : childOf(parent, key));
+      store<u8>(AT + <usize>depth, !line ? AT_OTHER : depth == 0 ? AT_ROOT : childOf(input, parent, key));
       store<u8>(IS_OBJECT + <usize>depth, c == 0x7b ? 1 : 0);
       store<i32>(KEY_START + (<usize>depth << 2), keys);
+      store<u64>(KEY_SKETCH + (<usize>depth << 3), 0);
       depth++;
       if (cutFrom > 0 && i == cutFrom) cutDepth = depth;
       i++;
@@ -280,7 +285,7 @@ function walk(input: usize, from: usize, to: usize, line: bool, cutFrom: usize, 
         depth--;
         keys = load<i32>(KEY_START + (<usize>depth << 2));
       } else if (c == 0x7b) {
-        const next = readKey(input, i, to, keys, load<i32>(KEY_START + (<usize>(depth - 1) << 2)));
+        const next = readKey(input, i, to, keys, depth - 1);
         if (next == NONE) return false;
         key = keys++;
         if (line) {
@@ -306,7 +311,7 @@ function walk(input: usize, from: usize, to: usize, line: bool, cutFrom: usize, 
       i = <usize>end + 1;
     } else if (c == 0x6e) {
       if (i + 4 > to || load<u32>(input + i) != 0x6c6c756e) return false; // null
-      if (key >= 0 && (flagsOf(key) & F_NULL) != 0 && !(parent == AT_ITEM && (flagsOf(key) & F_MODEL) != 0)) return false;
+      if (key >= 0 && (flagsOf(input, key) & F_NULL) != 0 && !(parent == AT_ITEM && (flagsOf(input, key) & F_MODEL) != 0)) return false;
       i += 4;
     } else if (c == 0x74) {
       if (i + 4 > to || load<u32>(input + i) != 0x65757274) return false; // true
@@ -319,7 +324,7 @@ function walk(input: usize, from: usize, to: usize, line: bool, cutFrom: usize, 
       const end = numberEnd(input, i, to);
       if (end == NONE) return false;
       i = <usize>end;
-      if (countedAt(parent, key) && !digitsOnly(input, start, i)) return false;
+      if (countedAt(input, parent, key) && !digitsOnly(input, start, i)) return false;
     }
     // After a value: close containers, or go on to the next value.
     while (true) {
@@ -328,16 +333,16 @@ function walk(input: usize, from: usize, to: usize, line: bool, cutFrom: usize, 
       if (line) {
         // A member of the top object, or of message, ends here: keep it if compactLine does.
         if (depth == 1 && topMember >= 0) {
-          if ((flagsOf(topKey) & F_TOP) != 0) {
+          if ((flagsOf(input, topKey) & F_TOP) != 0) {
             const m = TOP_KEPT + <usize>topKept * 12;
             store<u32>(m, <u32>topMember);
             store<u32>(m, <u32>i, 4);
-            store<u32>(m, (flagsOf(topKey) & F_MESSAGE) != 0 && load<u8>(input + <usize>topMember + MESSAGE_OPEN - 1) == 0x7b ? 1 : 0, 8);
+            store<u32>(m, (flagsOf(input, topKey) & F_MESSAGE) != 0 && load<u8>(input + <usize>topMember + MESSAGE_OPEN - 1) == 0x7b ? 1 : 0, 8);
             topKept++;
           }
           topMember = -1;
         } else if (messageMember >= 0 && load<u8>(AT + <usize>(depth - 1)) == AT_MESSAGE) {
-          if ((flagsOf(messageKey) & F_IN_MESSAGE) != 0) {
+          if ((flagsOf(input, messageKey) & F_IN_MESSAGE) != 0) {
             const m = MESSAGE_KEPT + (<usize>messageKept << 3);
             store<u32>(m, <u32>messageMember);
             store<u32>(m, <u32>i, 4);
@@ -351,7 +356,7 @@ function walk(input: usize, from: usize, to: usize, line: bool, cutFrom: usize, 
       if (ch == 0x2c) {
         if (inObject) {
           const quote = i;
-          const next = readKey(input, i, to, keys, load<i32>(KEY_START + (<usize>(depth - 1) << 2)));
+          const next = readKey(input, i, to, keys, depth - 1);
           if (next == NONE) return false;
           key = keys++;
           if (line) {
@@ -383,10 +388,10 @@ function walk(input: usize, from: usize, to: usize, line: bool, cutFrom: usize, 
   return false;
 }
 
-function childOf(parent: u8, key: i32): u8 {
+function childOf(input: usize, parent: u8, key: i32): u8 {
   if (parent == AT_ITERATIONS) return AT_ITEM;
   if (key < 0) return AT_OTHER;
-  const f = flagsOf(key);
+  const f = flagsOf(input, key);
   if (parent == AT_ROOT) return f & F_MESSAGE ? AT_MESSAGE : AT_OTHER;
   if (parent == AT_MESSAGE) return f & F_USAGE ? AT_USAGE : AT_OTHER;
   if (parent == AT_USAGE) return f & F_CACHE_CREATION ? AT_SPLIT : f & F_ITERATIONS ? AT_ITERATIONS : AT_OTHER;
@@ -395,10 +400,10 @@ function childOf(parent: u8, key: i32): u8 {
 }
 
 /** Whether the value of this key is a token count ccusage reads as an unsigned integer. */
-function countedAt(parent: u8, key: i32): bool {
+function countedAt(input: usize, parent: u8, key: i32): bool {
   if (key < 0) return false;
-  if (parent == AT_USAGE || parent == AT_ITEM) return (flagsOf(key) & F_TOKEN) != 0;
-  if (parent == AT_SPLIT || parent == AT_ITEM_SPLIT) return (flagsOf(key) & F_SPLIT) != 0;
+  if (parent == AT_USAGE || parent == AT_ITEM) return (flagsOf(input, key) & F_TOKEN) != 0;
+  if (parent == AT_SPLIT || parent == AT_ITEM_SPLIT) return (flagsOf(input, key) & F_SPLIT) != 0;
   return false;
 }
 
@@ -410,10 +415,16 @@ function digitsOnly(input: usize, from: usize, to: usize): bool {
   return true;
 }
 
-// @ts-ignore: decorator
-@inline
-function flagsOf(key: i32): u32 {
-  return load<u32>(KEYS + <usize>key * 12, 8);
+/** Key `key`'s F_ flags, looked up once asked for (most keys are never asked about). */
+function flagsOf(input: usize, key: i32): u32 {
+  const at = KEYS + <usize>key * 12;
+  let f = load<u32>(at, 8);
+  if (f == UNKNOWN) {
+    const s = <usize>load<u32>(at);
+    f = nameFlags(input, s, <usize>load<u32>(at, 4) - s);
+    store<u32>(at, f, 8);
+  }
+  return f;
 }
 
 /** The F_ flags of the name in input[start, start + len): 0 for a name the rules do not know. */
@@ -435,25 +446,31 @@ function sameBytes(a: usize, b: usize, n: usize): bool {
 }
 
 /**
- * A key at i: writes it as key number `keys` (span and flags) unless the object (keys from
- * `first`) has it already or holds PLAIN_KEYS; returns where its value starts, or NONE.
+ * A key at i: writes it as key number `keys` (span, flags not known yet) unless the object open
+ * at `level` has it already or holds PLAIN_KEYS; returns where its value starts, or NONE.
  */
-function readKey(input: usize, i: usize, to: usize, keys: i32, first: i32): isize {
+function readKey(input: usize, i: usize, to: usize, keys: i32, level: i32): isize {
   if (i >= to || load<u8>(input + i) != QUOTE) return NONE;
   const end = stringEnd(input, i + 1, to, true);
   if (end == NONE || <usize>end + 1 >= to || load<u8>(input + <usize>end + 1) != 0x3a) return NONE;
+  const first = load<i32>(KEY_START + (<usize>level << 2));
   if (keys - first >= PLAIN_KEYS) return NONE;
   const start = i + 1;
   const len = <usize>end - start;
-  for (let k = first; k < keys; k++) {
-    const at = KEYS + <usize>k * 12;
-    const s = <usize>load<u32>(at);
-    if (<usize>load<u32>(at, 4) - s == len && sameBytes(input + s, input + start, len)) return NONE;
+  const sketch = KEY_SKETCH + (<usize>level << 3);
+  const bit = <u64>1 << ((<u64>len * 7 + (len > 0 ? <u64>load<u8>(input + start) + (<u64>load<u8>(input + <usize>end - 1) << 2) : 0)) & 63);
+  if (load<u64>(sketch) & bit) {
+    for (let k = first; k < keys; k++) {
+      const at = KEYS + <usize>k * 12;
+      const s = <usize>load<u32>(at);
+      if (<usize>load<u32>(at, 4) - s == len && sameBytes(input + s, input + start, len)) return NONE;
+    }
   }
+  store<u64>(sketch, load<u64>(sketch) | bit);
   const at = KEYS + <usize>keys * 12;
   store<u32>(at, <u32>start);
   store<u32>(at, <u32>end, 4);
-  store<u32>(at, nameFlags(input, start, len), 8);
+  store<u32>(at, UNKNOWN, 8);
   return end + 2;
 }
 

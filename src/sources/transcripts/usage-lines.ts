@@ -1,9 +1,10 @@
 // The lines of a chunk of transcript that carry a usage object, the only ones a bulk scan decodes,
-// and where to cut each one's content out (see findMarked). Found by the WebAssembly module
-// compiled from usage-lines.as.ts, which needs the bytes in its own memory: a finder therefore
-// also hands out the buffer to read into. Where the module cannot load (no dist/wasm after a bare
-// tsc, an engine without WebAssembly SIMD), Buffer.indexOf finds the same, about three times
-// slower; the tests hold the two to the same answers.
+// each compacted in place when it is plain JSON (plain-json.ts), else with where to cut its
+// content out (see findMarked). Found by the WebAssembly module compiled from usage-lines.as.ts,
+// which needs the bytes in its own memory: a finder therefore also hands out the buffer to read
+// into (and rewrites lines in it). Where the module cannot load (no dist/wasm after a bare tsc,
+// an engine without WebAssembly SIMD), Buffer.indexOf and plain-json.ts find the same, several
+// times slower; the tests hold the two to the same answers, byte for byte.
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { packageFile } from '../../util/package-files.js';
@@ -21,7 +22,10 @@ export interface LineFinder {
    * out earlier must not be used after a call that grows it.
    */
   area(bytes: number): Buffer;
-  /** The lines of area[0, lastNl] holding the mark (see findMarked). Valid until the next call. */
+  /**
+   * The lines of area[0, lastNl] holding the mark (see findCompacted), plain ones compacted in
+   * the area. Valid until the next call.
+   */
   find(lastNl: number): Uint32Array;
 }
 
@@ -149,7 +153,7 @@ export function findCompacted(chunk: Buffer, lastNl: number): Uint32Array {
 }
 
 const PAGE = 65536;
-// The module keeps no data of its own in memory; the first page is left to it all the same.
+// The module keeps its patterns and its walk's scratch (under 28 KB) in the first page, left to it.
 const BASE = PAGE;
 
 interface UsageLinesExports {
