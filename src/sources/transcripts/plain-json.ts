@@ -10,23 +10,12 @@
 // (always finite); no null under a key of NULL_KEYS; at most PLAIN_DEPTH deep. A plain line is
 // also UTF-8 throughout (which the module checks string by string).
 import { isUtf8 } from 'node:buffer';
-import { NULL_KEYS } from './strict-json.js';
+import { At, NULL_KEYS } from './strict-json.js';
 
 export const PLAIN_DEPTH = 64;
 export const PLAIN_KEYS = 32;
 export const PLAIN_NUMBER = 300;
 
-// Where a value sits, as far as ccusage's rules care (strict-json.ts has the same path states).
-const enum At {
-  Other,
-  Root,
-  Message,
-  Usage,
-  Split,
-  Iterations,
-  Item,
-  ItemSplit,
-}
 
 const TOKEN_KEYS = new Set(['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens']);
 const SPLIT_KEYS = new Set(['ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens']);

@@ -24,8 +24,8 @@ export const MAX_DEPTH = 127;
 const TOKEN_KEYS = new Set(['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens']);
 const SPLIT_KEYS = new Set(['ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens']);
 
-// Where a value sits, as far as the rules care: a small state machine over the key path.
-const enum At {
+// Where a value sits, as far as the rules care: a small state machine over the key path (plain-json.ts walks the same states).
+export const enum At {
   Other,
   Root,
   Message,
