@@ -1,9 +1,10 @@
 // One transcript line -> the facts the history keeps. The response itself comes from parseLine
-// (the same key, tokens and dedup rules as the gauges); this adds what only the history needs:
-// cache write TTLs, stop reason, tools, project, and text counters (never the text).
+// (the same key, tokens, dedup rules and ccusage's verdict on the line as the gauges); this adds
+// what only the history needs: cache write TTLs, stop reason, tools, project, and text counters
+// (never the text).
 import { createHash } from 'node:crypto';
 import type { ResponseEvent } from '../core/events.js';
-import { parseLine } from '../sources/transcripts/parse.js';
+import { parseLine, USAGE_MARK } from '../sources/transcripts/parse.js';
 import { countText, type TextCounters } from '../stats/text.js';
 
 export interface ResponseFact {
@@ -47,34 +48,40 @@ const MAY_MATTER = /"type"\s*:\s*"(assistant|user)"/;
 
 /** null: a malformed line (counted by the caller, never fatal). */
 export function extractLine(line: string, folderProject: string): LineFacts | null {
-  if (!MAY_MATTER.test(line)) return line.trim() === '' || isObjectLine(line) ? EMPTY : null;
-  let rec = parseRecord(line);
-  if (rec === undefined) rec = repair(line);
-  if (!rec) return rec === null ? EMPTY : null;
-  const candidate = rec.__line ?? line;
-  const facts = rec.type === 'assistant' ? fromAssistant(rec, candidate, folderProject) : rec.type === 'user' ? fromUser(rec, folderProject) : EMPTY;
+  // A usage line is read only as the gauges read it: what ccusage drops is dropped here too.
+  const usage = line.includes(USAGE_MARK) ? parseLine(line, true) : null;
+  if (usage && !usage.ok) return usage.reason === 'malformed' ? null : EMPTY;
+  if (!usage && !MAY_MATTER.test(line)) return line.trim() === '' || isObjectLine(line) ? EMPTY : null;
+  const rec = parseRecord(line);
+  if (!rec) return null;
+  const out: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [] };
+  if (usage) fromResponses(usage.events, rec, folderProject, out);
+  if (rec.type === 'user') fromUser(rec, folderProject, out);
+  const facts = usage || rec.type === 'assistant' || rec.type === 'user' ? out : EMPTY;
   if (facts !== EMPTY && typeof rec.cwd === 'string' && rec.cwd) facts.cwd = { project: projectOf(rec, folderProject), cwd: rec.cwd };
   return facts;
 }
 
-function fromAssistant(r: any, line: string, folderProject: string): LineFacts {
-  const parsed = parseLine(line, true);
-  if (!parsed.ok) return EMPTY;
+function fromResponses(events: readonly (ResponseEvent | { kind: 'turn' })[], r: any, folderProject: string, out: LineFacts): void {
+  if (!events.some((e) => e.kind === 'response')) return; // a usage mark, no usage record (a progress line)
   const project = projectOf(r, folderProject);
   const session = typeof r.sessionId === 'string' ? r.sessionId : '';
   const agent = typeof r.agentId === 'string' ? r.agentId : null;
-  const usage = r.message?.usage ?? {};
-  const iterations: any[] = Array.isArray(usage.iterations) ? usage.iterations.filter((it: any) => it?.type === 'advisor_message' && typeof it.model === 'string') : [];
-  const out: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [] };
-  parsed.events.forEach((ev, i) => {
-    if (ev.kind !== 'response') return;
-    const u = i === 0 ? usage : iterations[i - 1] ?? {};
+  const usage = r.message.usage; // an object: parseLine found a response in it
+  const iterations: any[] = Array.isArray(usage.iterations) ? usage.iterations : [];
+  let first = true;
+  for (const ev of events) {
+    if (ev.kind !== 'response') continue;
+    // Advisor entries are keyed `...:advisor:<index in iterations>` (parse.ts).
+    const advisor = first ? -1 : Number(/:advisor:(\d+)/.exec(ev.key)?.[1] ?? -1);
+    const u = first ? usage : iterations[advisor] ?? {};
     const [c5, c1] = ttlSplit(u, ev.tokens.cacheCreation);
-    out.responses.push({ ev, cache5m: c5, cache1h: c1, stopReason: i === 0 && typeof r.message?.stop_reason === 'string' ? r.message.stop_reason : null, project, session, agent });
-  });
+    out.responses.push({ ev, cache5m: c5, cache1h: c1, stopReason: first && typeof r.message.stop_reason === 'string' ? r.message.stop_reason : null, project, session, agent });
+    first = false;
+  }
   const main = out.responses[0];
-  if (!main) return out;
-  const content = r.message?.content;
+  if (!main) return;
+  const content = r.message.content;
   for (const b of Array.isArray(content) ? content : []) {
     if (!b || typeof b !== 'object') continue;
     if (b.type === 'text' && typeof b.text === 'string') {
@@ -86,26 +93,23 @@ function fromAssistant(r: any, line: string, folderProject: string): LineFacts {
       if (typeof b.name === 'string') out.tools.push({ id, name: b.name, response: main.ev.key, at: main.ev.at, project });
     }
   }
-  return out;
 }
 
-function fromUser(r: any, folderProject: string): LineFacts {
+function fromUser(r: any, folderProject: string, out: LineFacts): void {
   const content = r.message?.content;
-  const out: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [] };
   if (Array.isArray(content)) {
     for (const b of content) {
       if (b?.type === 'tool_result' && typeof b.tool_use_id === 'string') out.toolResults.push({ id: b.tool_use_id, isError: b.is_error === true });
     }
   }
   // Only what a person typed: not meta lines, commands, compaction summaries, or a parent agent's prompt to a subagent.
-  if (r.isMeta || r.isCompactSummary || r.isVisibleInTranscriptOnly || r.isSidechain === true) return out;
+  if (r.isMeta || r.isCompactSummary || r.isVisibleInTranscriptOnly || r.isSidechain === true) return;
   const text = typeof content === 'string' ? content : Array.isArray(content) ? content.filter((b: any) => b?.type === 'text' && typeof b.text === 'string').map((b: any) => b.text).join('\n') : '';
   const at = typeof r.timestamp === 'string' ? Date.parse(r.timestamp) : NaN;
-  if (!text.trim() || !Number.isFinite(at) || /^\s*(<|\[Request interrupted)/.test(text)) return out;
+  if (!text.trim() || !Number.isFinite(at) || /^\s*(<|\[Request interrupted)/.test(text)) return;
   const session = typeof r.sessionId === 'string' ? r.sessionId : '';
   // Identity: when it was typed and what; a resumed session's replay of it is the same prompt.
   out.texts.push({ ...countText(text, 'user'), hash: hash('p', r.timestamp, text), side: 'user', at, project: projectOf(r, folderProject), session });
-  return out;
 }
 
 /** Cache writes by TTL; without the split (older Claude Code) all are 5-minute writes, the default TTL. */
@@ -134,18 +138,6 @@ function parseRecord(line: string): any {
   } catch {
     return undefined;
   }
-}
-
-// A line glued to the remains of an earlier torn write still carries a good record at its end (lines.ts).
-function repair(line: string): any {
-  let tries = 0;
-  for (let i = line.lastIndexOf('{"'); i > 0 && tries < 8; i = line.lastIndexOf('{"', i - 1), tries++) {
-    const candidate = line.slice(i);
-    if (!candidate.includes('"sessionId"')) continue;
-    const r = parseRecord(candidate);
-    if (r && (r.type === 'assistant' || r.type === 'user')) return Object.assign(r, { __line: candidate });
-  }
-  return undefined;
 }
 
 function isObjectLine(line: string): boolean {

@@ -1,13 +1,20 @@
 // The real ccusage binary (pinned devDependency) and our `blocks --json`, side by side.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, isolatedEnv, runCli, tempDir } from './cli.js';
 
 const CCUSAGE = path.join(ROOT, 'node_modules', '.bin', 'ccusage');
-const missing = !existsSync(CCUSAGE);
-export const ccusageSkip = missing && !process.env.CI ? 'ccusage is not installed (npm ci installs it); skipped outside CI' : false;
+/** Whether the pinned binary runs here (installed, for this platform, executable). */
+function runs(): boolean {
+  try {
+    return existsSync(CCUSAGE) && execFileSync(CCUSAGE, ['--version'], { encoding: 'utf8', timeout: 30_000 }).includes('20.0.24');
+  } catch {
+    return false;
+  }
+}
+export const ccusageSkip = !process.env.CI && !runs() ? 'ccusage 20.0.24 does not run here (npm ci installs it); skipped outside CI' : false;
 
 export function ccusageBlocks(configDir: string): Promise<any[]> {
   return new Promise((resolve, reject) => {

@@ -11,6 +11,7 @@
 //   cap the splitter only looks for its newline. Every read is at most `maxLine` bytes, so every
 //   line handed back is at most `maxLine` bytes, however the reads fall.
 // Vector's file source (read_until_with_max_size) reads lines the same way.
+import { isUtf8 } from 'node:buffer';
 
 /**
  * The cap on one line: 16 MiB. A line that carries usage is one model response, a few hundred
@@ -248,20 +249,49 @@ export class LineSplitter {
   }
 }
 
-/** A chunk's lines as strings, without their line endings (CRLF too: transcripts copied from Windows). */
-export function linesOf(c: LineChunk): string[] {
-  // One UTF-8 decode per chunk, then a split: a newline byte never occurs inside a multi-byte character.
-  const lines = c.buf.toString('utf8', 0, c.lastNl).split('\n');
+/**
+ * What a line that is not valid UTF-8 reads as: no JSON text (RFC 8259 requires UTF-8) and no
+ * record, so every parser skips and counts it. ccusage drops such a line; decoding it would
+ * turn the bad bytes into U+FFFD and let the record count.
+ */
+export const NOT_UTF8 = '\u0000(not UTF-8)';
+
+/** bytes[start, end) as text, or NOT_UTF8. */
+export function lineText(bytes: Buffer, start = 0, end = bytes.length): string {
+  return isUtf8(bytes.subarray(start, end)) ? bytes.toString('utf8', start, end) : NOT_UTF8;
+}
+
+/**
+ * The lines of bytes[0, end), without their line ends (a CR before the newline goes too), each
+ * one decoded on its own merits: a line that is not UTF-8 comes back as NOT_UTF8. One decode
+ * for the lot when all of it is UTF-8 (nearly always).
+ */
+export function textLines(bytes: Buffer, end: number): string[] {
+  const lines = isUtf8(bytes.subarray(0, end)) ? bytes.toString('utf8', 0, end).split('\n') : eachLine(bytes, end);
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
-    if (l.length > 0 && l.charCodeAt(l.length - 1) === 0x0d) lines[i] = l.slice(0, -1);
+    if (l.length > 0 && l.charCodeAt(l.length - 1) === 0x0d) lines[i] = l.slice(0, -1); // CRLF
   }
   return lines;
 }
 
+function eachLine(bytes: Buffer, end: number): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  for (let nl = bytes.indexOf(NEWLINE, 0); nl !== -1 && nl < end; nl = bytes.indexOf(NEWLINE, start)) {
+    lines.push(lineText(bytes, start, nl));
+    start = nl + 1;
+  }
+  lines.push(lineText(bytes, start, end));
+  return lines;
+}
+
+/** A chunk's lines as strings (textLines: CRLF dropped, a line that is not UTF-8 as NOT_UTF8). */
+export function linesOf(c: LineChunk): string[] {
+  return textLines(c.buf, c.lastNl);
+}
+
 /** An unfinished last line (finish()) as a string, or null when there is none. */
 export function lastLineOf(rest: Buffer): string | null {
-  if (rest.length === 0) return null;
-  const s = rest.toString('utf8');
-  return s.charCodeAt(s.length - 1) === 0x0d ? s.slice(0, -1) : s;
+  return rest.length === 0 ? null : textLines(rest, rest.length)[0];
 }

@@ -1,57 +1,41 @@
-// Line -> event with the counting and the one repair worth making: a line glued to the
-// unfinished remains of an earlier crashed write still carries a good record at its end.
+// Bytes -> lines -> events, with the counting. Every reader of transcripts (the live tailer, the
+// bulk scan, the history) decodes and counts lines here, so they all drop what ccusage drops.
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import { parseLine } from './parse.js';
 
 export interface LineStats {
   records: number;
   skipped: number;
-  repaired: number;
+  /**
+   * No longer counted (always 0): a line glued to the remains of a torn write used to be repaired
+   * to the record at its end; ccusage drops such a line, and so does every reader here now.
+   */
+  repaired?: number;
 }
-
-const MAX_REPAIR_TRIES = 8;
 
 /** Adds `from`'s counts to `to`. */
 export function addStats(to: LineStats, from: LineStats): void {
   to.records += from.records;
   to.skipped += from.skipped;
-  to.repaired += from.repaired;
 }
+
+// Decoding (a line that is not UTF-8 reads as NOT_UTF8) lives in the file layer, which every reader shares.
+export { lineText, NOT_UTF8, textLines } from '../files/lines.js';
 
 /**
  * @param whole the line as written, when `lines` hold cut copies (the bulk scan cuts content out):
- *   a cut copy that does not parse is read whole, so a cut in the wrong place, or a repair that
- *   searches the line, never counts differently from the plain path.
+ *   a cut copy that does not parse, or that the cut may make read differently, is read whole, so
+ *   a cut never counts differently from the plain path.
  */
 export function eventsFromLines(lines: string[], stats: LineStats, emit: (e: ResponseEvent | TurnEvent) => void, turns = true, whole?: (i: number) => string): void {
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i];
-    let r = parseLine(line, turns);
-    if (whole && !r.ok && r.reason === 'malformed') r = parseLine((line = whole(i)), turns);
+    let r = parseLine(lines[i], turns, whole !== undefined);
+    if (whole && !r.ok && r.reason === 'malformed') r = parseLine(whole(i), turns);
     if (r.ok) {
       stats.records++;
       for (const e of r.events) emit(e);
-      continue;
-    }
-    const repaired = r.reason === 'malformed' ? repair(line, turns) : null;
-    if (repaired) {
-      stats.repaired++;
-      stats.records++;
-      for (const e of repaired.events) emit(e);
     } else {
       stats.skipped++;
     }
   }
-}
-
-function repair(line: string, turns: boolean) {
-  let tries = 0;
-  for (let i = line.lastIndexOf('{"'); i > 0 && tries < MAX_REPAIR_TRIES; i = line.lastIndexOf('{"', i - 1), tries++) {
-    const candidate = line.slice(i);
-    // Only a whole top-level record qualifies; objects nested in progress lines carry no sessionId.
-    if (!candidate.includes('"sessionId"')) continue;
-    const r = parseLine(candidate, turns);
-    if (r.ok && r.events.length) return r;
-  }
-  return null;
 }

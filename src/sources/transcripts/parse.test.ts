@@ -31,7 +31,7 @@ test('split cache-write figures, fast mode and advisor iterations are read as cc
   const l = JSON.parse(assistant({ id: 'm', req: 'r', at: T0, cacheCreation: 999, output: 4 }));
   l.message.usage.cache_creation = { ephemeral_5m_input_tokens: 10, ephemeral_1h_input_tokens: 5 };
   l.message.usage.speed = 'fast';
-  l.message.usage.iterations = [{ type: 'message' }, { type: 'advisor_message', model: 'claude-opus-4-6', input_tokens: 7, output_tokens: 2 }];
+  l.message.usage.iterations = [{ type: 'message', input_tokens: 1, output_tokens: 1 }, { type: 'advisor_message', model: 'claude-opus-4-6', input_tokens: 7, output_tokens: 2 }];
   const r = parseLine(JSON.stringify(l));
   assert.ok(r.ok);
   const [main, adv] = r.events as any[];
@@ -41,6 +41,11 @@ test('split cache-write figures, fast mode and advisor iterations are read as cc
   assert.equal(r.events.length, 2);
   assert.equal(adv.key, 'm:advisor:1:r');
   assert.deepEqual(adv.tokens, { input: 7, output: 2, cacheCreation: 0, cacheRead: 0 });
+  // ccusage types the list as a whole: one element without its counts loses every advisor, not the response.
+  l.message.usage.iterations[0] = { type: 'message' };
+  const lost = parseLine(JSON.stringify(l));
+  assert.ok(lost.ok);
+  assert.equal(lost.events.length, 1);
 });
 
 test('without a request id a response is known by message id within its session', () => {
@@ -84,15 +89,23 @@ test('malformed and truncated lines are reported, never thrown', () => {
 
 test('a record with token counts that are not whole numbers in range is skipped, not counted as zero', () => {
   const l = JSON.parse(assistant({ id: 'm', req: 'r', at: T0 }));
-  for (const bad of ['-5', '"lots"', '1e400', '2.7', '1e308', '1e10', '{}']) {
+  // ccusage drops each of these too (a count written 7.0 or 1e1 included: it reads counts as integers).
+  for (const bad of ['-5', '"lots"', '1e400', '2.7', '7.0', '1e1', '1e308', '{}', 'null', 'true']) {
     l.message.usage = { input_tokens: 1, output_tokens: 'BAD' };
     const line = JSON.stringify(l).replace('"BAD"', bad);
-    assert.deepEqual(parseLine(line), { ok: false, reason: 'invalid' }, `output_tokens ${bad}`);
+    const r = parseLine(line);
+    assert.ok(!r.ok && (r.reason === 'invalid' || r.reason === 'malformed'), `output_tokens ${bad}`);
   }
-  l.message.usage = { input_tokens: 1, output_tokens: null, cache_read_input_tokens: 1_000_000_000 };
+  // Beyond the gauges' range: ccusage counts it (any 64-bit count), we do not (core/validate.ts).
+  l.message.usage = { input_tokens: 1, output_tokens: 1e10 };
+  assert.deepEqual(parseLine(JSON.stringify(l)), { ok: false, reason: 'invalid' });
+  // Missing cache counts are zero; a missing output count drops the record, as in ccusage.
+  l.message.usage = { input_tokens: 1, output_tokens: 2, cache_read_input_tokens: 1_000_000_000 };
   const r = parseLine(JSON.stringify(l));
   assert.ok(r.ok && r.events[0]?.kind === 'response');
-  assert.deepEqual(r.events[0].tokens, { input: 1, output: 0, cacheCreation: 0, cacheRead: 1_000_000_000 });
+  assert.deepEqual(r.events[0].tokens, { input: 1, output: 2, cacheCreation: 0, cacheRead: 1_000_000_000 });
+  l.message.usage = { input_tokens: 1 };
+  assert.deepEqual(parseLine(JSON.stringify(l)), { ok: false, reason: 'invalid' });
 });
 
 test('timestamps outside 2000-2100 are no timestamp at all, though Date can hold them', () => {

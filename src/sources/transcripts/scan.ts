@@ -8,7 +8,7 @@ import { newCheckpoint, reconcile, type Checkpoint } from '../files/checkpoint.j
 import { START, type LineChunk, type LinePosition } from '../files/lines.js';
 import { isUnread, openListedSync, openRegularSync, type Unread } from '../files/open.js';
 import { headSync, readLinesSync, type ReadOptions } from '../files/read.js';
-import { addStats, eventsFromLines, type LineStats } from './lines.js';
+import { addStats, eventsFromLines, lineText, type LineStats } from './lines.js';
 import { decodeCut, decodeWhole, findMarked, lineFinder, USAGE_MARK, type LineFinder } from './usage-lines.js';
 
 const CHUNK = 1024 * 1024;
@@ -135,7 +135,7 @@ export class UsageReader {
     const at = { offset: 0, scanned: 0, overlong: false };
     const r = readLinesSync(fd, size, at, this.scan(stats, emit), takeUnterminated ? this.oneShot : this.following);
     stats.skipped += r.overlong;
-    if (r.rest.length > 0 && r.rest.includes(USAGE_MARK)) eventsFromLines([r.rest.toString('utf8')], stats, emit, false);
+    if (r.rest.length > 0 && r.rest.includes(USAGE_MARK)) eventsFromLines([lineText(r.rest)], stats, emit, false);
     return at.offset;
   }
 

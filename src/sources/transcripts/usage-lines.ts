@@ -1,11 +1,16 @@
 // The lines of a chunk of transcript that carry a usage object, the only ones a bulk scan decodes,
-// and where to cut each one's content out (see findMarked). Found by the WebAssembly module
-// compiled from usage-lines.as.ts, which needs the bytes in its own memory: a finder therefore
-// also hands out the buffer to read into. Where the module cannot load (no dist/wasm after a bare
-// tsc, an engine without WebAssembly SIMD), Buffer.indexOf finds the same, about three times
-// slower; the tests hold the two to the same answers.
+// each compacted in place when it is plain JSON (plain-json.ts), else with where to cut its
+// content out (see findMarked). Found by the WebAssembly module compiled from usage-lines.as.ts,
+// which needs the bytes in its own memory: a finder therefore also hands out the buffer to read
+// into (and rewrites lines in it). Where the module cannot load (no dist/wasm after a bare tsc,
+// an engine without WebAssembly SIMD), Buffer.indexOf and plain-json.ts find the same, several
+// times slower; the tests hold the two to the same answers, byte for byte.
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { packageFile } from '../../util/package-files.js';
+import { NOT_UTF8 } from './lines.js';
+import { TRUSTED } from './parse.js';
+import { compactLine, plainLine, plainValue } from './plain-json.js';
 
 const NEWLINE = 0x0a;
 // Quotes inside JSON strings are escaped, so this byte run only occurs as structure.
@@ -17,7 +22,10 @@ export interface LineFinder {
    * out earlier must not be used after a call that grows it.
    */
   area(bytes: number): Buffer;
-  /** The lines of area[0, lastNl] holding the mark (see findMarked). Valid until the next call. */
+  /**
+   * The lines of area[0, lastNl] holding the mark (see findCompacted), plain ones compacted in
+   * the area. Valid until the next call.
+   */
   find(lastNl: number): Uint32Array;
 }
 
@@ -38,8 +46,12 @@ const STOP_REASON = Buffer.from(',"stop_reason":');
  * `stop_reason`; the cut replaces the content array with `[]`, so the text and tool input that
  * make up most of a line never become a string, and everything else still goes through
  * JSON.parse (a torn or glued line still fails). A second `"message":{` inside the cut (two
- * records glued by a crashed write, or a message-shaped tool input) means no cut for that line.
- * This is the plain version: the reference for the module, and the fallback.
+ * records glued by a crashed write, or a message-shaped tool input) means no cut for that line,
+ * and so does content that is not plain (plain-json.ts): what is cut out must not be able to
+ * change the verdict on the line. The fourth number also carries PLAIN_LINE when the whole line
+ * is plain (plainLine), which spares the parser ccusage's strict checks (strict-json.ts); a
+ * finder then compacts it (compactPlain). With compactPlain, this is the plain version: the
+ * reference for the module, and the fallback.
  */
 export function findMarked(chunk: Buffer, lastNl: number): Uint32Array {
   const out: number[] = [];
@@ -47,11 +59,20 @@ export function findMarked(chunk: Buffer, lastNl: number): Uint32Array {
   for (let hit = chunk.indexOf(USAGE_MARK, from); hit !== -1 && hit < lastNl; hit = chunk.indexOf(USAGE_MARK, from)) {
     const start = hit === 0 ? 0 : chunk.lastIndexOf(NEWLINE, hit) + 1;
     const end = chunk.indexOf(NEWLINE, hit);
-    out.push(start, end, ...cutOf(chunk, start, end));
+    let [cutFrom, cutTo] = cutOf(chunk, start, end);
+    let bit = 0;
+    if (end < PLAIN_LINE && plainLine(chunk, start, end, cutFrom, cutTo)) bit = PLAIN_LINE;
+    else if (cutFrom !== 0 && !plainValue(chunk, cutFrom, cutTo)) cutFrom = cutTo = 0;
+    out.push(start, end, cutFrom, (cutTo | bit) >>> 0);
     from = end + 1;
   }
   return Uint32Array.from(out);
 }
+
+/** In a line's fourth number (offsets stay below it: the module's memory holds 4 GiB, its area a third). */
+export const PLAIN_LINE = 0x80000000;
+/** A compacted line's third number (compactPlain): no cut starts there. */
+export const COMPACTED = 1;
 
 function cutOf(chunk: Buffer, start: number, end: number): [number, number] {
   const m = chunk.indexOf(MESSAGE, start);
@@ -64,16 +85,35 @@ function cutOf(chunk: Buffer, start: number, end: number): [number, number] {
   return [c + CONTENT.length - 1, s];
 }
 
-/** Line `i` of what findMarked returned, decoded with its content cut out where it can be. */
+/**
+ * Line `i` of what a finder (or findMarked) returned, for parseLine(…, cut: true): a plain line
+ * comes marked TRUSTED, compacted or with its content cut out; any other line with its content
+ * cut out where it can be, after a check for UTF-8 of the whole line (a bad byte in the content
+ * cut out drops the line all the same).
+ */
 export function decodeCut(chunk: Buffer, lines: Uint32Array, i: number): string {
+  const start = lines[4 * i];
+  const end = lines[4 * i + 1];
   const cutFrom = lines[4 * i + 2];
-  if (cutFrom === 0) return decodeWhole(chunk, lines, i);
-  return `${chunk.toString('utf8', lines[4 * i], cutFrom)}[]${chunk.toString('utf8', lines[4 * i + 3], lines[4 * i + 1])}`;
+  const last = lines[4 * i + 3];
+  const plain = (last & PLAIN_LINE) !== 0; // UTF-8 already
+  const to = (last & ~PLAIN_LINE) >>> 0;
+  if (plain && cutFrom === COMPACTED) return chunk.toString('utf8', start, to); // TRUSTED already
+  if (!plain && !isUtf8(chunk.subarray(start, end))) return NOT_UTF8;
+  const mark = plain ? TRUSTED : '';
+  if (cutFrom === 0) return chunk.toString('utf8', start, end) + mark;
+  return `${chunk.toString('utf8', start, cutFrom)}[]${chunk.toString('utf8', to, end)}${mark}`;
 }
 
-/** Line `i` of what findMarked returned, decoded whole. */
+/**
+ * Line `i` of what a finder returned, decoded whole (NOT_UTF8 when it is not UTF-8); a compacted
+ * line is gone, and reads as compacted (the same for every reading without detail).
+ */
 export function decodeWhole(chunk: Buffer, lines: Uint32Array, i: number): string {
-  return chunk.toString('utf8', lines[4 * i], lines[4 * i + 1]);
+  const start = lines[4 * i];
+  const end = lines[4 * i + 1];
+  if (lines[4 * i + 2] === COMPACTED && lines[4 * i + 3] & PLAIN_LINE) return chunk.toString('utf8', start, (lines[4 * i + 3] & ~PLAIN_LINE) >>> 0);
+  return isUtf8(chunk.subarray(start, end)) ? chunk.toString('utf8', start, end) : NOT_UTF8;
 }
 
 export class PlainFinder implements LineFinder {
@@ -89,12 +129,31 @@ export class PlainFinder implements LineFinder {
   }
 
   find(lastNl: number): Uint32Array {
-    return findMarked(this.buf, lastNl);
+    return findCompacted(this.buf, lastNl);
   }
 }
 
+/**
+ * What a finder hands out for chunk[0, lastNl]: findMarked's lines, but each plain one (plainLine,
+ * no cut needed) compacted in place (compactLine in plain-json.ts), its third number COMPACTED and
+ * its fourth PLAIN_LINE and where it now ends.
+ */
+export function findCompacted(chunk: Buffer, lastNl: number): Uint32Array {
+  const lines = findMarked(chunk, lastNl);
+  for (let i = 0; i < lines.length; i += 4) {
+    const end = compactLine(chunk, lines[i], lines[i + 1]);
+    if (end === 0) {
+      lines[i + 3] = (lines[i + 3] & ~PLAIN_LINE) >>> 0; // plain with its cut only, or not at all
+      continue;
+    }
+    lines[i + 2] = COMPACTED;
+    lines[i + 3] = (end | PLAIN_LINE) >>> 0;
+  }
+  return lines;
+}
+
 const PAGE = 65536;
-// The module keeps no data of its own in memory; the first page is left to it all the same.
+// The module keeps its patterns and its walk's scratch (under 28 KB) in the first page, left to it.
 const BASE = PAGE;
 
 interface UsageLinesExports {
