@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { openHistory } from '../../src/store/db.js';
 import { ingestPaths, transcriptFiles } from '../../src/store/ingest.js';
 import { fixtureCopy, getJson, isolatedEnv, runCli, startServe, tempDir, waitFor } from '../helpers/cli.js';
+import { inspectHistory } from './helpers.js';
 
 const outcomes: Record<string, string> = {};
 
@@ -41,13 +42,10 @@ async function serveUntilIngested(env: NodeJS.ProcessEnv): Promise<string> {
   return s.stderr();
 }
 
+/** The history as serve left it, read-only and without the repair path (which would hide damage by moving it aside). */
 function rows(db: string): { n: number; check: string } {
-  const h = openHistory(db);
-  try {
-    return { n: (h.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n, check: h.db.pragma('integrity_check', { simple: true }) as string };
-  } finally {
-    h.close();
-  }
+  const h = inspectHistory(path.dirname(db));
+  return { n: h.responses, check: h.integrity };
 }
 
 const HISTORY_DAMAGE: [string, (db: string) => void][] = [

@@ -1,21 +1,27 @@
-// Property-based fuzzing of the transcript parser and the bulk scanner (60 s per CI run).
-// Lines are built the way Claude Code writes them and then damaged the way crashes damage them:
-// torn at any byte, glued to the next record, mutated outside the content, or pure junk. Checked:
-// parseLine never throws and never yields a bad count; the scanner's byte-level fast path (lines
-// picked by the usage mark, content cut before decoding) gives exactly the events the plain
-// line-by-line path gives, line by line and over whole files with lines longer than its buffer.
+// Property-based fuzzing of the transcript parser, the bulk scanner and the fold behind them
+// (60 s per CI run). Lines are built the way Claude Code writes them and then damaged the way
+// crashes damage them: torn at any byte, glued to the next record, mutated outside the content,
+// or pure junk; hostile.ts adds values across and beyond every range. Checked: parseLine never
+// throws and never yields a bad count; the scanner's byte-level fast path (lines picked by the
+// usage mark, content cut before decoding) gives exactly the events the plain line-by-line path
+// gives, line by line and over whole files with lines longer than its buffer; and whatever the
+// lines, or any events at all, do through the Admission gate to the live Engine, as the clock
+// moves on, jumps or goes back, every snapshot validates against the /usage schema and the
+// engine never throws on an event the gate let through.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import type { ResponseEvent, TurnEvent } from '../../src/core/events.js';
+import type { GaugeEvent, ResponseEvent, TurnEvent } from '../../src/core/events.js';
 import { beats } from '../../src/engine/engine.js';
 import { eventsFromLines } from '../../src/sources/transcripts/lines.js';
 import { parseLine } from '../../src/sources/transcripts/parse.js';
 import { scanChunk, scanFiles } from '../../src/sources/transcripts/scan.js';
+import { Fold } from './engine-harness.js';
 import { fuzzFor } from './fuzz-loop.js';
+import { Hostile } from './hostile.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cg-fuzz-transcripts-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -151,7 +157,7 @@ const parserNeverThrows = fc.property(fc.oneof(anyLine, junk), (line) => {
   for (const detail of [true, false]) {
     const r = parseLine(line, detail);
     if (r.ok) r.events.forEach(saneEvent);
-    else assert.ok(r.reason === 'malformed' || r.reason === 'no-timestamp' || r.reason === 'invalid');
+    else assert.ok(r.reason === 'malformed' || r.reason === 'no-timestamp' || r.reason === 'invalid', r.reason);
   }
 });
 
@@ -200,13 +206,78 @@ const wholeFilesAgree = fc.property(
   },
 );
 
-test('transcript parser and bulk scanner: no throw, no bad count, the fast path agrees (fuzzed for 60 s)', { timeout: 300_000 }, async (t) => {
+// --- the fold: lines and events through the Admission gate into the live Engine ------------
+
+const NOW = Date.parse('2026-06-01T12:00:00Z');
+const MIN = 60_000;
+/** Numbers from across the double range, and the edges of the Date range. */
+const anyNumber = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(0, -0, 1, -1, 0.5, 1e9, 1e9 + 1, 2 ** 53, 1e15, 1e308, -1e308, Number.MAX_VALUE, Number.MIN_VALUE, Infinity, -Infinity, NaN, 8.64e15, 8.64e15 + 1, -8.64e15, Date.UTC(2000, 0, 1), Date.UTC(2100, 0, 1)),
+);
+const anyValue: fc.Arbitrary<unknown> = fc.oneof(anyNumber, fc.string({ maxLength: 8 }), fc.constantFrom(null, undefined, true, false, '', 'x'.repeat(5000)), fc.constant({}), fc.constant([]));
+const eventTime = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: NOW - 8 * 60 * MIN, max: NOW + 10 * MIN }) }, { weight: 1, arbitrary: fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2200, 0, 1) }) }, { weight: 2, arbitrary: anyNumber }, { weight: 1, arbitrary: anyValue });
+const count = fc.oneof({ weight: 6, arbitrary: fc.nat(50_000) }, { weight: 1, arbitrary: fc.nat(1_000_000_000) }, { weight: 2, arbitrary: anyNumber }, { weight: 1, arbitrary: anyValue });
+const tokenSet = fc.oneof({ weight: 9, arbitrary: fc.record({ input: count, output: count, cacheCreation: count, cacheRead: count }) }, { weight: 1, arbitrary: anyValue });
+const someName = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('claude-opus-4-6', 'claude-sonnet-4-5', 'claude-haiku-4-5', '<synthetic>', '', 's1', 's2', 'k1', 'k2', 'k3') }, { weight: 1, arbitrary: anyValue });
+const limitWindow = fc.oneof(fc.constant(null), fc.record({ usedPercentage: fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), anyNumber), resetsAt: eventTime }), anyValue);
+/**
+ * Events as any source could hand them over: every field a record or a reply supplies takes any
+ * value; the flags and the origin, which each source sets itself, stay what it can set them to.
+ */
+const anyEvent: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('response'), key: someName, at: eventTime, model: someName, tokens: tokenSet, thinkingReported: fc.oneof(fc.constant(null), count), visibleChars: count, session: someName, synthetic: fc.boolean(), sidechain: fc.boolean(), speed: fc.boolean(), noThinking: fc.option(fc.boolean(), { nil: undefined }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('turn'), at: eventTime, session: someName, awaiting: fc.boolean(), exact: fc.option(fc.boolean(), { nil: undefined }), open: fc.option(fc.boolean(), { nil: undefined }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('limits'), at: eventTime, fiveHour: limitWindow, sevenDay: limitWindow }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('window'), at: eventTime, origin: fc.constantFrom('ccusage', 'prometheus'), tokens: fc.oneof(count, fc.nat(1e15)), blockStart: fc.oneof(fc.constant(null), eventTime), blockEnd: fc.oneof(fc.constant(null), eventTime), freshMs: fc.oneof(fc.nat(600_000), anyNumber) }) },
+  { weight: 1, arbitrary: fc.oneof(anyValue, fc.record({ kind: fc.oneof(fc.constant('bogus'), anyValue), at: eventTime })) },
+);
+/** The clock between events: the seconds a daemon ticks, a suspend of hours, a clock set back. */
+const clockStep = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 2 * MIN }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 12 * 60 * MIN }) }, { weight: 1, arbitrary: fc.integer({ min: -60 * MIN, max: 0 }) });
+type FoldStep = { event: unknown } | { step: number };
+const foldSteps = fc.array(fc.oneof({ weight: 4, arbitrary: anyEvent.map((event) => ({ event })) }, { weight: 1, arbitrary: clockStep.map((step) => ({ step })) }), { maxLength: 60 });
+
+/** Drives a fold and checks it after every clock step and at the end; `engineFailures` counts what the gate contained. */
+function runFold(steps: FoldStep[]): void {
+  const fold = new Fold(NOW);
+  for (const s of steps) {
+    if ('event' in s) fold.admit(s.event as GaugeEvent);
+    else {
+      fold.now += s.step;
+      fold.snapshot();
+    }
+  }
+  fold.snapshot();
+  const failed = fold.admission.counts().failed;
+  assert.equal(failed, 0, `the engine threw on ${failed} admitted event(s): ${fold.admission.problems().join('; ')}`);
+}
+
+const eventsFoldToValidSnapshots = fc.property(foldSteps, (steps) => runFold(steps));
+
+/** Transcript lines, Claude Code-shaped and hostile, as the live tailer hands them to the gate. */
+const hostileLine = fc.integer().map((seed) => new Hostile(seed, NOW).transcriptLine().toString('utf8'));
+const linesFoldToValidSnapshots = fc.property(
+  fc.array(fc.oneof({ weight: 3, arbitrary: anyLine.map((line) => ({ line })) }, { weight: 3, arbitrary: hostileLine.map((line) => ({ line })) }, { weight: 1, arbitrary: clockStep.map((step) => ({ step })) }), { maxLength: 40 }),
+  (items) => {
+    const steps: FoldStep[] = [];
+    for (const it of items) {
+      if ('step' in it) steps.push(it);
+      else eventsFromLines([it.line], { records: 0, skipped: 0, repaired: 0 }, (event) => steps.push({ event }), true);
+    }
+    runFold(steps);
+  },
+);
+
+test('transcript parser, bulk scanner and fold: no throw, no bad count, the fast path agrees, every snapshot valid (fuzzed for 60 s)', { timeout: 300_000 }, async (t) => {
   const report = await fuzzFor('transcripts', [
     { name: 'parseLine never throws, counts sane', property: parserNeverThrows, batch: 300 },
     { name: 'junk has no tokens', property: junkHasNoTokens, batch: 300 },
     { name: 'scanner == parseLine per line', property: scannerAgrees, batch: 300 },
     { name: 'record glued to junk counted at most once', property: wholeRecordGluedToJunkCountsOnce, batch: 200 },
     { name: 'scanFiles == line by line over files', property: wholeFilesAgree, batch: 10 },
+    { name: 'any events through the gate: schema-valid snapshots, no engine throw', property: eventsFoldToValidSnapshots, batch: 100 },
+    { name: 'lines through the gate: schema-valid snapshots, no engine throw', property: linesFoldToValidSnapshots, batch: 50 },
   ]);
   t.diagnostic(report.summary());
   console.log(report.summary());

@@ -1,11 +1,16 @@
-// The real `serve` against hostile HTTP clients: a slowloris, oversized headers and bodies, idle
-// sockets by the hundred, garbage request lines; and, reached through this machine's LAN address,
-// nothing but aggregates without the token.
+// The real `serve` against hostile HTTP clients: a slowloris, a body trickled a byte at a time,
+// oversized headers and bodies, idle sockets by the hundred, garbage request lines, and fuzzed
+// requests (fast-check, over loopback, time-boxed) to every route with hostile methods, paths,
+// queries, headers and bodies; and, reached through this machine's LAN address, nothing but
+// aggregates without the token.
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import os from 'node:os';
 import { after, before, test } from 'node:test';
+import fc from 'fast-check';
 import { fixtureCopy, isolatedEnv, startServe, tempDir, type Served } from '../helpers/cli.js';
+import { assertUsageSchema } from '../helpers/schema.js';
+import { FUZZ_SECONDS, fuzzFor } from './fuzz-loop.js';
 
 let served: Served;
 let port: number;
@@ -66,6 +71,30 @@ test('a slowloris (headers a byte at a time) is cut off within 10 s while /usage
   assert.ok(others.length >= 5 && Math.max(...others) < 1000, `others were served: ${others.join(',')} ms`);
 });
 
+test('a body trickled a byte at a time is cut off within 12 s while /usage stays fast', { timeout: 30_000 }, async (t) => {
+  const t0 = Date.now();
+  const s = net.connect(port, '127.0.0.1');
+  s.on('error', () => {});
+  let answer = '';
+  s.on('data', (d) => (answer += d));
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', pad: 'p'.repeat(2000) });
+  s.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${body.length}\r\n\r\n`);
+  let i = 0;
+  const trickle = setInterval(() => !s.destroyed && i < body.length && s.write(body[i++]), 100);
+  const closed = new Promise<number>((resolve) => s.on('close', () => resolve(Date.now() - t0)));
+  const others: number[] = [];
+  while (!s.destroyed && Date.now() - t0 < 15_000) {
+    others.push(await usageTakes());
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  clearInterval(trickle);
+  s.destroy();
+  const cutAfter = await closed;
+  t.diagnostic(`slow body cut off after ${cutAfter} ms having sent ${i} of ${body.length} bytes (${answer.slice(0, 12) || 'no answer'}); /usage meanwhile: ${others.length} requests, slowest ${Math.max(...others)} ms`);
+  assert.ok(cutAfter < 12_000, `cut off after ${cutAfter} ms`);
+  assert.ok(others.length >= 5 && Math.max(...others) < 1000, `others were served: ${others.join(',')} ms`);
+});
+
 test('oversized headers get 431, oversized bodies a 4xx, and the server keeps serving', { timeout: 30_000 }, async (t) => {
   const big = await raw(`GET /usage HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'b'.repeat(64 * 1024)}\r\n\r\n`);
   assert.match(big.text, /^HTTP\/1\.1 431/, big.text.slice(0, 80));
@@ -113,6 +142,91 @@ test('hundreds of idle connections do not exhaust the server and are all cut off
   sockets.forEach((s) => s.destroy());
   assert.equal(closedAt.length, 600, 'every idle socket was cut off');
   assert.ok(Math.max(...closedAt) < 10_000);
+  assert.ok((await usageTakes()) < 1000);
+});
+
+// --- fuzzed requests ----------------------------------------------------------------------
+
+/** Seconds of fuzzed requests per run (a third of the parsers' budget). */
+const HTTP_FUZZ_SECONDS = Math.min(FUZZ_SECONDS, 20);
+const API = ['now', 'summary', 'daily', 'blocks', 'heatmap', 'projects', 'cache', 'projection', 'sessions', 'tools', 'thinking', 'stop-reasons', 'subagents', 'character'];
+const ROUTES = ['/usage', '/device', '/metrics', '/healthz', '/', '/index.html', '/schema/usage.json', '/events', '/stats', '/stats/', '/stats/vendor/chart.js', '/api', ...API.map((p) => `/api/${p}`), '/mcp', '/v1/logs', '/nope'];
+const hostileText = fc.constantFrom('1e400', '-1', '0', '99999999999999999999', '8640000000000001', 'NaN', 'Infinity', '2026-13-45', '2026-02-30', '+275760-09-13T00:00:00.000Z', '-271821-04-20', 'Mars/Olympus', 'UTC', 'Etc/GMT+14', '', ' ', '%', '%zz', '%00', '%C0%AF', '..', '../../etc/passwd', 'a'.repeat(3000), '9'.repeat(400), '\u00e9\u6f22', '{"$gt":""}');
+const queryValue = fc.oneof(hostileText.map((v) => (/%/.test(v) ? v : encodeURIComponent(v))), fc.string({ maxLength: 12 }).map(encodeURIComponent), fc.integer().map(String), fc.integer({ min: -8.64e15, max: 8.64e15 }).map(String));
+const query = fc.array(fc.tuple(fc.constantFrom('from', 'to', 'tz', 'project', 'token', 'days', 'limit', 'x', ''), queryValue), { maxLength: 4 }).map((kv) => (kv.length ? `?${kv.map(([k, v]) => `${k}=${v}`).join('&')}` : ''));
+const pathTail = fc.oneof({ weight: 6, arbitrary: fc.constant('') }, { weight: 2, arbitrary: fc.constantFrom('/', '/..', '/../../../etc/passwd', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '%', '%zz', '%00', '//x', `/${'a'.repeat(4000)}`, ';x', '#frag', '.json', '\u00e9') }, { weight: 1, arbitrary: fc.string({ maxLength: 16 }).map(encodeURIComponent) });
+const target = fc.oneof({ weight: 9, arbitrary: fc.tuple(fc.constantFrom(...ROUTES), pathTail, query).map(([r, t, q]) => r + t + q) }, { weight: 1, arbitrary: fc.constantFrom('*', 'http://127.0.0.1/usage', '//usage', 'usage', '/%', `/${'x'.repeat(9000)}`) });
+const method = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('GET', 'GET', 'GET', 'POST', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH') }, { weight: 1, arbitrary: fc.stringMatching(/^[A-Z]{1,12}$/) });
+const headerName = fc.oneof(fc.constantFrom('Content-Type', 'Accept', 'Authorization', 'Cookie', 'Origin', 'Range', 'If-None-Match', 'Accept-Encoding', 'Content-Encoding', 'Connection', 'Upgrade', 'X-Forwarded-For', 'Forwarded', 'Host', 'Expect', 'Last-Event-ID', 'Mcp-Session-Id', 'Mcp-Protocol-Version'), fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,20}$/));
+const headerValue = fc.oneof(fc.constantFrom('application/json', 'application/x-protobuf', 'text/event-stream', 'application/json, text/event-stream', 'gzip', 'br', 'deflate', 'Bearer x', 'Bearer ', 'upgrade', 'websocket', 'bytes=0-1', 'bytes=-1', 'bytes=99999999999-', '*', 'null', '2025-06-18', '1e400', 'a'.repeat(2000)), fc.string({ unit: fc.constantFrom(...'abcXYZ09 ,;=/*-_."'), maxLength: 40 }));
+const json = fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v));
+const mcpCall = fc.record({
+  jsonrpc: fc.constantFrom('2.0', '1.0', 2),
+  id: fc.oneof(fc.integer(), fc.string({ maxLength: 6 }), fc.constant(null), fc.constant({})),
+  method: fc.oneof(fc.constantFrom('initialize', 'tools/list', 'tools/call', 'resources/list', 'prompts/get', 'ping', 'notifications/initialized'), fc.string({ maxLength: 10 })),
+  params: fc.oneof(fc.constant(undefined), fc.record({ name: fc.oneof(fc.constantFrom('usage_now', 'summary', 'daily', 'blocks', 'heatmap', 'projects', 'sessions', 'character', 'nope'), fc.string({ maxLength: 6 })), arguments: fc.dictionary(fc.constantFrom('from', 'to', 'tz', 'project', 'limit'), fc.oneof(hostileText, fc.integer(), fc.double(), fc.constant(null), fc.constant({}))) }), fc.jsonValue({ maxDepth: 2 })),
+}).map((v) => JSON.stringify(v));
+const body = fc.oneof({ weight: 4, arbitrary: fc.constant('') }, { weight: 2, arbitrary: json }, { weight: 2, arbitrary: mcpCall }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 4096 }).map((b) => Buffer.from(b).toString('latin1')) });
+type HostileRequest = { method: string; target: string; version: string; headers: [string, string][]; body: string; lengthOff: number };
+const request: fc.Arbitrary<HostileRequest> = fc.record({ method, target, version: fc.constantFrom('HTTP/1.1', 'HTTP/1.1', 'HTTP/1.1', 'HTTP/1.0'), headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 6 }), body, lengthOff: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -40, max: 0 }) }) });
+
+/**
+ * Sends one request over a fresh loopback socket and reads the answer's status line. Bounded:
+ * an answer (or the server hanging up) must come within 6 s; a stream (/events) is left after
+ * its headers.
+ */
+function exchange(r: HostileRequest): Promise<{ status: number | null; ms: number; head: string }> {
+  const bytes = Buffer.from(r.body, 'latin1');
+  const head = [`${r.method} ${r.target} ${r.version}`, 'Host: 127.0.0.1', ...r.headers.filter(([k]) => k.toLowerCase() !== 'host').map(([k, v]) => `${k}: ${v}`)];
+  if (bytes.length || r.method === 'POST' || r.method === 'PUT') head.push(`Content-Length: ${Math.max(0, bytes.length + r.lengthOff)}`);
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), bytes])));
+    let got = '';
+    const done = (status: number | null) => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve({ status, ms: Date.now() - t0, head: got.slice(0, 200) });
+    };
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`no answer within 6 s to ${r.method} ${r.target.slice(0, 200)} (${got.length} bytes so far: ${JSON.stringify(got.slice(0, 120))})`));
+    }, 6000);
+    s.on('error', () => {});
+    s.on('data', (d) => {
+      got += d.toString('latin1');
+      // A 100 Continue is a preliminary answer: wait for the real one.
+      const m = /^HTTP\/1\.[01] (\d{3})[^\r\n]*\r\n(?:[^\r]*\r\n)*?\r\n/.exec(got.replace(/^HTTP\/1\.1 100 [^\r]*\r\n\r\n/, ''));
+      if (m) done(Number(m[1]));
+    });
+    s.on('close', () => done(null));
+  });
+}
+
+test(`fuzzed requests to every route (${HTTP_FUZZ_SECONDS} s): each answered within 6 s, none a 500, /usage valid after each batch`, { timeout: (HTTP_FUZZ_SECONDS + 60) * 1000 }, async (t) => {
+  const statuses = new Map<string, number>();
+  let slowest = 0;
+  const property = fc.asyncProperty(request, async (r) => {
+    const a = await exchange(r);
+    slowest = Math.max(slowest, a.ms);
+    const key = a.status === null ? 'closed' : String(a.status);
+    statuses.set(key, (statuses.get(key) ?? 0) + 1);
+    // A 500 is a handler that threw on what a client sent: the input was not checked.
+    assert.ok(a.status === null || (a.status >= 100 && a.status < 600 && a.status !== 500), `${r.method} ${r.target.slice(0, 300)} -> ${a.head}`);
+  });
+  const afterBatch = fc.asyncProperty(fc.constant(null), async () => {
+    const u = await fetch(`http://127.0.0.1:${port}/usage`, { signal: AbortSignal.timeout(5000) });
+    assert.equal(u.status, 200);
+    assertUsageSchema(await u.json());
+  });
+  const report = await fuzzFor('http', [
+    { name: 'a hostile request is answered, never with a 500', property, batch: 50 },
+    { name: '/usage still answers and validates', property: afterBatch, batch: 1 },
+  ], HTTP_FUZZ_SECONDS);
+  const counts = Object.fromEntries([...statuses].sort());
+  t.diagnostic(`${report.summary()}; answers ${JSON.stringify(counts)}; slowest ${slowest} ms`);
+  console.log(`# ${report.summary()}; answers ${JSON.stringify(counts)}; slowest ${slowest} ms`);
+  assert.ok(report.tallies[0].inputs >= 100, 'enough requests');
   assert.ok((await usageTakes()) < 1000);
 });
 
