@@ -149,7 +149,10 @@ test(`soak: ${SECONDS} s of appends, rotation and deletion under /usage load`, {
     assert.equal(failures, 0, 'every /usage request answered');
     assert.ok(steady.length >= 3, 'enough samples');
     assert.ok(max(late.map((x) => x.rss)) <= max(early.map((x) => x.rss)) + RSS_GROWTH_BOUND, `memory flat: ${JSON.stringify(figures.rss_mb)}`);
-    assert.ok(max(late.map((x) => x.fds)) <= max(early.map((x) => x.fds)) + FD_GROWTH_BOUND, `open files flat: ${JSON.stringify(figures.fds)}`);
+    // A leak raises the floor; a worker or a reading that holds a few files for a moment does not
+    // (once seen: one late sample at 62 between 42s, in a full run on a loaded machine).
+    const floor = (xs: number[]) => Math.min(...xs);
+    assert.ok(floor(late.map((x) => x.fds)) <= max(early.map((x) => x.fds)) + FD_GROWTH_BOUND, `open files flat: ${JSON.stringify(figures.fds)}`);
     assert.ok(figures.lag_ms.p99 < LAG_P99_MS, `ingest lag p99 ${figures.lag_ms.p99} ms`);
   } finally {
     stop = true;
