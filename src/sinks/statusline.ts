@@ -30,7 +30,9 @@ export function renderStatusline(input: StatuslineInput | null, limits: LimitsEv
     const lamps = [snap.hot && 'HOT', snap.warn && 'WARN', snap.stall && 'STALL'].filter(Boolean);
     if (lamps.length) parts.push(lamps.join(' '));
   }
-  const model = input?.model?.display_name;
+  // Claude Code's stdin is input like any other: a name that is not a short string is not shown.
+  const raw = input?.model?.display_name;
+  const model = typeof raw === 'string' ? raw.replace(/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '').slice(0, 64) : '';
   return [model, ...parts].filter(Boolean).join(' · ') || 'claude-gauge';
 }
 
