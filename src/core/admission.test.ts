@@ -65,4 +65,8 @@ test('rejection() accepts what real sources produce', () => {
   assert.equal(rejection({ kind: 'limits', at: T, fiveHour: { usedPercentage: 42, resetsAt: T + 1e6 }, sevenDay: null }), null);
   assert.equal(rejection({ kind: 'window', at: T, origin: 'prometheus', tokens: 5e9, blockStart: T, blockEnd: T + 1, freshMs: 5000 }), null);
   assert.equal(rejection({ kind: 'window', at: T, origin: 'prometheus', tokens: 0, blockStart: null, blockEnd: null, freshMs: 5000 }), null);
+  // Flags and names every snapshot copies out must have their types too.
+  assert.equal(rejection({ kind: 'window', at: T, origin: [] as any, tokens: 0, blockStart: null, blockEnd: null, freshMs: 5000 }), 'shape');
+  assert.equal(rejection(response(T, { synthetic: 'yes' as any })), 'shape');
+  assert.equal(rejection(response(T, { speed: undefined as any })), 'shape');
 });

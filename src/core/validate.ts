@@ -66,12 +66,14 @@ export function rejection(e: GaugeEvent): Rejection | null {
       if (!validTokens(e.tokens)) return 'tokens';
       if (e.thinkingReported !== null && !validCount(e.thinkingReported)) return 'tokens';
       if (!validCount(e.visibleChars, Number.MAX_SAFE_INTEGER)) return 'shape';
+      if (typeof e.synthetic !== 'boolean' || typeof e.sidechain !== 'boolean' || typeof e.speed !== 'boolean') return 'shape';
       return validString(e.key, false) && validString(e.model) && validString(e.session) ? null : 'shape';
     case 'turn':
       return validString(e.session) && typeof e.awaiting === 'boolean' ? null : 'shape';
     case 'limits':
       return validWindow(e.fiveHour) && validWindow(e.sevenDay) ? null : 'shape';
     case 'window': {
+      if (e.origin !== 'ccusage' && e.origin !== 'prometheus') return 'shape';
       if (!validCount(e.tokens, MAX_TOTAL_TOKENS)) return 'tokens';
       const span = (e.blockStart === null && e.blockEnd === null) || (validTime(e.blockStart) && validTime(e.blockEnd));
       return span && typeof e.freshMs === 'number' && e.freshMs >= 0 && Number.isFinite(e.freshMs) ? null : 'time';
