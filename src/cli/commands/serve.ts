@@ -58,9 +58,7 @@ export default defineCommand({
         : `cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`;
       return fail(why, 2);
     });
-    // Said the moment /usage answers (what a supervisor or a script waits for); the rest of the banner follows.
-    if (!args.quiet) log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms); the virtual cluster is at http://${displayHost(config.host)}:${http.port}/`);
-    // Set the moment /usage answers (a supervisor may stop us right then): everything opened later is closed if it was.
+    // Set before the serving line (a supervisor may stop us the moment it reads it): everything opened later is closed if it was.
     let stopping = false;
     let advert: { stop(): Promise<void> } | null = null;
     const stop = async () => {
@@ -77,6 +75,9 @@ export default defineCommand({
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Said once the handlers are set (the write wakes whoever waits for it, who may stop us at once),
+    // the moment /usage answers (what a supervisor or a script waits for); the rest of the banner follows.
+    if (!args.quiet) log(`serving http://${displayHost(config.host)}:${http.port}/usage (ready in ${Date.now() - started} ms); the virtual cluster is at http://${displayHost(config.host)}:${http.port}/`);
     // Loaded once /usage answers: neither the mDNS stack nor the history ingest is on the way to the first reading.
     history = config.history ? await openHistorySafely(config.stateDir, log) : null;
     historyOpened(history);
