@@ -247,7 +247,13 @@ async function status(url: string, init: RequestInit = {}): Promise<number> {
 
 async function eventsAnswers(base: string): Promise<number> {
   const ctl = new AbortController();
-  const r = await fetch(`${base}/events`, { signal: ctl.signal });
+  // The fuzz just before hung up on many streams: their places come back as the server sees the
+  // sockets close (at most 64 streams at once), so a 503 may answer for a moment, never for long.
+  let r = await fetch(`${base}/events`, { signal: ctl.signal });
+  for (const t0 = Date.now(); r.status === 503 && Date.now() - t0 < 3000; r = await fetch(`${base}/events`, { signal: ctl.signal })) {
+    await r.arrayBuffer();
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
   const first = await r.body!.getReader().read();
   ctl.abort();
   assert.match(new TextDecoder().decode(first.value), /event: usage/);

@@ -84,6 +84,12 @@ export function createApp(deps: AppDeps): Hono {
         release();
         wake?.();
       });
+      // A client that hangs up gives its place back at once, not at the next heartbeat's failed write.
+      const socket = (c.env as { incoming?: { socket?: NodeJS.EventEmitter } } | undefined)?.incoming?.socket;
+      socket?.once('close', () => {
+        release();
+        wake?.();
+      });
       let sent = deps.snapshot();
       await stream.writeSSE({ event: 'usage', id: String(sent.seq), data: usageJson() });
       const beat = deps.heartbeatMs ?? 1000;
