@@ -81,7 +81,7 @@ test('a record torn inside its content and glued to the next one is credited to 
   assert.deepEqual(fast, [glued], 'decoded whole');
   const keys = (lines: string[]) => {
     const out: string[] = [];
-    eventsFromLines(lines, { records: 0, skipped: 0, repaired: 0 }, (e) => e.kind === 'response' && out.push(e.key), false);
+    eventsFromLines(lines, { records: 0, skipped: 0 }, (e) => e.kind === 'response' && out.push(e.key), false);
     return out;
   };
   assert.deepEqual(keys(fast), [], 'dropped whole, as ccusage drops it (no repair to the second record)');
@@ -97,9 +97,9 @@ test('a cut copy that does not parse is read whole: the scan counts what the lin
   for (const line of [toolStop, `{${deep}`]) {
     const buf = Buffer.from(`${line}\n`);
     const viaScan: unknown[] = [];
-    scanChunk(buf, buf.length - 1, { records: 0, skipped: 0, repaired: 0 }, (e) => viaScan.push(e));
+    scanChunk(buf, buf.length - 1, { records: 0, skipped: 0 }, (e) => viaScan.push(e));
     const plain: unknown[] = [];
-    eventsFromLines([line], { records: 0, skipped: 0, repaired: 0 }, (e) => plain.push(e), false);
+    eventsFromLines([line], { records: 0, skipped: 0 }, (e) => plain.push(e), false);
     assert.deepEqual(viaScan, plain);
   }
 });

@@ -134,7 +134,7 @@ const anyLine = fc.oneof({ weight: 3, arbitrary: record }, { weight: 3, arbitrar
 type Ev = ResponseEvent | TurnEvent;
 const plainEvents = (lines: string[], turns: boolean): Ev[] => {
   const out: Ev[] = [];
-  eventsFromLines(lines, { records: 0, skipped: 0, repaired: 0 }, (e) => out.push(e), turns);
+  eventsFromLines(lines, { records: 0, skipped: 0 }, (e) => out.push(e), turns);
   return out;
 };
 
@@ -142,7 +142,7 @@ const plainEvents = (lines: string[], turns: boolean): Ev[] => {
 function fastEvents(text: string): Ev[] {
   const buf = Buffer.from(`${text}\n`);
   const out: Ev[] = [];
-  scanChunk(buf, buf.length - 1, { records: 0, skipped: 0, repaired: 0 }, (e) => out.push(e));
+  scanChunk(buf, buf.length - 1, { records: 0, skipped: 0 }, (e) => out.push(e));
   return out;
 }
 
@@ -263,7 +263,7 @@ const linesFoldToValidSnapshots = fc.property(
     const steps: FoldStep[] = [];
     for (const it of items) {
       if ('step' in it) steps.push(it);
-      else eventsFromLines([it.line], { records: 0, skipped: 0, repaired: 0 }, (event) => steps.push({ event }), true);
+      else eventsFromLines([it.line], { records: 0, skipped: 0 }, (event) => steps.push({ event }), true);
     }
     runFold(steps);
   },

@@ -22,7 +22,7 @@ export interface HistorySummary {
 export function summarize(results: readonly ScanResult[], now: number): HistorySummary {
   const byKey = new Map<string, ResponseEvent>();
   const order: string[] = [];
-  const stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
+  const stats: LineStats = { records: 0, skipped: 0 };
   const problems: string[] = [];
   for (const r of results) {
     addStats(stats, r.stats);

@@ -150,7 +150,7 @@ const readTo = (t: Tracked) => Math.max(t.state.offset, t.state.scanned);
 
 export class TranscriptSource {
   private files = new Map<string, Tracked>(); // by identity (device:inode)
-  private stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
+  private stats: LineStats = { records: 0, skipped: 0 };
   /** What the last listing found wrong. */
   private problems: string[] = [];
   /** The last listing's line for each file it found unreadable, by identity and by path: a read since takes it back. */

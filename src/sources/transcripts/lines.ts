@@ -6,11 +6,6 @@ import { parseLine } from './parse.js';
 export interface LineStats {
   records: number;
   skipped: number;
-  /**
-   * No longer counted (always 0): a line glued to the remains of a torn write used to be repaired
-   * to the record at its end; ccusage drops such a line, and so does every reader here now.
-   */
-  repaired?: number;
 }
 
 /** Adds `from`'s counts to `to`. */

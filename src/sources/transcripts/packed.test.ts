@@ -13,7 +13,7 @@ const event = (i: number, o: Partial<ResponseEvent> = {}): ResponseEvent => ({
 test('responses survive packing into columns and a real thread hop, field for field', async () => {
   const responses = Array.from({ length: 50 }, (_, i) => event(i));
   responses.push(event(99, { thinkingReported: 0, key: 'line:u\n"x":1', session: '' }));
-  const stats = { records: 60, skipped: 2, repaired: 1 };
+  const stats = { records: 60, skipped: 2 };
   const packed = pack({ responses, stats });
   const { port1, port2 } = new MessageChannel();
   const received = new Promise<any>((resolve) => port2.once('message', resolve));

@@ -27,7 +27,7 @@ export type ScanFile = string | { path: string; size: number };
 export function scanFiles(files: readonly ScanFile[], reader = new UsageReader()): ScanResult {
   const byKey = new Map<string, number>();
   const responses: ResponseEvent[] = [];
-  const stats: LineStats = { records: 0, skipped: 0, repaired: 0 };
+  const stats: LineStats = { records: 0, skipped: 0 };
   const problems: string[] = [];
   const fold = (e: ResponseEvent | { kind: 'turn' }) => {
     if (e.kind !== 'response') return;
@@ -163,7 +163,7 @@ export class UsageReader {
       ({ buf: chunk, lastNl, base }) => {
         const lines = this.finder.find(lastNl);
         for (let i = 0; i < lines.length / 4; i++) {
-          const probe: LineStats = { records: 0, skipped: 0, repaired: 0 };
+          const probe: LineStats = { records: 0, skipped: 0 };
           found.length = 0;
           eventsFromLines([decodeCut(chunk, lines, i)], probe, (e) => found.push(e), false, () => decodeWhole(chunk, lines, i));
           if (found.some((e) => e.at >= until)) {

@@ -127,7 +127,7 @@ test('a line longer than the reading buffer grows it and is found whole, by eith
     const keys: string[] = [];
     const fd = openSync(file, 'r');
     try {
-      new UsageReader(finder).read(fd, { records: 0, skipped: 0, repaired: 0 }, (e) => e.kind === 'response' && keys.push(e.key), true);
+      new UsageReader(finder).read(fd, { records: 0, skipped: 0 }, (e) => e.kind === 'response' && keys.push(e.key), true);
     } finally {
       closeSync(fd);
     }
