@@ -4,8 +4,17 @@
 // libuv's few threads (or the whole process, when synchronous).
 import { closeSync, constants, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 
-/** Opened without blocking; refused unless a regular file. */
-const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+/** Read without blocking: a FIFO opens at once instead of waiting for a writer (on a regular file the flag changes nothing). */
+export const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** The kind of a file that is not a regular one, or null for a regular file. */
+export function irregular(st: { isFile(): boolean; isFIFO(): boolean; isSocket(): boolean; isDirectory(): boolean }): string | null {
+  if (st.isFile()) return null;
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isDirectory()) return 'a directory';
+  return 'a device';
+}
 
 export class NotAFileError extends Error {
   readonly code = 'ENOTFILE';
@@ -21,7 +30,7 @@ export class NotAFileError extends Error {
 export async function readStateFile(file: string, maxBytes: number): Promise<string | null> {
   let fh: fs.FileHandle;
   try {
-    fh = await fs.open(file, FLAGS);
+    fh = await fs.open(file, READ_FLAGS);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
@@ -46,7 +55,7 @@ export async function readStateFile(file: string, maxBytes: number): Promise<str
 export function readStateFileSync(file: string, maxBytes: number): string | null {
   let fd: number;
   try {
-    fd = openSync(file, FLAGS);
+    fd = openSync(file, READ_FLAGS);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
@@ -69,7 +78,7 @@ export function readStateFileSync(file: string, maxBytes: number): string | null
 
 /** Opens a followed file (hooks.jsonl) without blocking; refused unless a regular file. */
 export async function openStateFile(file: string): Promise<fs.FileHandle> {
-  const fh = await fs.open(file, FLAGS);
+  const fh = await fs.open(file, READ_FLAGS);
   try {
     check(file, await fh.stat(), Infinity);
     return fh;
@@ -79,7 +88,8 @@ export async function openStateFile(file: string): Promise<fs.FileHandle> {
   }
 }
 
-function check(file: string, st: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; size: number }, maxBytes: number): void {
-  if (!st.isFile()) throw new NotAFileError(file, st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : 'a socket or device');
+function check(file: string, st: Parameters<typeof irregular>[0] & { size: number }, maxBytes: number): void {
+  const kind = irregular(st);
+  if (kind) throw new NotAFileError(file, kind);
   if (st.size > maxBytes) throw new NotAFileError(file, `${st.size} bytes (more than ${maxBytes} expected)`);
 }

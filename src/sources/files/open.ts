@@ -6,10 +6,11 @@
 // - fstat of the open file: FIFOs, sockets and devices are skipped, never read (a device can
 //   read forever).
 // - EMFILE/ENFILE (out of file descriptors) and their kin mean "try again soon", not "gone".
-import { closeSync, constants, fstatSync, openSync, promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs } from 'node:fs';
+import { irregular, READ_FLAGS } from '../../util/state-file.js';
 import { fileId, inexactId } from './fingerprint.js';
 
-const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+export { irregular };
 
 /**
  * - gone: it no longer exists (ENOENT): nothing to say.
@@ -39,15 +40,6 @@ export function classify(path: string, err: unknown): Unread {
  */
 export function losesRecords(problem: string): boolean {
   return !(problem.startsWith('skipped ') || /: (ELOOP|ENOTDIR)$/.test(problem) || problem.endsWith('a link to nothing') || problem.endsWith('; retrying'));
-}
-
-/** The kind of a file that is not a regular one, or null for a regular file. */
-export function irregular(st: { isFile(): boolean; isFIFO(): boolean; isSocket(): boolean; isDirectory(): boolean }): string | null {
-  if (st.isFile()) return null;
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isSocket()) return 'a socket';
-  if (st.isDirectory()) return 'a directory';
-  return 'a device';
 }
 
 export function skipped(path: string, kind: string): Unread & { problem: string } {

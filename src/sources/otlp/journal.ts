@@ -7,12 +7,13 @@
 // stop the receiver either: when the journal cannot be read or written (a read-only or full
 // state folder), accepted records are kept in memory, the problem is reported, and writing is
 // tried again every RETRY_MS.
-import { constants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import { MAX_STRING, MAX_TOTAL_TOKENS, rejection, tokenCount, validTime } from '../../core/validate.js';
 import type { LogItem } from './convert.js';
 import type { SeriesState } from './fallback.js';
+import { openStateFile } from '../../util/state-file.js';
 
 export const JOURNAL_VERSION = 1;
 export const JOURNAL_FILE = 'otlp-journal.jsonl';
@@ -180,16 +181,13 @@ export class Journal {
   private async read(extra: JournalRecord[] = []): Promise<JournalRecord[]> {
     const keep = new Keeper(this.clock() - this.keepMs);
     let bad = 0;
-    let st: import('node:fs').Stats | null = null;
+    let fh: Awaited<ReturnType<typeof openStateFile>> | null = null;
     try {
-      st = await fs.stat(this.file);
+      fh = await openStateFile(this.file); // a FIFO or a device here would block the read or never end
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-    if (st) {
-      // A FIFO or a device here would block the read or never end.
-      if (!st.isFile()) throw new Error(`${this.file} is not a regular file`);
-      const fh = await fs.open(this.file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (fh) {
       try {
         await eachLine(fh, (line) => {
           const r = line === null ? null : parseLine(line);
