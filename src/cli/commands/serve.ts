@@ -88,7 +88,7 @@ export default defineCommand({
       if (alerts) followDaemon(alerts, daemon);
     }
     const mdns = config.mdns ? await import('../../sinks/mdns.js') : null;
-    advert = mdns && !mdns.isLoopback(config.host) ? mdns.advertise(http.port, log) : null;
+    advert = mdns && !mdns.isLoopback(config.host) ? mdns.advertise(http.port, { log, onUp: (name) => !args.quiet && log(`announced over mDNS as "${name}" (_claude-gauge._tcp)`) }) : null;
     if (history && mainSource(config) === 'transcripts') ingest = (await import('../../store/follow.js')).startIngest({ history, configDirs: config.configDirs, log, rescanMs: 0 }); // fed by the daemon's watcher
     // A full or read-only state folder costs `statusline` and `doctor` the address, never the gauges.
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() }).catch((err: NodeJS.ErrnoException) =>
@@ -97,7 +97,6 @@ export default defineCommand({
     if (!args.quiet) {
       const h = (daemon.otlp ?? daemon.prometheus ?? daemon.transcripts).health();
       for (const ip of lanAddresses(config.host)) log(`  for the cluster on your network: http://${ip}:${http.port}/device`);
-      if (advert) log('  announced over mDNS as _claude-gauge._tcp');
       const fuel = daemon.fuel?.health();
       if (fuel) log(`the 5-hour window comes from ${fuel.kind}${fuel.ok ? '' : ` (problem: ${fuel.problems[0]})`}`);
       if (daemon.prometheus) log(`reading ${config.prometheusUrl} every ${POLL_MS / 1000} s${config.prometheusSelector ? ` (${config.prometheusSelector})` : ' (every machine)'}`);
