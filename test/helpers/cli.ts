@@ -47,11 +47,11 @@ export interface Served {
   stop: () => Promise<void>;
 }
 
-/** Starts `serve` on a free port and resolves when it announces its address; `wrapper` runs it through another command (setpriv, say). */
-export function startServe(env: NodeJS.ProcessEnv, extraArgs: string[] = [], host = '127.0.0.1', o: { wrapper?: string[]; timeoutMs?: number } = {}): Promise<Served> {
+/** Starts `serve` on a free port and resolves when it announces its address; `wrapper` runs it through another command (setpriv, say), `bin` is the entry point to run (one that user can load). */
+export function startServe(env: NodeJS.ProcessEnv, extraArgs: string[] = [], host = '127.0.0.1', o: { wrapper?: string[]; bin?: string; timeoutMs?: number } = {}): Promise<Served> {
   return new Promise((resolve, reject) => {
     const [cmd, ...pre] = [...(o.wrapper ?? []), process.execPath];
-    const child = spawn(cmd, [...pre, BIN, 'serve', '--port', '0', '--host', host, ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, [...pre, o.bin ?? BIN, 'serve', '--port', '0', '--host', host, ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), o.timeoutMs ?? 20_000);
     child.stderr.on('data', (c) => {

@@ -8,9 +8,10 @@ import Database from 'better-sqlite3';
 import { HISTORY_FILE, openHistory } from '../../src/store/db.js';
 import { ingestPaths } from '../../src/store/ingest.js';
 import { BIN, getJson, startServe, tempDir, type Served } from '../helpers/cli.js';
+import type { RunAs } from '../helpers/unprivileged.js';
 
-export function startServeAs(wrapper: string[], env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<Served> {
-  return startServe(env, extraArgs, '127.0.0.1', { wrapper, timeoutMs: 30_000 });
+export function startServeAs(as: RunAs, env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<Served> {
+  return startServe(env, extraArgs, '127.0.0.1', { ...as, timeoutMs: 30_000 });
 }
 
 export async function historySummary(url: string): Promise<{ responses: number; backfilled: boolean; lastError: string | null }> {

@@ -207,7 +207,7 @@ test('out of file descriptors (many idle clients): a live file is retried, not d
   const { home, state, live } = await liveHome();
   const LIMIT = 256;
   const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state, CLAUDE_GAUGE_RESCAN_SECONDS: '600' });
-  const s = await startServeAs(['sh', '-c', `ulimit -n ${LIMIT} && exec "$0" "$@"`], env);
+  const s = await startServeAs({ wrapper: ['sh', '-c', `ulimit -n ${LIMIT} && exec "$0" "$@"`] }, env);
   try {
     const pid = s.child.pid!;
     await waitFor(async () => (await getJson(`${s.url}/api/summary`)).ingest?.backfilled === true, 30_000, 100);

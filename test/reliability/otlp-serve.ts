@@ -6,6 +6,7 @@ import path from 'node:path';
 import { freePort } from '../helpers/prometheus.js';
 import { getJson, isolatedEnv, startServe, waitFor, type Served } from '../helpers/cli.js';
 import { assertUsageSchema } from '../helpers/schema.js';
+import type { RunAs } from '../helpers/unprivileged.js';
 
 export interface OtlpServed extends Served {
   otlp: string;
@@ -13,10 +14,11 @@ export interface OtlpServed extends Served {
   state: string;
 }
 
-export async function startOtlpServe(state: string, o: { port?: number; wrapper?: string[] } = {}): Promise<OtlpServed> {
+/** `as` runs it as another user (unprivileged.ts asNobody()). */
+export async function startOtlpServe(state: string, o: { port?: number; as?: RunAs } = {}): Promise<OtlpServed> {
   const port = o.port ?? (await freePort());
   const env = isolatedEnv({ CLAUDE_GAUGE_STATE_DIR: state, CLAUDE_CONFIG_DIR: path.join(state, 'no-claude'), HOME: state });
-  const served = await startServe(env, ['--source', 'otlp', '--otlp-port', String(port)], '127.0.0.1', { wrapper: o.wrapper, timeoutMs: 30_000 });
+  const served = await startServe(env, ['--source', 'otlp', '--otlp-port', String(port)], '127.0.0.1', { ...o.as, timeoutMs: 30_000 });
   // `serve` says "serving" as soon as /usage answers, and takes SIGTERM only once its banner is
   // done (serve.ts registers the handler last): a stop sent before that would kill it outright.
   await waitFor(async () => /receiving OpenTelemetry on/.test(served.stderr()) || served.child.exitCode !== null, 30_000);
@@ -36,11 +38,11 @@ export function assertRunning(s: Served): void {
 }
 
 /** Stops `s` (it must still be running) and starts it again on what it left on disk, on the same port. */
-export async function restart(s: OtlpServed, wrapper?: string[]): Promise<OtlpServed> {
+export async function restart(s: OtlpServed, as?: RunAs): Promise<OtlpServed> {
   assertRunning(s);
   await s.stop();
   assert.equal(s.child.exitCode, 0, `serve ended with ${s.child.exitCode} on SIGTERM: ${s.stderr().slice(-2000)}`);
-  return startOtlpServe(s.state, { port: s.port, wrapper });
+  return startOtlpServe(s.state, { port: s.port, as });
 }
 
 /** Peak resident memory (VmHWM) and current (VmRSS) of a process, in MiB. */

@@ -13,8 +13,8 @@ import { JOURNAL_FILE } from '../../src/sources/otlp/journal.js';
 import { apiRequest, JSONH, logsRequest, post } from '../../src/sources/otlp/fixtures.js';
 import { tempDir, waitFor } from '../helpers/cli.js';
 import { restart, startOtlpServe, usage } from './otlp-serve.js';
+import { asNobody } from '../helpers/unprivileged.js';
 
-const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
 /** The journal is tried again this often (journal.ts RETRY_MS); the waits below allow twice that. */
 const RETRY_MS = 10_000;
 
@@ -50,7 +50,7 @@ test('a read-only state folder: serve starts, replays the journal, keeps new rec
   execFileSync('chmod', ['-R', 'a+rX', state]);
   await fs.chmod(state, 0o755);
 
-  let s = await startOtlpServe(state, { wrapper: NOBODY });
+  let s = await startOtlpServe(state, { as: asNobody() });
   try {
     let u = await usage(s);
     assert.equal(u.window_5h_tokens, 100, 'the journal replayed');
@@ -69,7 +69,7 @@ test('a read-only state folder: serve starts, replays the journal, keeps new rec
     // /usage carries the health of its last refresh (once a second).
     await waitFor(async () => (await usage(s)).source.problems.length === 0, 3_000, 100);
     t.diagnostic(`read-only state folder: started, 200 in memory; journal written ${ms} ms after the folder became writable`);
-    s = await restart(s, NOBODY);
+    s = await restart(s, asNobody());
     assert.equal((await usage(s)).window_5h_tokens, 105, 'both records after a restart');
   } finally {
     await s.stop();

@@ -28,6 +28,8 @@ import { TranscriptSource } from '../../src/sources/transcripts/index.js';
 import { openHistory, type History } from '../../src/store/db.js';
 import { ingestPaths, transcriptFiles } from '../../src/store/ingest.js';
 import { assistant } from '../helpers/lines.js';
+import { ROOT } from '../helpers/cli.js';
+import { NOBODY_UID, rootFor } from '../helpers/unprivileged.js';
 
 // Each way runs up to its count or its time, whichever comes first, and must reach its minimum.
 const SEQUENCES = Number(process.env.CG_TAILER_SEQUENCES ?? 5000);
@@ -48,7 +50,7 @@ const MAX_FIFOS = 6;
 // test is the same and the run is several times faster than on a shared disk.
 const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 const ROOT_USER = process.getuid?.() === 0;
-const UNPRIVILEGED = 65534;
+const UNPRIVILEGED = NOBODY_UID;
 
 type Op =
   | { k: 'append'; f: number; n: number }
@@ -497,7 +499,9 @@ if (ROOT_USER && !CHILD && process.platform === 'linux') {
   test('tailer model, run as an unprivileged user (permissions bind only without root)', { timeout: 900_000 }, async () => {
     // The file run directly (node:test runs its tests; under --test it would refuse to nest).
     const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-    const child = spawn(process.execPath, ['--test-reporter=tap', fileURLToPath(import.meta.url)], {
+    // From a copy that user can read when the checkout is closed to it (unprivileged.ts).
+    const self = path.join(rootFor(UNPRIVILEGED), path.relative(ROOT, fileURLToPath(import.meta.url)));
+    const child = spawn(process.execPath, ['--test-reporter=tap', self], {
       uid: UNPRIVILEGED,
       gid: UNPRIVILEGED,
       env: { ...env, CG_TAILER_CHILD: '1', HOME: os.tmpdir() },

@@ -9,8 +9,8 @@ import { transcriptFiles } from '../../src/store/ingest.js';
 import { fixtureCopy, getJson, isolatedEnv, tempDir, waitFor } from '../helpers/cli.js';
 import { assistant } from '../helpers/lines.js';
 import { cleanIngestRows, historyRows, startServeAs } from './helpers.js';
+import { asNobody } from '../helpers/unprivileged.js';
 
-const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
 
 function canDropRoot(): string | null {
   if (process.getuid?.() !== 0) return 'needs root (to run the daemon as another user)';
@@ -48,7 +48,7 @@ test('an unreadable folder and file, and a folder that lists but cannot be enter
   await fs.chmod(listedOnly, 0o444);
 
   const env = isolatedEnv({ HOME: home, CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state, CLAUDE_GAUGE_RESCAN_SECONDS: '1' });
-  const s = await startServeAs(NOBODY, env);
+  const s = await startServeAs(asNobody(), env);
   try {
     const pid = s.child.pid!;
     const uid = (await fs.readFile(`/proc/${pid}/status`, 'utf8')).match(/^Uid:\s+(\d+)/m)?.[1];

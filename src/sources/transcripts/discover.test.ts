@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ROOT } from '../../../test/helpers/cli.js';
+import { rootFor } from '../../../test/helpers/unprivileged.js';
 import { claudeConfigDirs, discover, discoverShallow, expandHome, SUBAGENT_GRACE_MS } from './discover.js';
 
 test('CLAUDE_CONFIG_DIR may list several folders; only those are used', () => {
@@ -68,7 +71,8 @@ test('an unreadable folder is reported and the rest is still found', async () =>
 
 function discoverAs(uid: number, root: string, fn: 'discover' | 'discoverShallow' = 'discover'): Promise<{ files: unknown[]; problems: string[] }> {
   // Discovery must not throw whatever it meets: a throw fails the child, and this test with it.
-  const mod = new URL('./discover.js', import.meta.url).href;
+  // The module from a copy that user can read when the checkout is closed to it.
+  const mod = pathToFileURL(path.join(rootFor(uid), path.relative(ROOT, fileURLToPath(new URL('./discover.js', import.meta.url))))).href;
   const code = `import(${JSON.stringify(mod)}).then(async (m) => process.stdout.write(JSON.stringify(await m.${fn}([${JSON.stringify(root)}]))))`;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['-e', code], { uid, gid: uid }, (err, out) => (err ? reject(err) : resolve(JSON.parse(out))));
