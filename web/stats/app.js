@@ -1,7 +1,7 @@
 // The deep-stats dashboard: reads the filter from the form (and the URL), asks each /api route
 // once per change, and redraws the panels.
 import { getJson } from './api.js';
-import { pct, tokens, usd } from './format.js';
+import { summaryCards } from './cards.js';
 import { PANELS, panel } from './panels.js';
 import { empty, table } from './panel.js';
 
@@ -47,16 +47,7 @@ async function refresh() {
     if (gen !== generation) return;
     fillProjects(summary.projects);
     const t = summary.totals;
-    cards.replaceChildren(
-      card('tokens', tokens(t.tokens), `${t.responses} responses`),
-      // Nothing in range costs nothing: "unknown" is for responses without a price.
-      card('cost', t.responses ? usd(t.cost) : usd(0), t.unpriced_responses ? `${t.unpriced_responses} responses unpriced` : 'at list prices'),
-      card('cache saved', usd(t.saved)),
-      card('projected 30 days', usd(projection.projected_30d_usd), `${usd(projection.burn_usd_per_day)}/day over the last 7 days`),
-      card('5-hour window', now.available ? pct(now.window_5h_pct) : '–', now.available ? `source: ${now.window_5h_source}` : ''),
-      card('seven days', now.available && now.seven_day_pct != null ? pct(now.seven_day_pct) : '–', now.seven_day_pct != null ? "Claude Code's own figure" : 'needs the statusline wired'),
-      card('sessions', String(t.sessions)),
-    );
+    cards.replaceChildren(...summaryCards(t, now, projection).map((c) => card(c.label, c.value, c.hint)));
     const cache = new Map();
     await Promise.all(
       PANELS.map(async (p) => {
