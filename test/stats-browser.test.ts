@@ -23,7 +23,7 @@ before(async () => {
   history = openHistory(await tempDir('stats-browser'));
   ingestPaths(history.db, transcriptFiles([await fixtureCopy()]));
   const app = new Hono();
-  mountStats(app, { history, snapshot: () => ({ window_5h_pct: 0.3, window_5h_source: 'estimate', window_5h_ceiling: 5_000_000, seven_day_pct: 0.4, seven_day_resets_at: null }) as any });
+  mountStats(app, { history, snapshot: () => ({ window_5h_pct: 0.3, window_5h_source: 'estimate', window_5h_tokens: 1_500_000, window_5h_ceiling: 5_000_000, seven_day_pct: 0.4, seven_day_resets_at: null }) as any });
   await new Promise<void>((r) => {
     // On every interface, so the same server can be reached from a non-loopback address too.
     server = serve({ fetch: app.fetch, port: 0, hostname: '0.0.0.0' }, () => r());

@@ -22,7 +22,8 @@ function fiveHour(now) {
   if (!now.available) return { label: '5-hour window', value: '–', hint: 'the daemon is not running' };
   const hint =
     now.window_5h_source === 'statusline' ? "now · Claude Code's own figure"
-    : now.window_5h_ceiling ? `now · estimated: ${tokens(now.window_5h_tokens)} of ${tokens(now.window_5h_ceiling)} tokens`
+    : now.window_5h_ceiling && now.window_5h_tokens != null ? `now · estimated: ${tokens(now.window_5h_tokens)} of ${tokens(now.window_5h_ceiling)} tokens`
+    : now.window_5h_ceiling ? `now · estimated against ${tokens(now.window_5h_ceiling)} tokens`
     : 'now · estimated from the transcripts';
   return { label: '5-hour window', value: pct(now.window_5h_pct), hint };
 }
