@@ -22,7 +22,7 @@ export const ENTRIES = [
   'hooks/run',
   'sources/transcripts/discover-worker',
   'sources/transcripts/scan-worker',
-  'sources/transcripts/history-worker',
+  'daemon/largest-block-worker',
   'store/worker',
   'sources/otlp/parse-worker',
 ];

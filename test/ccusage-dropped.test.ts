@@ -10,11 +10,11 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { readHistory } from '../src/calibrate/history.js';
+import { readResponses } from '../src/calibrate/responses.js';
 import { resolveConfig } from '../src/config/index.js';
 import type { ResponseEvent } from '../src/core/events.js';
 import { computeBlocks, type Block, type BlockEntry } from '../src/engine/blocks.js';
-import { beats } from '../src/engine/engine.js';
+import { beats } from '../src/core/response-fold.js';
 import { openHistory } from '../src/store/db.js';
 import { ingestPaths, transcriptFiles } from '../src/store/ingest.js';
 import { eventsFromLines } from '../src/sources/transcripts/lines.js';
@@ -322,7 +322,7 @@ async function historyBlocks(configDir: string): Promise<Block[]> {
 
 async function calibrateBlocks(configDir: string): Promise<Block[]> {
   const config = resolveConfig({}, { CLAUDE_CONFIG_DIR: configDir, CLAUDE_GAUGE_STATE_DIR: await tempDir('parity-state'), HOME: await tempDir('parity-home') });
-  const { entries } = await readHistory(config);
+  const { entries } = await readResponses(config);
   return blocksOf(entries);
 }
 

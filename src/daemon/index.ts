@@ -9,11 +9,12 @@ import { CcusageFuel } from '../sources/ccusage/index.js';
 import type { FuelSource, FuelSourceOptions } from '../sources/fuel.js';
 import { HookSource } from '../sources/hooks/index.js';
 import type { OtlpSource } from '../sources/otlp/index.js';
-import { PrometheusFuel } from '../sources/prometheus/fuel.js';
+import { PrometheusFuel } from './prometheus-fuel.js';
 import { PrometheusSource } from '../sources/prometheus/index.js';
 import { StatuslineSource } from '../sources/statusline/index.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
 import { engineSettings } from './load.js';
+import { summarizeInChild } from './largest-block.js';
 
 export { engineSettings, loadEngine } from './load.js';
 
@@ -66,7 +67,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       horizon: () => this.engine.horizon(),
       usageOnlyBefore: () => this.engine.usageOnlyBefore(this.clock()),
       liveSince: () => this.engine.liveSince(this.clock()),
-      onHistory: (max) => this.engine.noteHistory(max),
+      olderHistory: { summarize: summarizeInChild, take: (max) => this.engine.noteHistory(max) },
       onFileGrew: o.onFileGrew,
       onProgress: o.onProgress,
       rescanMs: o.config.rescanSeconds * 1000,

@@ -114,3 +114,10 @@ function close(b: Block, lastAt: number, now: number): Block {
 function gap(start: number, end: number): Block {
   return { ...emptyBlock(start), end, isGap: true };
 }
+
+/** Total tokens of the largest finished block (0 when none): what the `auto` ceiling means. */
+export function largestFinishedBlock(blocks: Iterable<Block>): number {
+  let max = 0;
+  for (const b of blocks) if (!b.isGap && !b.isActive && b.totalTokens > max) max = b.totalTokens;
+  return max;
+}

@@ -1,8 +1,9 @@
 // The pure engine: events in, one snapshot out. No I/O; time comes from the caller.
 import { totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, type Tokens, type TurnEvent, type WindowEvent } from '../core/events.js';
 import { modelFamily } from '../core/model.js';
+import { beats } from '../core/response-fold.js';
 import { SCHEMA_VERSION, type FuelHealth, type Snapshot, type SourceHealth } from '../core/snapshot.js';
-import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks, type Block, type BlockEntry } from './blocks.js';
+import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks, largestFinishedBlock, type Block, type BlockEntry } from './blocks.js';
 import { TickLine } from './ticks.js';
 import { HookTurns } from './turns.js';
 import { Timeline, upperBound } from './timeline.js';
@@ -288,11 +289,7 @@ export class Engine {
   private ceiling(now: number): { value: number; source: Snapshot['window_5h_ceiling_source'] } {
     if (typeof this.settings.ceiling === 'number') return { value: this.settings.ceiling, source: 'configured' };
     if (this.maxFinishedVersion !== this.version) {
-      this.maxFinished = 0;
-      for (const b of computeBlocks(this.entries.sorted(), now)) {
-        if (!b.isGap && !b.isActive && b.totalTokens > this.maxFinished) this.maxFinished = b.totalTokens;
-      }
-      this.maxFinished = Math.max(this.maxFinished, this.maxForgotten);
+      this.maxFinished = Math.max(largestFinishedBlock(computeBlocks(this.entries.sorted(), now)), this.maxForgotten);
       this.maxFinishedVersion = this.version;
     }
     return this.maxFinished > 0
@@ -368,15 +365,6 @@ export class Engine {
       fuel_source: this.fuelHealth && { ...this.fuelHealth, age_s: this.window ? Math.max(0, Math.round((now - this.window.at) / 1000)) : null },
     };
   }
-}
-
-/** ccusage 20's rule for two copies of one response: main session over subagent, then the larger total, then fast mode on a tie. */
-export function beats(e: ResponseEvent, cur: BlockEntry | ResponseEvent): boolean {
-  if (e.sidechain !== cur.sidechain) return !e.sidechain;
-  const a = totalTokens(e.tokens);
-  const b = totalTokens(cur.tokens);
-  if (a !== b) return a > b;
-  return e.speed && !cur.speed;
 }
 
 /** The active block another tool reported, or null when it reported none (or it has ended since). */

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import type { GaugeEvent, ResponseEvent, TurnEvent } from '../../src/core/events.js';
-import { beats } from '../../src/engine/engine.js';
+import { beats } from '../../src/core/response-fold.js';
 import { eventsFromLines } from '../../src/sources/transcripts/lines.js';
 import { parseLine } from '../../src/sources/transcripts/parse.js';
 import { scanChunk, scanFiles } from '../../src/sources/transcripts/scan.js';

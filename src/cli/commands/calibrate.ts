@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { calibrate, MIN_OBSERVATIONS, MIN_OBSERVED_PCT } from '../../calibrate/index.js';
-import { readHistory } from '../../calibrate/history.js';
+import { readResponses } from '../../calibrate/responses.js';
 import { readObservations } from '../../calibrate/observations.js';
 import { pasteLines, renderReport } from '../../calibrate/report.js';
 import { ConfigError, resolveConfig, type Config } from '../../config/index.js';
@@ -30,7 +30,7 @@ export default defineCommand({
       throw err;
     }
     const now = Date.now();
-    const { engine, entries } = await readHistory(config);
+    const { engine, entries } = await readResponses(config);
     const snap = engine.snapshot(now);
     const c = calibrate({
       entries,

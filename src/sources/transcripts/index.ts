@@ -13,7 +13,7 @@ import { fileId } from '../files/fingerprint.js';
 import { classify, irregular, losesRecords, skipped, type Unread } from '../files/open.js';
 import { byPath, discover, discoverShallow, type DeferredDir, type Discovery, type FoundFile } from './discover.js';
 import { addStats, eventsFromLines, type LineStats } from './lines.js';
-import { summarizeInWorker } from './history.js';
+import type { SummarizeOlderHistory } from './older.js';
 import { discoverOffThread } from './offthread.js';
 import { ScanPool, scanAll, scanParallel } from './parallel.js';
 import { scanToFollow, UsageReader } from './scan.js';
@@ -40,10 +40,11 @@ export interface TranscriptSourceOptions {
   liveSince?: () => number;
   onProgress?: (done: number, total: number) => void;
   /**
-   * Given, the history before the horizon is summarized off the main thread and handed over as
-   * its largest finished block, instead of every response being emitted (the live daemon's way).
+   * Given, the history before the horizon is summarized by `summarize` (the daemon: in a child
+   * process) and handed over as its largest finished block, instead of every response being
+   * emitted (the live daemon's way).
    */
-  onHistory?: (maxFinishedBlock: number) => void;
+  olderHistory?: { summarize: SummarizeOlderHistory; take: (maxFinishedBlock: number) => void };
   /** A file grew while being followed live (for other consumers of the same files: the history store). */
   onFileGrew?: (path: string) => void;
   /** Safety-net rescan period; 0 disables. */
@@ -286,13 +287,14 @@ export class TranscriptSource {
       this.backfill.files_done = Math.min(n, this.backfill.files_total);
       this.o.onProgress?.(this.backfill.files_done, this.backfill.files_total);
     };
-    if (this.o.onHistory && (rest.length > 0 || this.unlisted.dirs.size > 0)) {
+    const older = this.o.olderHistory;
+    if (older && (rest.length > 0 || this.unlisted.dirs.size > 0)) {
       const total = (n: number) => (this.backfill.files_total = n);
-      const h = await summarizeInWorker({ configDirs: this.o.configDirs, exclude: [...this.files.keys()] }, progress, total);
+      const h = await older.summarize({ configDirs: this.o.configDirs, exclude: [...this.files.keys()] }, progress, total);
       if (this.closed) return;
       addStats(this.stats, h.stats);
       this.tookProblems(h.problems);
-      this.o.onHistory(h.maxFinishedBlock);
+      older.take(h.maxFinishedBlock);
     } else {
       // Here the history is fed to the engine itself, so the session folders start-up left
       // unlisted are listed now (the history child lists everything on its own).
@@ -313,7 +315,7 @@ export class TranscriptSource {
     }
     for (const f of rest) if (!this.files.has(f.id)) this.track(f);
     this.pending.clear();
-    if (!this.o.onHistory) this.unlisted = NOTHING_UNLISTED; // all of it is followed now
+    if (!this.o.olderHistory) this.unlisted = NOTHING_UNLISTED; // all of it is followed now
     progress(this.backfill.files_total);
     this.backfill.done = true;
     this.o.onBatch?.();

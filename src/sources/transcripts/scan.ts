@@ -3,7 +3,7 @@
 // one entry as they are read. Runs in worker threads for reports and the background backfill.
 import { closeSync } from 'node:fs';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
-import { beats } from '../../engine/engine.js';
+import { ResponseFold } from '../../core/response-fold.js';
 import { newCheckpoint, reconcile, type Checkpoint } from '../files/checkpoint.js';
 import { START, type LineChunk, type LinePosition } from '../files/lines.js';
 import { isUnread, openListedSync, openRegularSync, type Unread } from '../files/open.js';
@@ -25,19 +25,11 @@ export interface ScanResult {
 export type ScanFile = string | { path: string; size: number };
 
 export function scanFiles(files: readonly ScanFile[], reader = new UsageReader()): ScanResult {
-  const byKey = new Map<string, number>();
-  const responses: ResponseEvent[] = [];
+  const responses = new ResponseFold();
   const stats: LineStats = { records: 0, skipped: 0 };
   const problems: string[] = [];
   const fold = (e: ResponseEvent | { kind: 'turn' }) => {
-    if (e.kind !== 'response') return;
-    const i = byKey.get(e.key);
-    if (i === undefined) {
-      byKey.set(e.key, responses.length);
-      responses.push(e);
-    } else if (beats(e, responses[i])) {
-      responses[i] = e;
-    }
+    if (e.kind === 'response') responses.add(e);
   };
   for (const f of files) {
     const p = typeof f === 'string' ? f : f.path;
@@ -55,7 +47,7 @@ export function scanFiles(files: readonly ScanFile[], reader = new UsageReader()
       closeSync(opened.fd);
     }
   }
-  return problems.length ? { responses, stats, problems } : { responses, stats };
+  return problems.length ? { responses: responses.responses, stats, problems } : { responses: responses.responses, stats };
 }
 
 /** Out of file descriptors is passing: a one-shot scan waits for them a while (up to ~2 s) before it gives a file up. */

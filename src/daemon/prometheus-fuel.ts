@@ -1,10 +1,11 @@
 // `--fuel prometheus` (hybrid): the tach and lamps stay on the main source (the transcript tail),
 // the 5-hour window comes from Prometheus. A private engine runs over the same events the
-// prometheus source would give, and its active block is handed over as a WindowEvent.
-import { Admission } from '../../core/admission.js';
-import { Engine, type EngineSettings } from '../../engine/engine.js';
-import type { FuelSource, FuelSourceHealth, FuelSourceOptions } from '../fuel.js';
-import { POLL_MS, PrometheusSource } from './index.js';
+// prometheus source would give, and its active block is handed over as a WindowEvent: a source
+// and an engine composed, so it lives with the daemon, not among the sources.
+import { Admission } from '../core/admission.js';
+import { Engine, type EngineSettings } from '../engine/engine.js';
+import type { FuelSource, FuelSourceHealth, FuelSourceOptions } from '../sources/fuel.js';
+import { POLL_MS, PrometheusSource } from '../sources/prometheus/index.js';
 
 export interface PrometheusFuelOptions extends FuelSourceOptions {
   url: string;
