@@ -14,9 +14,9 @@ const ZONE_FILL = { red: BURGUNDY, hot: '#8f1c2c', cool: '#2d5f92' };
  * the needle at rest or pegged lies beside them, not across them.
  */
 const END_INSET_DEG = 14;
-const LCD = { x: 85.5, y: 140, w: 29, h: 13 };
-const TITLE = { y: 171, size: 10 };
-const UNIT = { y: 181.6, size: 9.5 };
+const LCD = { x: 86, y: 141, w: 28, h: 13 };
+const TITLE = { y: 173.4, size: 9.6 };
+const UNIT = { y: 183.6, size: 9.5 };
 
 /** Gradients, filters and clips, defined once for every dial on the page. */
 function defs() {
@@ -125,7 +125,7 @@ export const classic = {
       face,
       scaleSlot,
       el('rect', { x: LCD.x, y: LCD.y, width: LCD.w, height: LCD.h, rx: 2.2, fill: 'url(#cl-lcd)', stroke: '#9c9079', 'stroke-width': 0.8 }),
-      el('text', { class: 'title', x: C, y: TITLE.y, 'text-anchor': 'middle', 'font-size': TITLE.size, 'font-weight': 700, 'letter-spacing': 0.3, fill: INK }, spec.title),
+      el('text', { class: 'title', x: C, y: TITLE.y, 'text-anchor': 'middle', 'font-size': TITLE.size, 'font-weight': 700, fill: INK }, spec.title),
       el('text', { class: 'unit', x: C, y: UNIT.y, 'text-anchor': 'middle', 'font-size': UNIT.size, 'font-weight': 600, 'letter-spacing': 0.5, fill: '#6f6457' }, spec.unit),
       needleGroup,
       el('circle', { cx: C, cy: C, r: 88, fill: 'url(#cl-vignette)', 'pointer-events': 'none' }),
