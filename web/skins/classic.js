@@ -7,6 +7,16 @@ const FONT = "'Bahnschrift', 'DIN Alternate', 'Barlow Condensed', 'Roboto Conden
 const INK = '#231e19';
 const BURGUNDY = '#7c1a2b';
 const ZONE_FILL = { red: BURGUNDY, hot: '#8f1c2c', cool: '#2d5f92' };
+/**
+ * The needle sweeps 315 degrees and reaches r 82, so the only face it never crosses is the 45 degree
+ * gap below the hub (beyond its tail, r 21). The LCD, title and unit sit there, each inside the gap
+ * with its corners clear of the needle's edge. The end numerals sit this far inside their ticks, so
+ * the needle at rest or pegged lies beside them, not across them.
+ */
+const END_INSET_DEG = 14;
+const LCD = { x: 86, y: 141, w: 28, h: 13 };
+const TITLE = { y: 173.4, size: 9.6 };
+const UNIT = { y: 183.6, size: 9.5 };
 
 /** Gradients, filters and clips, defined once for every dial on the page. */
 function defs() {
@@ -68,9 +78,10 @@ function scale(spec, payload) {
     let fill = tint(t.f);
     if (spec.ends && i === 0) [label, fill] = [spec.ends[0], ZONE_FILL.cool];
     if (spec.ends && i === major.length - 1) [label, fill] = [spec.ends[1], BURGUNDY];
-    const [x, y] = polar(C, C, long ? 60 : 61.5, fracToDeg(t.f));
+    const inset = i === 0 ? END_INSET_DEG : i === major.length - 1 ? -END_INSET_DEG : 0;
+    const [x, y] = polar(C, C, long ? 60 : 61.5, fracToDeg(t.f) + inset);
     g.append(
-      el('text', { x: x.toFixed(2), y: y.toFixed(2), 'text-anchor': 'middle', 'dominant-baseline': 'central', 'font-size': long ? 11 : 13.5, 'font-weight': 600, fill }, label),
+      el('text', { class: 'numeral', x: x.toFixed(2), y: y.toFixed(2), 'text-anchor': 'middle', 'dominant-baseline': 'central', 'font-size': long ? 11 : 13.5, 'font-weight': 600, fill }, label),
     );
   });
   return g;
@@ -113,9 +124,9 @@ export const classic = {
       el('circle', { cx: C, cy: C, r: 90, fill: '#141312' }),
       face,
       scaleSlot,
-      el('text', { x: C, y: 69, 'text-anchor': 'middle', 'font-size': 10.5, 'font-weight': 700, 'letter-spacing': 1.1, fill: INK }, spec.title),
-      el('text', { x: C, y: 80, 'text-anchor': 'middle', 'font-size': 6.4, 'font-weight': 600, 'letter-spacing': 1, fill: '#6f6457' }, spec.unit),
-      el('rect', { x: 80, y: 165, width: 40, height: 17, rx: 2.5, fill: 'url(#cl-lcd)', stroke: '#9c9079', 'stroke-width': 0.8 }),
+      el('rect', { x: LCD.x, y: LCD.y, width: LCD.w, height: LCD.h, rx: 2.2, fill: 'url(#cl-lcd)', stroke: '#9c9079', 'stroke-width': 0.8 }),
+      el('text', { class: 'title', x: C, y: TITLE.y, 'text-anchor': 'middle', 'font-size': TITLE.size, 'font-weight': 700, fill: INK }, spec.title),
+      el('text', { class: 'unit', x: C, y: UNIT.y, 'text-anchor': 'middle', 'font-size': UNIT.size, 'font-weight': 600, 'letter-spacing': 0.5, fill: '#6f6457' }, spec.unit),
       needleGroup,
       el('circle', { cx: C, cy: C, r: 88, fill: 'url(#cl-vignette)', 'pointer-events': 'none' }),
       el('ellipse', { cx: 74, cy: 50, rx: 74, ry: 36, transform: 'rotate(-28 74 50)', fill: 'url(#cl-glare)', opacity: 0.35, 'clip-path': 'url(#cl-face-clip)' }),
