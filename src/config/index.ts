@@ -1,8 +1,8 @@
 // Options resolved once: flags, then environment, then the config file, then defaults.
 // A bad value stops the program with one line naming the setting (exit 2).
 import { z } from 'zod';
-import { selectorProblem } from '../sources/prometheus/selector.js';
-import { claudeConfigDirs } from '../sources/transcripts/discover.js';
+import { selectorProblem } from './prometheus-selector.js';
+import { claudeConfigDirs } from './claude-dirs.js';
 import { configFile, stateDir } from '../util/paths.js';
 import { NotAFileError, readStateFileSync } from '../util/state-file.js';
 

@@ -13,7 +13,7 @@ import type { ResponseEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
 import { querySamples, queryValues, type RawSeries, type Sample } from './api.js';
 import { METRIC, mergeSeries, SeriesBook, seriesId } from './deltas.js';
-import { parseSelector } from './selector.js';
+import { parseSelector } from '../../config/prometheus-selector.js';
 
 export interface PrometheusSourceOptions {
   url: string;

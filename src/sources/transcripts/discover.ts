@@ -3,33 +3,9 @@
 // loops, dangling links, folders that list but cannot be entered, FIFOs and devices under a
 // transcript's name) becomes a line in `problems`; the listing itself never throws.
 import { accessSync, constants, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileId, inexactId } from '../files/fingerprint.js';
 import { classify, irregular, skipped } from '../files/open.js';
-
-export interface ConfigDirs {
-  /** Candidate config dirs, in order. */
-  dirs: string[];
-  /** 'env' when CLAUDE_CONFIG_DIR chose them (only those are used), else 'default'. */
-  from: 'env' | 'default';
-}
-
-export function expandHome(p: string, home = os.homedir()): string {
-  if (p === '~') return home;
-  if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(home, p.slice(2));
-  return p;
-}
-
-export function claudeConfigDirs(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): ConfigDirs {
-  const raw = env.CLAUDE_CONFIG_DIR?.trim();
-  if (raw) {
-    const dirs = raw.split(',').map((s) => s.trim()).filter(Boolean).map((s) => path.resolve(expandHome(s, home)));
-    return { dirs: [...new Set(dirs)], from: 'env' };
-  }
-  const xdg = env.XDG_CONFIG_HOME?.trim() || path.join(home, '.config');
-  return { dirs: [path.join(xdg, 'claude'), path.join(home, '.claude')], from: 'default' };
-}
 
 export interface FoundFile {
   path: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseSelector } from './selector.js';
+import { parseSelector } from './prometheus-selector.js';
 
 test('label matchers are accepted with or without braces, and normalized', () => {
   assert.deepEqual(parseSelector(''), { matchers: '' });
