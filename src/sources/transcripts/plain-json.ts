@@ -1,6 +1,6 @@
 // Byte-level shortcuts for the bulk scan, so that it can skip strict-json.ts on nearly every line:
 // "plain" JSON is JSON in which none of ccusage's line-dropping rules can apply. Checking bytes
-// for it costs little in the WebAssembly module (usage-lines.as.ts, which mirrors this file);
+// for it costs little in the WebAssembly module (usage-lines.as.ts; plain-walk.as.ts and json-bytes.as.ts mirror this file);
 // this is the reference, and the fallback where the module does not load. Anything unusual is
 // simply not plain, which costs a slower read and never changes a verdict.
 //
