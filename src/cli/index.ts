@@ -5,6 +5,7 @@ import { ConfigError } from '../config/index.js';
 import { renderHelp } from './help.js';
 import { argProblem } from './strict.js';
 import { VERSION } from '../version.js';
+import { errorCode } from '../util/errno.js';
 
 export const main = defineCommand({
   meta: { name: 'claude-gauge', version: VERSION, description: 'Instrument cluster for Claude Code: a daemon that turns transcripts into gauges.' },
@@ -47,7 +48,7 @@ export async function run(argv = process.argv.slice(2)): Promise<void> {
     await runCommand(main, { rawArgs: argv });
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message, 2);
-    const code = (err as { code?: string }).code;
+    const code = errorCode(err);
     if (code === 'E_UNKNOWN_COMMAND' || code === 'E_NO_COMMAND' || code === 'EARG') fail(`${(err as Error).message} (see claude-gauge --help)`, 2);
     // One line for the user; the stack only when asked for (it is for us, and it buries the message).
     if (process.env.CLAUDE_GAUGE_DEBUG) fail((err as Error).stack ?? String(err), 1);

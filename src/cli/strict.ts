@@ -3,6 +3,7 @@
 // does not define, or a value that is missing, is one line and exit 2, with the near miss named.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ArgsDef } from 'citty';
+import { errorCode } from '../util/errno.js';
 
 /** What is wrong with `words` (the arguments after the command's own name), or null. Node's own strict parser decides. */
 export function argProblem(args: ArgsDef | undefined, words: readonly string[]): string | null {
@@ -20,7 +21,7 @@ export function argProblem(args: ArgsDef | undefined, words: readonly string[]):
   try {
     given = parseArgs({ args: [...words], options, strict: true, allowPositionals: true, allowNegative: true } as ParseArgsConfig).positionals;
   } catch (err) {
-    const code = (err as { code?: string }).code;
+    const code = errorCode(err);
     const flag = /'(-[^' ]*)/.exec((err as Error).message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const near = nearest(flag.replace(/^--?(no-)?/, ''), Object.keys(options));

@@ -5,6 +5,7 @@ import { selectorProblem } from './prometheus-selector.js';
 import { claudeConfigDirs } from './claude-dirs.js';
 import { configFile, stateDir } from '../util/paths.js';
 import { NotAFileError, readStateFileSync } from '../util/state-file.js';
+import { errorText } from '../util/errno.js';
 
 export class ConfigError extends Error {}
 
@@ -171,7 +172,7 @@ function readConfigFile(file: string): Record<string, unknown> {
     text = read;
   } catch (err) {
     if (err instanceof NotAFileError) throw new ConfigError(`cannot read config file: ${err.message}`);
-    throw new ConfigError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new ConfigError(`cannot read config file ${file}: ${errorText(err)}`);
   }
   let data: unknown;
   try {

@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
+import { errorCode } from '../util/errno.js';
 
 const BACKUP_SUFFIX = '.claude-gauge.bak';
 /** Backups kept besides the first (the file as it was before claude-gauge ever touched it). */
@@ -20,7 +21,7 @@ export async function readSettings(file: string): Promise<Record<string, unknown
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (errorCode(err) === 'ENOENT') return {};
     throw err;
   }
   if (text.trim() === '') return {};
@@ -40,7 +41,7 @@ export async function backupFile(file: string): Promise<string | null> {
   try {
     await fs.copyFile(file, dest);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (errorCode(err) === 'ENOENT') return null;
     throw err;
   }
   await pruneBackups(file);

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS } from './migrations.js';
+import { errorCode } from '../util/errno.js';
 
 export type Db = Database.Database;
 
@@ -62,7 +63,7 @@ class DamagedHistory extends Error {}
 /** Why `err` means the file is damaged (rather than, say, unreadable or newer), or null. */
 function damage(err: unknown): string | null {
   if (err instanceof DamagedHistory) return err.message;
-  const code = (err as { code?: string }).code ?? '';
+  const code = errorCode(err) ?? '';
   return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT_') ? `${code}: ${(err as Error).message}` : null;
 }
 

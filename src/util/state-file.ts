@@ -3,6 +3,7 @@
 // returns at once. Opening a FIFO for reading would wait for a writer forever and park one of
 // libuv's few threads (or the whole process, when synchronous).
 import { closeSync, constants, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
+import { errorCode } from './errno.js';
 
 /** Read without blocking: a FIFO opens at once instead of waiting for a writer (on a regular file the flag changes nothing). */
 export const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
@@ -32,7 +33,7 @@ export async function readStateFile(file: string, maxBytes: number): Promise<str
   try {
     fh = await fs.open(file, READ_FLAGS);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (errorCode(err) === 'ENOENT') return null;
     throw err;
   }
   try {
@@ -57,7 +58,7 @@ export function readStateFileSync(file: string, maxBytes: number): string | null
   try {
     fd = openSync(file, READ_FLAGS);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (errorCode(err) === 'ENOENT') return null;
     throw err;
   }
   try {

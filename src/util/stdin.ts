@@ -3,6 +3,7 @@
 // process.stdin: the stream behind that loads Node's stream and network modules, about ten
 // milliseconds of a command Claude Code starts on every turn. These commands end through exit().
 import { fstatSync, read, writeSync } from 'node:fs';
+import { errorCode } from './errno.js';
 
 const CHUNK = 64 * 1024;
 /** A read of stdin is still blocked in Node's I/O threads: the caller never closed it. */
@@ -55,7 +56,7 @@ export function writeStdout(text: string): Promise<void> {
     while (off < buf.length) off += writeSync(1, buf, off);
     return Promise.resolve();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return Promise.resolve(); // nobody reads it: nothing to do
+    if (errorCode(err) !== 'EAGAIN') return Promise.resolve(); // nobody reads it: nothing to do
     return new Promise((resolve) => process.stdout.write(buf.subarray(off), () => resolve()));
   }
 }

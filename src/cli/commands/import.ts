@@ -5,6 +5,7 @@ import { loadOverrides, Pricer } from '../../store/pricing.js';
 import { importText } from '../../store/transfer.js';
 import { stateDir } from '../../util/paths.js';
 import { fail } from '../index.js';
+import { errorText } from '../../util/errno.js';
 
 export default defineCommand({
   meta: { name: 'import', description: "Merge another machine's export into the history (the same response is never counted twice)" },
@@ -14,7 +15,7 @@ export default defineCommand({
     try {
       text = readFileSync(args.file, 'utf8');
     } catch (err) {
-      return fail(`cannot read ${args.file}: ${(err as NodeJS.ErrnoException).code ?? err}`, 2);
+      return fail(`cannot read ${args.file}: ${errorText(err)}`, 2);
     }
     const history = openHistory(stateDir());
     try {

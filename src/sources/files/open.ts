@@ -9,6 +9,7 @@
 import { closeSync, fstatSync, openSync, promises as fs } from 'node:fs';
 import { irregular, READ_FLAGS } from '../../util/state-file.js';
 import { fileId, inexactId } from './fingerprint.js';
+import { errorText } from '../../util/errno.js';
 
 export { irregular };
 
@@ -25,8 +26,7 @@ const PASSING = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM', 'EINTR', 'EBUSY
 
 /** What an error on `path` means, with the line `source.problems` shows for it. */
 export function classify(path: string, err: unknown): Unread {
-  const e = err as NodeJS.ErrnoException | null;
-  const code = e?.code ?? (e instanceof Error ? e.message : String(err));
+  const code = errorText(err);
   if (code === 'ENOENT') return { why: 'gone', problem: null };
   if (PASSING.has(code)) return { why: 'retry', code, problem: `cannot open ${path}: ${code}; retrying` };
   return { why: 'failed', code, problem: `cannot read ${path}: ${code}` };

@@ -7,6 +7,7 @@ import { convertLogs, tokenPoints, type LogsResult, type PointsResult } from './
 import { countJson, countParsed, countProto } from './count.js';
 import { journalText } from './journal.js';
 import { decodeProto, otlpType } from './proto.js';
+import { errorCode } from '../../util/errno.js';
 
 export type Signal = 'logs' | 'metrics';
 
@@ -49,7 +50,7 @@ function inflate(body: Uint8Array, encoding: Encoding, limits: BodyLimits): Uint
     // zlib stops inflating once the output passes maxOutputLength, so a bomb costs at most that.
     return gunzipSync(body, { maxOutputLength: limits.maxDecodedBytes });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) throw tooLarge(limits.maxDecodedBytes, 'decompressed body');
+    if (errorCode(err) === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) throw tooLarge(limits.maxDecodedBytes, 'decompressed body');
     throw new BodyError(400, 'bad_gzip', `body is not valid gzip: ${(err as Error).message}`);
   }
 }

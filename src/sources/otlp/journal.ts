@@ -14,6 +14,7 @@ import { MAX_STRING, MAX_TOTAL_TOKENS, rejection, tokenCount, validTime } from '
 import type { LogItem } from './convert.js';
 import type { SeriesState } from './fallback.js';
 import { openStateFile } from '../../util/state-file.js';
+import { errorCode } from '../../util/errno.js';
 
 export const JOURNAL_VERSION = 1;
 export const JOURNAL_FILE = 'otlp-journal.jsonl';
@@ -185,7 +186,7 @@ export class Journal {
     try {
       fh = await openStateFile(this.file); // a FIFO or a device here would block the read or never end
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if (errorCode(err) !== 'ENOENT') throw err;
     }
     if (fh) {
       try {

@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { entryUrl } from '../../util/package-files.js';
 import { decodeRequest, type DecodeJob, type Decoded } from './decode.js';
+import { errorCode } from '../../util/errno.js';
 
 /** The worker's heap ceiling: the limits keep a request far below it (body.ts). */
 export const DECODER_HEAP_MB = 128;
@@ -84,7 +85,7 @@ export class DecodeThread {
       const [culprit, ...rest] = this.pending;
       this.pending = [];
       this.worker = null;
-      const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      const oom = errorCode(err) === 'ERR_WORKER_OUT_OF_MEMORY';
       this.log?.(`OTLP decoder stopped (${err.message}); starting another`);
       culprit?.resolve(oom ? { ok: false, status: 413, code: 'payload_too_large', message: `decoding needed more than ${this.heapMb} MB` } : { ok: false, status: 500, code: 'internal', message: err.message });
       for (const p of rest) p.resolve(retry('the decoder restarted'));

@@ -6,6 +6,7 @@ import { accessSync, constants, readdirSync, realpathSync, statSync, type Dirent
 import path from 'node:path';
 import { fileId, inexactId } from '../files/fingerprint.js';
 import { classify, irregular, skipped } from '../files/open.js';
+import { errorText } from '../../util/errno.js';
 
 export interface FoundFile {
   path: string;
@@ -215,7 +216,7 @@ function unreadable(p: string, st: Stats): string | null {
     accessSync(p, constants.R_OK);
     return null;
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    const code = errorText(err);
     return code === 'ENOENT' ? null : code; // deleted since listed: not a problem
   }
 }
