@@ -2,7 +2,7 @@
 //   node dist/bench/generate.js --out /tmp/cg-bench --size 200MB [--seed N] [--days N] [--end ISO] [--projects N]
 // Prints the summary (plus elapsed milliseconds) as JSON. Keep bench data out of the repository.
 import { parseArgs } from 'node:util';
-import { generateHistory } from '../src/generate/history.js';
+import { generateCorpus } from '../src/generate/corpus.js';
 
 const UNITS: Record<string, number> = { '': 1, B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const start = new Date(end.getTime() - Number(values.days) * 86_400_000);
   if (Number.isNaN(start.getTime())) throw new Error('bad --end or --days');
   const t0 = performance.now();
-  const summary = await generateHistory({
+  const summary = await generateCorpus({
     outDir: values.out,
     targetBytes: parseSize(values.size!),
     seed: Number(values.seed),

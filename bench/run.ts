@@ -6,7 +6,7 @@ import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateHistory } from '../src/generate/history.js';
+import { generateCorpus } from '../src/generate/corpus.js';
 import { appendLatency } from './lib/append.js';
 import { touchToLastRecord, writeCurrentChain } from './lib/history.js';
 import { fmt, median, parseSize, percentile, timed, type Run } from './lib/measure.js';
@@ -57,7 +57,7 @@ async function ensureData(label: string, bytes: number): Promise<string> {
   const start = new Date(end.getTime() - Number(values.days) * 86_400_000);
   process.stderr.write(`generating ${label} of history in ${dir} ...\n`);
   const t = Date.now();
-  const summary = await generateHistory({ outDir: dir, targetBytes: bytes, start, end: new Date(end.getTime() - 12 * 3_600_000), seed: 7, uniquePrefix: label });
+  const summary = await generateCorpus({ outDir: dir, targetBytes: bytes, start, end: new Date(end.getTime() - 12 * 3_600_000), seed: 7, uniquePrefix: label });
   await writeCurrentChain(dir);
   await touchToLastRecord(dir);
   await fs.writeFile(stamp, JSON.stringify({ generatedAt: Date.now(), summary }));

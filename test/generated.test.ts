@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { generateHistory } from '../src/generate/index.js';
+import { generateCorpus } from '../src/generate/index.js';
 import { assertSameBlocks, ccusageBlocks, ccusageSkip, ourBlocks } from './helpers/ccusage.js';
 import { isolatedEnv, runCli, tempDir } from './helpers/cli.js';
 
@@ -16,7 +16,7 @@ let end: number;
 before(async () => {
   home = await tempDir('generated');
   end = Date.now() - 10 * 60_000; // the newest activity ten minutes ago: its block is active
-  await generateHistory({ outDir: home, seed, targetBytes: 12 * 1024 * 1024, start: new Date(end - 8 * 86_400_000), end: new Date(end), uniquePrefix: `t${seed}` });
+  await generateCorpus({ outDir: home, seed, targetBytes: 12 * 1024 * 1024, start: new Date(end - 8 * 86_400_000), end: new Date(end), uniquePrefix: `t${seed}` });
   console.log(`# generated history with seed ${seed} (repeat with CG_TEST_SEED=${seed})`);
 });
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { generateHistory } from '../src/generate/index.js';
+import { generateCorpus } from '../src/generate/index.js';
 import { discover } from '../src/sources/transcripts/discover.js';
 import { batches, scanAll, scanParallel } from '../src/sources/transcripts/parallel.js';
 import { eventsFromLines } from '../src/sources/transcripts/lines.js';
@@ -27,7 +27,7 @@ function elideContent(line: string): string {
 
 async function corpus(): Promise<string[]> {
   const gen = await tempDir('scan');
-  await generateHistory({ outDir: gen, seed: 5, targetBytes: 6 * 1024 * 1024, start: new Date('2026-05-01T00:00:00Z'), end: new Date('2026-05-04T00:00:00Z') });
+  await generateCorpus({ outDir: gen, seed: 5, targetBytes: 6 * 1024 * 1024, start: new Date('2026-05-01T00:00:00Z'), end: new Date('2026-05-04T00:00:00Z') });
   return [...discover([FIXTURES]).files, ...discover([gen]).files].map((f) => f.path);
 }
 

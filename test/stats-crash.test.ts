@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { generateHistory } from '../src/generate/index.js';
+import { generateCorpus } from '../src/generate/index.js';
 import { openHistory, type Db } from '../src/store/db.js';
 import { ingestPaths, transcriptFiles } from '../src/store/ingest.js';
 import { tempDir } from './helpers/cli.js';
@@ -47,7 +47,7 @@ function runChild(home: string, dir: string, killAfterMs: number | null): Promis
 test(`killed ${KILLS} times mid-ingest, the history still equals a clean ingest`, { timeout: 180_000 }, async () => {
   const home = await tempDir('crash-home');
   const end = Date.parse('2026-03-20T00:00:00Z');
-  await generateHistory({ outDir: home, seed: 7, targetBytes: 24 * 1024 * 1024, start: new Date(end - 10 * 86_400_000), end: new Date(end), uniquePrefix: 'crash' });
+  await generateCorpus({ outDir: home, seed: 7, targetBytes: 24 * 1024 * 1024, start: new Date(end - 10 * 86_400_000), end: new Date(end), uniquePrefix: 'crash' });
   const clean = openHistory(await tempDir('crash-clean'));
   const t0 = Date.now();
   ingestPaths(clean.db, transcriptFiles([home]));

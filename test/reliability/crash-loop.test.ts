@@ -11,7 +11,7 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, watch } from
 import path from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { generateHistory } from '../../src/generate/index.js';
+import { generateCorpus } from '../../src/generate/index.js';
 import { Prng } from '../../src/generate/prng.js';
 import { HISTORY_FILE, openHistory } from '../../src/store/db.js';
 import { ingestPaths, transcriptFiles } from '../../src/store/ingest.js';
@@ -147,7 +147,7 @@ test(`crash loop: ${KILLS} kill -9 of the real serve during ingest and appends l
   const state = await tempDir('crash-state');
   dirs.push(source, home, state);
   const end = Date.parse('2026-03-20T00:00:00Z');
-  const written = await generateHistory({ outDir: source, seed: SEED, targetBytes: TOTAL_BYTES, start: new Date(end - 21 * 86_400_000), end: new Date(end), uniquePrefix: `crash${SEED}` });
+  const written = await generateCorpus({ outDir: source, seed: SEED, targetBytes: TOTAL_BYTES, start: new Date(end - 21 * 86_400_000), end: new Date(end), uniquePrefix: `crash${SEED}` });
   const files = transcriptFiles([source]);
   const data = files.map((f) => readFileSync(f));
   const release = releaser(data, files.map((f) => path.join(home, path.relative(source, f))));

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fixtureCopy, tempDir } from '../../../test/helpers/cli.js';
 import { assistant, prompt } from '../../../test/helpers/lines.js';
 import { Engine } from '../../engine/engine.js';
-import { generateHistory } from '../../generate/index.js';
+import { generateCorpus } from '../../generate/index.js';
 import { TranscriptSource } from './index.js';
 
 const MIN = 60_000;
@@ -68,7 +68,7 @@ test('the real transcripts: the same gauges with older files read for their usag
 test('a generated history with subagents, replays and junk: the same gauges, with far fewer records parsed', async () => {
   const dir = await fs.mkdtemp(path.join((await import('node:os')).tmpdir(), 'cg-usage-only-'));
   const end = Date.parse('2026-03-02T18:00:00Z');
-  await generateHistory({ outDir: dir, targetBytes: 6 * 1024 * 1024, start: new Date(end - 3 * 24 * 60 * MIN), end: new Date(end), seed: 11 });
+  await generateCorpus({ outDir: dir, targetBytes: 6 * 1024 * 1024, start: new Date(end - 3 * 24 * 60 * MIN), end: new Date(end), seed: 11 });
   const last = await touchToLastRecord(dir);
   const spared = await sameAtEach(dir, [last + MIN, last + 10 * MIN, last + 50 * MIN, last + 2 * 60 * MIN, last + 6 * 60 * MIN]);
   assert.ok(spared > 100, `${spared} records were read for their usage alone`);

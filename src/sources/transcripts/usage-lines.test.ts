@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { FIXTURES, tempDir } from '../../../test/helpers/cli.js';
-import { generateHistory } from '../../generate/index.js';
+import { generateCorpus } from '../../generate/index.js';
 import { discover } from './discover.js';
 import { scanFiles, UsageReader } from './scan.js';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
@@ -49,7 +49,7 @@ test('the WebAssembly module loads here, so scans take the fast path', () => {
 
 test('same usage lines as Buffer.indexOf in every fixture and generated transcript', async () => {
   const gen = await tempDir('usage-lines');
-  await generateHistory({ outDir: gen, seed: 11, targetBytes: 8 * 1024 * 1024, start: new Date('2026-05-01T00:00:00Z'), end: new Date('2026-05-04T00:00:00Z') });
+  await generateCorpus({ outDir: gen, seed: 11, targetBytes: 8 * 1024 * 1024, start: new Date('2026-05-01T00:00:00Z'), end: new Date('2026-05-04T00:00:00Z') });
   const finder = wasm();
   let lines = 0;
   for (const f of [...discover([FIXTURES]).files, ...discover([gen]).files]) {

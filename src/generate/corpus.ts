@@ -1,4 +1,4 @@
-// Writes a realistic, deterministic Claude Code history: `<outDir>/projects/<folder>/<session>.jsonl`
+// A synthetic corpus of transcripts, for the benchmarks, the demo and tests: writes a realistic, deterministic Claude Code history: `<outDir>/projects/<folder>/<session>.jsonl`
 // plus `<folder>/<session>/subagents/agent-<id>.jsonl`, filling `targetBytes` over [start, end].
 //
 // Shape: a calendar of bursts, quiet spells and multi-day chains (schedule.ts) is worked by
@@ -15,7 +15,7 @@ import { Output } from './sink.js';
 import { sentence } from './text.js';
 import { sessionStartLine, turnLines, type LineUsage, type TurnLine, type TurnOptions } from './turn.js';
 
-export interface HistoryOptions {
+export interface CorpusOptions {
   /** Config dir to fill (gets `projects/`); existing files of the same name are overwritten. */
   outDir: string;
   seed?: number;
@@ -33,7 +33,7 @@ export interface HistoryOptions {
 
 export interface TokenTotals { input: number; output: number; cacheCreation: number; cacheRead: number; total: number }
 
-export interface HistorySummary {
+export interface CorpusSummary {
   files: number;
   bytes: number;
   /** Distinct API responses (message.id + requestId), replays and placeholders excluded. */
@@ -68,11 +68,11 @@ interface Lane {
   ringChars: number;
 }
 
-export async function generateHistory(o: HistoryOptions): Promise<HistorySummary> {
+export async function generateCorpus(o: CorpusOptions): Promise<CorpusSummary> {
   const seed = o.seed ?? 1;
   const startMs = o.start.getTime();
   const endMs = o.end.getTime();
-  if (!(endMs > startMs)) throw new Error('generateHistory: end must be after start');
+  if (!(endMs > startMs)) throw new Error('generateCorpus: end must be after start');
   const target = o.targetBytes ?? 8 * 1024 * 1024;
   const rng = new Prng(seed);
   const idRng = new Prng(hashString(`ids:${seed}:${o.uniquePrefix ?? ''}`));
@@ -84,7 +84,7 @@ export async function generateHistory(o: HistoryOptions): Promise<HistorySummary
   const out = new Output(target);
   const junkRate = o.junkRate ?? 0.02;
   let junkDebt = 0.5;
-  const s: HistorySummary = {
+  const s: CorpusSummary = {
     files: 0, bytes: 0, responses: 0, lines: 0, junkLines: 0, replayedLines: 0, sessions: 0, subagentFiles: 0,
     tokens: { input: 0, output: 0, cacheCreation: 0, cacheRead: 0, total: 0 }, first: null, last: null,
   };
@@ -222,7 +222,7 @@ export async function generateHistory(o: HistoryOptions): Promise<HistorySummary
 }
 
 /** Adds a line's usage: a new response counts whole, a later line only its extra output. */
-function countUsage(s: HistorySummary, seen: Map<string, LineUsage>, u: LineUsage): void {
+function countUsage(s: CorpusSummary, seen: Map<string, LineUsage>, u: LineUsage): void {
   const prev = seen.get(u.key);
   if (!prev) {
     s.responses++;

@@ -8,7 +8,7 @@ import { join, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { generateHistory, type HistorySummary } from './history.js';
+import { generateCorpus, type CorpusSummary } from './corpus.js';
 import { Prng } from './prng.js';
 import { newSession } from './session.js';
 import { turnLines } from './turn.js';
@@ -56,9 +56,9 @@ function tryParse(line: string): any {
 const keyOf = (o: any): string => `${o.message.id}:${o.requestId}`;
 const isReal = (o: any): boolean => o?.type === 'assistant' && o.message?.model !== '<synthetic>';
 
-describe('generateHistory', () => {
+describe('generateCorpus', () => {
   let dir: string;
-  let summary: HistorySummary;
+  let summary: CorpusSummary;
   let files: FileData[];
   const tmp: string[] = [];
   const newDir = async (): Promise<string> => {
@@ -69,7 +69,7 @@ describe('generateHistory', () => {
 
   before(async () => {
     dir = await newDir();
-    summary = await generateHistory({ outDir: dir, seed: SEED, targetBytes: SIZE, start: START, end: END });
+    summary = await generateCorpus({ outDir: dir, seed: SEED, targetBytes: SIZE, start: START, end: END });
     files = await readTree(dir);
   });
   after(async () => {
@@ -78,16 +78,16 @@ describe('generateHistory', () => {
 
   test('is deterministic for a seed; the seed and the id prefix change the output', async () => {
     const again = await newDir();
-    const s2 = await generateHistory({ outDir: again, seed: SEED, targetBytes: SIZE, start: START, end: END });
+    const s2 = await generateCorpus({ outDir: again, seed: SEED, targetBytes: SIZE, start: START, end: END });
     assert.deepEqual(s2, summary);
     assert.equal(await digest(again), await digest(dir));
 
     const other = await newDir();
-    await generateHistory({ outDir: other, seed: SEED + 1, targetBytes: SIZE, start: START, end: END });
+    await generateCorpus({ outDir: other, seed: SEED + 1, targetBytes: SIZE, start: START, end: END });
     assert.notEqual(await digest(other), await digest(dir));
 
     const prefixed = await newDir();
-    await generateHistory({ outDir: prefixed, seed: SEED, targetBytes: SIZE, start: START, end: END, uniquePrefix: 'host-b' });
+    await generateCorpus({ outDir: prefixed, seed: SEED, targetBytes: SIZE, start: START, end: END, uniquePrefix: 'host-b' });
     const ids = (fs: FileData[]): Set<string> =>
       new Set(fs.flatMap((f) => f.lines.map(tryParse).filter(isReal).map(keyOf)));
     const a = ids(files);
@@ -107,7 +107,7 @@ describe('generateHistory', () => {
   test('tiny budgets stay under budget without crashing', async () => {
     for (const size of [1024, 200_000]) {
       const d = await newDir();
-      const s = await generateHistory({ outDir: d, seed: 3, targetBytes: size, start: START, end: END });
+      const s = await generateCorpus({ outDir: d, seed: 3, targetBytes: size, start: START, end: END });
       assert.ok(s.bytes <= size, `${s.bytes} <= ${size}`);
     }
   });
