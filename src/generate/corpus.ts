@@ -1,5 +1,6 @@
-// A synthetic corpus of transcripts, for the benchmarks, the demo and tests: writes a realistic, deterministic Claude Code history: `<outDir>/projects/<folder>/<session>.jsonl`
-// plus `<folder>/<session>/subagents/agent-<id>.jsonl`, filling `targetBytes` over [start, end].
+// A synthetic corpus of transcripts, for the benchmarks and tests: a realistic, deterministic
+// Claude Code history, `<outDir>/projects/<folder>/<session>.jsonl` plus
+// `<folder>/<session>/subagents/agent-<id>.jsonl`, filling `targetBytes` over [start, end].
 //
 // Shape: a calendar of bursts, quiet spells and multi-day chains (schedule.ts) is worked by
 // "lanes" (parallel terminals), one after another. Each lane paces its turns so that its share
