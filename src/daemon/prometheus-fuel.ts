@@ -21,8 +21,14 @@ export class PrometheusFuel implements FuelSource {
   private readonly source: PrometheusSource;
   private readonly clock: () => number;
 
-  constructor(private readonly o: PrometheusFuelOptions) {
+  /** Where each figure goes, and how often one comes. */
+  private readonly deliver: Pick<PrometheusFuelOptions, 'emit' | 'onBatch'>;
+  private readonly pollMs: number;
+
+  constructor(o: PrometheusFuelOptions) {
     this.clock = o.clock ?? Date.now;
+    this.deliver = { emit: o.emit, onBatch: o.onBatch };
+    this.pollMs = o.pollMs ?? POLL_MS;
     this.engine = new Engine(o.settings);
     this.admission = new Admission((e) => this.engine.apply(e), this.clock);
     this.source = new PrometheusSource({
@@ -55,14 +61,13 @@ export class PrometheusFuel implements FuelSource {
       this.engine.trim(now);
       this.engine.compact(now);
       const s = this.engine.snapshot(now);
-      const every = this.o.pollMs ?? POLL_MS;
-      this.o.emit({
+      this.deliver.emit({
         kind: 'window', at: now, origin: 'prometheus', tokens: s.window_5h_tokens,
         blockStart: s.window_5h_block_start ? Date.parse(s.window_5h_block_start) : null,
         blockEnd: s.window_5h_block_end ? Date.parse(s.window_5h_block_end) : null,
-        freshMs: 3 * every + 5_000,
+        freshMs: 3 * this.pollMs + 5_000,
       });
     }
-    this.o.onBatch();
+    this.deliver.onBatch();
   }
 }

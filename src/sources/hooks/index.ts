@@ -32,14 +32,20 @@ export class HookSource {
   private records = 0;
   private skipped = 0;
   private listener = () => void this.poll();
+  private readonly emit: HookSourceOptions['emit'];
+  private readonly onBatch: HookSourceOptions['onBatch'];
+  private readonly pollMs: number;
 
-  constructor(private readonly o: HookSourceOptions) {
-    this.file = hooksFile(o.stateDir);
+  constructor({ stateDir, emit, onBatch, intervalMs = 250 }: HookSourceOptions) {
+    this.file = hooksFile(stateDir);
+    this.emit = emit;
+    this.onBatch = onBatch;
+    this.pollMs = intervalMs;
   }
 
   async start(): Promise<void> {
     await this.poll();
-    watchFile(this.file, { interval: this.o.intervalMs ?? 250, persistent: false }, this.listener);
+    watchFile(this.file, { interval: this.pollMs, persistent: false }, this.listener);
   }
 
   /** Reads what is new; overlapping calls fold into one more pass. */
@@ -127,10 +133,10 @@ export class HookSource {
         }
         this.records++;
         got++;
-        this.o.emit(turnEvent(r));
+        this.emit(turnEvent(r));
       }
     }
-    if (got > 0) this.o.onBatch?.();
+    if (got > 0) this.onBatch?.();
   }
 
   close(): void {
