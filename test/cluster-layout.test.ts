@@ -243,6 +243,42 @@ test('phones: nothing under 9 px, the needle never crosses a title, unit or LCD,
   }
 });
 
+test('every size between: nothing under 9 px and no sideways scroll, from a small tablet to a laptop and a phone on its side', { skip: browserSkip }, async () => {
+  const sizes = [
+    [480, 800],
+    [540, 800],
+    [620, 900],
+    [700, 900],
+    [820, 1000],
+    [844, 390],
+    [900, 700],
+    [1024, 768],
+    [1180, 820],
+    [1280, 720],
+    [1366, 768],
+  ];
+  for (const skin of ['classic', 'vfd']) {
+    const page = await open(PHONES[0], skin);
+    for (const [width, height] of sizes) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(50);
+      const where = `${skin} at ${width}x${height}`;
+      await page.screenshot({ path: path.join(ARTIFACTS, `cluster-layout-${skin}-${width}x${height}.png`) });
+      const texts = await textSizes(page);
+      const least = texts.reduce((a, b) => (b.px < a.px ? b : a));
+      console.log(`${where}: smallest text ${least.px} px (${least.text})`);
+      assert.deepEqual(
+        texts.filter((t) => t.px < MIN_PX),
+        [],
+        `${where}: texts under ${MIN_PX} px`,
+      );
+      const l = await layout(page);
+      assert.ok(l.scrollWidth <= width, `${where}: no sideways scroll (${l.scrollWidth})`);
+    }
+    await page.close();
+  }
+});
+
 test('pegged needles leave the full-scale numerals readable', { skip: browserSkip }, async () => {
   const page = await open(DESKTOPS[0], 'classic');
   // One response that pegs all four: 5h plan and tach far over their limits, all output thinking, all input cached.
