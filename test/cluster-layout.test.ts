@@ -1,6 +1,7 @@
 // The virtual cluster's layout, measured in real Chromium against a real daemon: no needle ever
-// crosses a dial's title, unit or LCD; no text is under 9 px at 1x on a desktop; a pegged needle
-// leaves the full-scale numeral readable; the cluster fills a desktop page and fits a phone.
+// crosses a dial's title, unit or LCD; no text is under 9 px at 1x on a desktop or a phone; a pegged
+// needle leaves the full-scale numeral readable; the cluster fills a desktop page; on a phone the
+// page scrolls down through the dials with the lamps kept in view.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,10 @@ const DESKTOPS = [
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
 ];
-const PHONE = { width: 390, height: 844 };
+const PHONES = [
+  { width: 390, height: 844 },
+  { width: 360, height: 740 },
+];
 const MIN_PX = 9;
 
 let browser: Browser;
@@ -196,17 +200,83 @@ test('desktop: nothing under 9 px, the needle never crosses a title, unit or LCD
   }
 });
 
-test('phone width: four gauges side by side in pairs, no sideways scroll', { skip: browserSkip }, async () => {
+test('phones: nothing under 9 px, the needle never crosses a title, unit or LCD, no sideways scroll, the lamps in view', { skip: browserSkip }, async () => {
+  for (const viewport of PHONES) {
+    for (const skin of ['classic', 'vfd']) {
+      const page = await open(viewport, skin);
+      const where = `${skin} at ${viewport.width}x${viewport.height}`;
+
+      const sizes = await textSizes(page);
+      assert.ok(sizes.length > 30, `${where}: the page's texts were found (${sizes.length})`);
+      const least = sizes.reduce((a, b) => (b.px < a.px ? b : a));
+      console.log(`${where}: smallest text ${least.px} px (${least.text}); ${sizes.length} texts`);
+      assert.deepEqual(
+        sizes.filter((s) => s.px < MIN_PX),
+        [],
+        `${where}: texts under ${MIN_PX} px`,
+      );
+
+      if (skin === 'classic') {
+        for (const d of await needleClearances(page)) {
+          for (const [name, g] of Object.entries(d.swept)) assert.ok(g > 0, `${where} ${d.gauge}: the needle crosses the ${name} (gap ${g})`);
+          assert.ok(d.restFirst > 0 && d.peggedLast > 0, `${where} ${d.gauge}: a needle at rest or pegged covers an end numeral (${d.restFirst}, ${d.peggedLast})`);
+        }
+      }
+
+      const l = await layout(page);
+      assert.ok(l.scrollWidth <= viewport.width, `${where}: no sideways scroll (${l.scrollWidth})`);
+      assert.equal(l.dialWidths.length, 4);
+      // The page scrolls down through the dials; the lamps stay on screen all the way.
+      const scrollable = await page.evaluate(() => document.documentElement.scrollHeight - innerHeight);
+      for (const [i, y] of [0, scrollable / 2, scrollable].entries()) {
+        await page.evaluate((to) => scrollTo(0, to), y);
+        await page.screenshot({ path: path.join(ARTIFACTS, `cluster-layout-${skin}-${viewport.width}x${viewport.height}-${['top', 'middle', 'end'][i]}.png`) });
+        const lamps = await page.evaluate(() => {
+          const r = document.querySelector('.annunciators')!.getBoundingClientRect();
+          return { top: r.top, bottom: r.bottom };
+        });
+        assert.ok(lamps.top >= 0 && lamps.bottom <= viewport.height, `${where}: scrolled to ${Math.round(y)}, the lamps are at ${Math.round(lamps.top)}-${Math.round(lamps.bottom)} px`);
+      }
+      console.log(`${where}: gauges ${l.dialWidths.join('/')} px wide, page ${scrollable + viewport.height} px tall`);
+      await page.close();
+    }
+  }
+});
+
+test('every size between: nothing under 9 px and no sideways scroll, from a small tablet to a laptop and a phone on its side', { skip: browserSkip }, async () => {
+  const sizes = [
+    [480, 800],
+    [540, 800],
+    [620, 900],
+    [700, 900],
+    [820, 1000],
+    [844, 390],
+    [900, 700],
+    [1024, 768],
+    [1180, 820],
+    [1280, 720],
+    [1366, 768],
+  ];
+  /** The sizes worth a look in artifacts/: the other ones only measured, to keep the test quick. */
+  const SHOWN = new Set(['540x800', '844x390', '1024x768']);
   for (const skin of ['classic', 'vfd']) {
-    const page = await open(PHONE, skin);
-    await page.screenshot({ path: path.join(ARTIFACTS, `cluster-layout-${skin}-phone.png`), fullPage: true });
-    const l = await layout(page);
-    assert.ok(l.scrollWidth <= PHONE.width, `${skin}: scroll width ${l.scrollWidth}`);
-    assert.equal(l.dialWidths.length, 4);
-    for (const w of l.dialWidths) assert.ok(w >= 150 && w <= PHONE.width / 2, `${skin}: a gauge ${w} px wide`);
-    const sizes = await textSizes(page);
-    const least = sizes.reduce((a, b) => (b.px < a.px ? b : a));
-    console.log(`${skin} at 390x844: gauges ${l.dialWidths.join('/')} px wide; smallest text ${least.px} px (${least.text})`);
+    const page = await open(PHONES[0], skin);
+    for (const [width, height] of sizes) {
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(50);
+      const where = `${skin} at ${width}x${height}`;
+      if (SHOWN.has(`${width}x${height}`)) await page.screenshot({ path: path.join(ARTIFACTS, `cluster-layout-${skin}-${width}x${height}.png`) });
+      const texts = await textSizes(page);
+      const least = texts.reduce((a, b) => (b.px < a.px ? b : a));
+      console.log(`${where}: smallest text ${least.px} px (${least.text})`);
+      assert.deepEqual(
+        texts.filter((t) => t.px < MIN_PX),
+        [],
+        `${where}: texts under ${MIN_PX} px`,
+      );
+      const l = await layout(page);
+      assert.ok(l.scrollWidth <= width, `${where}: no sideways scroll (${l.scrollWidth})`);
+    }
     await page.close();
   }
 });
