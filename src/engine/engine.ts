@@ -2,7 +2,8 @@
 import { totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, type Tokens, type TurnEvent, type WindowEvent } from '../core/events.js';
 import { modelFamily } from '../core/model.js';
 import { SCHEMA_VERSION, type FuelHealth, type Snapshot, type SourceHealth } from '../core/snapshot.js';
-import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks, type Block, type BlockEntry } from './blocks.js';
+import type { Block, BlockEntry } from '../core/blocks.js';
+import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks } from './blocks.js';
 import { TickLine } from './ticks.js';
 import { HookTurns } from './turns.js';
 import { Timeline, upperBound } from './timeline.js';
