@@ -4,7 +4,7 @@ import { Daemon, mainSource } from '../../daemon/index.js';
 import { POLL_MS } from '../../sources/prometheus/index.js';
 import { announce, withdraw } from '../../daemon/discovery.js';
 import { createApp } from '../../sinks/http/app.js';
-import { listen } from '../../sinks/http/server.js';
+import { listen } from '../../http/listen.js';
 import { SnapshotFileWriter } from '../../sinks/snapshot-file.js';
 import { Hono, type Context } from 'hono';
 import type { History } from '../../store/db.js';
