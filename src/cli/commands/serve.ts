@@ -41,7 +41,7 @@ export default defineCommand({
     const statsApp = lazy(async () => {
       const h = await historyReady;
       if (!h) return null;
-      const { mountStats } = await import('../../sinks/http/stats.js');
+      const { mountStats } = await import('../../sinks/stats/http.js');
       const sub = new Hono();
       mountStats(sub, { history: h, snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? NOT_STARTED, token: config.token });
       return sub;
