@@ -104,8 +104,8 @@ function otlpSource(c: Config, o: MainSourceOptions): MainSource {
     close: async () => {
       await source?.close();
     },
-    // Before the receiver is up: nothing received, nothing wrong yet, the journal not yet replayed.
-    health: () => source?.health() ?? { kind: 'otlp', ok: true, problems: [], files: 0, records: 0, skipped_lines: 0, backfill: { done: false, files_done: 0, files_total: 0 } },
+    // Before the receiver is up (a statusline hand-off read at start asks already): what it says with nothing received.
+    health: () => source?.health() ?? { kind: 'otlp', ok: true, problems: [], files: 0, records: 0, skipped_lines: 0, backfill: { done: true, files_done: 0, files_total: 0 } },
     describe: () => `receiving OpenTelemetry on http://${c.otlpHost}:${c.otlpPort}/v1/logs and /v1/metrics`,
     whenBackfilled: async () => {},
   };
