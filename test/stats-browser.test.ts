@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Browser } from 'playwright-core';
-import { mountStats } from '../src/sinks/http/stats.js';
+import { mountStats } from '../src/sinks/stats/http.js';
 import { openHistory, type History } from '../src/store/db.js';
 import { ingestPaths, transcriptFiles } from '../src/store/ingest.js';
 import { browserSkip, launch } from './helpers/browser.js';

@@ -8,11 +8,9 @@ import { Engine } from '../engine/engine.js';
 import { CcusageFuel } from '../sources/ccusage/index.js';
 import type { FuelSource, FuelSourceOptions } from '../sources/fuel.js';
 import { HookSource } from '../sources/hooks/index.js';
-import type { OtlpSource } from '../sources/otlp/index.js';
+import { makeMainSource, type MainSource } from '../sources/main.js';
 import { PrometheusFuel } from './prometheus-fuel.js';
-import { PrometheusSource } from '../sources/prometheus/index.js';
 import { StatuslineSource } from '../sources/statusline/index.js';
-import { TranscriptSource } from '../sources/transcripts/index.js';
 import { engineSettings } from './load.js';
 import { summarizeInChild } from './largest-block.js';
 
@@ -31,14 +29,11 @@ export interface DaemonOptions {
 
 export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   readonly engine: Engine;
-  readonly transcripts: TranscriptSource;
+  /** The transcripts, Claude Code's telemetry (`source: otlp`) or a Prometheus server (`source: prometheus`). */
+  readonly main: MainSource;
   readonly statusline: StatuslineSource;
   /** Claude Code's hook records (claude-gauge hooks install): exact turn start and end. */
   readonly hooks: HookSource;
-  /** Set with `source: otlp` (once started): Claude Code's telemetry instead of its transcripts. */
-  otlp: OtlpSource | null = null;
-  /** Set with `source: prometheus`: Claude Code's token counter as a Prometheus server holds it. */
-  readonly prometheus: PrometheusSource | null;
   /** Set in hybrid setups: who counts the 5-hour window beside the main source. */
   readonly fuel: FuelSource | null;
   private readonly clock: () => number;
@@ -60,8 +55,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     this.admission = new Admission((e) => this.engine.apply(e), this.clock);
     this.admit = (e) => this.admission.admit(e);
     const refresh = () => this.refresh();
-    this.transcripts = new TranscriptSource({
-      configDirs: o.config.configDirs,
+    this.main = makeMainSource(o.config, {
       emit: this.admit,
       onBatch: refresh,
       horizon: () => this.engine.horizon(),
@@ -70,15 +64,11 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       olderHistory: { summarize: summarizeInChild, take: (max) => this.engine.noteHistory(max) },
       onFileGrew: o.onFileGrew,
       onProgress: o.onProgress,
-      rescanMs: o.config.rescanSeconds * 1000,
       log: o.log,
+      clock: o.clock,
     });
     this.statusline = new StatuslineSource(o.config.stateDir, this.admit, refresh);
     this.hooks = new HookSource({ stateDir: o.config.stateDir, emit: this.admit, onBatch: refresh });
-    this.prometheus =
-      mainSource(o.config) === 'prometheus'
-        ? new PrometheusSource({ url: o.config.prometheusUrl, selector: o.config.prometheusSelector, emit: this.admit, onBatch: refresh, horizon: () => this.engine.horizon(), log: o.log, clock: o.clock })
-        : null;
     this.fuel = makeFuel(fuelKind(o.config), o.config, { emit: this.admit, onBatch: refresh, log: o.log, clock: o.clock });
   }
 
@@ -86,14 +76,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   async start(): Promise<void> {
     await this.statusline.start();
     await this.hooks.start();
-    if (this.o.config.source === 'otlp') {
-      // Loaded only for this source: its HTTP receiver and protobuf decoder cost the others start-up time.
-      const { OtlpSource } = await import('../sources/otlp/index.js');
-      const c = this.o.config;
-      this.otlp = new OtlpSource({ stateDir: c.stateDir, host: c.otlpHost, port: c.otlpPort, emit: this.admit, onBatch: () => this.refresh(), log: this.o.log });
-      await this.otlp.start();
-    } else if (this.prometheus) await this.prometheus.start();
-    else await this.transcripts.start();
+    await this.main.start();
     await this.fuel?.start();
     this.refresh();
     this.timer = setInterval(() => this.refresh(), this.o.tickMs ?? 1000);
@@ -112,7 +95,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     let next: Snapshot;
     try {
       this.admission.release();
-      const health = withProblems((this.otlp ?? this.prometheus ?? this.transcripts).health(), this.admission.problems());
+      const health = withProblems(this.main.health(), this.admission.problems());
       this.engine.setHealth(health);
       this.engine.setFuelHealth(this.fuel?.health() ?? null);
       this.engine.trim(now);
@@ -155,17 +138,10 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       this.statusline.close();
       await this.fuel?.close();
       this.hooks.close();
-      await this.otlp?.close();
-      await this.prometheus?.close();
-      await this.transcripts.close();
+      await this.main.close();
     })();
     return this.closing;
   }
-}
-
-/** The source that feeds tach, lamps and (unless a fuel source is set) the window. */
-export function mainSource(c: Config): 'transcripts' | 'otlp' | 'prometheus' {
-  return c.source === 'ccusage' ? 'transcripts' : c.source;
 }
 
 /** `--source ccusage` is transcripts with ccusage's window; `--fuel` names one explicitly. */

@@ -1,34 +1,12 @@
 // 5-hour blocks exactly as ccusage defines them (FACTS.md): pure functions over
 // deduplicated entries sorted by time.
-import type { Tokens } from '../core/events.js';
+import type { Block, BlockEntry } from '../core/blocks.js';
+
+// The shapes live in core (outputs render them); kept here for modules that still name them from the engine.
+export type { Block, BlockEntry } from '../core/blocks.js';
 
 export const BLOCK_MS = 5 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
-
-export interface BlockEntry {
-  at: number;
-  model: string;
-  tokens: Tokens;
-  /** Placeholder lines count in a block's entries and tokens but are not a model. */
-  synthetic?: boolean;
-  sidechain?: boolean;
-  speed?: boolean;
-}
-
-export interface Block {
-  start: number;
-  end: number;
-  /** Time of the first entry; null for gaps. */
-  firstAt: number | null;
-  /** Time of the last entry; null for gaps. */
-  actualEnd: number | null;
-  isActive: boolean;
-  isGap: boolean;
-  entries: number;
-  tokens: Tokens;
-  totalTokens: number;
-  models: string[];
-}
 
 export function floorToHour(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;

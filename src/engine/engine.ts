@@ -3,7 +3,8 @@ import { totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, typ
 import { modelFamily } from '../core/model.js';
 import { beats } from '../core/response-fold.js';
 import { SCHEMA_VERSION, type FuelHealth, type Snapshot, type SourceHealth } from '../core/snapshot.js';
-import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks, largestFinishedBlock, type Block, type BlockEntry } from './blocks.js';
+import type { Block, BlockEntry } from '../core/blocks.js';
+import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks, largestFinishedBlock } from './blocks.js';
 import { TickLine } from './ticks.js';
 import { HookTurns } from './turns.js';
 import { Timeline, upperBound } from './timeline.js';

@@ -1,5 +1,5 @@
 // Renders 5-hour blocks with ccusage's `blocks --json` field names, where they mean the same.
-import type { Block } from '../engine/blocks.js';
+import type { Block } from '../core/blocks.js';
 
 export function blocksJson(blocks: Block[], now: number) {
   return {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ResponseEvent } from '../core/events.js';
 import { parseLine, USAGE_MARK } from '../sources/transcripts/parse.js';
-import { countText, type TextCounters } from '../stats/text.js';
+import { countText, type TextCounters } from './text.js';
 
 export interface ResponseFact {
   ev: ResponseEvent;

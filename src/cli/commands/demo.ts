@@ -7,7 +7,7 @@ import { resolveConfig } from '../../config/index.js';
 import { Daemon } from '../../daemon/index.js';
 import { DemoWriter } from '../../demo/scenario.js';
 import { createApp } from '../../sinks/http/app.js';
-import { listen } from '../../sinks/http/server.js';
+import { listen } from '../../http/listen.js';
 import { serverArgs } from '../args.js';
 
 export default defineCommand({

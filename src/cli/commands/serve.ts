@@ -1,10 +1,9 @@
 import os from 'node:os';
 import { defineCommand } from 'citty';
-import { Daemon, mainSource } from '../../daemon/index.js';
-import { POLL_MS } from '../../sources/prometheus/index.js';
+import { Daemon } from '../../daemon/index.js';
 import { announce, withdraw } from '../../daemon/discovery.js';
 import { createApp } from '../../sinks/http/app.js';
-import { listen } from '../../sinks/http/server.js';
+import { listen } from '../../http/listen.js';
 import { SnapshotFileWriter } from '../../sinks/snapshot-file.js';
 import { Hono, type Context } from 'hono';
 import type { History } from '../../store/db.js';
@@ -41,7 +40,7 @@ export default defineCommand({
     const statsApp = lazy(async () => {
       const h = await historyReady;
       if (!h) return null;
-      const { mountStats } = await import('../../sinks/http/stats.js');
+      const { mountStats } = await import('../../sinks/stats/http.js');
       const sub = new Hono();
       mountStats(sub, { history: h, snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? NOT_STARTED, token: config.token });
       return sub;
@@ -89,22 +88,21 @@ export default defineCommand({
     }
     const mdns = config.mdns ? await import('../../sinks/mdns.js') : null;
     advert = mdns && !mdns.isLoopback(config.host) ? mdns.advertise(http.port, { log, onUp: (name) => !args.quiet && log(`announced over mDNS as "${name}" (_claude-gauge._tcp)`) }) : null;
-    if (history && mainSource(config) === 'transcripts') ingest = (await import('../../store/follow.js')).startIngest({ history, configDirs: config.configDirs, log, rescanMs: 0 }); // fed by the daemon's watcher
+    if (history && daemon.main.kind === 'transcripts') ingest = (await import('../../store/follow.js')).startIngest({ history, configDirs: config.configDirs, log, rescanMs: 0 }); // fed by the daemon's watcher
     // A full or read-only state folder costs `statusline` and `doctor` the address, never the gauges.
     await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() }).catch((err: NodeJS.ErrnoException) =>
       log(`cannot write the daemon address in ${config.stateDir}: ${err.code ?? err.message}`),
     );
     if (!args.quiet) {
-      const h = (daemon.otlp ?? daemon.prometheus ?? daemon.transcripts).health();
+      const h = daemon.main.health();
       for (const ip of lanAddresses(config.host)) log(`  for the cluster on your network: http://${ip}:${http.port}/device`);
       const fuel = daemon.fuel?.health();
       if (fuel) log(`the 5-hour window comes from ${fuel.kind}${fuel.ok ? '' : ` (problem: ${fuel.problems[0]})`}`);
-      if (daemon.prometheus) log(`reading ${config.prometheusUrl} every ${POLL_MS / 1000} s${config.prometheusSelector ? ` (${config.prometheusSelector})` : ' (every machine)'}`);
-      else if (daemon.otlp) log(`receiving OpenTelemetry on http://${config.otlpHost}:${config.otlpPort}/v1/logs and /v1/metrics`);
-      else log(`reading ${daemon.transcripts.watchedDirs.join(', ') || '(no transcript folder yet)'}: ${h.files} files, ${h.backfill.files_total} older in the background`);
+      log(daemon.main.describe());
       for (const p of h.problems) log(`problem: ${p}`);
     }
-    await daemon.transcripts.whenBackfilled();
+    // The progress bar is the transcripts' backfill; the other sources have none to wait for.
+    await daemon.main.whenBackfilled();
     bar?.done();
   },
 });

@@ -7,7 +7,7 @@ import { schemaPath } from '../../schema.js';
 import { deviceLine } from '../device.js';
 import { METRICS_CONTENT_TYPE, processStats, renderMetrics } from '../metrics.js';
 import { VERSION } from '../../version.js';
-import { fastGet } from './server.js';
+import { fastGet } from '../../http/listen.js';
 import { loadStatic, type StaticFile } from './static.js';
 
 export interface AppDeps {

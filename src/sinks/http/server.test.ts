@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
 import { createApp } from './app.js';
-import { listen } from './server.js';
+import { listen } from '../../http/listen.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
 

@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import type { SourceHealth } from '../../core/snapshot.js';
-import { listen, type Listening } from '../../sinks/http/server.js';
+import { listen, type Listening } from '../../http/listen.js';
 import { rejection } from '../../core/validate.js';
 import { createOtlpApp, type Accepted, type OtlpHandlers } from './app.js';
 import type { BodyLimits } from './body.js';

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import type { Snapshot } from '../../core/snapshot.js';
-import { FilterError, parseFilter } from '../../stats/filter.js';
-import { QUERIES, type StatsContext } from '../../stats/registry.js';
+import { FilterError, parseFilter } from './filter.js';
+import { QUERIES, type StatsContext } from './registry.js';
 import type { History } from '../../store/db.js';
 import type { IngestStatus } from '../../store/follow.js';
-import { loadStatic, webRoot, type StaticFile } from './static.js';
+import { loadStatic, webRoot, type StaticFile } from '../http/static.js';
 
 export interface StatsDeps {
   history: History;
@@ -68,7 +68,7 @@ export function mountStats(app: Hono, deps: StatsDeps): void {
   }
 
   // The MCP SDK loads on the first call, not with the daemon: most users never use it.
-  app.post('/mcp', async (c) => (await import('../../stats/mcp.js')).handleMcp(ctx, c.req.raw));
+  app.post('/mcp', async (c) => (await import('./mcp.js')).handleMcp(ctx, c.req.raw));
   // Stateless, with nothing to push: no standalone server stream to hold open.
   app.get('/mcp', (c) => c.json({ error: 'method_not_allowed', message: 'POST JSON-RPC messages' }, 405, { Allow: 'POST' }));
 }

@@ -1,7 +1,7 @@
 // Character metrics, from the per-text counters stored at ingest (the text itself never is):
 // em-dashes and emoji in Claude's replies, the user's correction reflex and thank-yous, the most
 // used sentence openers on each side, all-nighters.
-import type { Db } from '../store/db.js';
+import type { Db } from '../../store/db.js';
 import { sessions } from './activity.js';
 import { where, type Filter } from './filter.js';
 import { localParts } from './time.js';

@@ -1,6 +1,6 @@
 // Tokens and money: per day by model, per project, cache, thinking, stop reasons, subagents,
 // the time-of-day heatmap and the projected monthly spend.
-import type { Db } from '../store/db.js';
+import type { Db } from '../../store/db.js';
 import { where, type Filter } from './filter.js';
 import { localParts, SLOT_MS } from './time.js';
 

@@ -4,10 +4,10 @@ import { before, test } from 'node:test';
 import { Hono } from 'hono';
 import { openHistory, type History } from '../../store/db.js';
 import { ingestPaths, transcriptFiles } from '../../store/ingest.js';
-import { QUERIES } from '../../stats/registry.js';
+import { QUERIES } from './registry.js';
 import { fixtureCopy, tempDir } from '../../../test/helpers/cli.js';
-import { createApp } from './app.js';
-import { mountStats } from './stats.js';
+import { createApp } from '../http/app.js';
+import { mountStats } from './http.js';
 import { Engine } from '../../engine/engine.js';
 
 let history: History;

@@ -3,7 +3,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { z } from 'zod';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../version.js';
 import { FilterError, parseFilter } from './filter.js';
 import { QUERIES, type StatsContext } from './registry.js';
 

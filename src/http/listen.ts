@@ -1,8 +1,9 @@
-// Starts the hono app on a real socket, with timeouts that cut off slow or stuck clients.
+// Starts a hono app on a real socket, with timeouts that cut off slow or stuck clients: shared by
+// the inputs that receive over HTTP (the OTLP receiver) and the outputs that serve over it (/usage).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
-import { settled } from '../../util/settle.js';
+import { settled } from '../util/settle.js';
 
 export interface Listening {
   server: Server;

@@ -1,6 +1,7 @@
 // Time and work shape: 5-hour blocks, sessions (and all-nighters), tools and their failures.
-import { computeBlocks, type BlockEntry } from '../engine/blocks.js';
-import type { Db } from '../store/db.js';
+import type { BlockEntry } from '../../core/blocks.js';
+import { computeBlocks } from '../../engine/blocks.js';
+import type { Db } from '../../store/db.js';
 import { where, type Filter } from './filter.js';
 import { localParts } from './time.js';
 

@@ -1,7 +1,7 @@
 // Every stats query once, by name: the JSON API (/api/<path>) and the MCP tools both come from here.
-import type { Snapshot } from '../core/snapshot.js';
-import type { Db } from '../store/db.js';
-import type { IngestStatus } from '../store/follow.js';
+import type { Snapshot } from '../../core/snapshot.js';
+import type { Db } from '../../store/db.js';
+import type { IngestStatus } from '../../store/follow.js';
 import { blocks, sessions, tools } from './activity.js';
 import { character } from './character.js';
 import type { Filter } from './filter.js';
