@@ -70,8 +70,8 @@ export class DemoWriter {
   async run(): Promise<void> {
     if (!this.o.write) await fs.mkdir(this.project, { recursive: true });
     const { starts, cycleSeconds } = timeline(this.script);
-    while (!this.stopped) {
-      const cycleStart = this.clock();
+    // Every act on a fixed clock from the start, so the cycle never drifts from what --help says.
+    for (let cycleStart = this.clock(); !this.stopped; cycleStart += cycleSeconds * 1000) {
       for (let i = 0; i < this.script.length && !this.stopped; i++) {
         const act = this.script[i];
         const end = cycleStart + (starts[i] + act.seconds) * 1000;
@@ -79,7 +79,6 @@ export class DemoWriter {
         await this.play(act, end);
         await this.sleepUntil(end);
       }
-      await this.sleepUntil(cycleStart + cycleSeconds * 1000);
     }
   }
 
@@ -92,7 +91,7 @@ export class DemoWriter {
     if (act.kind === 'quiet') return;
     if (act.kind === 'hang') return this.hang(act, end);
     const model = act.model ?? 'opus';
-    const ctx = act.kind === 'cold' ? this.resumed(model, (act.tach ?? 0.75) * TACH_FULL_SCALE) : this.session(model);
+    let ctx = act.kind === 'cold' ? this.resumed(model, (act.tach ?? 0.75) * TACH_FULL_SCALE) : this.session(model);
     const full = TACH_FULL_SCALE;
     const cap = (act.tach ?? 0.7) * full;
     if (act.kind === 'cold') {
@@ -107,7 +106,7 @@ export class DemoWriter {
     while (!this.stopped && this.clock() < end - 1000) {
       const redline = act.kind === 'redline';
       await this.playTurn(ctx, end, cap, { rounds: redline ? this.rng.int(3, 5) : this.rng.int(2, 4), subagents: redline, speed: act.speed }, overFrom);
-      if (this.session(model) !== ctx) break; // the context grew past the limit: a fresh session next act
+      ctx = this.session(model); // past the context limit: a fresh session
     }
   }
 
@@ -164,7 +163,7 @@ export class DemoWriter {
       if (this.stopped) return;
       const gap = Math.min(MAX_GAP_MS, (l.at.getTime() - prevAt) / speed);
       prevAt = l.at.getTime();
-      if (gap > 0) await this.sleep(gap);
+      if (gap > 0) await this.sleep(Math.min(gap, end - this.clock()));
       if (l.usage) {
         const d = this.ledger.delta(l.usage);
         let wait = this.waitFor(d, cap, overFrom);
