@@ -1,6 +1,7 @@
 // The demo's script, played in virtual time through the real line reader, admission and Engine
 // (demo-virtual.ts): what the cluster shows each second, judged against issue #15.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
 import { cycleHelp, timeline, clockText } from '../src/demo/script.js';
 import { playDemo, SCRIPT, type Played, type Sample } from './demo-virtual.js';
@@ -116,5 +117,7 @@ test('the acts start where the script (and so --help) says, and the cycle repeat
   assert.ok(help.includes(`a ${clockText(cycleSeconds)} cycle`), help);
   SCRIPT.forEach((a, i) => assert.match(help, new RegExp(`${clockText(starts[i])} ${a.name}`)));
   for (const line of cycleHelp()) assert.ok(line.length <= 80, `help line over 80 columns: ${line}`);
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  assert.ok(readme.includes(`a ${clockText(cycleSeconds)} cycle`), 'the README names the cycle length --help prints');
   assert.ok(played.lines > 100 && played.skipped >= 0);
 });
