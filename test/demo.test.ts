@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { BIN, getJson, isolatedEnv, tempDir, waitFor } from './helpers/cli.js';
+import { SCRIPT } from '../src/demo/script.js';
+import { BIN, getJson, isolatedEnv, runCli, tempDir, waitFor } from './helpers/cli.js';
 
 test('the demo moves the gauges with no Claude Code, and cleans up after itself', async () => {
   const env = isolatedEnv({ CLAUDE_GAUGE_STATE_DIR: await tempDir('state') });
@@ -29,4 +30,10 @@ test('the demo moves the gauges with no Claude Code, and cleans up after itself'
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
+});
+
+test('demo --help describes the script it plays, act by act, in 80 columns', async () => {
+  const out = (await runCli(['demo', '--help'], { env: isolatedEnv({ CLAUDE_GAUGE_STATE_DIR: await tempDir('state') }) })).stdout;
+  for (const a of SCRIPT) assert.match(out, new RegExp(`\\d:\\d\\d ${a.name} `), `act "${a.name}" missing from --help`);
+  for (const line of out.split('\n')) assert.ok(line.length <= 80, `over 80 columns: ${line}`);
 });

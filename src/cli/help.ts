@@ -12,7 +12,8 @@ interface ArgLike {
 
 /** @param path the words that name the command: ['claude-gauge', 'setup', 'statusline'] */
 export function renderHelp(cmd: CommandDef<any>, subs: Record<string, CommandDef<any>> | null, path: string[], width = helpWidth()): string {
-  const meta = (cmd.meta ?? {}) as { description?: string };
+  // `epilog`: lines printed as they are after the options (a command's own table, already wrapped).
+  const meta = (cmd.meta ?? {}) as { description?: string; epilog?: string[] };
   const args = Object.entries((cmd.args ?? {}) as ArgsDef) as [string, ArgLike][];
   const positionals = args.filter(([, a]) => a.type === 'positional');
   const options = args.filter(([, a]) => a.type !== 'positional');
@@ -38,6 +39,7 @@ export function renderHelp(cmd: CommandDef<any>, subs: Record<string, CommandDef
     out.push('Options:');
     out.push(...table(options.map(([n, a]) => [a.type === 'boolean' ? `--${n}` : `--${n} <${a.valueHint ?? 'value'}>`, a.description ?? '']), width));
   }
+  if (meta.epilog?.length) out.push('', ...meta.epilog);
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }
 

@@ -16,6 +16,8 @@ export interface Config {
   defaultCeiling: number;
   redline: number;
   stallMinutes: number;
+  /** Not a setting: `demo` alone shortens IDLE's quiet minute so a short script can show it. */
+  idleSeconds?: number;
   abandonMinutes: number;
   cacheFloor: number;
   rescanSeconds: number;

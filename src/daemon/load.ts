@@ -13,6 +13,7 @@ export function engineSettings(c: Config, keepAllTicks = false, until?: number):
     defaultCeiling: c.defaultCeiling,
     redline: c.redline,
     stallMinutes: c.stallMinutes,
+    idleSeconds: c.idleSeconds,
     abandonMinutes: c.abandonMinutes,
     cacheFloor: c.cacheFloor,
     keepAllTicks,

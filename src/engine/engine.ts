@@ -18,6 +18,8 @@ export interface EngineSettings {
   /** Tokens per minute at the redline. */
   redline: number;
   stallMinutes: number;
+  /** Seconds without a record before IDLE lights (default 60); only the demo shortens it. */
+  idleSeconds?: number;
   /** WARN when the 5-minute cache hit rate falls below this while active. */
   cacheFloor: number;
   /** A turn silent longer than this is taken as abandoned (Claude Code closed mid-turn), not stalled. */
@@ -324,7 +326,7 @@ export class Engine {
     const inFlight = inferredInFlight || exact.inFlight;
     const turnStalled = (inferredInFlight && silentMs >= s.stallMinutes * MINUTE) || exact.stalled;
     const stall = turnStalled || !this.health.ok;
-    const activeNow = silentMs < MINUTE || exact.open;
+    const activeNow = silentMs < (s.idleSeconds ?? 60) * 1000 || exact.open;
     const wroteLastMinute = this.lastActivityAt !== null && now - this.lastActivityAt < MINUTE;
     const hot = rate > s.redline;
     const warn = fuel > 0.8 || (wroteLastMinute && cacheDenom > 0 && cacheHit < s.cacheFloor);

@@ -1,0 +1,91 @@
+// What the demo has written, as the engine will count it: token growth per response (the largest
+// line wins; growth counts once, at the line that added it) on a time line. The writer paces itself
+// by it, so the tach stays where the script wants it without waiting for the daemon to say so.
+import type { LineUsage } from '../generate/index.js';
+
+const MINUTE = 60_000;
+const WINDOW_5M = 5 * MINUTE;
+
+interface Entry {
+  at: number;
+  total: number;
+  cacheRead: number;
+  /** Input, cache write and cache read: the cache hit rate's denominator. */
+  prompt: number;
+}
+
+interface Peak {
+  input: number;
+  output: number;
+  cacheCreation: number;
+  cacheRead: number;
+}
+
+export class WrittenLedger {
+  private entries: Entry[] = [];
+  private peaks = new Map<string, Peak>();
+
+  /** The tokens this usage line adds, as the engine's per-minute windows will count them. */
+  delta(u: LineUsage): number {
+    const p = this.peaks.get(u.key);
+    if (!p) return u.input + u.output + u.cacheCreation + u.cacheRead;
+    return grow(u.input, p.input) + grow(u.output, p.output) + grow(u.cacheCreation, p.cacheCreation) + grow(u.cacheRead, p.cacheRead);
+  }
+
+  add(at: number, u: LineUsage): void {
+    const p = this.peaks.get(u.key) ?? { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 };
+    const d = { input: grow(u.input, p.input), output: grow(u.output, p.output), cacheCreation: grow(u.cacheCreation, p.cacheCreation), cacheRead: grow(u.cacheRead, p.cacheRead) };
+    this.peaks.set(u.key, { input: p.input + d.input, output: p.output + d.output, cacheCreation: p.cacheCreation + d.cacheCreation, cacheRead: p.cacheRead + d.cacheRead });
+    const prompt = d.input + d.cacheCreation + d.cacheRead;
+    if (prompt + d.output > 0) this.entries.push({ at, total: prompt + d.output, cacheRead: d.cacheRead, prompt });
+    // Keep what a window can still see.
+    while (this.entries.length && this.entries[0].at <= at - WINDOW_5M) this.entries.shift();
+    if (this.peaks.size > 5000) this.peaks.clear(); // responses are done with long before this
+  }
+
+  /** Tokens written in (from, to]: the engine's window sum. */
+  sum(from: number, to: number): number {
+    let n = 0;
+    for (const e of this.entries) if (e.at > from && e.at <= to) n += e.total;
+    return n;
+  }
+
+  /** When each kept write was made. */
+  times(): number[] {
+    return this.entries.map((e) => e.at);
+  }
+
+  /** The tach's figure at `now`: tokens in the minute up to it. */
+  rate(now: number): number {
+    return this.sum(now - MINUTE, now);
+  }
+
+  /** The earliest time from `now` on at which the minute's tokens are at most `limit` (with no more writes). */
+  fitsAt(now: number, limit: number): number {
+    let over = this.rate(now) - limit;
+    if (over <= 0) return now;
+    for (const e of this.entries) {
+      if (e.at <= now - MINUTE) continue;
+      over -= e.total;
+      if (over <= 0) return e.at + MINUTE;
+    }
+    return now + MINUTE;
+  }
+
+  /** Cache reads and all prompt tokens (input, cache write, cache read) of the 5 minutes up to `now`: the boost gauge's window. */
+  cacheWindow(now: number): { read: number; prompt: number } {
+    let read = 0;
+    let prompt = 0;
+    for (const e of this.entries) {
+      if (e.at > now - WINDOW_5M && e.at <= now) {
+        read += e.cacheRead;
+        prompt += e.prompt;
+      }
+    }
+    return { read, prompt };
+  }
+}
+
+function grow(now: number, peak: number): number {
+  return Math.max(0, now - peak);
+}
