@@ -12,7 +12,7 @@ import { diag, DiagLogLevel } from '@opentelemetry/api';
 import type { ResponseEvent, TurnEvent } from '../src/core/events.js';
 import { Engine } from '../src/engine/engine.js';
 import { OtlpSource } from '../src/sources/otlp/index.js';
-import { apiRequest, JSONH, logsRequest, PB, pbLogs, post } from '../src/sources/otlp/fixtures.js';
+import { apiRequest, JSONH, logsRequest, PB, pbLogs, post } from './helpers/otlp-fixtures.js';
 import { ClaudeCodeTelemetry, expectedUsage, type Emitted, type TelemetryOptions, type Tokens } from './helpers/claude-telemetry.js';
 import { getJson, isolatedEnv, startServe, tempDir, waitFor, type Served } from './helpers/cli.js';
 

@@ -16,7 +16,7 @@ import fc from 'fast-check';
 import { rejection } from '../../src/core/validate.js';
 import { JOURNAL_FILE } from '../../src/sources/otlp/journal.js';
 import { otlpType } from '../../src/sources/otlp/proto.js';
-import { JSONH, PB, pbLogs, pbMetrics, post, RESOURCE } from '../../src/sources/otlp/fixtures.js';
+import { JSONH, PB, pbLogs, pbMetrics, post, RESOURCE } from '../helpers/otlp-fixtures.js';
 import { tempDir } from '../helpers/cli.js';
 import { assertRunning, restart, startOtlpServe, usage, type OtlpServed } from './otlp-serve.js';
 

@@ -11,7 +11,7 @@ import { createOtlpApp } from '../../src/sources/otlp/app.js';
 import { BodyError, DEFAULT_LIMITS } from '../../src/sources/otlp/body.js';
 import { parse } from '../../src/sources/otlp/decode.js';
 import { convertLogs, tokenPoints } from '../../src/sources/otlp/convert.js';
-import { apiRequest, JSONH, kv, logsRequest, metricsRequest, PB, pbLogs, pbMetrics, type Point } from '../../src/sources/otlp/fixtures.js';
+import { apiRequest, JSONH, kv, logsRequest, metricsRequest, PB, pbLogs, pbMetrics, type Point } from '../helpers/otlp-fixtures.js';
 import { fuzzFor } from './fuzz-loop.js';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');

@@ -16,7 +16,7 @@ import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_LIMITS } from '../../src/sources/otlp/body.js';
 import { countJson, countProto } from '../../src/sources/otlp/count.js';
-import { apiRequest, JSONH, kv, logsRequest, metricsRequest, otlpStatus, PB, PBGZ, pbLogs, pbMetrics } from '../../src/sources/otlp/fixtures.js';
+import { apiRequest, JSONH, kv, logsRequest, metricsRequest, otlpStatus, PB, PBGZ, pbLogs, pbMetrics } from '../helpers/otlp-fixtures.js';
 import { otlpType } from '../../src/sources/otlp/proto.js';
 import { getJson, isolatedEnv, startServe, tempDir, type Served } from '../helpers/cli.js';
 import { assertUsageSchema } from '../helpers/schema.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { JOURNAL_FILE } from '../../src/sources/otlp/journal.js';
 import { otlpType } from '../../src/sources/otlp/proto.js';
-import { apiRequest, JSONH, kv, logsRequest, metricsRequest, PB, pbLogs, pbMetrics, post, type Attr } from '../../src/sources/otlp/fixtures.js';
+import { apiRequest, JSONH, kv, logsRequest, metricsRequest, PB, pbLogs, pbMetrics, post, type Attr } from '../helpers/otlp-fixtures.js';
 import { tempDir } from '../helpers/cli.js';
 import { assertRunning, restart, startOtlpServe, usage, type OtlpServed } from './otlp-serve.js';
 

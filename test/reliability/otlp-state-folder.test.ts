@@ -10,7 +10,7 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { JOURNAL_FILE } from '../../src/sources/otlp/journal.js';
-import { apiRequest, JSONH, logsRequest, post } from '../../src/sources/otlp/fixtures.js';
+import { apiRequest, JSONH, logsRequest, post } from '../helpers/otlp-fixtures.js';
 import { tempDir, waitFor } from '../helpers/cli.js';
 import { restart, startOtlpServe, usage } from './otlp-serve.js';
 import { asNobody } from '../helpers/unprivileged.js';

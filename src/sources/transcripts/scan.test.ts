@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { generateCorpus } from '../src/generate/index.js';
-import { discover } from '../src/sources/transcripts/discover.js';
-import { batches, scanAll, scanParallel } from '../src/sources/transcripts/parallel.js';
-import { eventsFromLines } from '../src/sources/transcripts/lines.js';
-import { parseLine, TRUSTED } from '../src/sources/transcripts/parse.js';
-import { markedLines, scanChunk, scanFiles } from '../src/sources/transcripts/scan.js';
-import { FIXTURES, tempDir } from './helpers/cli.js';
+import { generateCorpus } from '../../generate/index.js';
+import { discover } from './discover.js';
+import { batches, scanAll, scanParallel } from './parallel.js';
+import { eventsFromLines } from './lines.js';
+import { parseLine, TRUSTED } from './parse.js';
+import { markedLines, scanChunk, scanFiles } from './scan.js';
+import { FIXTURES, tempDir } from '../../../test/helpers/cli.js';
 
 /** The cut at string level, written plainly: the reference the byte-level cut in scan.ts must match. */
 function elideContent(line: string): string {

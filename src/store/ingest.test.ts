@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { openHistory } from '../src/store/db.js';
-import { ingestPaths, transcriptFiles } from '../src/store/ingest.js';
-import { fixtureCopy, tempDir } from './helpers/cli.js';
-import { assistant, prompt } from './helpers/lines.js';
+import { openHistory } from './db.js';
+import { ingestPaths, transcriptFiles } from './ingest.js';
+import { fixtureCopy, tempDir } from '../../test/helpers/cli.js';
+import { assistant, prompt } from '../../test/helpers/lines.js';
 
 /** Written without any of the code under test: JSON.parse, key, keep the largest, main copy first. */
 function independentDaily(files: string[]): Map<string, number> {
@@ -34,7 +34,7 @@ function independentDaily(files: string[]): Map<string, number> {
   return days;
 }
 
-function storedDaily(db: import('../src/store/db.js').Db): Map<string, number> {
+function storedDaily(db: import('./db.js').Db): Map<string, number> {
   const rows = db.prepare("SELECT date(at / 1000, 'unixepoch') day, sum(input + output + cache_create + cache_read) t FROM responses GROUP BY day").all() as { day: string; t: number }[];
   return new Map(rows.map((r) => [r.day, r.t]));
 }
@@ -125,7 +125,7 @@ test('the schema is versioned and the database runs in WAL mode', async () => {
 });
 
 test('startIngest backfills in a worker, then reads what the daemon says grew', { timeout: 20_000 }, async () => {
-  const { startIngest } = await import('../src/store/follow.js');
+  const { startIngest } = await import('./follow.js');
   const home = await fixtureCopy();
   const h = openHistory(await tempDir('hist'));
   const ing = startIngest({ history: h, configDirs: [home], rescanMs: 0 });

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { Engine } from '../src/engine/engine.js';
-import { processStats, renderMetrics } from '../src/sinks/metrics.js';
-import type { Snapshot } from '../src/core/snapshot.js';
+import { Engine } from '../engine/engine.js';
+import { processStats, renderMetrics } from './metrics.js';
+import type { Snapshot } from '../core/snapshot.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
 

@@ -6,11 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { handoffFile } from '../src/sources/statusline/handoff.js';
-import { hooksFile } from '../src/sources/hooks/record.js';
-import { assistant } from './helpers/lines.js';
-import { fixtureCopy, getJson, isolatedEnv, runCli, startServe, tempDir, waitFor, type Served } from './helpers/cli.js';
-import { assertUsageSchema } from './helpers/schema.js';
+import { handoffFile } from '../../src/sources/statusline/handoff.js';
+import { hooksFile } from '../../src/sources/hooks/record.js';
+import { assistant } from '../helpers/lines.js';
+import { fixtureCopy, getJson, isolatedEnv, runCli, startServe, tempDir, waitFor, type Served } from '../helpers/cli.js';
+import { assertUsageSchema } from '../helpers/schema.js';
 
 let home: string;
 let state: string;

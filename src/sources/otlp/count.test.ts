@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import protobuf from 'protobufjs';
-import { BodyError, DEFAULT_LIMITS } from '../src/sources/otlp/body.js';
-import { countJson, countParsed, countProto } from '../src/sources/otlp/count.js';
-import { decodeRequest, parse } from '../src/sources/otlp/decode.js';
-import { DecodeThread } from '../src/sources/otlp/offthread.js';
-import { apiRequest, kv, logsRequest, metricsRequest, pbLogs, pbMetrics } from '../src/sources/otlp/fixtures.js';
-import { otlpType } from '../src/sources/otlp/proto.js';
+import { BodyError, DEFAULT_LIMITS } from './body.js';
+import { countJson, countParsed, countProto } from './count.js';
+import { decodeRequest, parse } from './decode.js';
+import { DecodeThread } from './offthread.js';
+import { apiRequest, kv, logsRequest, metricsRequest, pbLogs, pbMetrics } from '../../../test/helpers/otlp-fixtures.js';
+import { otlpType } from './proto.js';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const LOGS = otlpType('ExportLogsServiceRequest');

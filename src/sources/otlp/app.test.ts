@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import protobuf from 'protobufjs';
-import type { ResponseEvent, TurnEvent } from '../src/core/events.js';
-import { Engine } from '../src/engine/engine.js';
-import { createOtlpApp, OtlpSource } from '../src/sources/otlp/index.js';
-import { otlpType } from '../src/sources/otlp/proto.js';
-import { apiRequest, gz, JSONH, kv, logsRequest, PB, PBGZ, pbLogs, post } from '../src/sources/otlp/fixtures.js';
+import type { ResponseEvent, TurnEvent } from '../../core/events.js';
+import { Engine } from '../../engine/engine.js';
+import { createOtlpApp, OtlpSource } from './index.js';
+import { otlpType } from './proto.js';
+import { apiRequest, gz, JSONH, kv, logsRequest, PB, PBGZ, pbLogs, post } from '../../../test/helpers/otlp-fixtures.js';
 
 const T0 = Date.now() - 60_000;
 const dirs: string[] = [];

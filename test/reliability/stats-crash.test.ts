@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { generateCorpus } from '../src/generate/index.js';
-import { openHistory, type Db } from '../src/store/db.js';
-import { ingestPaths, transcriptFiles } from '../src/store/ingest.js';
-import { tempDir } from './helpers/cli.js';
+import { generateCorpus } from '../../src/generate/index.js';
+import { openHistory, type Db } from '../../src/store/db.js';
+import { ingestPaths, transcriptFiles } from '../../src/store/ingest.js';
+import { tempDir } from '../helpers/cli.js';
 
 // Child mode: ingest everything into the given history, then exit.
 if (process.env.CG_STATS_CHILD) {

@@ -1,6 +1,6 @@
 // OTLP requests shaped as Claude Code sends them, and a small client: for tests and demos.
 import { gzipSync } from 'node:zlib';
-import { encodeProto, otlpType } from './proto.js';
+import { encodeProto, otlpType } from '../../src/sources/otlp/proto.js';
 
 export type Attr = Record<string, string | number | boolean>;
 

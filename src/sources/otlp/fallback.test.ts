@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ResponseEvent, TurnEvent } from '../src/core/events.js';
-import { Engine } from '../src/engine/engine.js';
-import { OtlpSource } from '../src/sources/otlp/index.js';
-import { JOURNAL_FILE } from '../src/sources/otlp/journal.js';
-import { apiRequest, gz, JSONH, logsRequest, metricsRequest, PBGZ, pbMetrics, post, RESOURCE, type Point } from '../src/sources/otlp/fixtures.js';
+import type { ResponseEvent, TurnEvent } from '../../core/events.js';
+import { Engine } from '../../engine/engine.js';
+import { OtlpSource } from './index.js';
+import { JOURNAL_FILE } from './journal.js';
+import { apiRequest, gz, JSONH, logsRequest, metricsRequest, PBGZ, pbMetrics, post, RESOURCE, type Point } from '../../../test/helpers/otlp-fixtures.js';
 
 const NOW = Date.now();
 const T0 = NOW - 10 * 60_000;
