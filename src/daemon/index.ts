@@ -48,8 +48,13 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   /** Live listeners (/events streams, alerts): a set, not emitter listeners, so many clients raise no leak warning. */
   private readonly subscribers = new Set<(s: Snapshot) => void>();
 
-  constructor(private readonly o: DaemonOptions) {
+  private readonly log: DaemonOptions['log'];
+  private readonly tickMs: DaemonOptions['tickMs'];
+
+  constructor(o: DaemonOptions) {
     super();
+    this.log = o.log;
+    this.tickMs = o.tickMs;
     this.clock = o.clock ?? Date.now;
     this.engine = new Engine(engineSettings(o.config));
     this.admission = new Admission((e) => this.engine.apply(e), this.clock);
@@ -79,7 +84,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     await this.main.start();
     await this.fuel?.start();
     this.refresh();
-    this.timer = setInterval(() => this.refresh(), this.o.tickMs ?? 1000);
+    this.timer = setInterval(() => this.refresh(), this.tickMs ?? 1000);
     this.timer.unref();
   }
 
@@ -103,7 +108,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       next = this.engine.snapshot(now);
     } catch (err) {
       // A bug, not an input (every input was checked): keep serving the last good figures, and say so.
-      this.o.log?.(`snapshot failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.log?.(`snapshot failed: ${err instanceof Error ? err.message : String(err)}`);
       if (!this.current) throw err;
       return;
     }
@@ -126,7 +131,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       try {
         fn(s);
       } catch (err) {
-        this.o.log?.(`a live listener failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.log?.(`a live listener failed: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }

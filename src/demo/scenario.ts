@@ -60,22 +60,23 @@ export class DemoWriter {
   private overMs = 0;
   private actEnd = 0;
 
-  constructor(private readonly o: DemoOptions) {
-    this.rng = new Prng(o.seed ?? 42);
-    this.project = path.join(o.dir, 'projects', projectFolder(CWD));
-    this.script = o.script ?? SCRIPT;
-    this.clock = o.clock ?? Date.now;
+  /** Where the demo writes and, in tests, its clock, sleep and writes. */
+  constructor(private readonly setup: DemoOptions) {
+    this.rng = new Prng(setup.seed ?? 42);
+    this.project = path.join(setup.dir, 'projects', projectFolder(CWD));
+    this.script = setup.script ?? SCRIPT;
+    this.clock = setup.clock ?? Date.now;
   }
 
   async run(): Promise<void> {
-    if (!this.o.write) await fs.mkdir(this.project, { recursive: true });
+    if (!this.setup.write) await fs.mkdir(this.project, { recursive: true });
     const { starts, cycleSeconds } = timeline(this.script);
     // Every act on a fixed clock from the start, so the cycle never drifts from what --help says.
     for (let cycleStart = this.clock(); !this.stopped; cycleStart += cycleSeconds * 1000) {
       for (let i = 0; i < this.script.length && !this.stopped; i++) {
         const act = this.script[i];
         const end = cycleStart + (starts[i] + act.seconds) * 1000;
-        this.o.onAct?.(act, i);
+        this.setup.onAct?.(act, i);
         await this.play(act, end);
         await this.sleepUntil(end);
       }
@@ -145,7 +146,7 @@ export class DemoWriter {
    */
   private async playTurn(ctx: SessionCtx, end: number, cap: number, opts: { rounds: number; subagents: boolean; speed?: number }, overFrom = Infinity): Promise<void> {
     const hardCap = overFrom === Infinity ? Math.max(cap, WORK_HARD_CAP * TACH_FULL_SCALE) : TACH_FULL_SCALE * 0.99;
-    const speed = (this.o.speed ?? 1) * (opts.speed ?? 2);
+    const speed = (this.setup.speed ?? 1) * (opts.speed ?? 2);
     const lines = [...turnLines(this.rng, ctx, new Date(this.clock()), opts)];
     // A new prompt only once its first answer fits: the wait is the user's, not Claude's.
     const first = lines.find((l) => l.usage);
@@ -254,7 +255,7 @@ export class DemoWriter {
       this.last = { ctx, awaiting: rec.type === 'user' && awaits(rec), at: now };
     }
     const file = this.file(ctx, l.sub);
-    if (this.o.write) return this.o.write(file, out);
+    if (this.setup.write) return this.setup.write(file, out);
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.appendFile(file, out + '\n');
   }
@@ -266,7 +267,7 @@ export class DemoWriter {
 
   private sleep(ms: number): Promise<void> {
     if (ms <= 0 || this.stopped) return Promise.resolve();
-    if (this.o.sleep) return this.o.sleep(ms);
+    if (this.setup.sleep) return this.setup.sleep(ms);
     return new Promise((r) => {
       const t = setTimeout(r, ms);
       this.wake = () => {

@@ -6,6 +6,7 @@ import { HISTORY_FILE, openHistory } from '../../store/db.js';
 import { exportCsv, exportJson } from '../../store/transfer.js';
 import { stateDir } from '../../util/paths.js';
 import { fail } from '../index.js';
+import { errorCode } from '../../util/errno.js';
 
 export default defineCommand({
   meta: { name: 'export', description: 'Write the durable history (every response once, counters, tools) as JSON or CSV' },
@@ -24,8 +25,8 @@ export default defineCommand({
       const rows = (history.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n;
       if (rows === 0) process.stderr.write(`claude-gauge: the history in ${dir} holds no responses yet; \`claude-gauge serve\` fills it from your transcripts\n`);
       // `export --csv | head` closes the pipe early: that is the reader's choice, not an error.
-      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'EPIPE') process.exit(0);
+      process.stdout.on('error', (err) => {
+        if (errorCode(err) === 'EPIPE') process.exit(0);
         throw err;
       });
       const out = args.out ? createWriteStream(args.out) : process.stdout;

@@ -11,6 +11,7 @@ import type { Ingest, IngestStatus } from '../../store/follow.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
 import { fail } from '../index.js';
+import { errorCode, errorText } from '../../util/errno.js';
 
 const NOT_STARTED: IngestStatus = { files_total: 0, files_done: 0, backfilled: false, lines: 0, skipped_lines: 0, last_error: null };
 
@@ -51,10 +52,11 @@ export default defineCommand({
       mount: config.history ? (a) => mountLazily(a, statsApp) : undefined,
       subscribe: (fn) => daemon.subscribe(fn),
     });
-    const http = await listen(app, config.port, config.host).catch((err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? `port ${config.port} is already in use (another claude-gauge?); choose one with --port or CLAUDE_GAUGE_PORT`
-        : err.code === 'EACCES' ? `no permission to listen on port ${config.port}; use a port above 1023`
-        : `cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`;
+    const http = await listen(app, config.port, config.host).catch((err: unknown) => {
+      const code = errorCode(err);
+      const why = code === 'EADDRINUSE' ? `port ${config.port} is already in use (another claude-gauge?); choose one with --port or CLAUDE_GAUGE_PORT`
+        : code === 'EACCES' ? `no permission to listen on port ${config.port}; use a port above 1023`
+        : `cannot listen on ${config.host}:${config.port}: ${errorText(err)}`;
       return fail(why, 2);
     });
     // Set before the serving line (a supervisor may stop us the moment it reads it): everything opened later is closed if it was.
@@ -90,8 +92,8 @@ export default defineCommand({
     advert = mdns && !mdns.isLoopback(config.host) ? mdns.advertise(http.port, { log, onUp: (name) => !args.quiet && log(`announced over mDNS as "${name}" (_claude-gauge._tcp)`) }) : null;
     if (history && daemon.main.kind === 'transcripts') ingest = (await import('../../store/follow.js')).startIngest({ history, configDirs: config.configDirs, log, rescanMs: 0 }); // fed by the daemon's watcher
     // A full or read-only state folder costs `statusline` and `doctor` the address, never the gauges.
-    await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() }).catch((err: NodeJS.ErrnoException) =>
-      log(`cannot write the daemon address in ${config.stateDir}: ${err.code ?? err.message}`),
+    await announce(config.stateDir, { pid: process.pid, port: http.port, host: config.host, started_at: new Date().toISOString() }).catch((err: unknown) =>
+      log(`cannot write the daemon address in ${config.stateDir}: ${errorText(err)}`),
     );
     if (!args.quiet) {
       const h = daemon.main.health();
@@ -129,7 +131,7 @@ async function openHistorySafely(stateDir: string, log: (m: string) => void): Pr
   try {
     return openHistory(stateDir, { onMovedAside: (to, why) => log(`the history was damaged (${why}); kept it as ${to} and rebuilding it from the transcripts`) });
   } catch (err) {
-    log(`problem: the history behind /stats is off this run: cannot open it in ${stateDir}: ${(err as { code?: string }).code ?? (err as Error).message}`);
+    log(`problem: the history behind /stats is off this run: cannot open it in ${stateDir}: ${errorText(err)}`);
     return null;
   }
 }

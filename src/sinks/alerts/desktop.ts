@@ -2,6 +2,7 @@
 // (and machines without a desktop session) can stand in for it.
 import { execFile } from 'node:child_process';
 import type { Alert } from './rules.js';
+import { errorCode } from '../../util/errno.js';
 
 /** Runs a program with arguments; resolves when it ends, rejects on failure. */
 export type Runner = (file: string, args: string[]) => Promise<void>;
@@ -34,10 +35,10 @@ export class Desktop {
   send(a: Alert): Promise<void> {
     const cmd = notifyCommand(a, this.platform);
     if (!cmd) return Promise.resolve();
-    return this.run(cmd.file, cmd.args).catch((e: NodeJS.ErrnoException) => {
+    return this.run(cmd.file, cmd.args).catch((e: Error) => {
       if (this.warned) return;
       this.warned = true;
-      this.log?.(e.code === 'ENOENT' ? `desktop alerts: ${cmd.file} not found (install libnotify-bin, or set CLAUDE_GAUGE_ALERT_DESKTOP=off)` : `desktop alerts: ${cmd.file} failed: ${e.message}`);
+      this.log?.(errorCode(e) === 'ENOENT' ? `desktop alerts: ${cmd.file} not found (install libnotify-bin, or set CLAUDE_GAUGE_ALERT_DESKTOP=off)` : `desktop alerts: ${cmd.file} failed: ${e.message}`);
     });
   }
 }

@@ -23,7 +23,13 @@ export class AlertSink {
   readonly webhook: Webhook | null;
   private readonly pendingDesktop = new Set<Promise<void>>();
 
-  constructor(private readonly o: AlertSinkOptions) {
+  private readonly log: AlertSinkOptions['log'];
+  private readonly rules: AlertSinkOptions['rules'];
+
+  constructor(o: AlertSinkOptions) {
+    this.log = o.log;
+    this.rules = o.rules;
+
     this.clock = o.clock ?? Date.now;
     this.desktop = o.desktop ? new Desktop(o.runner, o.log) : null;
     this.webhook = o.webhookUrl
@@ -34,13 +40,13 @@ export class AlertSink {
   /** Feed every new snapshot (daemon.subscribe). */
   offer(s: Snapshot): void {
     try {
-      const { alerts, state } = evaluate(this.prev, s, this.state, this.o.rules, this.clock());
-      if (state.dropped > this.state.dropped) this.o.log?.(`alerts: hourly cap of ${this.o.rules.maxPerHour} reached; ${state.dropped} dropped so far`);
+      const { alerts, state } = evaluate(this.prev, s, this.state, this.rules, this.clock());
+      if (state.dropped > this.state.dropped) this.log?.(`alerts: hourly cap of ${this.rules.maxPerHour} reached; ${state.dropped} dropped so far`);
       this.prev = s;
       this.state = state;
       for (const a of alerts) this.send(a);
     } catch (e) {
-      this.o.log?.(`alerts: ${(e as Error).message}`);
+      this.log?.(`alerts: ${(e as Error).message}`);
     }
   }
 
