@@ -1,0 +1,73 @@
+// The follow set: every way a change to a transcript reaches the reader once start-up has read the
+// newest files. The tree watcher hears the whole tree, direct watches hear the hottest files at
+// once, hot polling covers a watcher event that never came, and the rescan finds whatever all of
+// them missed. They overlap on purpose; the reader reads each change once, whoever saw it.
+import { settled } from '../../../util/settle.js';
+import type { TranscriptSourceOptions } from '../options.js';
+import type { TranscriptReader } from '../reader.js';
+import type { SourceState } from '../state.js';
+import type { DirectWatches } from './direct.js';
+import { pollHot } from './poll.js';
+import { rescan } from './rescan.js';
+import type { TreeWatcher } from './tree.js';
+
+export type FollowOptions = Pick<TranscriptSourceOptions, 'configDirs' | 'onBatch' | 'log' | 'rescanMs' | 'hotPollMs'>;
+
+export interface FollowParts {
+  shared: SourceState;
+  reader: TranscriptReader;
+  direct: DirectWatches;
+  tree: TreeWatcher;
+  options: FollowOptions;
+}
+
+export class FollowSet implements FollowParts {
+  readonly shared: SourceState;
+  readonly reader: TranscriptReader;
+  readonly direct: DirectWatches;
+  readonly tree: TreeWatcher;
+  readonly options: FollowOptions;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private hotTimer: NodeJS.Timeout | null = null;
+
+  constructor(parts: FollowParts) {
+    ({ shared: this.shared, reader: this.reader, direct: this.direct, tree: this.tree, options: this.options } = parts);
+  }
+
+  /**
+   * Following starts with the start-up read (direct watches, polling, the rescan); the tree
+   * watcher walks the whole tree before it reports anything (on a large history about as long as
+   * the listing itself), so it joins only once start-up has settled. Changes between the listing
+   * and the watcher being in place reached neither: one rescan then catches them.
+   */
+  start(startedUp: Promise<void>): void {
+    if (this.shared.closed) return;
+    this.direct.start();
+    void startedUp.then(settled).then(() => this.tree.watchRoots()).then(() => this.rescan());
+    const every = this.options.rescanMs ?? 120_000;
+    if (every > 0) {
+      this.rescanTimer = setInterval(() => void this.rescan(), every);
+      this.rescanTimer.unref();
+    }
+    const hot = this.options.hotPollMs ?? 1000;
+    if (hot > 0) {
+      this.hotTimer = setInterval(() => void pollHot(this), hot);
+      this.hotTimer.unref();
+    }
+  }
+
+  /** The safety net, now: never rejects. */
+  rescan(): Promise<void> {
+    return rescan(this);
+  }
+
+  /** Stops every way of following (the shared state is marked closed first). */
+  async close(): Promise<void> {
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    if (this.hotTimer) clearInterval(this.hotTimer);
+    this.rescanTimer = this.hotTimer = null;
+    this.direct.close();
+    this.reader.stopRetries();
+    await this.tree.close();
+  }
+}
