@@ -8,18 +8,17 @@ import { addStats } from './lines.js';
 import type { TranscriptSourceOptions } from './options.js';
 import { scanAll } from './parallel.js';
 import { NOTHING_UNLISTED, type SourceState } from './state.js';
-import type { Item } from './startup.js';
+import type { LeftOver } from './startup.js';
 
 export type BackfillOptions = Pick<TranscriptSourceOptions, 'configDirs' | 'emit' | 'onBatch' | 'horizon' | 'onProgress' | 'olderHistory' | 'log'>;
 
 /**
- * Takes what start-up left (`rest`, newest first) as pending and reads it once start-up has
- * settled. Resolves when done; never rejects.
+ * Takes what start-up left as pending and reads it once start-up has settled. Resolves when
+ * done; never rejects.
  */
-export function startBackfill(shared: SourceState, rest: Item[], options: BackfillOptions): Promise<void> {
-  const files = rest.flatMap((r) => (r.file ? [r.file] : []));
-  shared.unlisted = { dirs: new Set(rest.flatMap((r) => (r.dir ? [r.dir.path] : []))), before: options.horizon?.() ?? Infinity };
-  shared.backfill = { done: rest.length === 0, files_done: 0, files_total: files.length };
+export function startBackfill(shared: SourceState, { files, sessionDirs }: LeftOver, options: BackfillOptions): Promise<void> {
+  shared.unlisted = { dirs: new Set(sessionDirs), before: options.horizon?.() ?? Infinity };
+  shared.backfill = { done: files.length === 0 && sessionDirs.length === 0, files_done: 0, files_total: files.length };
   // The older files are left to a history child started once start-up has settled.
   shared.pending = new Set(files.map((f) => f.id));
   return settled()

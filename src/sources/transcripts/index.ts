@@ -78,10 +78,10 @@ export class TranscriptSource {
    */
   async start(): Promise<void> {
     this.follow.start(this.startedUp);
-    const { read, rest } = await readNewestFirst({ shared: this.shared, reader: this.reader, options: this.options });
+    const { read, left } = await readNewestFirst({ shared: this.shared, reader: this.reader, options: this.options });
     // The files of the session being worked in right now get their direct watch from the start.
     this.direct.watchNewest(read);
-    this.backfillTask = startBackfill(this.shared, rest, this.options);
+    this.backfillTask = startBackfill(this.shared, left, this.options);
     this.started();
   }
 

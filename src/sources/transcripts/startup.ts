@@ -9,7 +9,7 @@ import { scanToFollow, UsageReader } from './scan.js';
 import type { SourceState } from './state.js';
 import { newTracked } from './tracked.js';
 
-export interface Item {
+interface Item {
   /** A file's last write, or the newest a deferred folder can hold. */
   at: number;
   file?: FoundFile;
@@ -20,7 +20,7 @@ const fileItem = (file: FoundFile): Item => ({ at: file.mtimeMs, file });
 const dirItem = (dir: DeferredDir): Item => ({ at: dir.writtenBy, dir });
 
 /** Items newest first; a folder's files join where they belong once it is listed. */
-export class NewestFirst {
+class NewestFirst {
   private items: Item[];
   private next = 0;
 
@@ -60,10 +60,16 @@ export interface StartupParts {
   options: StartupOptions;
 }
 
-/** What start-up read (newest first), and what it left: files and unlisted folders, newest first. */
+/** What start-up left to the background read: files, and session folders it did not list (newest first). */
+export interface LeftOver {
+  files: FoundFile[];
+  sessionDirs: string[];
+}
+
+/** What start-up read (newest first), and what it left. */
 export interface StartupRead {
   read: FoundFile[];
-  rest: Item[];
+  left: LeftOver;
 }
 
 /** Lists the folders (sessions' own folders deferred) and reads the newest files, back to the horizon. */
@@ -92,7 +98,8 @@ export async function readNewestFirst({ shared, reader, options }: StartupParts)
     await reader.readFile(f.path, f.id, {}, f.mtimeMs);
   }
   options.onBatch?.();
-  return { read, rest: queue.rest() };
+  const rest = queue.rest();
+  return { read, left: { files: rest.flatMap((r) => (r.file ? [r.file] : [])), sessionDirs: rest.flatMap((r) => (r.dir ? [r.dir.path] : [])) } };
 }
 
 /** Reads a file for its usage lines alone (to `until`) and follows it from there; false if it was not the file listed. */
