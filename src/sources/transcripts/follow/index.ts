@@ -21,18 +21,11 @@ export interface FollowParts {
   options: FollowOptions;
 }
 
-export class FollowSet implements FollowParts {
-  readonly shared: SourceState;
-  readonly reader: TranscriptReader;
-  readonly direct: DirectWatches;
-  readonly tree: TreeWatcher;
-  readonly options: FollowOptions;
+export class FollowSet {
   private rescanTimer: NodeJS.Timeout | null = null;
   private hotTimer: NodeJS.Timeout | null = null;
 
-  constructor(parts: FollowParts) {
-    ({ shared: this.shared, reader: this.reader, direct: this.direct, tree: this.tree, options: this.options } = parts);
-  }
+  constructor(private readonly parts: FollowParts) {}
 
   /**
    * Following starts with the start-up read (direct watches, polling, the rescan); the tree
@@ -41,24 +34,25 @@ export class FollowSet implements FollowParts {
    * and the watcher being in place reached neither: one rescan then catches them.
    */
   start(startedUp: Promise<void>): void {
-    if (this.shared.closed) return;
-    this.direct.start();
-    void startedUp.then(settled).then(() => this.tree.watchRoots()).then(() => this.rescan());
-    const every = this.options.rescanMs ?? 120_000;
+    const { shared, direct, tree, options } = this.parts;
+    if (shared.closed) return;
+    direct.start();
+    void startedUp.then(settled).then(() => tree.watchRoots()).then(() => this.rescan());
+    const every = options.rescanMs ?? 120_000;
     if (every > 0) {
       this.rescanTimer = setInterval(() => void this.rescan(), every);
       this.rescanTimer.unref();
     }
-    const hot = this.options.hotPollMs ?? 1000;
+    const hot = options.hotPollMs ?? 1000;
     if (hot > 0) {
-      this.hotTimer = setInterval(() => void pollHot(this), hot);
+      this.hotTimer = setInterval(() => void pollHot(this.parts), hot);
       this.hotTimer.unref();
     }
   }
 
   /** The safety net, now: never rejects. */
   rescan(): Promise<void> {
-    return rescan(this);
+    return rescan(this.parts);
   }
 
   /** Stops every way of following (the shared state is marked closed first). */
@@ -66,8 +60,8 @@ export class FollowSet implements FollowParts {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     if (this.hotTimer) clearInterval(this.hotTimer);
     this.rescanTimer = this.hotTimer = null;
-    this.direct.close();
-    this.reader.stopRetries();
-    await this.tree.close();
+    this.parts.direct.close();
+    this.parts.reader.stopRetries();
+    await this.parts.tree.close();
   }
 }
