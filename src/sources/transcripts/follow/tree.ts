@@ -1,0 +1,69 @@
+// The tree watcher (@parcel/watcher): one recursive subscription per root, the projects folders
+// and any symlinked folder in them. It batches and never drops a change, but walks the whole tree
+// before it reports anything, so it is set up only once start-up has settled; until then (or if
+// it cannot be set up) direct watches, polling and the rescan cover the files.
+import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
+import type { TranscriptSourceOptions } from '../options.js';
+import type { SourceState } from '../state.js';
+
+export class TreeWatcher {
+  /** Set once the first subscriptions are asked for: from then on a listing's new roots are watched too. */
+  private subscribing = false;
+  private subscriptions = new Map<string, Promise<AsyncSubscription | null>>();
+
+  constructor(
+    private readonly shared: SourceState,
+    private readonly changed: (path: string) => void,
+    private readonly options: Pick<TranscriptSourceOptions, 'log'>,
+  ) {}
+
+  /** After a listing: new projects folders and symlinked folders are watched, once watching has begun. */
+  rootsListed(): void {
+    if (this.subscribing) void this.watchRoots();
+  }
+
+  /** Subscribes to roots not watched yet (new projects folders and symlinked folders appear). */
+  watchRoots(): Promise<unknown> {
+    this.subscribing = true;
+    for (const root of this.shared.roots) {
+      if (this.subscriptions.has(root) || this.shared.closed) continue;
+      this.subscriptions.set(
+        root,
+        // Loaded on first use: reports (`blocks`, `usage`) never watch and skip the native module's load.
+        import('@parcel/watcher')
+          .then((m) => m.default.subscribe(root, (err, events) => this.onEvents(err, events)))
+          .then((sub) => {
+            this.shared.readProblems.delete(`watch ${root}`);
+            return sub;
+          })
+          .catch((err: Error) => {
+            // Out of inotify watches or descriptors: changes are still found, by polling and the
+            // rescan, only later. Said in the health; the next rescan tries again.
+            const problem = `cannot watch ${root}: ${(err as NodeJS.ErrnoException).code ?? err.message}; relying on polling and rescans`;
+            this.options.log?.(problem);
+            this.shared.readProblems.set(`watch ${root}`, problem);
+            this.subscriptions.delete(root);
+            return null;
+          }),
+      );
+    }
+    return Promise.all(this.subscriptions.values());
+  }
+
+  private onEvents(err: Error | null, events: WatchEvent[]): void {
+    if (err) {
+      this.options.log?.(`watcher: ${err.message}`);
+      return;
+    }
+    // The native watcher batches and never drops a change: one read per file per batch.
+    const paths = new Set<string>();
+    for (const e of events) if (e.type !== 'delete' && e.path.endsWith('.jsonl')) paths.add(e.path);
+    for (const p of paths) this.changed(p);
+  }
+
+  async close(): Promise<void> {
+    const subs = [...this.subscriptions.values()];
+    this.subscriptions.clear();
+    await Promise.all(subs.map(async (s) => (await s)?.unsubscribe().catch(() => {})));
+  }
+}
