@@ -10,6 +10,7 @@ import { isUnread, openListedSync, openRegularSync, type Unread } from '../files
 import { headSync, readLinesSync, type ReadOptions } from '../files/read.js';
 import { addStats, eventsFromLines, lineText, type LineStats } from './lines.js';
 import { decodeCut, decodeWhole, findMarked, lineFinder, USAGE_MARK, type LineFinder } from './usage-lines.js';
+import { errorText } from '../../util/errno.js';
 
 const CHUNK = 1024 * 1024;
 
@@ -42,7 +43,7 @@ export function scanFiles(files: readonly ScanFile[], reader = new UsageReader()
       // The last line counts without its newline, as ccusage reads it.
       reader.read(opened.fd, stats, fold, true, typeof f === 'string' ? Infinity : f.size);
     } catch (err) {
-      problems.push(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      problems.push(`cannot read ${p}: ${errorText(err)}`);
     } finally {
       closeSync(opened.fd);
     }

@@ -5,6 +5,7 @@
 import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { TranscriptSourceOptions } from '../options.js';
 import type { SourceState } from '../state.js';
+import { errorText } from '../../../util/errno.js';
 
 export class TreeWatcher {
   /** Set once the first subscriptions are asked for: from then on a listing's new roots are watched too. */
@@ -39,7 +40,7 @@ export class TreeWatcher {
           .catch((err: Error) => {
             // Out of inotify watches or descriptors: changes are still found, by polling and the
             // rescan, only later. Said in the health; the next rescan tries again.
-            const problem = `cannot watch ${root}: ${(err as NodeJS.ErrnoException).code ?? err.message}; relying on polling and rescans`;
+            const problem = `cannot watch ${root}: ${errorText(err)}; relying on polling and rescans`;
             this.options.log?.(problem);
             this.shared.readProblems.set(`watch ${root}`, problem);
             this.subscriptions.delete(root);
