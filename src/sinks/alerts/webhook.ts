@@ -24,26 +24,12 @@ export class Webhook {
   private pending = 0;
   private readonly inFlight = new Set<Promise<void>>();
 
-  private readonly backoffMs: WebhookOptions['backoffMs'];
-  private readonly context: WebhookOptions['context'];
-  private readonly log: WebhookOptions['log'];
-  private readonly maxPending: WebhookOptions['maxPending'];
-  private readonly timeoutMs: WebhookOptions['timeoutMs'];
-  private readonly url: WebhookOptions['url'];
-
-  constructor(o: WebhookOptions) {
-    this.backoffMs = o.backoffMs;
-    this.context = o.context;
-    this.log = o.log;
-    this.maxPending = o.maxPending;
-    this.timeoutMs = o.timeoutMs;
-    this.url = o.url;
-  }
+  constructor(private readonly options: WebhookOptions) {}
 
   /** Starts a delivery and returns at once. */
   send(a: Alert): void {
-    if (this.pending >= (this.maxPending ?? 20)) {
-      this.log?.(`webhook: ${this.pending} deliveries still pending; dropped "${a.title}"`);
+    if (this.pending >= (this.options.maxPending ?? 20)) {
+      this.options.log?.(`webhook: ${this.pending} deliveries still pending; dropped "${a.title}"`);
       return;
     }
     this.pending++;
@@ -60,17 +46,17 @@ export class Webhook {
   }
 
   private async deliver(a: Alert): Promise<void> {
-    const body = JSON.stringify(webhookBody(a, this.context?.()));
-    const backoff = this.backoffMs ?? [1000, 4000, 15000];
+    const body = JSON.stringify(webhookBody(a, this.options.context?.()));
+    const backoff = this.options.backoffMs ?? [1000, 4000, 15000];
     let why = '';
     for (let attempt = 0; attempt <= backoff.length; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, backoff[attempt - 1]));
       try {
-        const res = await fetch(this.url, {
+        const res = await fetch(this.options.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'user-agent': 'claude-gauge' },
           body,
-          signal: AbortSignal.timeout(this.timeoutMs ?? 5000),
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
         });
         await res.body?.cancel().catch(() => {});
         if (res.ok) return;
@@ -82,6 +68,6 @@ export class Webhook {
         why = (e as Error).name === 'TimeoutError' ? 'timed out' : (cause?.code ?? cause?.message ?? (e as Error).message);
       }
     }
-    this.log?.(`webhook: could not deliver "${a.title}" (${why})`);
+    this.options.log?.(`webhook: could not deliver "${a.title}" (${why})`);
   }
 }

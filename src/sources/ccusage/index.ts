@@ -25,30 +25,14 @@ export class CcusageFuel implements FuelSource {
   private problem: string | null = null;
   private closed = false;
 
-  private readonly command: CcusageFuelOptions['command'];
-  private readonly configDirs: CcusageFuelOptions['configDirs'];
-  private readonly emit: CcusageFuelOptions['emit'];
-  private readonly everyMs: CcusageFuelOptions['everyMs'];
-  private readonly log: CcusageFuelOptions['log'];
-  private readonly onBatch: CcusageFuelOptions['onBatch'];
-  private readonly timeoutMs: CcusageFuelOptions['timeoutMs'];
-
-  constructor(o: CcusageFuelOptions) {
-    this.command = o.command;
-    this.configDirs = o.configDirs;
-    this.emit = o.emit;
-    this.everyMs = o.everyMs;
-    this.log = o.log;
-    this.onBatch = o.onBatch;
-    this.timeoutMs = o.timeoutMs;
-
-    this.clock = o.clock ?? Date.now;
+  constructor(private readonly options: CcusageFuelOptions) {
+    this.clock = options.clock ?? Date.now;
   }
 
   /** Resolves after the first run (good or not), so the first snapshot already has ccusage's figure. */
   async start(): Promise<void> {
     await this.poll();
-    const every = this.everyMs ?? EVERY_MS;
+    const every = this.options.everyMs ?? EVERY_MS;
     this.timer = setInterval(() => void this.poll(), every);
     this.timer.unref();
   }
@@ -64,27 +48,27 @@ export class CcusageFuel implements FuelSource {
   }
 
   private async runOnce(): Promise<void> {
-    const [file, ...args] = commandLine(this.command);
+    const [file, ...args] = commandLine(this.options.command);
     const at = this.clock();
     const out = await run(file, [...args, 'blocks', '--active', '--json', '--offline'], {
-      env: { ...process.env, CLAUDE_CONFIG_DIR: this.configDirs.join(',') },
-      timeoutMs: this.timeoutMs ?? 60_000,
+      env: { ...process.env, CLAUDE_CONFIG_DIR: this.options.configDirs.join(',') },
+      timeoutMs: this.options.timeoutMs ?? 60_000,
     });
     if (this.closed) return;
     if ('error' in out) return this.fail(out.error);
     const parsed = parseActiveBlock(out.stdout);
     if ('error' in parsed) return this.fail(`ccusage printed something unexpected: ${parsed.error}`);
     this.problem = null;
-    const every = this.everyMs ?? EVERY_MS;
+    const every = this.options.everyMs ?? EVERY_MS;
     // Three missed runs and the figure is stale: the local block takes over.
-    this.emit({ kind: 'window', at, origin: 'ccusage', tokens: parsed.tokens, blockStart: parsed.start, blockEnd: parsed.end, freshMs: 3 * every + (this.timeoutMs ?? 60_000) });
-    this.onBatch();
+    this.options.emit({ kind: 'window', at, origin: 'ccusage', tokens: parsed.tokens, blockStart: parsed.start, blockEnd: parsed.end, freshMs: 3 * every + (this.options.timeoutMs ?? 60_000) });
+    this.options.onBatch();
   }
 
   private fail(why: string): void {
-    if (why !== this.problem) this.log?.(`ccusage: ${why}`);
+    if (why !== this.problem) this.options.log?.(`ccusage: ${why}`);
     this.problem = why;
-    this.onBatch();
+    this.options.onBatch();
   }
 
   async close(): Promise<void> {

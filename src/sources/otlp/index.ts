@@ -54,28 +54,12 @@ export class OtlpSource {
   /** The last partial_success message, for source.problems. */
   private lastRejection = '';
 
-  private readonly emit: OtlpSourceOptions['emit'];
-  private readonly host: OtlpSourceOptions['host'];
-  private readonly keepMs: OtlpSourceOptions['keepMs'];
-  private readonly limits: OtlpSourceOptions['limits'];
-  private readonly log: OtlpSourceOptions['log'];
-  private readonly onBatch: OtlpSourceOptions['onBatch'];
-  private readonly port: OtlpSourceOptions['port'];
-
-  constructor(o: OtlpSourceOptions) {
-    this.emit = o.emit;
-    this.host = o.host;
-    this.keepMs = o.keepMs;
-    this.limits = o.limits;
-    this.log = o.log;
-    this.onBatch = o.onBatch;
-    this.port = o.port;
-
-    this.clock = o.clock ?? Date.now;
-    this.graceMs = o.graceMs ?? 20_000;
+  constructor(private readonly options: OtlpSourceOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.graceMs = options.graceMs ?? 20_000;
     this.gate = new FallbackGate(this.graceMs);
-    this.journal = o.stateDir ? Journal.in(o.stateDir, this.clock, o.keepMs ?? KEEP_MS, o.journalRetryMs) : null;
-    this.decoder = o.decodeThread === false ? null : new DecodeThread(o.log);
+    this.journal = options.stateDir ? Journal.in(options.stateDir, this.clock, options.keepMs ?? KEEP_MS, options.journalRetryMs) : null;
+    this.decoder = options.decodeThread === false ? null : new DecodeThread(options.log);
     this.handlers = {
       logs: (r, journal) => this.onLogs(r, journal),
       metrics: (r) => this.onMetrics(r),
@@ -85,7 +69,7 @@ export class OtlpSource {
 
   app(): Hono {
     const decoder = this.decoder;
-    return createOtlpApp(this.handlers, { limits: this.limits, clock: this.clock, decode: decoder ? (job) => decoder.decode(job) : undefined });
+    return createOtlpApp(this.handlers, { limits: this.options.limits, clock: this.clock, decode: decoder ? (job) => decoder.decode(job) : undefined });
   }
 
   /** Replays the journal, then listens. Nothing in the journal or the state folder stops it. */
@@ -94,12 +78,12 @@ export class OtlpSource {
     if (this.journal) {
       this.replay(await this.journal.open());
       const j = this.journal.status();
-      if (j.failure) this.log?.(`OTLP journal ${this.journal.file}: ${j.failure}; accepted records are kept in memory only`);
-      if (j.badLines) this.log?.(`OTLP journal ${this.journal.file}: ${j.badLines} line(s) skipped`);
+      if (j.failure) this.options.log?.(`OTLP journal ${this.journal.file}: ${j.failure}; accepted records are kept in memory only`);
+      if (j.badLines) this.options.log?.(`OTLP journal ${this.journal.file}: ${j.badLines} line(s) skipped`);
     }
-    this.onBatch?.();
-    this.server = await listen(this.app(), this.port ?? OTLP_DEFAULT_PORT, this.host ?? OTLP_DEFAULT_HOST);
-    this.log?.(`OTLP/HTTP receiver on http://${this.server.host}:${this.server.port} (POST /v1/logs, /v1/metrics)`);
+    this.options.onBatch?.();
+    this.server = await listen(this.app(), this.options.port ?? OTLP_DEFAULT_PORT, this.options.host ?? OTLP_DEFAULT_HOST);
+    this.options.log?.(`OTLP/HTTP receiver on http://${this.server.host}:${this.server.port} (POST /v1/logs, /v1/metrics)`);
   }
 
   get address(): { host: string; port: number } | null {
@@ -157,12 +141,12 @@ export class OtlpSource {
     for (const r of records) if (r.t === 'e' && r.o) this.gate.cover(r.o, r.e.at);
     for (const r of records) {
       if (r.t === 's') this.deltas.restore(r.s);
-      else if (r.t === 'e') this.emit(r.e);
+      else if (r.t === 'e') this.options.emit(r.e);
       else if (this.gate.covered(r.o)) continue;
       // A point still within its grace (its time stands for its arrival) waits on, so that its
       // session's events arriving after the restart replace it instead of being added to it.
       else if (r.e.at > now - this.graceMs) this.gate.hold(r.o, r.e, Math.min(r.e.at, now));
-      else this.emit(r.e);
+      else this.options.emit(r.e);
     }
     this.stats.replayed = records.length;
     this.schedule();
@@ -172,10 +156,10 @@ export class OtlpSource {
     await this.keep(logRecords(r.items), journal);
     for (const i of r.items) {
       if (i.covers) this.gate.cover(i.covers, i.event.at);
-      this.emit(i.event);
+      this.options.emit(i.event);
     }
     this.stats.records += r.items.length;
-    if (r.items.length) this.onBatch?.();
+    if (r.items.length) this.options.onBatch?.();
     return this.refused(r.rejected, r.errors);
   }
 
@@ -208,7 +192,7 @@ export class OtlpSource {
     const before = this.journal.status().failure;
     await this.journal.append(records, text);
     const after = this.journal.status().failure;
-    if (after && after !== before) this.log?.(`OTLP journal ${this.journal.file}: ${after}; accepted records are kept in memory until it can be written`);
+    if (after && after !== before) this.options.log?.(`OTLP journal ${this.journal.file}: ${after}; accepted records are kept in memory until it can be written`);
   }
 
   private schedule(): void {
@@ -225,9 +209,9 @@ export class OtlpSource {
 
   private flush(now: number, all = false): void {
     const out = this.gate.release(now, all);
-    for (const e of out) this.emit(e);
-    if (out.length) this.onBatch?.();
-    this.gate.forgetBefore(now - (this.keepMs ?? KEEP_MS));
-    this.deltas.forgetBefore(now - (this.keepMs ?? KEEP_MS));
+    for (const e of out) this.options.emit(e);
+    if (out.length) this.options.onBatch?.();
+    this.gate.forgetBefore(now - (this.options.keepMs ?? KEEP_MS));
+    this.deltas.forgetBefore(now - (this.options.keepMs ?? KEEP_MS));
   }
 }

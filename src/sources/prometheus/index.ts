@@ -61,25 +61,9 @@ export class PrometheusSource {
   private running: Promise<void> | null = null;
   private closed = false;
 
-  private readonly emit: PrometheusSourceOptions['emit'];
-  private readonly horizon: PrometheusSourceOptions['horizon'];
-  private readonly log: PrometheusSourceOptions['log'];
-  private readonly onBatch: PrometheusSourceOptions['onBatch'];
-  private readonly pollMs: PrometheusSourceOptions['pollMs'];
-  private readonly timeoutMs: PrometheusSourceOptions['timeoutMs'];
-  private readonly url: PrometheusSourceOptions['url'];
-
-  constructor(o: PrometheusSourceOptions) {
-    this.emit = o.emit;
-    this.horizon = o.horizon;
-    this.log = o.log;
-    this.onBatch = o.onBatch;
-    this.pollMs = o.pollMs;
-    this.timeoutMs = o.timeoutMs;
-    this.url = o.url;
-
-    this.clock = o.clock ?? Date.now;
-    const sel = parseSelector(o.selector);
+  constructor(private readonly options: PrometheusSourceOptions) {
+    this.clock = options.clock ?? Date.now;
+    const sel = parseSelector(options.selector);
     if ('error' in sel) throw new Error(`bad Prometheus selector: ${sel.error}`); // config already checked it
     this.query = `${METRIC}{${sel.matchers}}`;
   }
@@ -124,7 +108,7 @@ export class PrometheusSource {
 
   private schedule(): void {
     if (this.closed) return;
-    const every = this.pollMs ?? POLL_MS;
+    const every = this.options.pollMs ?? POLL_MS;
     const delay = this.failures === 0 ? every : Math.min(every * 2 ** this.failures, MAX_BACKOFF_MS);
     this.timer = setTimeout(() => void this.poll().then(() => this.schedule()), delay);
     this.timer.unref();
@@ -134,16 +118,16 @@ export class PrometheusSource {
     try {
       if (this.loaded) await this.follow();
       else await this.load();
-      if (this.problem) this.log?.(`prometheus: back (${this.url})`);
+      if (this.problem) this.options.log?.(`prometheus: back (${this.options.url})`);
       this.problem = null;
       this.failures = 0;
     } catch (err) {
       const why = (err as Error).message;
-      if (why !== this.problem) this.log?.(`prometheus: ${why}`);
+      if (why !== this.problem) this.options.log?.(`prometheus: ${why}`);
       this.problem = why;
       this.failures++;
     }
-    if (!this.closed) this.onBatch?.();
+    if (!this.closed) this.options.onBatch?.();
   }
 
   /** Backwards in doubling chunks until the newest activity chain is covered (or 7 days). */
@@ -154,7 +138,7 @@ export class PrometheusSource {
     let chunk = FIRST_CHUNK_MS;
     for (;;) {
       const span = Math.min(chunk, MAX_LOOKBACK_MS - covered);
-      const part = await querySamples(this.url, `${this.query}[${seconds(span)}]`, { timeMs: end - covered, timeoutMs: LOAD_TIMEOUT_MS });
+      const part = await querySamples(this.options.url, `${this.query}[${seconds(span)}]`, { timeMs: end - covered, timeoutMs: LOAD_TIMEOUT_MS });
       mergeSeries(merged, part);
       covered += span;
       const rangeStart = end - covered;
@@ -165,8 +149,8 @@ export class PrometheusSource {
       // before each series' first is known), so nothing read twice counts twice.
       const book = new SeriesBook();
       const events = book.advance(all, older);
-      for (const e of events) this.emit(e);
-      const h = this.horizon();
+      for (const e of events) this.options.emit(e);
+      const h = this.options.horizon();
       if (h === null || h >= rangeStart || covered >= MAX_LOOKBACK_MS) {
         this.book = book; // it holds every series' last sample: polls continue from there
         this.records = events.length;
@@ -182,15 +166,15 @@ export class PrometheusSource {
   private async follow(): Promise<void> {
     const now = this.clock();
     const span = Math.min(now - this.readFrom + OVERLAP_MS, MAX_LOOKBACK_MS);
-    const o = { timeMs: now, timeoutMs: this.timeoutMs ?? TIMEOUT_MS };
-    const series = await querySamples(this.url, `${this.query}[${seconds(span)}]`, o);
+    const o = { timeMs: now, timeoutMs: this.options.timeoutMs ?? TIMEOUT_MS };
+    const series = await querySamples(this.options.url, `${this.query}[${seconds(span)}]`, o);
     // A series first seen now may have samples older than this read (sparse ones, with the
     // exporter's own timestamps): its last one is the baseline, else it began here.
     const fresh = this.book.unseen(series);
     const older = fresh.length ? await this.samplesBefore(now - span, MAX_LOOKBACK_MS, fresh, o.timeoutMs) : new Map<string, Sample>();
     if (this.closed) return;
     const events = this.book.advance(series, older);
-    for (const e of events) this.emit(e);
+    for (const e of events) this.options.emit(e);
     this.records += events.length;
     this.noteNewest(series);
     this.book.forgetBefore(now - MAX_LOOKBACK_MS);
@@ -202,7 +186,7 @@ export class PrometheusSource {
     const out = new Map<string, Sample>();
     if (of.length === 0 || withinMs <= 0) return out;
     const wanted = new Set(of.map((s) => seriesId(s.labels)));
-    for (const v of await queryValues(this.url, `last_over_time(${this.query}[${seconds(withinMs)}])`, { timeMs: at, timeoutMs })) {
+    for (const v of await queryValues(this.options.url, `last_over_time(${this.query}[${seconds(withinMs)}])`, { timeMs: at, timeoutMs })) {
       const id = seriesId(v.labels);
       if (wanted.has(id)) out.set(id, { at, value: v.value });
     }

@@ -10,7 +10,7 @@
 // (always finite); no null under a key of NULL_KEYS; at most PLAIN_DEPTH deep. A plain line is
 // also UTF-8 throughout (which the module checks string by string).
 import { isUtf8 } from 'node:buffer';
-import { At, NULL_KEYS } from './strict-json.js';
+import { At, childOf, NULL_KEYS } from './strict-json.js';
 
 export const PLAIN_DEPTH = 64;
 export const PLAIN_KEYS = 32;
@@ -112,7 +112,7 @@ function walk(b: Uint8Array, from: number, to: number, line: boolean, cutFrom: n
     if (line && at.length === 0 && c !== 0x7b) return false;
     if (c === 0x7b || c === 0x5b) {
       if (at.length >= PLAIN_DEPTH) return false;
-      at.push(!line ? At.Other : at.length === 0 ? At.Root : childOf(parent, b, keys, key));
+      at.push(!line ? At.Other : at.length === 0 ? At.Root : childAt(parent, b, keys, key));
       isObject.push(c === 0x7b);
       keyStart.push(keys.length);
       if (cutFrom > 0 && i === cutFrom) cutDepth = at.length;
@@ -215,22 +215,11 @@ function keyAt(b: Uint8Array, keys: number[], key: number): string {
   return Buffer.from(b.buffer, b.byteOffset + keys[key], keys[key + 1] - keys[key]).toString('latin1');
 }
 
-function childOf(parent: At, b: Uint8Array, keys: number[], key: number): At {
+/** strict-json.ts's childOf, reading the key's bytes only when its place can matter. */
+function childAt(parent: At, b: Uint8Array, keys: number[], key: number): At {
   if (parent === At.Iterations) return At.Item;
   if (key < 0 || parent === At.Other) return At.Other;
-  const k = keyAt(b, keys, key);
-  switch (parent) {
-    case At.Root:
-      return k === 'message' ? At.Message : At.Other;
-    case At.Message:
-      return k === 'usage' ? At.Usage : At.Other;
-    case At.Usage:
-      return k === 'cache_creation' ? At.Split : k === 'iterations' ? At.Iterations : At.Other;
-    case At.Item:
-      return k === 'cache_creation' ? At.ItemSplit : At.Other;
-    default:
-      return At.Other;
-  }
+  return childOf(parent, keyAt(b, keys, key));
 }
 
 /** Whether the value of this key is a token count ccusage reads as an unsigned integer. */

@@ -130,7 +130,8 @@ export function strictProblems(text: string, cutAt = -1): number {
   }
 }
 
-function childOf(parent: At, key: string | null): At {
+/** Where a value under `key` sits, given where its container sits (plain-json.ts asks the same). */
+export function childOf(parent: At, key: string | null): At {
   switch (parent) {
     case At.Root:
       return key === 'message' ? At.Message : At.Other;
