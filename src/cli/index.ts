@@ -6,6 +6,7 @@ import { renderHelp } from './help.js';
 import { argProblem } from './strict.js';
 import { VERSION } from '../version.js';
 import { errorCode } from '../util/errno.js';
+import { fail } from './fail.js';
 
 export const main = defineCommand({
   meta: { name: 'claude-gauge', version: VERSION, description: 'Instrument cluster for Claude Code: a daemon that turns transcripts into gauges.' },
@@ -88,9 +89,4 @@ async function commandOf(argv: string[]): Promise<Found> {
 
 async function resolve<T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T> {
   return typeof v === 'function' ? (v as () => T | Promise<T>)() : v;
-}
-
-export function fail(message: string, code: number): never {
-  process.stderr.write(`claude-gauge: ${message}\n`);
-  process.exit(code);
 }

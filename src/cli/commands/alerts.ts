@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { resolveConfig } from '../../config/index.js';
 import { alertsFromConfig } from '../../sinks/alerts/index.js';
-import { fail } from '../index.js';
+import { fail } from '../fail.js';
 
 const testCmd = defineCommand({
   meta: { name: 'test', description: 'Send one test alert through the configured channels (desktop, webhook)' },

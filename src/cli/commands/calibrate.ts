@@ -6,7 +6,7 @@ import { pasteLines, renderReport } from '../../calibrate/report.js';
 import { ConfigError, resolveConfig, type Config } from '../../config/index.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { configFile } from '../../util/paths.js';
-import { fail } from '../index.js';
+import { fail } from '../fail.js';
 import { readStateFile } from '../../util/state-file.js';
 
 export default defineCommand({

@@ -5,7 +5,7 @@ import { defineCommand } from 'citty';
 import { HISTORY_FILE, openHistory } from '../../store/db.js';
 import { exportCsv, exportJson } from '../../store/transfer.js';
 import { stateDir } from '../../util/paths.js';
-import { fail } from '../index.js';
+import { fail } from '../fail.js';
 import { errorCode } from '../../util/errno.js';
 
 export default defineCommand({

@@ -3,7 +3,7 @@ import { defineCommand } from 'citty';
 import { DIAL } from '../../faces/geometry.js';
 import { parseFormats, parsePaper, writeFaces } from '../../faces/index.js';
 import { configFrom } from '../args.js';
-import { fail } from '../index.js';
+import { fail } from '../fail.js';
 
 export default defineCommand({
   meta: { name: 'faces', description: 'Printable true-scale dial faces for the four gauges (SVG and PDF), and a sheet with all four' },

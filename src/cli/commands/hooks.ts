@@ -3,7 +3,7 @@ import { resolveConfig, type Config } from '../../config/index.js';
 import { installedEvents, installHooks, uninstallHooks } from '../../setup/hooks.js';
 import { shellQuote } from '../../setup/statusline.js';
 import { hooksFile } from '../../sources/hooks/record.js';
-import { fail } from '../index.js';
+import { fail } from '../fail.js';
 import { packageFile } from '../../util/package-files.js';
 import { settingsPathFor } from '../../setup/settings.js';
 

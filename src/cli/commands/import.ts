@@ -4,7 +4,7 @@ import { openHistory } from '../../store/db.js';
 import { loadOverrides, Pricer } from '../../store/pricing.js';
 import { importText } from '../../store/transfer.js';
 import { stateDir } from '../../util/paths.js';
-import { fail } from '../index.js';
+import { fail } from '../fail.js';
 import { errorText } from '../../util/errno.js';
 
 export default defineCommand({

@@ -10,7 +10,7 @@ import type { History } from '../../store/db.js';
 import type { Ingest, IngestStatus } from '../../store/follow.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
-import { fail } from '../index.js';
+import { fail } from '../fail.js';
 import { errorCode, errorText } from '../../util/errno.js';
 
 const NOT_STARTED: IngestStatus = { files_total: 0, files_done: 0, backfilled: false, lines: 0, skipped_lines: 0, last_error: null };

@@ -3,7 +3,7 @@ import { resolveConfig } from '../../config/index.js';
 import { findDaemon, localUrl } from '../../daemon/discovery.js';
 import { flagValue, managerFor, serviceSpec, ServiceError, type ServiceManager } from '../../service/index.js';
 import { gaugeArgs, serverArgs } from '../args.js';
-import { fail } from '../index.js';
+import { fail } from '../fail.js';
 
 const installArgs = { ...serverArgs, ...gaugeArgs };
 

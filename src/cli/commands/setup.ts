@@ -3,7 +3,7 @@ import { resolveConfig } from '../../config/index.js';
 import { otelSetupText, writeOtel } from '../../setup/otel.js';
 import { settingsPathFor } from '../../setup/settings.js';
 import { installStatusline, shellQuote, uninstallStatusline } from '../../setup/statusline.js';
-import { fail } from '../index.js';
+import { fail } from '../fail.js';
 import { packageFile } from '../../util/package-files.js';
 
 const statusline = defineCommand({

@@ -3,7 +3,7 @@ import { timeOf } from '../../core/validate.js';
 import { loadEngine } from '../../daemon/load.js';
 import { readHandoff } from '../../sources/statusline/handoff.js';
 import { configFrom, gaugeArgs, tellProblems } from '../args.js';
-import { fail } from '../index.js';
+import { fail } from '../fail.js';
 
 export default defineCommand({
   meta: { name: 'usage', description: 'Print one /usage snapshot as JSON and exit' },

@@ -2,7 +2,7 @@ import { defineCommand } from 'citty';
 import { Daemon } from '../../daemon/index.js';
 import { LEGEND, snapshotLine } from '../../sinks/terminal/line.js';
 import { configFrom, gaugeArgs, tellProblems } from '../args.js';
-import { fail } from '../index.js';
+import { fail } from '../fail.js';
 
 export default defineCommand({
   meta: { name: 'watch', description: 'Print the gauges every second (Ctrl-C to stop)' },
