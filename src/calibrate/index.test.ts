@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeBlocks, type BlockEntry } from '../engine/blocks.js';
+import type { BlockEntry } from '../core/blocks.js';
+import { computeBlocks } from '../engine/blocks.js';
 import { calibrate, ceil3, minuteRates, MIN_ACTIVE_MINUTES, niceCeil, observationFigures, percentile, rateFigures, round3 } from './index.js';
 
 const H = 3_600_000;

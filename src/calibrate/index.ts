@@ -1,7 +1,8 @@
 // Seed phase E: propose the 5-hour ceiling and the tach redline from the user's own history,
 // with the figures behind each proposal. Pure: entries, blocks and observations in, a report out.
 import { totalTokens } from '../core/events.js';
-import { activeBlock, BLOCK_MS, type Block, type BlockEntry } from '../engine/blocks.js';
+import type { Block, BlockEntry } from '../core/blocks.js';
+import { activeBlock, BLOCK_MS } from '../engine/blocks.js';
 
 const MINUTE = 60_000;
 /** Statusline figures below this share carry too much rounding (1 point of 5 % is 20 %) to imply a ceiling. */

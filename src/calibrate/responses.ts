@@ -3,7 +3,7 @@
 import type { Config } from '../config/index.js';
 import { ResponseFold } from '../core/response-fold.js';
 import { engineSettings } from '../daemon/index.js';
-import type { BlockEntry } from '../engine/blocks.js';
+import type { BlockEntry } from '../core/blocks.js';
 import { Engine } from '../engine/engine.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { activeBlock, computeBlocks, floorToHour, type BlockEntry } from './blocks.js';
+import type { BlockEntry } from '../core/blocks.js';
+import { activeBlock, computeBlocks, floorToHour } from './blocks.js';
 
 const H = 3600_000;
 const T0 = Date.parse('2026-03-02T10:17:00.000Z');

@@ -2,9 +2,6 @@
 // deduplicated entries sorted by time.
 import type { Block, BlockEntry } from '../core/blocks.js';
 
-// The shapes live in core (outputs render them); kept here for modules that still name them from the engine.
-export type { Block, BlockEntry } from '../core/blocks.js';
-
 export const BLOCK_MS = 5 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 
