@@ -94,7 +94,7 @@ void uiTask(void*) {
 
 void feed(const cg::PollOutcome& o) {
   cg::Payload p;
-  if (o.kind == cg::PollKind::Good) p = cg::payloadFrom(o.reading);
+  if (o.kind == cg::PollKind::Good) p = cg::shownPayload(o.reading);  // a stale line shows STALL
   portENTER_CRITICAL(&engineLock);
   const int64_t t = cluster.now();
   if (o.kind == cg::PollKind::Good) cluster.feed(t, &p);
