@@ -19,6 +19,7 @@ const cases = [
   { name: 'IDLE breathes on a 4 s cycle from its floor', feeds: [[0, p({}, { idle: true })]], samples: every(0, 4000, 500) },
   { name: 'STALL from the payload lights at once and puts IDLE out', feeds: [[0, p({}, { idle: true })], [1000, p({}, { stall: true, idle: false })]], samples: [999, 1000, 2000] },
   { name: 'no good data: STALL after 5 s, needles rest after 60 s, back when data returns', feeds: [[0, p({ fuel: 600, tach: 600 }, { idle: true })], [1000, null], [5000, null], [5001, null], [30000, null], [60001, null], [61000, p({ fuel: 600, tach: 600 })]], samples: [4999, 5000, 5002, 59000, 60001, 60300, 61000, 61500] },
+  { name: 'a line older than the STALL limit (age_ms > 5 s: the daemon\'s figures are stuck) lights STALL and puts IDLE out; a fresh one clears it', feeds: [[0, p({ fuel: 600 }, { idle: true, warn: true, age_ms: 400 })], [1000, p({ fuel: 600 }, { idle: true, warn: true, age_ms: 5000 })], [2000, p({ fuel: 600 }, { idle: true, warn: true, age_ms: 5001 })], [3000, p({ fuel: 700 }, { idle: true, warn: true, age_ms: 60000 })], [4000, p({ fuel: 700 }, { idle: true, warn: true, age_ms: 0 })]], samples: [500, 1500, 2000, 2500, 3500, 4000, 4500] },
   { name: 'a known-lost link rests the needles and lights STALL at once', feeds: [[0, p({ fuel: 800, boost: 800 }, { hot: true })], [2000, null, 'lost'], [4000, p({ fuel: 200 })]], samples: [1999, 2000, 2001, 2400, 3999, 4000, 4500] },
 ];
 

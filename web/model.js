@@ -113,7 +113,7 @@ export function createCluster(c = CONSTANTS) {
       if (link === 'lost') lost = true;
       else if (payload) {
         lost = false;
-        last = payload;
+        last = agedPayload(payload, c);
         lastGoodAt = t;
       }
       retarget();
@@ -158,6 +158,16 @@ export function createCluster(c = CONSTANTS) {
       };
     },
   };
+}
+
+/**
+ * A payload as the lamps must show it. `age_ms` (the device line's age: how long the daemon's
+ * figures have not been recomputed) above the STALL limit means they are stuck however promptly
+ * they arrive: STALL, as if the daemon had set it. The sequence number is no such signal: the
+ * daemon advances it only when a figure changes.
+ */
+export function agedPayload(payload, c = CONSTANTS) {
+  return Number(payload?.age_ms) > c.staleStallMs ? { ...payload, stall: true } : payload;
 }
 
 function modelName(m) {

@@ -25,6 +25,10 @@ struct PinUse {
   int gpio;
   // Required (non-empty) when an output sits on a strapping pin: why that is safe here.
   const char* strapReason;
+  // Required (non-empty) for the button on GPIO 34-39, which have no internal pull-up: the
+  // external pull-up fitted (value, where). Without one the input floats, and a floating
+  // button can read as a 10 s hold and wipe the WiFi settings.
+  const char* externalPullup = nullptr;
 };
 
 namespace rules {
@@ -32,12 +36,15 @@ namespace rules {
 constexpr bool isInput(Fn f) { return f == Fn::Button; }
 constexpr bool isOutput(Fn f) { return !isInput(f); }
 
-// GPIOs the ESP32 has: 0-19, 21-23, 25-27, 32-39.
+// GPIOs the ESP32-WROOM-32 brings out: 0-19, 21-23, 25-27, 32-36, 39. The chip's 37 and 38
+// (input-only) are not on the module's pads.
 constexpr bool exists(int g) {
-  return (g >= 0 && g <= 19) || (g >= 21 && g <= 23) || (g >= 25 && g <= 27) || (g >= 32 && g <= 39);
+  return (g >= 0 && g <= 19) || (g >= 21 && g <= 23) || (g >= 25 && g <= 27) || (g >= 32 && g <= 36) || g == 39;
 }
 constexpr bool isFlash(int g) { return g >= 6 && g <= 11; }
-constexpr bool isInputOnly(int g) { return g == 34 || g == 35 || g == 36 || g == 39; }
+// 34-39: input-only, and without internal pull-ups or pull-downs.
+constexpr bool isInputOnly(int g) { return g >= 34 && g <= 39; }
+constexpr bool hasInternalPullup(int g) { return exists(g) && !isInputOnly(g); }
 constexpr bool isStrapping(int g) { return g == 0 || g == 2 || g == 5 || g == 12 || g == 15; }
 constexpr bool isUart0(int g) { return g == 1 || g == 3; }  // USB serial: flashing and logs
 constexpr bool hasText(const char* s) { return s != nullptr && s[0] != '\0'; }
@@ -101,6 +108,14 @@ template <size_t N>
 constexpr bool strapOutputsExplained(const PinUse (&map)[N]) {
   for (size_t i = 0; i < N; ++i)
     if (isOutput(map[i].fn) && isStrapping(map[i].gpio) && map[i].gpio != 12 && !hasText(map[i].strapReason)) return false;
+  return true;
+}
+
+// INPUT_PULLUP does nothing on 34-39: an input there needs a pull-up on the board, declared.
+template <size_t N>
+constexpr bool inputsPulledUp(const PinUse (&map)[N]) {
+  for (size_t i = 0; i < N; ++i)
+    if (isInput(map[i].fn) && !hasInternalPullup(map[i].gpio) && !hasText(map[i].externalPullup)) return false;
   return true;
 }
 

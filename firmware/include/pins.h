@@ -1,7 +1,8 @@
 // The cluster's wiring on an ESP32 DevKit V1 (WROOM-32) with one X12.017-class quad driver at
 // 5 V: the one pin map, checked at compile time. A map that puts an output on an input-only or
-// flash pin, shares a pin, uses GPIO12 as an output, or puts an output on another strapping pin
-// without saying why does not build. The host tests (firmware/test/CMakeLists.txt) compile copies
+// flash pin, shares a pin, uses GPIO12 as an output, puts an output on another strapping pin
+// without saying why, names a GPIO the module does not bring out (37, 38) or puts the button
+// where INPUT_PULLUP does nothing (34-39) without a declared external pull-up does not build. The host tests (firmware/test/CMakeLists.txt) compile copies
 // of this header with one line broken and expect these messages. docs/hardware.md has the table.
 #pragma once
 
@@ -38,6 +39,8 @@ static_assert(rules::gpiosExist(kPinMap), "pin map: a GPIO number the ESP32-WROO
 static_assert(rules::noFlashPins(kPinMap), "pin map: GPIO 6-11 are the SPI flash");
 static_assert(rules::noUartPins(kPinMap), "pin map: GPIO 1 and 3 are the USB serial (flashing, logs)");
 static_assert(rules::noInputOnlyOutputs(kPinMap), "pin map: an output on an input-only pin (GPIO 34, 35, 36, 39)");
+static_assert(rules::inputsPulledUp(kPinMap),
+              "pin map: the button needs a pull-up: GPIO 34-39 have none inside, so declare the external one (externalPullup)");
 static_assert(rules::noSharedPins(kPinMap), "pin map: two functions share a pin");
 static_assert(rules::noGpio12Output(kPinMap),
               "pin map: GPIO12 as an output is refused (high at reset it selects 1.8 V flash: no boot)");

@@ -94,7 +94,7 @@ void uiTask(void*) {
 
 void feed(const cg::PollOutcome& o) {
   cg::Payload p;
-  if (o.kind == cg::PollKind::Good) p = cg::payloadFrom(o.reading);
+  if (o.kind == cg::PollKind::Good) p = cg::shownPayload(o.reading);  // a stale line shows STALL
   portENTER_CRITICAL(&engineLock);
   const int64_t t = cluster.now();
   if (o.kind == cg::PollKind::Good) cluster.feed(t, &p);
@@ -153,6 +153,16 @@ void setup() {
 
   esp_task_wdt_init(kWatchdogS, true);  // reconfigures the task watchdog the core started
   xTaskCreatePinnedToCore(uiTask, "ui", 4096, nullptr, 2, nullptr, 1);
+
+  // Four motors homing draw the boot's peak current; the radio starting adds its own. One after
+  // the other (~2.3 s): WiFi waits until every needle rests at zero.
+  for (;;) {
+    portENTER_CRITICAL(&engineLock);
+    const bool homing = drive.homing();
+    portEXIT_CRITICAL(&engineLock);
+    if (!homing) break;
+    delay(10);
+  }
 
   uint8_t mac[6] = {0};
   WiFi.macAddress(mac);

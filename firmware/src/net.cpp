@@ -64,29 +64,37 @@ void Portal::begin(Settings& settings, const char* apName) {
     settings_->save();
     saved_ = true;
   });
+  // The station first: getWiFiIsSaved() reads the driver's station config, which is garbage
+  // until WiFi has started (WiFiManager's own autoConnect never asks it, for that reason).
+  WiFi.mode(WIFI_STA);
   haveNetwork_ = wm_.getWiFiIsSaved();
   wm_.setConfigPortalBlocking(false);
-  // With a network saved, a portal nobody uses closes after 3 minutes and the network is tried
-  // again (a router that boots slower than the cluster); without one it stays open.
+  // With a network saved, a portal nobody uses closes after 3 minutes (the saved network is
+  // retried meanwhile and after: a router that boots slower than the cluster); without one it
+  // stays open.
   wm_.setConfigPortalTimeout(haveNetwork_ ? kPortalTimeoutS : 0);
   wm_.setConnectTimeout(kConnectTimeoutS);
   wm_.setTitle("claude-gauge");
   WiFi.setAutoReconnect(true);
   if (wm_.autoConnect(apName)) Serial.printf("wifi: joined %s\n", WiFi.SSID().c_str());
   else Serial.printf("wifi: setup portal open on AP %s\n", apName);
+  lastRetry_ = millis();
 }
 
 void Portal::loop() {
   if (wm_.process()) Serial.println("wifi: joined through the portal");
-  if (wm_.getConfigPortalActive()) return;
-  if (WiFi.status() == WL_CONNECTED) return;
-  haveNetwork_ = haveNetwork_ || wm_.getWiFiIsSaved();
-  const uint32_t now = millis();
-  if (haveNetwork_ && now - lastRetry_ >= kWifiRetryMs) {
-    lastRetry_ = now;
-    WiFi.mode(WIFI_STA);
-    WiFi.begin();  // the saved network
+  const bool portal = wm_.getConfigPortalActive();
+  if (WiFi.status() == WL_CONNECTED) {
+    if (portal && haveNetwork_ && wm_.stopConfigPortal()) Serial.println("wifi: saved network joined, portal closed");
+    return;
   }
+  if (!haveNetwork_) return;  // a blank board: the portal waits for someone to choose a network
+  // The portal turned the station off when it opened; keep trying the saved network beside it.
+  const uint32_t now = millis();
+  if (now - lastRetry_ < kWifiRetryMs) return;
+  lastRetry_ = now;
+  WiFi.mode(portal ? WIFI_AP_STA : WIFI_STA);
+  WiFi.begin();  // the saved network
 }
 
 bool Portal::open() { return wm_.getConfigPortalActive(); }

@@ -22,8 +22,10 @@ struct Settings {
 // needles carry on while it is open.
 class Portal {
  public:
-  // Joins the saved network, or opens the portal (AP `apName`, no password) when there is none
-  // or it cannot be joined. May block for the connect timeout (~20 s) when a network is saved.
+  // Starts WiFi, then joins the saved network, or opens the portal (AP `apName`, no password)
+  // when there is none or it cannot be joined. May block for the connect timeout (~20 s). With
+  // a network saved, loop() retries it every 30 s, the portal open or not, and closes the
+  // portal once it is joined.
   void begin(Settings& settings, const char* apName);
   void loop();
   bool open();

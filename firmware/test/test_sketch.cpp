@@ -131,8 +131,10 @@ TEST_CASE("the sketch on stubs: reset, homing, discovery, polling, lamps, button
   loopFor(20000);
   CHECK(position(0) == rested + 3780);
 
-  // WiFi drops: the link is known lost, the needles rest at once.
+  // WiFi drops (the router goes away; the saved network is retried, in vain): the link is
+  // known lost, the needles rest at once.
   stub::s().wifiConnected = false;
+  stub::s().routerUp = false;
   loopFor(2000);
   CHECK(position(0) == rested);
   runUi(2);

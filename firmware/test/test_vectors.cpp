@@ -13,6 +13,7 @@
 
 #include "core/cluster.h"
 #include "core/device_line.h"
+#include "core/lamps.h"
 
 using nlohmann::json;
 
@@ -73,16 +74,22 @@ cg::Payload toPayload(const json& p) {
   return out;
 }
 
+// The device line's age (model.js agedPayload reads payload.age_ms).
+uint32_t ageOf(const json& p) {
+  const double d = p.contains("age_ms") ? jsNumber(p["age_ms"]) : NAN;
+  return std::isnan(d) || d < 0 ? 0 : d > 4294967295.0 ? 0xffffffffu : static_cast<uint32_t>(d);
+}
+
 // The same payload as the daemon's device line, read back by the firmware's parser.
-cg::Payload throughTheWire(const cg::Payload& p, uint32_t seq) {
+cg::Payload throughTheWire(const cg::Payload& p, uint32_t seq, uint32_t ageMs) {
   const unsigned flags = (p.hot ? 1u : 0u) | (p.warn ? 2u : 0u) | (p.stall ? 4u : 0u) | (p.idle ? 8u : 0u);
   char line[128];
-  const int n = std::snprintf(line, sizeof(line), "CG1 %u 0 %u %u %u %u %u %u\n", seq, p.gauge[0], p.gauge[1], p.gauge[2],
+  const int n = std::snprintf(line, sizeof(line), "CG1 %u %u %u %u %u %u %u %u\n", seq, ageMs, p.gauge[0], p.gauge[1], p.gauge[2],
                               p.gauge[3], static_cast<unsigned>(p.model), flags);
   cg::Reading r;
   REQUIRE(n > 0);
   REQUIRE(cg::parseDeviceLine(line, static_cast<size_t>(n), r) == cg::ParseError::Ok);
-  return cg::payloadFrom(r);
+  return cg::shownPayload(r);  // what main.cpp feeds
 }
 
 void replay(const json& c, bool wire) {
@@ -115,8 +122,9 @@ void replay(const json& c, bool wire) {
       if (step["feed"].is_null()) {
         cluster.feed(t, nullptr, link);
       } else {
-        cg::Payload p = toPayload(step["feed"]);
-        if (wire) p = throughTheWire(p, ++seq);
+        const cg::Payload direct = toPayload(step["feed"]);
+        const uint32_t age = ageOf(step["feed"]);
+        const cg::Payload p = wire ? throughTheWire(direct, ++seq, age) : cg::withAge(direct, age);
         cluster.feed(t, &p, link);
       }
     }
@@ -147,7 +155,7 @@ TEST_CASE("the vectors were made with the constants the C++ core uses") {
 
 TEST_CASE("every vector case replays exactly, directly and through the device line") {
   const json v = loadVectors();
-  REQUIRE(v["cases"].size() >= 11);
+  REQUIRE(v["cases"].size() >= 13);
   for (const json& c : v["cases"]) {
     replay(c, false);
     replay(c, true);

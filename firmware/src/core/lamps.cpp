@@ -2,6 +2,13 @@
 
 namespace cg {
 
+Payload withAge(Payload p, uint32_t ageMs) {
+  if (static_cast<int64_t>(ageMs) > kStaleStallMs) p.stall = true;
+  return p;
+}
+
+Payload shownPayload(const Reading& r) { return withAge(payloadFrom(r), r.ageMs); }
+
 LampFrame lampFrame(const ClusterState& s, const Overlay& o) {
   LampFrame f;
   if (o.wiping) {

@@ -12,6 +12,15 @@ namespace cg {
 
 enum LampChannel : uint8_t { kModelR = 0, kModelG, kModelB, kHot, kWarn, kStall, kIdle, kLampChannels };
 
+// A good device line as the lamps must show it. Its age is how long the daemon's figures have
+// not been recomputed (a source or the engine stuck, the daemon serving its last good
+// snapshot): older than the cluster's own STALL limit (kStaleStallMs), the figures are stale
+// however promptly they arrive, and STALL lights as if the daemon had set it (model.js
+// agedPayload). The sequence number is not a staleness signal: the daemon advances it only when
+// a figure changes, so an idle daemon repeats it for hours.
+Payload withAge(Payload p, uint32_t ageMs);
+Payload shownPayload(const Reading& r);
+
 // Device conditions that override the cluster's lamps.
 struct Overlay {
   bool portal = false;  // the WiFi setup portal is open: MODEL breathes blue (no model is blue)

@@ -29,16 +29,46 @@ class WiFiClient : public Stream {
   void stop() {}
 };
 
+namespace stub {
+// The radio starts (esp_wifi_init/start): the moment of boot's peak current draw.
+inline void startRadio() {
+  if (!s().wifiStarted) s().firstRadioUs = s().us;
+  s().wifiStarted = true;
+}
+// A station connect attempt with the saved credentials: joins at once when the router is up.
+inline void joinSaved() {
+  ++s().wifiBegins;
+  if (s().staEnabled && s().wifiSaved && s().routerUp) s().wifiConnected = true;
+}
+}  // namespace stub
+
 class WiFiClass {
  public:
   static wl_status_t status() { return stub::s().wifiConnected ? WL_CONNECTED : WL_DISCONNECTED; }
   bool setAutoReconnect(bool autoReconnect) { return autoReconnect || true; }
-  bool mode(wifi_mode_t m) { return m != WIFI_MODE_MAX; }
-  wl_status_t begin() { return status(); }
+  bool mode(wifi_mode_t m) {
+    if (m == WIFI_MODE_MAX) return false;
+    if (m != WIFI_MODE_NULL) stub::startRadio();
+    stub::s().staEnabled = m == WIFI_MODE_STA || m == WIFI_MODE_APSTA;
+    if (!stub::s().staEnabled) stub::s().wifiConnected = false;
+    return true;
+  }
+  wifi_mode_t getMode() {
+    if (!stub::s().wifiStarted) return WIFI_MODE_NULL;
+    if (stub::s().portalOpen) return stub::s().staEnabled ? WIFI_MODE_APSTA : WIFI_MODE_AP;
+    return stub::s().staEnabled ? WIFI_MODE_STA : WIFI_MODE_NULL;
+  }
+  // begin() enables the station (WiFiSTA.cpp: enableSTA(true)) and joins the saved network.
+  wl_status_t begin() {
+    stub::startRadio();
+    stub::s().staEnabled = true;
+    stub::joinSaved();
+    return status();
+  }
   wl_status_t begin(const char* ssid, const char* passphrase = NULL) {
     (void)ssid;
     (void)passphrase;
-    return status();
+    return begin();
   }
   bool reconnect() { return true; }
   bool disconnect(bool wifioff = false, bool eraseap = false) {

@@ -34,9 +34,19 @@ struct State {
   std::vector<std::pair<std::string, void (*)(void*)>> tasks;
   int wdtResets = 0;
   int restarts = 0;
-  // Network.
+  // Network. The radio is off until WiFi.mode()/begin() or WiFiManager's autoConnect starts it;
+  // before that WiFiManager::getWiFiIsSaved() reads an uninitialised struct (see WiFiManager.h).
   bool wifiConnected = false;
-  bool wifiSaved = true;
+  bool wifiSaved = true;     // credentials in NVS
+  bool routerUp = true;      // the saved network can be joined
+  bool wifiStarted = false;
+  bool staEnabled = false;   // the station side (the setup portal turns it off, as 2.0.17 does)
+  int wifiMisuse = 0;        // getWiFiIsSaved() calls before WiFi started
+  uint64_t firstRadioUs = ~0ull;  // when the radio was first started (boot draws its peak here)
+  int wifiBegins = 0;        // station connect attempts
+  bool portalOpen = false;
+  unsigned long portalTimeoutS = 0;  // as set when the portal opened
+  uint64_t portalOpenedUs = 0;
   std::string httpBody = "CG1 1 0 0 0 0 0 0 0\n";
   int httpStatus = 200;
   int httpGets = 0;
