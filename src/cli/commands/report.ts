@@ -79,9 +79,9 @@ export function reportDb(config: Config, want: 'auto' | RowSource = 'auto'): { d
 }
 
 const DESCRIPTIONS: Record<ReportKind, string> = {
-  daily: 'Tokens and cost per local day (ccusage daily)',
-  weekly: 'Tokens and cost per week, Monday first (ccusage weekly)',
-  monthly: 'Tokens and cost per month (ccusage monthly)',
+  daily: "Tokens and cost per local day (ccusage daily's fields; progress mirrors never count: README, Reports)",
+  weekly: "Tokens and cost per week, Monday first (ccusage weekly's fields; progress mirrors never count)",
+  monthly: "Tokens and cost per month (ccusage monthly's fields; progress mirrors never count)",
   session: 'Tokens and cost per session (ccusage session)',
 };
 
