@@ -1,0 +1,120 @@
+// What `daily`, `weekly`, `monthly` and `session` share: the flags, where the rows come from, and
+// the output. The rows come from the daemon's durable history when it has read every transcript
+// to its end, and otherwise from the transcripts themselves, read by the same ingest into a
+// history in memory: same fold, same prices, so the answer does not depend on which was used.
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
+import { defineCommand, type ArgsDef } from 'citty';
+import { configFrom } from '../args.js';
+import { fail } from '../fail.js';
+import type { Config } from '../../config/index.js';
+import { discover } from '../../sources/transcripts/discover.js';
+import { HISTORY_FILE, migrate, type Db } from '../../store/db.js';
+import { ingestPaths } from '../../store/ingest.js';
+import { MIGRATIONS } from '../../store/migrations.js';
+import { loadOverrides, Pricer } from '../../store/pricing.js';
+import { reportDate, report, type ReportKind } from '../../sinks/reports/report.js';
+import { reportTable } from '../../sinks/reports/table.js';
+
+export const reportArgs = {
+  json: { type: 'boolean', description: "JSON with ccusage 20's field names" },
+  since: { type: 'string', description: 'from this local date, inclusive (YYYYMMDD or YYYY-MM-DD)' },
+  until: { type: 'string', description: 'through this local date, inclusive (YYYYMMDD or YYYY-MM-DD)' },
+  timezone: { type: 'string', description: 'IANA time zone for days, weeks, months and the dates above (default: this machine\'s)' },
+  breakdown: { type: 'boolean', description: 'a line per model under each row of the table (JSON always has modelBreakdowns)' },
+  project: { type: 'string', description: 'only this project: its folder under projects/, its directory, or that directory\'s name' },
+  from: { type: 'string', description: 'auto (default): the history when it has read every transcript, else the transcripts; history or transcripts to insist' },
+} satisfies ArgsDef;
+
+/** A tail this large after a file's stored offset is not a half-written line: the history is behind. */
+const TAIL_LIMIT = 1 << 20;
+
+/** True when the history has taken every complete line of every transcript there is now. */
+export function historyComplete(db: Db, configDirs: string[]): boolean {
+  if ((db.pragma('user_version', { simple: true }) as number) !== MIGRATIONS.length) return false;
+  const offsetOf = db.prepare('SELECT offset FROM files WHERE id = ? AND path = ?');
+  for (const f of discover(configDirs).files) {
+    const row = offsetOf.get(f.id, f.path) as { offset: number } | undefined;
+    if (!row) return false;
+    if (row.offset >= f.size) continue;
+    if (f.size - row.offset > TAIL_LIMIT || tailHasNewline(f.path, row.offset, f.size)) return false;
+  }
+  return true;
+}
+
+function tailHasNewline(file: string, from: number, to: number): boolean {
+  const buf = Buffer.alloc(to - from);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return true; // cannot tell: not complete
+  }
+  try {
+    const n = readSync(fd, buf, 0, buf.length, from);
+    return buf.subarray(0, n).includes(10);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export type RowSource = 'history' | 'transcripts';
+
+/** The database to report from, and which it is. */
+export function reportDb(config: Config, want: 'auto' | RowSource = 'auto'): { db: Db; from: RowSource; close(): void } {
+  const file = path.join(config.stateDir, HISTORY_FILE);
+  if (want !== 'transcripts' && existsSync(file)) {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000'); // the daemon may be writing
+    if (want === 'history' || historyComplete(db, config.configDirs)) return { db, from: 'history', close: () => db.close() };
+    db.close();
+  }
+  if (want === 'history') fail(`no history at ${file}: run claude-gauge serve (history on) first, or use --from transcripts`, 2);
+  const db = new Database(':memory:');
+  migrate(db);
+  const found = discover(config.configDirs);
+  ingestPaths(db, found.files.map((f) => f.path), new Pricer(loadOverrides()));
+  return { db, from: 'transcripts', close: () => db.close() };
+}
+
+const DESCRIPTIONS: Record<ReportKind, string> = {
+  daily: "Tokens and cost per local day (ccusage daily's fields; progress mirrors never count: README, Reports)",
+  weekly: "Tokens and cost per week, Monday first (ccusage weekly's fields; progress mirrors never count)",
+  monthly: "Tokens and cost per month (ccusage monthly's fields; progress mirrors never count)",
+  session: 'Tokens and cost per session (ccusage session)',
+};
+
+export function reportCommand(kind: ReportKind) {
+  return defineCommand({
+    meta: { name: kind, description: DESCRIPTIONS[kind] },
+    args: reportArgs,
+    run({ args }) {
+      const tz = args.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      } catch {
+        fail(`${kind}: unknown time zone ${JSON.stringify(tz)} (an IANA name, e.g. Europe/Rome)`, 2);
+      }
+      const date = (flag: 'since' | 'until') => {
+        const v = args[flag];
+        if (!v) return null;
+        return reportDate(v) ?? fail(`${kind}: --${flag} ${JSON.stringify(v)} is not a date (YYYYMMDD or YYYY-MM-DD)`, 2);
+      };
+      const since = date('since');
+      const until = date('until');
+      if (since && until && until < since) fail(`${kind}: --until is before --since`, 2);
+      const want = args.from ?? 'auto';
+      if (want !== 'auto' && want !== 'history' && want !== 'transcripts') fail(`${kind}: --from is auto, history or transcripts`, 2);
+      const config = configFrom({});
+      const rows = reportDb(config, want);
+      try {
+        const r = report(rows.db, kind, { tz, since, until, project: args.project ?? null });
+        process.stdout.write((args.json ? JSON.stringify(r, null, 2) : reportTable(r, kind, { breakdown: args.breakdown })) + '\n');
+        if (!args.json) process.stderr.write(`(from the ${rows.from === 'history' ? 'history' : 'transcripts'}, ${tz})\n`);
+      } finally {
+        rows.close();
+      }
+    },
+  });
+}

@@ -1,0 +1,3 @@
+import { reportCommand } from './report.js';
+
+export default reportCommand('session');

@@ -1,0 +1,54 @@
+// Grouping by local day, Monday week and month at a zone's edges; dates as ccusage takes them; --project.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { migrate } from '../../store/db.js';
+import { report, reportDate } from './report.js';
+
+function db(rows: { at: string; model: string; input: number; project?: string; session?: string }[]) {
+  const d = new Database(':memory:');
+  migrate(d);
+  const put = d.prepare(`INSERT INTO responses (key, at, model, input, output, cache_create, cache_5m, cache_1h, cache_read, thinking, thinking_reported, visible_chars, cost, cache_saved, project, session, agent, sidechain, synthetic, speed, stop_reason)
+    VALUES (?, ?, ?, ?, 1, 0, 0, 0, 0, 0, 0, 0, ?, NULL, ?, ?, NULL, 0, 0, 0, NULL)`);
+  rows.forEach((r, i) => put.run(`k${i}`, Date.parse(r.at), r.model, r.input, r.input / 1000, r.project ?? '-p', r.session ?? 's1'));
+  d.prepare("INSERT INTO projects (folder, cwd) VALUES ('-home-me-app', '/home/me/app')").run();
+  return d;
+}
+
+test('reportDate takes YYYYMMDD and YYYY-MM-DD, and nothing that is not a date', () => {
+  assert.equal(reportDate('20260301'), '2026-03-01');
+  assert.equal(reportDate('2026-03-01'), '2026-03-01');
+  for (const bad of ['2026-02-30', '20261301', '2026-3-1', 'yesterday']) assert.equal(reportDate(bad), null, bad);
+});
+
+test('a Sunday evening in UTC is Monday in Kolkata: a new day, a new week, and on the 31st a new month', () => {
+  // 2026-05-31 is a Sunday; 19:00 UTC is 00:30 on Monday 1 June in Kolkata (UTC+5:30).
+  const d = db([
+    { at: '2026-05-31T18:00:00Z', model: 'a', input: 1000 },
+    { at: '2026-05-31T19:00:00Z', model: 'b', input: 2000 },
+  ]);
+  const utc = (k: 'daily' | 'weekly' | 'monthly') => report(d, k, { tz: 'UTC' })[k]!.map((r) => [r.period, r.totalTokens]);
+  const ind = (k: 'daily' | 'weekly' | 'monthly') => report(d, k, { tz: 'Asia/Kolkata' })[k]!.map((r) => [r.period, r.totalTokens]);
+  assert.deepEqual(utc('daily'), [['2026-05-31', 3002]]);
+  assert.deepEqual(utc('weekly'), [['2026-05-25', 3002]]);
+  assert.deepEqual(ind('daily'), [['2026-05-31', 1001], ['2026-06-01', 2001]]);
+  assert.deepEqual(ind('weekly'), [['2026-05-25', 1001], ['2026-06-01', 2001]]);
+  assert.deepEqual(ind('monthly'), [['2026-05', 1001], ['2026-06', 2001]]);
+  assert.deepEqual(report(d, 'daily', { tz: 'Asia/Kolkata', since: '2026-06-01' }).totals.totalTokens, 2001);
+  assert.deepEqual(report(d, 'daily', { tz: 'Asia/Kolkata', until: '2026-05-31' }).totals.totalTokens, 1001);
+});
+
+test('--project by folder, directory or its name; sessions carry their last activity and projects', () => {
+  const d = db([
+    { at: '2026-05-01T10:00:00Z', model: 'a', input: 1000, project: '-home-me-app', session: 's1' },
+    { at: '2026-05-01T11:00:00Z', model: 'a', input: 3000, project: '-other', session: 's2' },
+  ]);
+  for (const p of ['-home-me-app', '/home/me/app', 'app']) assert.equal(report(d, 'daily', { tz: 'UTC', project: p }).totals.totalTokens, 1001, p);
+  assert.equal(report(d, 'daily', { tz: 'UTC', project: 'nothing' }).totals.totalTokens, 0);
+  const s = report(d, 'session', { tz: 'UTC' }).session!;
+  assert.deepEqual(s.map((r) => [r.period, r.metadata.lastActivity, r.metadata.projects]), [
+    ['s1', '2026-05-01T10:00:00.000Z', ['-home-me-app']],
+    ['s2', '2026-05-01T11:00:00.000Z', ['-other']],
+  ]);
+  assert.equal(s[0].totalCost, 1);
+});

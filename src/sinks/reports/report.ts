@@ -1,0 +1,174 @@
+// Usage reports by day, week (Monday first), month or session, with ccusage 20's JSON field names.
+// Rows come from a history database: the daemon's own, or one built fresh from the transcripts by
+// the same ingest (the command decides which), so both answer identically. One counting rule for
+// every report and for `blocks`: a response counts once, from its own transcript lines; a
+// subagent's `progress` mirror in the parent transcript never adds usage (docs/stats-api.md).
+import type { Db } from '../../store/db.js';
+import { localParts, SLOT_MS } from '../stats/time.js';
+
+export const REPORT_KINDS = ['daily', 'weekly', 'monthly', 'session'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+export interface ReportOptions {
+  /** IANA zone for days, weeks and months, and for --since/--until. */
+  tz: string;
+  /** Local dates, YYYY-MM-DD, both inclusive. */
+  since?: string | null;
+  until?: string | null;
+  /** Project folder (as under projects/), its working directory, or that directory's last name. */
+  project?: string | null;
+}
+
+export interface ModelBreakdown {
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  cost: number;
+  inputTokens: number;
+  modelName: string;
+  outputTokens: number;
+}
+
+export interface ReportRow {
+  agent: string;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  inputTokens: number;
+  metadata: Record<string, unknown>;
+  modelBreakdowns: ModelBreakdown[];
+  modelsUsed: string[];
+  outputTokens: number;
+  period: string;
+  totalCost: number;
+  totalTokens: number;
+}
+
+export interface Totals {
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalCost: number;
+  totalTokens: number;
+}
+
+export type Report = { [k in ReportKind]?: ReportRow[] } & { totals: Totals; unpricedResponses?: number };
+
+interface SlotRow {
+  slot: number;
+  model: string;
+  session: string;
+  project: string;
+  input: number;
+  output: number;
+  cache_create: number;
+  cache_read: number;
+  cost: number | null;
+  n: number;
+  priced: number;
+  last: number;
+}
+
+const DAY = 86_400_000;
+/** Any zone's local date lies within this of the UTC one (UTC-12 … UTC+14). */
+const ZONE_SLACK = 15 * 3_600_000;
+
+/** YYYYMMDD or YYYY-MM-DD (as ccusage takes them) to YYYY-MM-DD, or null when it is neither. */
+export function reportDate(v: string): string | null {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(v);
+  if (!m) return null;
+  const iso = `${m[1]}-${m[2]}-${m[3]}`;
+  const t = Date.parse(`${iso}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().startsWith(iso) ? iso : null;
+}
+
+/** The projects a --project value names: a folder, a working directory, or its last name. */
+export function projectFolders(db: Db, name: string): string[] {
+  const rows = db.prepare('SELECT DISTINCT r.project folder, p.cwd cwd FROM responses r LEFT JOIN projects p ON p.folder = r.project').all() as { folder: string; cwd: string | null }[];
+  const last = (cwd: string) => cwd.split(/[\\/]/).filter(Boolean).pop() ?? cwd;
+  return rows.filter((r) => r.folder === name || r.cwd === name || (r.cwd !== null && last(r.cwd) === name)).map((r) => r.folder);
+}
+
+function slots(db: Db, kind: ReportKind, o: ReportOptions): SlotRow[] {
+  const cond = ['synthetic = 0'];
+  const params: (string | number)[] = [];
+  // A rough cut by instant (a day of slack for any zone); the exact cut by local date is below.
+  if (o.since) {
+    cond.push('at >= ?');
+    params.push(Date.parse(`${o.since}T00:00:00Z`) - ZONE_SLACK);
+  }
+  if (o.until) {
+    cond.push('at < ?');
+    params.push(Date.parse(`${o.until}T00:00:00Z`) + DAY + ZONE_SLACK);
+  }
+  if (o.project) {
+    const folders = projectFolders(db, o.project);
+    cond.push(`project IN (${folders.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...folders);
+  }
+  const bySession = kind === 'session' ? 'session' : "''";
+  return db
+    .prepare(
+      `SELECT (at / ${SLOT_MS}) slot, model, ${bySession} session, ${kind === 'session' ? 'max(project)' : "''"} project,
+        sum(input) input, sum(output) output, sum(cache_create) cache_create, sum(cache_read) cache_read,
+        sum(cost) cost, count(*) n, count(cost) priced, max(at) last
+       FROM responses WHERE ${cond.join(' AND ')} GROUP BY slot, model, ${bySession}`,
+    )
+    .all(...params) as SlotRow[];
+}
+
+interface Acc {
+  period: string;
+  models: Map<string, ModelBreakdown>;
+  last: number;
+  projects: Set<string>;
+}
+
+/** The report of `kind`: one row per period (or session) with per-model breakdowns, and the totals. */
+export function report(db: Db, kind: ReportKind, o: ReportOptions): Report {
+  const groups = new Map<string, Acc>();
+  let unpriced = 0;
+  for (const r of slots(db, kind, o)) {
+    const local = localParts(r.slot * SLOT_MS, o.tz);
+    if ((o.since && local.date < o.since) || (o.until && local.date > o.until)) continue;
+    const period = kind === 'daily' ? local.date : kind === 'weekly' ? local.week : kind === 'monthly' ? local.date.slice(0, 7) : r.session;
+    let g = groups.get(period);
+    if (!g) groups.set(period, (g = { period, models: new Map(), last: 0, projects: new Set() }));
+    let m = g.models.get(r.model);
+    if (!m) g.models.set(r.model, (m = { cacheCreationTokens: 0, cacheReadTokens: 0, cost: 0, inputTokens: 0, modelName: r.model, outputTokens: 0 }));
+    m.inputTokens += r.input;
+    m.outputTokens += r.output;
+    m.cacheCreationTokens += r.cache_create;
+    m.cacheReadTokens += r.cache_read;
+    m.cost += r.cost ?? 0;
+    g.last = Math.max(g.last, r.last);
+    if (r.project) g.projects.add(r.project);
+    unpriced += r.n - r.priced;
+  }
+  const rows = [...groups.values()].map((g) => row(kind, g));
+  if (kind === 'session') rows.sort((a, b) => String(a.metadata.lastActivity).localeCompare(String(b.metadata.lastActivity)) || a.period.localeCompare(b.period));
+  else rows.sort((a, b) => a.period.localeCompare(b.period));
+  const totals: Totals = { cacheCreationTokens: 0, cacheReadTokens: 0, inputTokens: 0, outputTokens: 0, totalCost: 0, totalTokens: 0 };
+  for (const r of rows) for (const k of Object.keys(totals) as (keyof Totals)[]) totals[k] += r[k];
+  // ccusage puts the rows first for daily, the totals first for the others; JSON readers do not care, people comparing might.
+  return { [kind]: rows, totals, ...(unpriced ? { unpricedResponses: unpriced } : {}) };
+}
+
+function row(kind: ReportKind, g: Acc): ReportRow {
+  const models = [...g.models.values()].sort((a, b) => b.cost - a.cost || a.modelName.localeCompare(b.modelName));
+  const sum = (k: 'inputTokens' | 'outputTokens' | 'cacheCreationTokens' | 'cacheReadTokens' | 'cost') => models.reduce((s, m) => s + m[k], 0);
+  const r = {
+    agent: kind === 'session' ? 'claude' : 'all',
+    cacheCreationTokens: sum('cacheCreationTokens'),
+    cacheReadTokens: sum('cacheReadTokens'),
+    inputTokens: sum('inputTokens'),
+    metadata: kind === 'session' ? { lastActivity: new Date(g.last).toISOString(), projects: [...g.projects].sort() } : { agents: ['claude'] },
+    modelBreakdowns: models,
+    modelsUsed: models.map((m) => m.modelName),
+    outputTokens: sum('outputTokens'),
+    period: g.period,
+    totalCost: sum('cost'),
+    totalTokens: 0,
+  };
+  r.totalTokens = r.inputTokens + r.outputTokens + r.cacheCreationTokens + r.cacheReadTokens;
+  return r;
+}

@@ -1,0 +1,207 @@
+// daily, weekly, monthly and session against ccusage 20.0.24 on the fixtures and a generated
+// history, in three zones (UTC, one with summer time, one half an hour off). One rule counts
+// here: a response once, from its own lines. ccusage's session report follows it; its
+// daily/weekly/monthly also read `progress` mirrors (a response known only from a mirror counts,
+// and a mirror's copy beats the subagent's own), so there the gap must equal exactly what the
+// mirrors change, computed here without our code.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { generateCorpus } from '../src/generate/corpus.js';
+import { discover } from '../src/sources/transcripts/discover.js';
+import { migrate, openHistory, type Db } from '../src/store/db.js';
+import { ingestPaths } from '../src/store/ingest.js';
+import { report, type ReportKind } from '../src/sinks/reports/report.js';
+import { FIXTURES, ROOT, fixtureCopy, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
+import { ccusageSkip, ourBlocks } from './helpers/ccusage.js';
+
+const CCUSAGE = path.join(ROOT, 'node_modules', '.bin', 'ccusage');
+const ZONES = ['UTC', 'America/Los_Angeles', 'Asia/Kolkata'];
+const PERIODS = ['daily', 'weekly', 'monthly'] as const;
+
+function ccusage(kind: ReportKind, home: string, tz: string, extra: string[] = []): Promise<any> {
+  return new Promise((resolve, reject) =>
+    execFile(CCUSAGE, [kind, '--json', '--offline', '--timezone', tz, ...extra], { env: isolatedEnv({ CLAUDE_CONFIG_DIR: home, TZ: tz }), maxBuffer: 256 << 20 }, (err, out) =>
+      err ? reject(err) : resolve(JSON.parse(out)),
+    ),
+  );
+}
+
+/** The period of an instant in a zone, by Intl alone: the local date, its Monday, its month. */
+function periodOf(kind: 'daily' | 'weekly' | 'monthly', ms: number, tz: string): string {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).formatToParts(ms).map((p) => [p.type, p.value]));
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  if (kind === 'daily') return date;
+  if (kind === 'monthly') return date.slice(0, 7);
+  const back = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday);
+  return new Date(Date.parse(`${date}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
+}
+
+interface Corpus {
+  home: string;
+  db: Db;
+  /** Where ccusage's daily rule differs from ours, per response: tokens added (or taken) at an instant. */
+  dailyGap: { at: number; tokens: number }[];
+  /** ccusage's session (a file's name, or the folder of a subagents/ file) to the sessionId its lines carry. */
+  sessionOf: Map<string, string>;
+}
+
+interface Copy {
+  at: number;
+  total: number;
+  side: boolean;
+}
+/** Main thread over subagent, then the larger: the rule both apply to the copies each counts. */
+const better = (a: Copy, b: Copy | undefined) => !b || (a.side !== b.side ? !a.side : a.total > b.total);
+
+/**
+ * Without our code: per response, the copy we count (its own lines only) and the copy ccusage's
+ * daily counts (its own lines and the `progress` mirrors in the parent, a mirror counting as the
+ * main thread's, so it beats a subagent's own, even larger, final copy).
+ */
+function readCorpus(home: string): Omit<Corpus, 'db' | 'home'> {
+  const own = new Map<string, Copy>();
+  const withMirrors = new Map<string, Copy>();
+  const sessionOf = new Map<string, string>();
+  for (const f of discover([home]).files) {
+    const dir = path.dirname(f.path);
+    const period = path.basename(dir) === 'subagents' ? path.basename(path.dirname(dir)) : path.basename(f.path, '.jsonl');
+    for (const line of readFileSync(f.path, 'utf8').split('\n')) {
+      let r: any;
+      try {
+        r = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (typeof r?.sessionId === 'string' && !sessionOf.has(period)) sessionOf.set(period, r.sessionId);
+      const inner = r?.type === 'progress' ? r.data?.message : null;
+      const rec = r?.type === 'assistant' ? r : inner?.type === 'assistant' ? inner : null;
+      const u = rec?.message?.usage;
+      if (!u) continue;
+      const key = `${rec.message.id}:${rec.requestId ?? r.requestId}`;
+      const copy = { at: Date.parse(rec.timestamp), total: (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0), side: r.isSidechain === true };
+      if (rec === r && better(copy, own.get(key))) own.set(key, copy);
+      if (better(copy, withMirrors.get(key))) withMirrors.set(key, copy);
+    }
+  }
+  const dailyGap: Corpus['dailyGap'] = [];
+  for (const [key, theirs] of withMirrors) {
+    const ours = own.get(key);
+    if (ours && ours.total === theirs.total && ours.at === theirs.at) continue;
+    dailyGap.push({ at: theirs.at, tokens: theirs.total });
+    if (ours) dailyGap.push({ at: ours.at, tokens: -ours.total });
+  }
+  return { dailyGap, sessionOf };
+}
+
+function load(home: string): Corpus {
+  const db = new Database(':memory:');
+  migrate(db);
+  ingestPaths(db, discover([home]).files.map((f) => f.path));
+  return { home, db, ...readCorpus(home) };
+}
+
+const totalsBy = (rows: any[], key: (p: string) => string = (p) => p) => {
+  const out: Record<string, number> = {};
+  for (const r of rows) out[key(r.period)] = (out[key(r.period)] ?? 0) + r.totalTokens;
+  return out;
+};
+
+const corpora: Record<string, Corpus> = {};
+before(async () => {
+  corpora.fixtures = load(FIXTURES);
+  const gen = await tempDir('reports-gen');
+  // Across the US change to summer time (2026-03-08) and a month's end.
+  await generateCorpus({ outDir: gen, seed: 18, targetBytes: 3 * 1024 * 1024, start: new Date('2026-02-25T00:00:00Z'), end: new Date('2026-03-12T00:00:00Z'), uniquePrefix: 'reports' });
+  corpora.generated = load(gen);
+});
+
+for (const name of ['fixtures', 'generated']) {
+  for (const tz of ZONES) {
+    test(`${name}, ${tz}: daily, weekly, monthly equal ccusage's but for what it takes from progress mirrors, to the token`, { skip: ccusageSkip }, async () => {
+      const c = corpora[name];
+      for (const kind of PERIODS) {
+        const ours = totalsBy(report(c.db, kind, { tz })[kind]!);
+        const theirs = totalsBy((await ccusage(kind, c.home, tz))[kind]);
+        const gap: Record<string, number> = {};
+        for (const g of c.dailyGap) gap[periodOf(kind, g.at, tz)] = (gap[periodOf(kind, g.at, tz)] ?? 0) + g.tokens;
+        assert.deepEqual(Object.keys(ours).sort(), Object.keys(theirs).sort(), `${kind}: the same periods`);
+        for (const p of Object.keys(theirs)) assert.equal(theirs[p] - ours[p], gap[p] ?? 0, `${kind} ${p}: the gap is what ccusage takes from mirrors`);
+      }
+    });
+  }
+  test(`${name}: session equals ccusage's session to the token`, { skip: ccusageSkip }, async () => {
+    const c = corpora[name];
+    const r = report(c.db, 'session', { tz: 'UTC' });
+    const theirs = await ccusage('session', c.home, 'UTC');
+    // ccusage names a session by its file; its lines name the session Claude Code ran.
+    assert.deepEqual(totalsBy(r.session!), totalsBy(theirs.session, (p) => c.sessionOf.get(p) ?? p));
+    assert.equal(r.totals.totalTokens, theirs.totals.totalTokens);
+    // The same rule as `blocks`: every report's total is the blocks' total.
+    const blocks = await ourBlocks(c.home);
+    assert.equal(r.totals.totalTokens, blocks.reduce((s: number, b: any) => s + b.totalTokens, 0));
+    if (name === 'fixtures') assert.equal(c.dailyGap.reduce((s, g) => s + g.tokens, 0), 109_659, 'FACTS.md: the mirror-only responses of 2026-02-10');
+  });
+}
+
+test('--since and --until cut by local date, inclusive, as ccusage does', { skip: ccusageSkip }, async () => {
+  const c = corpora.generated;
+  for (const tz of ['Asia/Kolkata', 'America/Los_Angeles']) {
+    const all = report(c.db, 'daily', { tz }).daily!;
+    const [since, until] = [all[2].period, all[all.length - 3].period];
+    const cut = report(c.db, 'daily', { tz, since, until }).daily!;
+    assert.deepEqual(cut, all.filter((d) => d.period >= since && d.period <= until));
+    const theirs = await ccusage('daily', c.home, tz, ['--since', since.replace(/-/g, ''), '--until', until.replace(/-/g, '')]);
+    assert.deepEqual(Object.keys(totalsBy(cut)), Object.keys(totalsBy(theirs.daily)));
+    const weeks = report(c.db, 'weekly', { tz, since, until });
+    assert.equal(weeks.totals.totalTokens, cut.reduce((s, d) => s + d.totalTokens, 0), 'a week cut at --since counts only the days inside');
+  }
+});
+
+test('each row is the sum of its model breakdowns, and the totals the sum of the rows', () => {
+  for (const kind of [...PERIODS, 'session'] as const) {
+    const r = report(corpora.generated.db, kind, { tz: 'Asia/Kolkata' });
+    for (const row of r[kind]!) {
+      const m = row.modelBreakdowns;
+      assert.equal(row.totalTokens, m.reduce((s, x) => s + x.inputTokens + x.outputTokens + x.cacheCreationTokens + x.cacheReadTokens, 0));
+      assert.deepEqual(row.modelsUsed, m.map((x) => x.modelName));
+    }
+    assert.equal(r.totals.totalTokens, r[kind]!.reduce((s, x) => s + x.totalTokens, 0));
+  }
+});
+
+test('the command: the history and the transcripts give the same JSON; a history behind is not used', async () => {
+  const home = await fixtureCopy();
+  const state = await tempDir('reports-state');
+  const h = openHistory(state);
+  ingestPaths(h.db, discover([home]).files.map((f) => f.path));
+  h.close();
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state });
+  for (const kind of ['weekly', 'session']) {
+    const args = [kind, '--json', '--timezone', 'Asia/Kolkata'];
+    const fromHistory = await runCli([...args, '--from', 'history'], { env });
+    const fromScan = await runCli([...args, '--from', 'transcripts'], { env });
+    assert.equal(fromHistory.code, 0, fromHistory.stderr);
+    assert.equal(fromHistory.stdout, fromScan.stdout);
+  }
+  const auto = await runCli(['daily', '--breakdown', '--timezone', 'UTC'], { env });
+  assert.match(auto.stderr, /from the history/);
+  const lines = auto.stdout.split('\n');
+  assert.equal(lines.filter((l) => l.startsWith('  └ ')).length, report(corpora.fixtures.db, 'daily', { tz: 'UTC' }).daily!.reduce((s, d) => s + d.modelBreakdowns.length, 0));
+  assert.match(lines.find((l) => l.startsWith('total'))!, /83,930,673/);
+  // A response written after the history was built: the history is behind, so the transcripts answer.
+  const file = discover([home]).files.find((f) => f.path.endsWith('short.jsonl'))!.path;
+  const last = JSON.parse((await fs.readFile(file, 'utf8')).trim().split('\n').filter((l) => l.includes('"usage"')).pop()!);
+  last.message.id = 'msg_reports_after';
+  last.timestamp = '2026-02-12T23:00:00.000Z';
+  await fs.appendFile(file, JSON.stringify(last) + '\n');
+  const behind = await runCli(['daily', '--json', '--timezone', 'UTC'], { env });
+  assert.equal(behind.code, 0, behind.stderr);
+  assert.ok(JSON.parse(behind.stdout).totals.totalTokens > 83_930_673, 'the new response counts');
+  const bad = await runCli(['daily', '--since', '2026-13-01'], { env });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /not a date/);
+});
