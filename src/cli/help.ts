@@ -27,7 +27,8 @@ export function renderHelp(cmd: CommandDef<any>, subs: Record<string, CommandDef
   if (meta.description) out.push(...wrap(meta.description, width, ''), '');
   if (subs) {
     out.push('Commands:');
-    out.push(...table(Object.entries(subs).map(([n, c]) => [n, ((c.meta ?? {}) as { description?: string }).description ?? '']), width));
+    // A list names each command by its first sentence; the command's own help says the rest.
+    out.push(...table(Object.entries(subs).map(([n, c]) => [n, firstSentence(((c.meta ?? {}) as { description?: string }).description ?? '')]), width));
     out.push('', `Run \`${path.join(' ')} <command> --help\` for a command's options.`);
   }
   if (positionals.length) {
@@ -80,4 +81,9 @@ function wrap(text: string, width: number, indent: string): string[] {
   }
   if (line) lines.push(line);
   return lines;
+}
+
+function firstSentence(text: string): string {
+  const end = text.search(/\.\s/);
+  return end < 0 ? text : text.slice(0, end);
 }
