@@ -90,6 +90,29 @@ TEST_CASE("100 full-scale excursions lose no step: full scale 2 degrees short of
   report("100 full-scale excursions", b);
 }
 
+TEST_CASE("geometry alone (a motor that never slips): full scale clears the far stop, zero stays true zero") {
+  Bench b;
+  for (sim::PhysicalNeedle& n : b.needles.n) {
+    n.ideal = true;
+    n.place(cg::kTravelSteps);
+  }
+  b.home();
+  b.clearRecords();
+  for (int i = 0; i < 100; ++i) {
+    b.feed(1000, 1000, 1000, 1000);
+    b.settle();
+    b.feed(0, 0, 0, 0);
+    b.settle();
+  }
+  for (const sim::PhysicalNeedle& n : b.needles.n) {
+    CHECK(n.blocked() == 0);  // never ran into the far stop
+    CHECK(n.highest() <= cg::kTravelSteps - 2 * cg::kStepsPerDeg);
+    CHECK(n.position() == cg::kZeroOffsetSteps);  // back at true zero, not below it
+  }
+  std::printf("  geometry: full scale at %d of %d microsteps; %ld steps into the far stop; rest at %d\n",
+              b.needles.n[0].highest(), cg::kTravelSteps, b.needles.n[0].blocked(), b.needles.n[0].position());
+}
+
 TEST_CASE("a full sweep: every interval at or above the rated minimum, evenly spaced at top speed") {
   Bench b;
   b.home();

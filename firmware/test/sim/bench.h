@@ -11,6 +11,18 @@
 
 namespace sim {
 
+// One call of the stepping interrupt; returns the microseconds until the next. (The same tests
+// also build against the fixed-period drive from before per-step timing, called every 50 us.)
+template <class Drive>
+int64_t interrupt(Drive& drive) {
+  if constexpr (std::is_void_v<decltype(drive.isrTick())>) {
+    drive.isrTick();
+    return 50;
+  } else {
+    return drive.isrTick();
+  }
+}
+
 struct Bench {
   cg::Cluster cluster;
   Needles needles;
@@ -22,12 +34,7 @@ struct Bench {
     until += us;
     const int64_t end = until;
     while (needles.now < end) {
-      if constexpr (std::is_void_v<decltype(drive.isrTick())>) {
-        drive.isrTick();  // a fixed-period interrupt (before per-step timing): 50 us
-        needles.now += 50;
-      } else {
-        needles.now += drive.isrTick();
-      }
+      needles.now += interrupt(drive);
     }
   }
   void runMs(int64_t ms) { run(ms * 1000); }
