@@ -62,7 +62,12 @@ hw_timer_t* startStepTimer(void (*isr)()) {
 }
 
 void IRAM_ATTR setStepTimerWait(uint32_t us) {
-  timerAlarmWrite(stepTimer, us, true);
+  // Should this interrupt have run past the new alarm value, the alarm would not come round
+  // until the 64-bit counter wraps: then fire a moment from now instead (the step is late, never
+  // early, and the drive's next interval counts from when it actually happened).
+  const uint64_t elapsed = timerRead(stepTimer);
+  const uint64_t at = us > elapsed + 2 ? us : elapsed + 2;
+  timerAlarmWrite(stepTimer, at, true);
   timerAlarmEnable(stepTimer);
 }
 
