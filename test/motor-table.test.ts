@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { SWEEP_DEG } from '../src/faces/geometry.js';
+import { MOTOR_GEOMETRY, SWEEP_DEG } from '../src/faces/geometry.js';
 import { ROOT } from './helpers/cli.js';
 
 const table = JSON.parse(readFileSync(path.join(ROOT, 'spec', 'motor.json'), 'utf8'));
@@ -51,5 +51,6 @@ test("the virtual cluster's motion and the dial faces follow the table", () => {
   assert.equal(model.maxSpeed, derated(motor.ratedMaxSpeedDegS * motor.stepsPerDeg));
   assert.equal(model.accel, Math.floor(derated(motor.ratedAccelDegS2 * motor.stepsPerDeg) / 1000) * 1000);
   assert.equal(model.startSpeed, motion.startSpeedDegS * motor.stepsPerDeg);
+  assert.deepEqual({ ...MOTOR_GEOMETRY }, { travelDeg: motor.travelDeg, zeroOffsetDeg: geometry.zeroOffsetDeg, fullScaleMarginDeg: geometry.fullScaleMarginDeg });
   assert.equal(SWEEP_DEG, sweepDeg);
 });

@@ -1,14 +1,16 @@
 // Printable dial faces as plain shapes in millimetres: scales, ticks, labels and zones for the four
 // gauges. SVG and PDF both draw from these shapes, so the two outputs cannot disagree.
-import motorTable from '../../spec/motor.json' with { type: 'json' };
 import { TACH_FULL_SCALE_OVER_REDLINE } from '../engine/scale.js';
 
 /**
- * The dial's sweep, from the motor table that the firmware and the virtual cluster also use: the
- * X27.168 travels 315 degrees stop to stop; zero sits a defined offset off the zero stop and full
- * scale a margin short of the far stop, so the printed scale and the real needle agree.
+ * The dial's geometry, from the motor table (spec/motor.json) that the firmware and the virtual
+ * cluster also follow; test/motor-table.test.ts holds these copies to it. (Copied, not imported:
+ * the published package carries dist/src, not the spec.) The X27.168 travels 315 degrees stop to
+ * stop; zero sits a defined offset off the zero stop and full scale a margin short of the far
+ * stop, so the printed scale and the real needle agree.
  */
-export const SWEEP_DEG = motorTable.motor.travelDeg - motorTable.geometry.zeroOffsetDeg - motorTable.geometry.fullScaleMarginDeg;
+export const MOTOR_GEOMETRY = Object.freeze({ travelDeg: 315, zeroOffsetDeg: 5, fullScaleMarginDeg: 2 });
+export const SWEEP_DEG = MOTOR_GEOMETRY.travelDeg - MOTOR_GEOMETRY.zeroOffsetDeg - MOTOR_GEOMETRY.fullScaleMarginDeg;
 /** Angles are degrees clockwise from 12 o'clock, symmetric around the top (as web/svg.js draws them). */
 export const START_DEG = -SWEEP_DEG / 2;
 
