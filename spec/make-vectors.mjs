@@ -12,7 +12,7 @@ const cases = [
   { name: 'four needles, four targets, each exact', feeds: [[0, p({ fuel: 420, tach: 77, temp: 999, boost: 1 })]], samples: [0, 10, 50, 100, 200, 400, 700, 1000] },
   { name: 'deadband: a change of 1 step is ignored, 2 permille (8 steps) is not', feeds: [[0, p({ tach: 500 })], [1000, p({ tach: 501 })], [1500, p({ tach: 503 })]], samples: [999, 1001, 1200, 1499, 1501, 1600] },
   { name: 'reversal while moving: brake, turn, settle', feeds: [[0, p({ tach: 1000 })], [150, p({ tach: 0 })]], samples: every(140, 700, 20) },
-  { name: 'braking starts when the remaining distance equals the stopping distance (<=, not <)', feeds: [[0, p({ tach: 169 })]], samples: every(110, 200, 1) },
+  { name: 'braking starts when the remaining distance equals the stopping distance (<=, not <)', feeds: [[0, p({ tach: 107 })]], samples: every(100, 200, 1) },
   { name: 'out-of-range and garbage positions are clamped', feeds: [[0, p({ fuel: 5000, tach: -20, temp: 'x', boost: 1000.9 })]], samples: [1000] },
   { name: 'model colours follow the family; unknown is dark', feeds: [[0, p({}, { last_model: 'opus' })], [100, p({}, { last_model: 'sonnet' })], [200, p({}, { last_model: 'haiku' })], [300, p({}, { last_model: 'gpt' })]], samples: [50, 150, 250, 350] },
   { name: 'HOT flashes from the moment it lights; WARN is steady', feeds: [[0, p({ tach: 900 }, { hot: true, warn: true })], [1100, p({ tach: 300 })]], samples: [0, 100, 249, 250, 499, 500, 760, 1099, 1100] },
