@@ -160,3 +160,22 @@ TEST_CASE("1,000 random moves lose no step") {
   }
   report("1,000 random moves", b);
 }
+
+TEST_CASE("re-homing in the middle of a fast move still ends at true zero") {
+  Bench b;
+  b.home();
+  b.feed(1000, 700, 300, 1000);
+  b.runMs(250);  // all four moving, two at top speed
+  CHECK(b.drive.position(0) > 0);
+  b.home();
+  for (int m = 0; m < 4; ++m) {
+    // Zero is true zero; the needles (whose targets were kept) may already be a step or two on
+    // their way back up.
+    CHECK(b.needles.n[m].position() == cg::kZeroOffsetSteps + b.drive.position(m));
+    CHECK(b.drive.position(m) <= 2);
+  }
+  b.clearRecords();
+  b.settle();  // and back to the data, without losing a step
+  for (int m = 0; m < 4; ++m) CHECK(b.needles.n[m].position() == cg::kZeroOffsetSteps + b.drive.position(m));
+  CHECK(lostSteps(b) == 0);
+}
