@@ -57,7 +57,8 @@ test('appended transcript lines move the tach needle and its digital value withi
     const v = await getJson(`${served.url}/usage`);
     return v.gauges.tach > 500 && v;
   }, 2000);
-  const expected = Math.trunc((u.gauges.tach * 3780 + 500) / 1000);
+  const { CONSTANTS } = await import(new URL(`file://${path.join(ROOT, 'web', 'model.js')}`).href);
+  const expected = Math.trunc((u.gauges.tach * CONSTANTS.maxSteps + 500) / 1000);
   assert.ok(u.gauges.tach > 500, `tach at ${u.gauges.tach}`);
   await page.waitForFunction(
     (want) => Number(document.querySelector('[data-gauge="tach"]')?.getAttribute('data-steps')) === want,

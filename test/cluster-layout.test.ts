@@ -11,6 +11,9 @@ import { browserSkip, launch } from './helpers/browser.js';
 import { ROOT, fixtureCopy, isolatedEnv, startServe, tempDir, type Served } from './helpers/cli.js';
 import { assistant, prompt } from './helpers/lines.js';
 
+// The page model's dial: its sweep and full scale come from spec/motor.json.
+const MODEL = (await import(new URL(`file://${path.join(ROOT, 'web', 'model.js')}`).href)).CONSTANTS;
+
 const ARTIFACTS = path.join(ROOT, 'artifacts');
 const DESKTOPS = [
   { width: 1280, height: 800 },
@@ -180,7 +183,7 @@ test('desktop: nothing under 9 px, the needle never crosses a title, unit or LCD
 
       if (skin === 'classic') {
         for (const d of await needleClearances(page)) {
-          assert.equal(d.end - d.start, 315, 'the sweep comes from the page model');
+          assert.equal(d.end - d.start, MODEL.sweepDeg, 'the sweep comes from the page model');
           for (const [name, g] of Object.entries(d.swept)) assert.ok(g > 0, `${where} ${d.gauge}: the needle crosses the ${name} (gap ${g})`);
           assert.ok(d.restFirst > 0, `${where} ${d.gauge}: the needle at rest covers the first numeral (gap ${d.restFirst})`);
           assert.ok(d.peggedLast > 0, `${where} ${d.gauge}: the pegged needle covers the last numeral (gap ${d.peggedLast})`);
@@ -285,7 +288,7 @@ test('pegged needles leave the full-scale numerals readable', { skip: browserSki
   const page = await open(DESKTOPS[0], 'classic');
   // One response that pegs all four: 5h plan and tach far over their limits, all output thinking, all input cached.
   await fs.appendFile(file, assistant({ id: 'msg_peg', req: 'req_peg', at: Date.now(), cacheRead: 200_000, output: 4000, thinking: 4000, session: 'layout' }) + '\n');
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-gauge]')].every((g) => g.getAttribute('data-steps') === '3780'), null, { timeout: 5000 });
+  await page.waitForFunction((full) => [...document.querySelectorAll('[data-gauge]')].every((g) => g.getAttribute('data-steps') === full), String(MODEL.maxSteps), { timeout: 5000 });
   await page.screenshot({ path: path.join(ARTIFACTS, 'cluster-layout-pegged.png') });
   const seen = await page.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('[data-gauge]')].map((figure) => {

@@ -63,10 +63,10 @@ test('a full sweep takes about what the real motor needs (0.6-0.8 s), not a jump
 
 test('permille maps to microsteps with rounding and clamping', () => {
   assert.equal(model.permilleToSteps(0), 0);
-  assert.equal(model.permilleToSteps(1000), 3780);
-  assert.equal(model.permilleToSteps(500), 1890);
-  assert.equal(model.permilleToSteps(1), 4); // 3.78 rounds to 4
+  assert.equal(model.permilleToSteps(1000), 3696);
+  assert.equal(model.permilleToSteps(500), 1848);
+  assert.equal(model.permilleToSteps(1), 4); // 3.696 rounds to 4
   assert.equal(model.permilleToSteps(-5), 0);
-  assert.equal(model.permilleToSteps(1e9), 3780);
+  assert.equal(model.permilleToSteps(1e9), 3696);
   assert.equal(model.permilleToSteps('junk'), 0);
 });

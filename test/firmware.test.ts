@@ -127,7 +127,10 @@ test('firmware: the host simulator polls a real daemon and aims every needle whe
     const r = await run(path.join(build, 'cluster_sim'), ['127.0.0.1', port, '3000'], 20_000);
     assert.equal(r.code, 0, r.out);
     const [, , , fuel, tach, temp, boost, model, flags] = line.trim().split(' ').map(Number);
-    const steps = (p: number) => Math.trunc((Math.min(1000, p) * 3780 + 500) / 1000);
+    // The dial's full scale from the one motor table (spec/motor.json): 308 degrees x 12 microsteps.
+    const table = JSON.parse(await fs.readFile(path.join(ROOT, 'spec', 'motor.json'), 'utf8'));
+    const fullScale = (table.motor.travelDeg - table.geometry.zeroOffsetDeg - table.geometry.fullScaleMarginDeg) * table.motor.stepsPerDeg;
+    const steps = (p: number) => Math.trunc((Math.min(1000, p) * fullScale + 500) / 1000);
     const want = [fuel, tach, temp, boost].map(steps);
     assert.ok(want.every((s) => s > 0), `every gauge is off its stop: ${line}`);
     const m = /targets (\d+) (\d+) (\d+) (\d+) needles (\d+) (\d+) (\d+) (\d+) model (\w+) hot (\d) warn (\d) stall (\d)/.exec(r.out);

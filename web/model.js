@@ -4,14 +4,18 @@
 // Integer arithmetic on a 1 ms tick, so both ports agree to the microstep.
 
 export const CONSTANTS = Object.freeze({
-  /** X27.168: 315 degree sweep, 12 microsteps per degree through a quad driver (FACTS.md). */
-  sweepDeg: 315,
+  /**
+   * The dial and its motion, derived from spec/motor.json (test/motor-table.test.ts holds them to it):
+   * the X27.168 travels 315 degrees stop to stop at 12 microsteps per degree; dial zero sits 5 degrees
+   * off the zero stop and full scale 2 degrees short of the far stop, so the dial sweeps 308 degrees.
+   */
+  sweepDeg: 308,
   stepsPerDeg: 12,
-  maxSteps: 3780,
-  /** Motion limits in microsteps per second (and per second squared). */
-  maxSpeed: 7200, // 600 deg/s, the motor's rating
+  maxSteps: 3696,
+  /** Motion limits in microsteps per second (and per second squared): 90 % of the motor's ratings. */
+  maxSpeed: 6480, // 540 deg/s: 90 % of the rated 600 deg/s
   startSpeed: 1800, // 150 deg/s: below the ~200 deg/s start-stop limit, so a move may begin and end at it
-  accel: 36000, // 3000 deg/s^2: full speed in 0.15 s
+  accel: 32000, // 2667 deg/s^2: 90 % of 3000 deg/s^2, rounded down to whole microsteps/s per 1 ms tick
   /** Target changes smaller than this are ignored (no hunting on noise); rest and full scale always apply. */
   deadbandSteps: 6,
   /** No good data for this long: STALL lamp. */

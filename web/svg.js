@@ -15,7 +15,7 @@ export function el(name, attrs = {}, ...children) {
 let seq = 0;
 export const uid = (prefix) => `${prefix}-${++seq}`;
 
-// The X27.168's 315 degree sweep as a car dial: rest at the bottom left, full scale at the
+// The dial's sweep (308 degrees of the X27.168's 315, spec/motor.json) as a car dial: rest at the bottom left, full scale at the
 // bottom right, symmetric around the top. Angles are degrees clockwise from 12 o'clock.
 export const SWEEP = CONSTANTS.sweepDeg;
 export const START_DEG = -SWEEP / 2;

@@ -46,12 +46,29 @@ void resetDriver() {
   delayMicroseconds(100);
 }
 
+namespace {
+hw_timer_t* stepTimer = nullptr;
+}
+
+// The timer auto-reloads: its counter restarts at every alarm, so the new alarm value written in
+// the interrupt counts from that alarm, not from whenever the interrupt got to run. Step times
+// stay exact to the microsecond and the latency never accumulates.
 hw_timer_t* startStepTimer(void (*isr)()) {
-  hw_timer_t* t = timerBegin(0, 80, true);  // 80 MHz APB / 80: one count per microsecond
-  timerAttachInterrupt(t, isr, false);      // level-triggered, as the 2.0.x driver only has
-  timerAlarmWrite(t, cg::kSubtickUs, true);
-  timerAlarmEnable(t);
-  return t;
+  stepTimer = timerBegin(0, 80, true);     // 80 MHz APB / 80: one count per microsecond
+  timerAttachInterrupt(stepTimer, isr, false);  // level-triggered, as the 2.0.x driver only has
+  timerAlarmWrite(stepTimer, cg::kMinWakeUs, true);
+  timerAlarmEnable(stepTimer);
+  return stepTimer;
+}
+
+void IRAM_ATTR setStepTimerWait(uint32_t us) {
+  // Should this interrupt have run past the new alarm value, the alarm would not come round
+  // until the 64-bit counter wraps: then fire a moment from now instead (the step is late, never
+  // early, and the drive's next interval counts from when it actually happened).
+  const uint64_t elapsed = timerRead(stepTimer);
+  const uint64_t at = us > elapsed + 2 ? us : elapsed + 2;
+  timerAlarmWrite(stepTimer, at, true);
+  timerAlarmEnable(stepTimer);
 }
 
 }  // namespace hw

@@ -36,7 +36,9 @@ class EspRandom : public cg::Random {
   uint32_t next() override { return esp_random(); }  // hardware RNG (true random with WiFi on)
 };
 
-// Starts hardware timer 0 calling `isr` every cg::kSubtickUs microseconds on this core.
+// Starts hardware timer 0 calling `isr` on this core; the interrupt sets its next wait with
+// setStepTimerWait (the microseconds Drive::isrTick() returns).
 hw_timer_t* startStepTimer(void (*isr)());
+void setStepTimerWait(uint32_t us);
 
 }  // namespace hw

@@ -56,7 +56,7 @@ uint32_t restartAt = 0;
 
 void IRAM_ATTR onStepTimer() {
   portENTER_CRITICAL_ISR(&engineLock);
-  drive.isrTick();
+  hw::setStepTimerWait(drive.isrTick());
   portEXIT_CRITICAL_ISR(&engineLock);
 }
 

@@ -23,12 +23,12 @@ cg::Payload payload(uint32_t fuel, uint32_t tach = 0, uint32_t temp = 0, uint32_
 
 TEST_CASE("permille maps to microsteps with rounding and clamping") {
   CHECK(cg::permilleToSteps(0) == 0);
-  CHECK(cg::permilleToSteps(1000) == 3780);
-  CHECK(cg::permilleToSteps(500) == 1890);
-  CHECK(cg::permilleToSteps(1) == 4);  // 3.78 rounds to 4
-  CHECK(cg::permilleToSteps(2) == 8);  // 7.56
-  CHECK(cg::permilleToSteps(1001) == 3780);
-  CHECK(cg::permilleToSteps(4294967295u) == 3780);
+  CHECK(cg::permilleToSteps(1000) == 3696);  // the dial's 308 degrees
+  CHECK(cg::permilleToSteps(500) == 1848);
+  CHECK(cg::permilleToSteps(1) == 4);  // 3.696 rounds to 4
+  CHECK(cg::permilleToSteps(2) == 7);  // 7.392
+  CHECK(cg::permilleToSteps(1001) == 3696);
+  CHECK(cg::permilleToSteps(4294967295u) == 3696);
 }
 
 TEST_CASE("physics: never above 600 deg/s, acceleration bounded above start-stop speed, exact stop") {
@@ -70,17 +70,17 @@ TEST_CASE("a full sweep takes what the real motor needs (0.6-0.8 s), not a jump"
   CHECK(t <= 800);
 }
 
-TEST_CASE("deadband: 6 microsteps are ignored, 8 are not; zero and full scale always apply") {
+TEST_CASE("deadband: 4 microsteps are ignored, 7 are not; zero and full scale always apply") {
   cg::Cluster c;
   cg::Payload p = payload(500);
   c.feed(0, &p);
-  CHECK(c.state().targets[0] == 1890);
-  p.gauge[0] = 501;  // 1894: +4
+  CHECK(c.state().targets[0] == cg::permilleToSteps(500));
+  p.gauge[0] = 501;  // 1852: +4
   c.feed(10, &p);
-  CHECK(c.state().targets[0] == 1890);
-  p.gauge[0] = 502;  // 1898: +8
+  CHECK(c.state().targets[0] == cg::permilleToSteps(500));
+  p.gauge[0] = 502;  // 1855: +7
   c.feed(20, &p);
-  CHECK(c.state().targets[0] == 1898);
+  CHECK(c.state().targets[0] == 1855);
   p.gauge[0] = 1;  // 4
   c.feed(30, &p);
   p.gauge[0] = 0;  // 0 is an edge: always applies, even 4 steps away
@@ -99,12 +99,12 @@ TEST_CASE("staleness: STALL after 5 s without good data, needles rest after 60 s
   c.advance(5001);
   CHECK(c.state().stall);
   CHECK(c.state().idle == 0);
-  CHECK(c.state().targets[0] == 2268);
+  CHECK(c.state().targets[0] == cg::permilleToSteps(600));
   c.advance(60001);
   CHECK(c.state().targets[0] == 0);
   CHECK(c.state().model == cg::LampModel::Off);
   c.feed(61000, &p);
-  CHECK(c.state().targets[0] == 2268);
+  CHECK(c.state().targets[0] == cg::permilleToSteps(600));
   CHECK_FALSE(c.state().stall);
 }
 
@@ -113,7 +113,7 @@ TEST_CASE("a failed poll changes nothing; a lost link rests at once until good d
   const cg::Payload p = payload(800);
   c.feed(0, &p);
   c.feed(100, nullptr);
-  CHECK(c.state().targets[0] == 3024);
+  CHECK(c.state().targets[0] == cg::permilleToSteps(800));
   CHECK_FALSE(c.state().stall);
   c.feed(200, nullptr, cg::Link::Lost);
   CHECK(c.state().targets[0] == 0);
@@ -123,7 +123,7 @@ TEST_CASE("a failed poll changes nothing; a lost link rests at once until good d
   CHECK(c.state().lost);
   c.feed(400, &p);
   CHECK_FALSE(c.state().lost);
-  CHECK(c.state().targets[0] == 3024);
+  CHECK(c.state().targets[0] == cg::permilleToSteps(800));
 }
 
 TEST_CASE("before any data: resting, STALL lit, MODEL dark") {
@@ -176,7 +176,7 @@ TEST_CASE("resetNeedles puts every needle at zero and keeps the targets") {
   c.resetNeedles();
   CHECK(c.microsteps(0) == 0);
   CHECK(c.needle(0).vel == 0);
-  CHECK(c.state().targets[0] == 1890);
+  CHECK(c.state().targets[0] == cg::permilleToSteps(500));
   c.advance(2000);
-  CHECK(c.microsteps(0) == 1890);
+  CHECK(c.microsteps(0) == cg::permilleToSteps(500));
 }

@@ -9,6 +9,7 @@
 #include <Arduino.h>
 
 #include "../stubs/stub_state.h"
+#include "core/drive.h"
 #include "core/lamps.h"
 #include "pins.h"
 
@@ -16,6 +17,25 @@ void setup();
 void loop();
 
 namespace {
+
+constexpr long kHome = cg::Homing::kStart;  // microsteps homing runs down, counted from anywhere
+
+// The shortest time between two rising STEP edges on one motor so far, microseconds.
+uint64_t shortestStepInterval(int motor) {
+  uint64_t last = 0, shortest = UINT64_MAX;
+  uint8_t step = 0;
+  bool seen = false;
+  for (const stub::PinEvent& e : stub::s().writes) {
+    if (e.pin != pins::kStep[motor]) continue;
+    if (step == 0 && e.level == 1) {
+      if (seen && e.us - last < shortest) shortest = e.us - last;
+      last = e.us;
+      seen = true;
+    }
+    step = e.level;
+  }
+  return shortest;
+}
 
 // The needle's physical position, replayed from the STEP/DIR pin writes.
 long position(int motor) {
@@ -73,7 +93,9 @@ TEST_CASE("the sketch on stubs: reset, homing, discovery, polling, lamps, button
   }
   CHECK(stub::s().pinMode[pins::kButton] == INPUT_PULLUP);
   for (uint8_t ch = 0; ch < cg::kLampChannels; ++ch) CHECK(stub::s().ledcPin[pins::kLamp[ch]] == ch);
-  CHECK(stub::s().timerPeriodUs == 50);
+  // The timer is reloaded with whatever wait the drive asks for, never shorter than kMinWakeUs.
+  CHECK(stub::s().timerPeriodUs >= cg::kMinWakeUs);
+  CHECK(stub::s().timerPeriodUs <= 1000);
   CHECK(stub::s().timerEnabled);
   REQUIRE(stub::s().tasks.size() == 1);
   CHECK(stub::s().tasks[0].first == "ui");
@@ -83,11 +105,13 @@ TEST_CASE("the sketch on stubs: reset, homing, discovery, polling, lamps, button
   loopFor(5000);
   CHECK(stub::s().mdnsQueries == 1);
   CHECK(stub::s().httpGets >= 4);
-  CHECK(stub::risingEdges(pins::kStep[0]) == 4020 + 60 + 3780);
-  CHECK(position(0) == -4020 + 60 + 3780);  // counted from where it was at boot
-  CHECK(position(1) == -4020 + 60 + 1890);
-  CHECK(position(2) == -4020 + 60);
+  CHECK(stub::risingEdges(pins::kStep[0]) == kHome + cg::kZeroOffsetSteps + cg::kMaxSteps);
+  CHECK(position(0) == -kHome + cg::kZeroOffsetSteps + cg::kMaxSteps);  // counted from where it was at boot
+  CHECK(position(1) == -kHome + cg::kZeroOffsetSteps + cg::permilleToSteps(500));
+  CHECK(position(2) == -kHome + cg::kZeroOffsetSteps);
   CHECK(stub::s().wdtResets > 100);
+  // Homing and the first sweep: no two steps closer than the X27.168's 600 deg/s allows.
+  for (int m = 0; m < 4; ++m) CHECK(shortestStepInterval(m) * cg::kRatedMaxSpeed >= 1000000);
 
   runUi(5);
   CHECK(lamp(cg::kModelR) == 255);
@@ -103,7 +127,7 @@ TEST_CASE("the sketch on stubs: reset, homing, discovery, polling, lamps, button
   stub::s().level[pins::kButton] = HIGH;
   runUi(10);
   loopFor(1000);
-  CHECK(stub::risingEdges(pins::kStep[0]) == 4020 + 60 + 3780);
+  CHECK(stub::risingEdges(pins::kStep[0]) == kHome + cg::kZeroOffsetSteps + cg::kMaxSteps);
 
   // A long press (3 s) on BOOT re-homes: down into the stop, back off, back up to the data.
   stub::s().level[pins::kButton] = LOW;
@@ -111,8 +135,8 @@ TEST_CASE("the sketch on stubs: reset, homing, discovery, polling, lamps, button
   stub::s().level[pins::kButton] = HIGH;
   runUi(10);
   loopFor(4000);
-  CHECK(stub::risingEdges(pins::kStep[0]) == 2 * (4020 + 60 + 3780));
-  CHECK(position(0) == -4020 + 60 + 3780 - 4020 + 60 + 3780);
+  CHECK(stub::risingEdges(pins::kStep[0]) == 2 * (kHome + cg::kZeroOffsetSteps + cg::kMaxSteps));
+  CHECK(position(0) == -kHome + cg::kZeroOffsetSteps + cg::kMaxSteps - kHome + cg::kZeroOffsetSteps + cg::kMaxSteps);
 
   // The daemon starts failing: STALL after 5 s, the needles rest after 60 s.
   stub::s().httpStatus = 500;
@@ -122,14 +146,14 @@ TEST_CASE("the sketch on stubs: reset, homing, discovery, polling, lamps, button
   CHECK(lamp(cg::kWarn) == 0);
   loopFor(56000);
   const long rested = position(0);
-  CHECK(rested == -4020 + 60 - 4020 + 60 + 3780);  // back at zero after the second homing
+  CHECK(rested == -4020 + 60 - kHome + cg::kZeroOffsetSteps + cg::kMaxSteps);  // back at zero after the second homing
   runUi(2);
   CHECK(lamp(cg::kModelR) == 0);
 
   // It answers again: the needles come back.
   stub::s().httpStatus = 200;
   loopFor(20000);
-  CHECK(position(0) == rested + 3780);
+  CHECK(position(0) == rested + cg::kMaxSteps);
 
   // WiFi drops (the router goes away; the saved network is retried, in vain): the link is
   // known lost, the needles rest at once.

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import PDFDocument from 'pdfkit';
 import { gaugePositions } from '../engine/scale.js';
@@ -12,6 +13,10 @@ import { toSvg } from './svg.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const webModel = await import(new URL(`file://${path.join(ROOT, 'web', 'model.js')}`).href);
 const webGauges = await import(new URL(`file://${path.join(ROOT, 'web', 'gauges.js')}`).href);
+
+// The printed sweep, worked out here from the motor table (travel less the two offsets from the stops).
+const MOTOR = JSON.parse(readFileSync(path.join(ROOT, 'spec', 'motor.json'), 'utf8'));
+const DIAL_SWEEP = MOTOR.motor.travelDeg - MOTOR.geometry.zeroOffsetDeg - MOTOR.geometry.fullScaleMarginDeg;
 
 const REDLINES = [1_000_000, 50_000, 123_457, 7_500, 2_400_000];
 
@@ -24,27 +29,34 @@ function needleDeg(permille: number): number {
   return steps / webModel.CONSTANTS.stepsPerDeg - webModel.CONSTANTS.sweepDeg / 2;
 }
 
-test('every scale: 21 ticks, the first and last exactly 315 degrees apart, symmetric about 12 o\'clock', () => {
+test('every scale: 21 ticks, the first and last exactly one dial sweep apart, symmetric about 12 o\'clock', () => {
   for (const s of gaugeScales(1_000_000)) {
     const t = ticks(s);
     assert.equal(t.length, 21, s.id);
-    assert.equal(t[t.length - 1].deg - t[0].deg, 315, s.id);
-    assert.equal(t[0].deg, -157.5, s.id);
+    assert.equal(t[t.length - 1].deg - t[0].deg, DIAL_SWEEP, s.id);
+    assert.equal(t[0].deg, -DIAL_SWEEP / 2, s.id);
     assert.deepEqual(t.filter((x) => x.kind === 'major').map((x) => x.label), s.labels, s.id);
   }
 });
 
-test('the drawn first and last major ticks are 315 degrees apart (measured from the line coordinates)', () => {
+test('the drawn first and last major ticks are one dial sweep apart (measured from the line coordinates)', () => {
   const c = 25;
   for (const s of gaugeScales(1_000_000)) {
     const majors = faceShapes(s, c, c).filter((x): x is Extract<Shape, { kind: 'line' }> => x.kind === 'line' && x.role === 'tick tick-major');
     assert.equal(majors.length, 6);
     const first = angleOf(majors[0].x2, majors[0].y2, c, c);
     const last = angleOf(majors[5].x2, majors[5].y2, c, c);
-    assert.ok(Math.abs(last - first - 315) < 0.01, `${s.id}: ${first} .. ${last}`);
+    assert.ok(Math.abs(last - first - DIAL_SWEEP) < 0.01, `${s.id}: ${first} .. ${last}`);
     // Rest at the bottom left: the first tick is left of and below the centre.
     assert.ok(majors[0].x2 < c && majors[0].y2 > c);
   }
+});
+
+test('the dial sweep keeps off both stops and is the sweep the virtual cluster draws', () => {
+  assert.equal(DIAL_SWEEP, webModel.CONSTANTS.sweepDeg);
+  assert.equal(DIAL_SWEEP * MOTOR.motor.stepsPerDeg, webModel.CONSTANTS.maxSteps);
+  assert.ok(MOTOR.geometry.zeroOffsetDeg > 0 && MOTOR.geometry.fullScaleMarginDeg >= 2);
+  assert.ok(DIAL_SWEEP < MOTOR.motor.travelDeg - 2);
 });
 
 test('the tach redline zone starts where the needle points at the configured redline', () => {

@@ -2,8 +2,15 @@
 // gauges. SVG and PDF both draw from these shapes, so the two outputs cannot disagree.
 import { TACH_FULL_SCALE_OVER_REDLINE } from '../engine/scale.js';
 
-/** The X27.168 sweeps 315 degrees (FACTS.md): rest at the bottom left, full scale at the bottom right. */
-export const SWEEP_DEG = 315;
+/**
+ * The dial's geometry, from the motor table (spec/motor.json) that the firmware and the virtual
+ * cluster also follow; test/motor-table.test.ts holds these copies to it. (Copied, not imported:
+ * the published package carries dist/src, not the spec.) The X27.168 travels 315 degrees stop to
+ * stop; zero sits a defined offset off the zero stop and full scale a margin short of the far
+ * stop, so the printed scale and the real needle agree.
+ */
+export const MOTOR_GEOMETRY = Object.freeze({ travelDeg: 315, zeroOffsetDeg: 5, fullScaleMarginDeg: 2 });
+export const SWEEP_DEG = MOTOR_GEOMETRY.travelDeg - MOTOR_GEOMETRY.zeroOffsetDeg - MOTOR_GEOMETRY.fullScaleMarginDeg;
 /** Angles are degrees clockwise from 12 o'clock, symmetric around the top (as web/svg.js draws them). */
 export const START_DEG = -SWEEP_DEG / 2;
 
@@ -236,7 +243,7 @@ export function sheetDrawing(scales: GaugeScale[], paper: PaperId, redline: numb
   const text = (role: string, x: number, y: number, s: string, size: number, bold = false, anchor: 'start' | 'middle' | 'end' = 'middle'): Shape => ({ kind: 'text', role, x, y, text: s, size, bold, fill: INK, anchor });
   shapes.push(text('heading', midX, 28, 'claude-gauge dial faces', 6, true));
   shapes.push(text('hint', midX, 36, `${p.name}, print at 100 % (actual size, no fit to page). Cut on the grey circles; punch the centre for the shaft.`, 2.8));
-  shapes.push(text('hint', midX, 41, `Tach redline ${redline.toLocaleString('en-US')} tokens/min, full scale ${(redline * TACH_FULL_SCALE_OVER_REDLINE).toLocaleString('en-US')}; dial ${DIAL.cutDiameter} mm for the X27.168, 315 degree sweep.`, 2.8));
+  shapes.push(text('hint', midX, 41, `Tach redline ${redline.toLocaleString('en-US')} tokens/min, full scale ${(redline * TACH_FULL_SCALE_OVER_REDLINE).toLocaleString('en-US')}; dial ${DIAL.cutDiameter} mm for the X27.168, ${SWEEP_DEG} degree sweep.`, 2.8));
   const top = 58 + DIAL.cutDiameter / 2;
   scales.forEach((s, i) => {
     const cx = midX + (i % 2 === 0 ? -pitch / 2 : pitch / 2);

@@ -8,8 +8,8 @@ const INK = '#231e19';
 const BURGUNDY = '#7c1a2b';
 const ZONE_FILL = { red: BURGUNDY, hot: '#8f1c2c', cool: '#2d5f92' };
 /**
- * The needle sweeps 315 degrees and reaches r 82, so the only face it never crosses is the 45 degree
- * gap below the hub (beyond its tail, r 21). The LCD, title and unit sit there, each inside the gap
+ * The needle sweeps 308 degrees (spec/motor.json) and reaches r 82, so the only face it never crosses
+ * is the 52 degree gap below the hub (beyond its tail, r 21). The LCD, title and unit sit there, each inside the gap
  * with its corners clear of the needle's edge. The end numerals sit this far inside their ticks, so
  * the needle at rest or pegged lies beside them, not across them.
  */

@@ -142,6 +142,11 @@ inline void timerAlarmWrite(hw_timer_t* timer, uint64_t alarm_value, bool autore
   if (!autoreload) std::abort();
   stub::s().timerPeriodUs = alarm_value;
 }
+// The counter: microseconds since the last alarm (the timer auto-reloads at each).
+inline uint64_t timerRead(hw_timer_t* timer) {
+  (void)timer;
+  return stub::s().us - (stub::s().nextTimerUs - stub::s().timerPeriodUs);
+}
 inline void timerAlarmEnable(hw_timer_t* timer) {
   (void)timer;
   stub::s().timerEnabled = true;
