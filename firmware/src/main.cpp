@@ -1,14 +1,15 @@
 // claude-gauge firmware: ESP32 DevKit V1, four X27.168 needles through one quad driver, five
 // lamps. This file only wires the portable core (src/core/) to the hardware:
 //
-//   hardware timer 0, every 50 us (interrupt, core 1): Drive::isrTick() - STEP/DIR pulses, and
-//       once per ms the cluster model (motion engine, lamp clocks) and homing.
+//   hardware timer 0 (interrupt, core 1): Drive::isrTick() - each needle's next STEP/DIR edge,
+//       and once per ms the cluster model (motion engine, lamp clocks) and homing; it returns
+//       the wait until its next edge, and the timer is reloaded with that.
 //   "ui" task, every 10 ms (core 1, priority 2): BOOT button, lamps.
 //   loop task (core 1, priority 1): WiFi/portal, OTA, polling the daemon.
 //
 // Stepping runs in a timer interrupt, not a task: FreeRTOS ticks at 1 ms, too coarse for up to
-// 7,200 microsteps/s per needle without busy-waiting, while a 20 kHz timer spreads the steps
-// evenly with 50 us pulses and DIR set a whole period ahead. An HTTP request that hangs for a
+// 6,480 microsteps/s per needle (90 % of the motor's rating) without busy-waiting, while a timer
+// reloaded for each edge places every step on its own microsecond along the speed profile. An HTTP request that hangs for a
 // second blocks only the loop task; the needles and lamps never notice. The three share the
 // cluster under one spinlock, held for microseconds.
 #include <Arduino.h>
