@@ -89,3 +89,20 @@ export type GaugeEvent = ResponseEvent | TurnEvent | LimitsEvent | WindowEvent;
 export function totalTokens(t: Tokens): number {
   return t.input + t.output + t.cacheCreation + t.cacheRead;
 }
+
+/**
+ * What a later copy of a response adds over the largest counts seen so far (`peak`), kind by kind:
+ * the live windows count each kind of token once, at the line that added it.
+ */
+export function tokenGrowth(now: Tokens, peak: Tokens): Tokens {
+  return {
+    input: Math.max(0, now.input - peak.input),
+    output: Math.max(0, now.output - peak.output),
+    cacheCreation: Math.max(0, now.cacheCreation - peak.cacheCreation),
+    cacheRead: Math.max(0, now.cacheRead - peak.cacheRead),
+  };
+}
+
+export function addTokens(a: Tokens, b: Tokens): Tokens {
+  return { input: a.input + b.input, output: a.output + b.output, cacheCreation: a.cacheCreation + b.cacheCreation, cacheRead: a.cacheRead + b.cacheRead };
+}

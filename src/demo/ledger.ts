@@ -1,6 +1,7 @@
-// What the demo has written, as the engine will count it: token growth per response (the largest
-// line wins; growth counts once, at the line that added it) on a time line. The writer paces itself
+// What the demo has written, as the engine will count it: token growth per response (core's
+// tokenGrowth, the engine's own rule) on a time line. The writer paces itself
 // by it, so the tach stays where the script wants it without waiting for the daemon to say so.
+import { addTokens, tokenGrowth, totalTokens, type Tokens } from '../core/events.js';
 import type { LineUsage } from '../generate/index.js';
 
 const MINUTE = 60_000;
@@ -14,28 +15,20 @@ interface Entry {
   prompt: number;
 }
 
-interface Peak {
-  input: number;
-  output: number;
-  cacheCreation: number;
-  cacheRead: number;
-}
-
 export class WrittenLedger {
   private entries: Entry[] = [];
-  private peaks = new Map<string, Peak>();
+  private peaks = new Map<string, Tokens>();
 
   /** The tokens this usage line adds, as the engine's per-minute windows will count them. */
   delta(u: LineUsage): number {
     const p = this.peaks.get(u.key);
-    if (!p) return u.input + u.output + u.cacheCreation + u.cacheRead;
-    return grow(u.input, p.input) + grow(u.output, p.output) + grow(u.cacheCreation, p.cacheCreation) + grow(u.cacheRead, p.cacheRead);
+    return totalTokens(p ? tokenGrowth(u, p) : u);
   }
 
   add(at: number, u: LineUsage): void {
     const p = this.peaks.get(u.key) ?? { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 };
-    const d = { input: grow(u.input, p.input), output: grow(u.output, p.output), cacheCreation: grow(u.cacheCreation, p.cacheCreation), cacheRead: grow(u.cacheRead, p.cacheRead) };
-    this.peaks.set(u.key, { input: p.input + d.input, output: p.output + d.output, cacheCreation: p.cacheCreation + d.cacheCreation, cacheRead: p.cacheRead + d.cacheRead });
+    const d = tokenGrowth(u, p);
+    this.peaks.set(u.key, addTokens(p, d));
     const prompt = d.input + d.cacheCreation + d.cacheRead;
     if (prompt + d.output > 0) this.entries.push({ at, total: prompt + d.output, cacheRead: d.cacheRead, prompt });
     // Keep what a window can still see.
@@ -84,8 +77,4 @@ export class WrittenLedger {
     }
     return { read, prompt };
   }
-}
-
-function grow(now: number, peak: number): number {
-  return Math.max(0, now - peak);
 }

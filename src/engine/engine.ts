@@ -1,5 +1,5 @@
 // The pure engine: events in, one snapshot out. No I/O; time comes from the caller.
-import { totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, type Tokens, type TurnEvent, type WindowEvent } from '../core/events.js';
+import { addTokens, tokenGrowth, totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, type Tokens, type TurnEvent, type WindowEvent } from '../core/events.js';
 import { modelFamily } from '../core/model.js';
 import { beats } from '../core/response-fold.js';
 import { SCHEMA_VERSION, type FuelHealth, type Snapshot, type SourceHealth } from '../core/snapshot.js';
@@ -213,14 +213,9 @@ export class Engine {
       if (this.settings.blocksOnly) return this.noteResponse(e);
       // The live windows see growth only: each kind of token counts once, at the line that added it.
       const p = st.peak;
-      const delta: Tokens = {
-        input: Math.max(0, e.tokens.input - p.input),
-        output: Math.max(0, e.tokens.output - p.output),
-        cacheCreation: Math.max(0, e.tokens.cacheCreation - p.cacheCreation),
-        cacheRead: Math.max(0, e.tokens.cacheRead - p.cacheRead),
-      };
+      const delta = tokenGrowth(e.tokens, p);
       const grew = totalTokens(delta) > 0;
-      if (grew) st.peak = { input: p.input + delta.input, output: p.output + delta.output, cacheCreation: p.cacheCreation + delta.cacheCreation, cacheRead: p.cacheRead + delta.cacheRead };
+      if (grew) st.peak = addTokens(p, delta);
       this.pushDelta(e.at, grew ? delta : null, st, e);
     }
     this.noteResponse(e);
