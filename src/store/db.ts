@@ -24,7 +24,11 @@ export interface History {
 export function openHistory(dirOrFile: string, o: { readonly?: boolean; onMovedAside?: (to: string, why: string) => void } = {}): History {
   const file = dirOrFile.endsWith('.sqlite') ? dirOrFile : path.join(dirOrFile, HISTORY_FILE);
   mkdirSync(path.dirname(file), { recursive: true });
-  if (o.readonly) return wrap(new Database(file, { readonly: true }), file);
+  if (o.readonly) {
+    const db = new Database(file, { readonly: true });
+    db.pragma('busy_timeout = 5000'); // a reader beside the daemon's writer waits rather than fails
+    return wrap(db, file);
+  }
   try {
     return openWritable(file);
   } catch (err) {

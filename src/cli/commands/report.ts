@@ -3,19 +3,21 @@
 // to its end, and otherwise from the transcripts themselves, read by the same ingest into a
 // history in memory: same fold, same prices, so the answer does not depend on which was used.
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { defineCommand, type ArgsDef } from 'citty';
 import { configFrom } from '../args.js';
 import { fail } from '../fail.js';
 import type { Config } from '../../config/index.js';
+import { isUnread, openRegularSync } from '../../sources/files/open.js';
 import { discover } from '../../sources/transcripts/discover.js';
-import { HISTORY_FILE, migrate, type Db } from '../../store/db.js';
+import { HISTORY_FILE, migrate, openHistory, type Db } from '../../store/db.js';
 import { ingestPaths } from '../../store/ingest.js';
 import { MIGRATIONS } from '../../store/migrations.js';
 import { loadOverrides, Pricer } from '../../store/pricing.js';
 import { reportDate, report, type ReportKind } from '../../sinks/reports/report.js';
 import { reportTable } from '../../sinks/reports/table.js';
+import { zoneOrDefault } from '../../sinks/stats/time.js';
 
 export const reportArgs = {
   json: { type: 'boolean', description: "JSON with ccusage 20's field names" },
@@ -45,12 +47,10 @@ export function historyComplete(db: Db, configDirs: string[]): boolean {
 
 function tailHasNewline(file: string, from: number, to: number): boolean {
   const buf = Buffer.alloc(to - from);
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return true; // cannot tell: not complete
-  }
+  // The file layer's open: non-blocking, regular files only (a FIFO put in its place never hangs us).
+  const opened = openRegularSync(file);
+  if (isUnread(opened)) return true; // cannot tell: not complete
+  const { fd } = opened;
   try {
     const n = readSync(fd, buf, 0, buf.length, from);
     return buf.subarray(0, n).includes(10);
@@ -65,10 +65,9 @@ export type RowSource = 'history' | 'transcripts';
 export function reportDb(config: Config, want: 'auto' | RowSource = 'auto'): { db: Db; from: RowSource; close(): void } {
   const file = path.join(config.stateDir, HISTORY_FILE);
   if (want !== 'transcripts' && existsSync(file)) {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 5000'); // the daemon may be writing
-    if (want === 'history' || historyComplete(db, config.configDirs)) return { db, from: 'history', close: () => db.close() };
-    db.close();
+    const history = openHistory(file, { readonly: true });
+    if (want === 'history' || historyComplete(history.db, config.configDirs)) return { db: history.db, from: 'history', close: history.close };
+    history.close();
   }
   if (want === 'history') fail(`no history at ${file}: run claude-gauge serve (history on) first, or use --from transcripts`, 2);
   const db = new Database(':memory:');
@@ -90,12 +89,8 @@ export function reportCommand(kind: ReportKind) {
     meta: { name: kind, description: DESCRIPTIONS[kind] },
     args: reportArgs,
     run({ args }) {
-      const tz = args.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-      try {
-        new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      } catch {
-        fail(`${kind}: unknown time zone ${JSON.stringify(tz)} (an IANA name, e.g. Europe/Rome)`, 2);
-      }
+      const { tz, known } = zoneOrDefault(args.timezone);
+      if (!known) fail(`${kind}: unknown time zone ${JSON.stringify(tz)} (an IANA name, e.g. Europe/Rome)`, 2);
       const date = (flag: 'since' | 'until') => {
         const v = args[flag];
         if (!v) return null;

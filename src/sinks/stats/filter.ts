@@ -1,5 +1,6 @@
 // The filter every stats query takes: a date range, a project, and the viewer's time zone
 // (days, hours and weekdays are local to whoever looks at the page).
+import { zoneOrDefault } from './time.js';
 
 export interface Filter {
   /** Epoch ms, inclusive; 0: from the beginning. */
@@ -17,12 +18,8 @@ const DAY = 86_400_000;
 
 /** From query parameters or MCP tool arguments: from/to as ISO dates or epoch ms, project, tz. */
 export function parseFilter(get: (k: string) => string | undefined | null, now = Date.now()): Filter {
-  const tz = get('tz') || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-  } catch {
-    throw new FilterError(`unknown time zone ${JSON.stringify(tz)}`);
-  }
+  const { tz, known } = zoneOrDefault(get('tz'));
+  if (!known) throw new FilterError(`unknown time zone ${JSON.stringify(tz)}`);
   const when = (k: string, dflt: number, endOfDay: boolean): number => {
     const v = get(k);
     if (!v) return dflt;

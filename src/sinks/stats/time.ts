@@ -37,3 +37,14 @@ export function localParts(ms: number, tz: string): LocalParts {
 /** Queries group rows into slots of this size before mapping them to local time. */
 export const SLOT_MS = SLOT;
 export const HOUR_MS = HOUR;
+
+/** The zone asked for, else this machine's (UTC when it has none), and whether it is an IANA zone this Node knows. */
+export function zoneOrDefault(asked: string | null | undefined): { tz: string; known: boolean } {
+  const tz = asked || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return { tz, known: true };
+  } catch {
+    return { tz, known: false };
+  }
+}
