@@ -48,6 +48,16 @@ async function usageTakes(): Promise<number> {
   return Date.now() - t0;
 }
 
+/** How long /usage takes, asked every 250 ms while the hostile socket `s` stays open (15 s at most). */
+async function usageWhileOpen(s: net.Socket, t0: number): Promise<number[]> {
+  const took: number[] = [];
+  while (!s.destroyed && Date.now() - t0 < 15_000) {
+    took.push(await usageTakes());
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return took;
+}
+
 test('a slowloris (headers a byte at a time) is cut off within 10 s while /usage stays fast', { timeout: 30_000 }, async (t) => {
   const t0 = Date.now();
   const s = net.connect(port, '127.0.0.1');
@@ -58,11 +68,7 @@ test('a slowloris (headers a byte at a time) is cut off within 10 s while /usage
   s.on('data', (d) => (answer += d));
   const trickle = setInterval(() => !s.destroyed && s.write(head[i++ % head.length]), 100);
   const closed = new Promise<number>((resolve) => s.on('close', () => resolve(Date.now() - t0)));
-  const others: number[] = [];
-  while (!s.destroyed && Date.now() - t0 < 15_000) {
-    others.push(await usageTakes());
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const others = await usageWhileOpen(s, t0);
   clearInterval(trickle);
   const cutAfter = await closed;
   t.diagnostic(`slowloris cut off after ${cutAfter} ms having sent ${i} bytes; /usage meanwhile: ${others.length} requests, slowest ${Math.max(...others)} ms`);
@@ -82,11 +88,7 @@ test('a body trickled a byte at a time is cut off within 12 s while /usage stays
   let i = 0;
   const trickle = setInterval(() => !s.destroyed && i < body.length && s.write(body[i++]), 100);
   const closed = new Promise<number>((resolve) => s.on('close', () => resolve(Date.now() - t0)));
-  const others: number[] = [];
-  while (!s.destroyed && Date.now() - t0 < 15_000) {
-    others.push(await usageTakes());
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const others = await usageWhileOpen(s, t0);
   clearInterval(trickle);
   s.destroy();
   const cutAfter = await closed;
