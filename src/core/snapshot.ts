@@ -67,6 +67,32 @@ export interface Snapshot {
   window_5h_tokens_from: 'local' | 'ccusage' | 'prometheus';
   /** A separate source for the 5-hour window (`CLAUDE_GAUGE_FUEL`), or null when the main source counts it. */
   fuel_source: FuelHealth | null;
+  // Range, cost, seven days and context (issue 18).
+  /** Tokens per minute over the last 15 minutes, a single burst minute counted no higher than the next busiest. */
+  burn_rate_tpm: number;
+  /** When the 5-hour window reaches 100 % at burn_rate_tpm; null with no active window or no burn. */
+  window_5h_empty_at: string | null;
+  /** The window is projected to reach 100 % before it resets (WARN flashes on the cluster). */
+  window_5h_runs_out: boolean;
+  /** Finished blocks behind an `auto` ceiling (its P90 needs five), or null when it is not auto. */
+  window_5h_ceiling_blocks: number | null;
+  /** USD at list prices: the active 5-hour block, today (local day), the burn per hour; null while no price is known. */
+  cost_block_usd: number | null;
+  cost_today_usd: number | null;
+  cost_burn_usd_per_h: number | null;
+  /** Tokens counted here over the seven-day window (Claude Code's own when known, else the last 7 x 24 h). */
+  seven_day_tokens: number;
+  /** A weekly ceiling learned from the statusline's seven-day figures, or null before one was seen. */
+  seven_day_ceiling: number | null;
+  /** seven_day_tokens / seven_day_ceiling (0-1), or null without a learned ceiling. */
+  seven_day_estimate_pct: number | null;
+  /** The context window of the session active last: its latest request's input + cache read + cache write. */
+  context_tokens: number | null;
+  context_window: number | null;
+  context_pct: number | null;
+  /** context_pct at or above the warning threshold: the session is close to being compacted. */
+  context_warn: boolean;
+  context_model: string | null;
 }
 
 export interface FuelHealth {

@@ -361,6 +361,21 @@ export class Engine {
       source: this.health,
       window_5h_tokens_from: outside ? outside.origin : 'local',
       fuel_source: this.fuelHealth && { ...this.fuelHealth, age_s: this.window ? Math.max(0, Math.round((now - this.window.at) / 1000)) : null },
+      burn_rate_tpm: 0,
+      window_5h_empty_at: null,
+      window_5h_runs_out: false,
+      window_5h_ceiling_blocks: null,
+      cost_block_usd: null,
+      cost_today_usd: null,
+      cost_burn_usd_per_h: null,
+      seven_day_tokens: 0,
+      seven_day_ceiling: null,
+      seven_day_estimate_pct: null,
+      context_tokens: null,
+      context_window: null,
+      context_pct: null,
+      context_warn: false,
+      context_model: null,
     };
   }
 }
