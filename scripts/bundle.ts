@@ -22,7 +22,7 @@ export const ENTRIES = [
   'hooks/run',
   'sources/transcripts/discover-worker',
   'sources/transcripts/scan-worker',
-  'daemon/largest-block-worker',
+  'daemon/older-history-worker',
   'store/worker',
   'sources/otlp/parse-worker',
 ];

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { BlockEntry } from '../core/blocks.js';
 import { computeBlocks } from '../engine/blocks.js';
 import { calibrate, ceil3, minuteRates, MIN_ACTIVE_MINUTES, niceCeil, observationFigures, percentile, rateFigures, round3 } from './index.js';
+import { renderReport } from './report.js';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-03-02T09:00:00Z');
@@ -62,7 +63,7 @@ test('the ceiling comes from the largest finished block until three usable sight
   const none = calibrate({ ...base, observations: [] });
   assert.equal(none.topBlocks.length, 1, 'the active block is not finished');
   assert.equal(none.ceiling!.value, ceil3(40 * 1000 + (39 * 40) / 2));
-  assert.match(none.ceiling!.rule, /largest finished 5-hour block/);
+  assert.match(none.ceiling!.rule, /the largest of 1 finished 5-hour block \(a P90 needs 5\)/);
   assert.equal(none.rates!.activeMinutes, 43);
   assert.equal(none.redline!.value, niceCeil(50_000));
   assert.equal(none.tracking, null);
@@ -81,6 +82,21 @@ test('the ceiling comes from the largest finished block until three usable sight
 
   const two = calibrate({ ...base, observations: obs.slice(0, 2) });
   assert.match(two.ceiling!.rule, /only 2 usable statusline sightings/);
+});
+
+test('with five finished blocks or more the proposal is their P90, what `auto` uses, and one outlier does not move it', () => {
+  // Twelve blocks a day apart: eleven of 1M..1.1M tokens and one outlier of 9M.
+  const sizes = [1_000_000, 1_010_000, 1_020_000, 1_030_000, 1_040_000, 1_050_000, 1_060_000, 1_070_000, 1_080_000, 1_090_000, 1_100_000, 9_000_000];
+  const entries = sizes.map((t, i) => entry(T0 + i * 24 * H, t));
+  const now = T0 + 12 * 24 * H;
+  const c = calibrate({ entries, blocks: computeBlocks(entries, now), observations: [], ceiling: { value: 1, source: 'auto' }, redline: 1, now });
+  const sorted = [...sizes].sort((a, b) => a - b);
+  const p90 = sorted[Math.ceil(0.9 * sorted.length) - 1];
+  assert.equal(p90, 1_100_000, 'the nearest-rank P90 of twelve is the eleventh');
+  assert.deepEqual({ tokens: c.auto!.tokens, blocks: c.auto!.blocks, method: c.auto!.method, largest: c.auto!.largest }, { tokens: p90, blocks: 12, method: 'p90', largest: 9_000_000 });
+  assert.equal(c.ceiling!.value, ceil3(p90));
+  assert.match(c.ceiling!.rule, /P90 of 12 recent finished 5-hour blocks/);
+  assert.match(renderReport(c, '/tmp/config.json'), /P90 of 12 finished blocks[\s\S]*the largest is 9,000,000/);
 });
 
 test('too little activity: no redline proposal; no history: no proposal at all', () => {

@@ -3,6 +3,8 @@
 import { totalTokens } from '../core/events.js';
 import type { Block, BlockEntry } from '../core/blocks.js';
 import { activeBlock, BLOCK_MS } from '../engine/blocks.js';
+import { autoCeiling, P90_MIN_BLOCKS, type AutoCeiling } from '../engine/ceiling.js';
+import { CEILING_DAYS, CEILING_MIN_BLOCKS, recentBlocks } from '../engine/history.js';
 
 const MINUTE = 60_000;
 /** Statusline figures below this share carry too much rounding (1 point of 5 % is 20 %) to imply a ceiling. */
@@ -28,6 +30,8 @@ export interface CalibrationInput {
   /** The ceiling the gauges use now, and where it comes from (configured, auto, default). */
   ceiling: { value: number; source: string };
   redline: number;
+  /** Which blocks count as recent for the `auto` ceiling (default: the clock). */
+  now?: number;
 }
 
 export interface RateFigures {
@@ -63,6 +67,8 @@ export interface Calibration {
   /** Mean absolute error of the local estimate against the official percent over every sighting, in points (both capped at 100). */
   tracking: { current: number; proposed: number | null } | null;
   current: { ceiling: number; ceilingSource: string; redline: number };
+  /** The `auto` ceiling and what it comes from; null without a finished block. */
+  auto: (AutoCeiling & { largest: number; days: number; minBlocks: number }) | null;
   ceiling: Proposal | null;
   redline: Proposal | null;
 }
@@ -160,17 +166,23 @@ export function calibrate(input: CalibrationInput): Calibration {
     ? { used: implieds.length, median: median(implieds), p10: percentile(implieds, 10), p90: percentile(implieds, 90), min: implieds[0], max: implieds[implieds.length - 1] }
     : null;
 
+  // What `auto` uses: the P90 of the recent finished blocks (engine/ceiling.ts), explained beside the largest.
+  const recent = recentBlocks(finished.map((b) => ({ start: b.start, tokens: b.totalTokens })), input.now ?? Date.now());
+  const picked = autoCeiling(recent);
+  const auto = picked && { ...picked, largest: Math.max(...recent.map((b) => b.tokens)), days: CEILING_DAYS, minBlocks: CEILING_MIN_BLOCKS };
   let ceiling: Proposal | null = null;
   if (implied && implied.used >= MIN_OBSERVATIONS) {
     ceiling = {
       value: round3(implied.median),
       rule: `median of ${implied.used} ceilings implied by Claude Code's own 5-hour percent (tokens since the window opened / percent used, sightings at ${MIN_OBSERVED_PCT} % or more), to 3 significant figures`,
     };
-  } else if (topBlocks.length) {
+  } else if (auto) {
     const why = implied ? `only ${implied.used} usable statusline sighting${implied.used === 1 ? '' : 's'} (${MIN_OBSERVATIONS} needed)` : 'no statusline sightings';
     ceiling = {
-      value: ceil3(topBlocks[0].totalTokens),
-      rule: `the largest finished 5-hour block, rounded up to 3 significant figures (${why}): the busiest window you have had reads 100 %, and the figure no longer moves as history grows`,
+      value: ceil3(auto.tokens),
+      rule: auto.method === 'p90'
+        ? `the P90 of ${auto.blocks} recent finished 5-hour blocks, rounded up to 3 significant figures (${why}): what \`auto\` uses, pinned; a heavy block of yours reads 100 %, and one outlier block does not move it`
+        : `the largest of ${auto.blocks} finished 5-hour block${auto.blocks === 1 ? '' : 's'} (a P90 needs ${P90_MIN_BLOCKS}), rounded up to 3 significant figures (${why}): what \`auto\` uses, pinned`,
     };
   }
   let redline: Proposal | null = null;
@@ -190,6 +202,7 @@ export function calibrate(input: CalibrationInput): Calibration {
     observations,
     implied,
     tracking,
+    auto,
     current: { ceiling: input.ceiling.value, ceilingSource: input.ceiling.source, redline: input.redline },
     ceiling,
     redline,

@@ -31,6 +31,13 @@ export function renderReport(c: Calibration, configFile: string): string {
   out.push('', 'Largest finished 5-hour blocks:');
   if (c.topBlocks.length === 0) out.push('  none yet');
   for (const b of c.topBlocks) out.push(`  ${when(b.start)}  ${n(b.totalTokens).padStart(14)} tokens  ${n(b.entries).padStart(6)} responses`);
+  if (c.auto) {
+    const a = c.auto;
+    out.push('', a.method === 'p90'
+      ? `The auto ceiling: ${n(a.tokens)} tokens, the P90 of ${a.blocks} finished blocks (those of the last ${a.days} days, at least the ${a.minBlocks} newest);`
+      : `The auto ceiling: ${n(a.tokens)} tokens, the largest of ${a.blocks} finished block${a.blocks === 1 ? '' : 's'} (from 5 on it is their P90);`);
+    if (a.method === 'p90') out.push(`  the largest is ${n(a.largest)}: as the ceiling, it would make a typical heavy block read ${Math.round((100 * a.tokens) / a.largest)} % instead of 100 %.`);
+  }
   out.push('', 'Tokens per minute over active minutes (minutes with at least one response):');
   if (c.rates) out.push(`  ${n(c.rates.activeMinutes)} minutes: p50 ${n(c.rates.p50)}  p90 ${n(c.rates.p90)}  p99 ${n(c.rates.p99)}  max ${n(c.rates.max)}`);
   else out.push('  no activity yet');

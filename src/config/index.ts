@@ -20,6 +20,10 @@ export interface Config {
   idleSeconds?: number;
   abandonMinutes: number;
   cacheFloor: number;
+  /** IANA zone of "today" (cost_today_usd); null: this machine's. */
+  timezone: string | null;
+  contextWindow: number | 'auto';
+  contextWarn: number;
   rescanSeconds: number;
   mdns: boolean;
   history: boolean;
@@ -52,6 +56,15 @@ interface Setting<T> {
   schema: z.ZodType<T, z.ZodTypeDef, unknown>;
   fallback: T;
   help: string;
+}
+
+function knownZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const positive = z.coerce.number({ invalid_type_error: 'must be a number' }).finite('must be a finite number').positive('must be greater than 0');
@@ -95,6 +108,17 @@ export const SETTINGS: Setting<unknown>[] = [
   { key: 'stallMinutes', env: 'CLAUDE_GAUGE_STALL_MINUTES', file: 'stallMinutes', flag: 'stall-minutes', schema: positive, fallback: 5, help: 'minutes a turn may stay silent before STALL lights' },
   { key: 'abandonMinutes', env: 'CLAUDE_GAUGE_ABANDON_MINUTES', file: 'abandonMinutes', schema: positive, fallback: 60, help: 'a turn silent longer than this is taken as abandoned (Claude Code closed mid-turn): STALL goes out' },
   { key: 'cacheFloor', env: 'CLAUDE_GAUGE_CACHE_FLOOR', file: 'cacheFloor', flag: 'cache-floor', schema: fraction, fallback: 0.5, help: 'WARN when the 5-minute cache hit rate is below this while active (0-1)' },
+  {
+    key: 'timezone', env: 'CLAUDE_GAUGE_TIMEZONE', file: 'timezone',
+    schema: z.string().refine(knownZone, 'must be an IANA time zone such as Europe/Berlin').nullable(), fallback: null,
+    help: 'time zone whose midnight starts "today" for the cost figures (default: this machine\'s)',
+  },
+  {
+    key: 'contextWindow', env: 'CLAUDE_GAUGE_CONTEXT_WINDOW', file: 'contextWindow',
+    schema: z.union([z.literal('auto'), positive]), fallback: 'auto',
+    help: 'context window in tokens for context_pct; `auto` = 1M where the model id says [1m] or a request went past 200k, else 200k',
+  },
+  { key: 'contextWarn', env: 'CLAUDE_GAUGE_CONTEXT_WARN', file: 'contextWarn', schema: fraction, fallback: 0.8, help: 'context_warn from this share of the context window (0-1)' },
   {
     key: 'mdns', env: 'CLAUDE_GAUGE_MDNS', file: 'mdns', flag: 'mdns',
     schema: onOff,

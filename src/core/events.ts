@@ -22,6 +22,8 @@ export interface ResponseEvent {
   at: number;
   model: string;
   tokens: Tokens;
+  /** The part of tokens.cacheCreation written for 1 hour (priced higher than 5-minute writes); absent: none or unknown. */
+  cacheCreation1h?: number;
   /** Thinking tokens when the API reported them (output_tokens_details), else null. */
   thinkingReported: number | null;
   /** The source cannot know thinking at all (telemetry): counts as no thinking and no estimate (thinking_source none). */

@@ -65,6 +65,7 @@ export function rejection(e: GaugeEvent): Rejection | null {
     case 'response':
       if (!validTokens(e.tokens)) return 'tokens';
       if (e.thinkingReported !== null && !validCount(e.thinkingReported)) return 'tokens';
+      if (e.cacheCreation1h !== undefined && (!validCount(e.cacheCreation1h) || e.cacheCreation1h > e.tokens.cacheCreation)) return 'tokens';
       if (!validCount(e.visibleChars, Number.MAX_SAFE_INTEGER)) return 'shape';
       if (typeof e.synthetic !== 'boolean' || typeof e.sidechain !== 'boolean' || typeof e.speed !== 'boolean') return 'shape';
       return validString(e.key, false) && validString(e.model) && validString(e.session) ? null : 'shape';

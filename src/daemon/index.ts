@@ -12,7 +12,9 @@ import { makeMainSource, type MainSource } from '../sources/main.js';
 import { PrometheusFuel } from './prometheus-fuel.js';
 import { StatuslineSource } from '../sources/statusline/index.js';
 import { engineSettings } from './load.js';
-import { summarizeInChild } from './largest-block.js';
+import { priceWith, summarizeInChild } from './older-history.js';
+import { readWeekly, writeWeekly } from './weekly-ceiling.js';
+import type { WeeklyCeiling } from '../engine/outlook.js';
 
 export { engineSettings, loadEngine } from './load.js';
 
@@ -49,6 +51,8 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
   private readonly subscribers = new Set<(s: Snapshot) => void>();
 
   private readonly log: DaemonOptions['log'];
+  private readonly stateDir: string;
+  private savedWeekly: WeeklyCeiling | null;
   private readonly tickMs: DaemonOptions['tickMs'];
 
   constructor(o: DaemonOptions) {
@@ -56,7 +60,9 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     this.log = o.log;
     this.tickMs = o.tickMs;
     this.clock = o.clock ?? Date.now;
-    this.engine = new Engine(engineSettings(o.config));
+    this.stateDir = o.config.stateDir;
+    this.savedWeekly = readWeekly(o.config.stateDir);
+    this.engine = new Engine({ ...engineSettings(o.config), weekly: this.savedWeekly });
     this.admission = new Admission((e) => this.engine.apply(e), this.clock);
     this.admit = (e) => this.admission.admit(e);
     const refresh = () => this.refresh();
@@ -66,7 +72,10 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
       horizon: () => this.engine.horizon(),
       usageOnlyBefore: () => this.engine.usageOnlyBefore(this.clock()),
       liveSince: () => this.engine.liveSince(this.clock()),
-      olderHistory: { summarize: summarizeInChild, take: (max) => this.engine.noteHistory(max) },
+      olderHistory: {
+        summarize: (request, progress, total) => summarizeInChild({ ...request, before: this.engine.historyBoundary(this.clock()) }, progress, total),
+        take: (part) => this.engine.noteHistory(part, this.clock()),
+      },
       onFileGrew: o.onFileGrew,
       onProgress: o.onProgress,
       log: o.log,
@@ -83,9 +92,32 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     await this.hooks.start();
     await this.main.start();
     await this.fuel?.start();
+    this.loadPrices();
     this.refresh();
     this.timer = setInterval(() => this.refresh(), this.tickMs ?? 1000);
     this.timer.unref();
+  }
+
+  /**
+   * The price table takes longer to load than the first reading may wait: the cost figures stay
+   * null for that moment. A prices.json that does not read is said once; the table alone applies.
+   */
+  private loadPrices(): void {
+    import('../store/pricing.js')
+      .then((m) => {
+        if (this.closing) return;
+        this.engine.setPrice(priceWith(m.loadPricer(undefined, (problem) => this.log?.(problem))));
+        this.refresh();
+      })
+      .catch((err: Error) => this.log?.(`prices: ${err.message}; the cost figures stay empty`));
+  }
+
+  /** A newly learned weekly ceiling is kept for the next start. */
+  private saveWeekly(): void {
+    const w = this.engine.weeklyCeiling();
+    if (!w || (this.savedWeekly && w.tokens === this.savedWeekly.tokens && w.resetsAt === this.savedWeekly.resetsAt)) return;
+    this.savedWeekly = w;
+    writeWeekly(this.stateDir, w).catch((err: Error) => this.log?.(`cannot keep the weekly ceiling: ${err.message}`));
   }
 
   /** The latest snapshot; recomputed if the periodic refresh fell behind. */
@@ -114,6 +146,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
     }
     const changed = !this.current || !sameContent(this.current, next);
     next.seq = changed ? ++this.seq : this.seq;
+    if (changed) this.saveWeekly();
     this.current = next;
     this.computedAt = now;
     if (changed) this.publish(next);

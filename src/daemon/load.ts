@@ -16,6 +16,9 @@ export function engineSettings(c: Config, keepAllTicks = false, until?: number):
     idleSeconds: c.idleSeconds,
     abandonMinutes: c.abandonMinutes,
     cacheFloor: c.cacheFloor,
+    timeZone: c.timezone ?? undefined,
+    contextWindow: c.contextWindow === 'auto' ? undefined : c.contextWindow,
+    contextWarn: c.contextWarn,
     keepAllTicks,
     until,
   };

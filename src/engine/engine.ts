@@ -1,12 +1,17 @@
 // The pure engine: events in, one snapshot out. No I/O; time comes from the caller.
-import { addTokens, tokenGrowth, totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, type Tokens, type TurnEvent, type WindowEvent } from '../core/events.js';
+import { addTokens, tokenGrowth, totalTokens, type GaugeEvent, type LimitsEvent, type ResponseEvent, type Tokens, type WindowEvent } from '../core/events.js';
+import { zoneOrDefault } from '../core/local-time.js';
 import { modelFamily } from '../core/model.js';
 import { beats } from '../core/response-fold.js';
 import { SCHEMA_VERSION, type FuelHealth, type Snapshot, type SourceHealth } from '../core/snapshot.js';
-import type { Block, BlockEntry } from '../core/blocks.js';
-import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks, largestFinishedBlock } from './blocks.js';
+import type { Block, BlockEntry, FinishedBlock, HistoryPart, PriceFn } from '../core/blocks.js';
+import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks } from './blocks.js';
+import { autoCeiling } from './ceiling.js';
+import { ContextTracker } from './context.js';
+import { History, recentBlocks } from './history.js';
+import { learnWeekly, outlook, type WeeklyCeiling } from './outlook.js';
 import { TickLine } from './ticks.js';
-import { HookTurns } from './turns.js';
+import { TurnState } from './turn-state.js';
 import { Timeline, upperBound } from './timeline.js';
 import { gaugePositions } from './scale.js';
 
@@ -30,6 +35,16 @@ export interface EngineSettings {
   until?: number;
   /** Reports of 5-hour blocks only: no per-minute windows are kept (a full scan skips that work). */
   blocksOnly?: boolean;
+  /** List prices (the cost figures are null without it). */
+  price?: PriceFn;
+  /** IANA zone whose midnight starts "today" (cost_today_usd); this machine's when absent. */
+  timeZone?: string;
+  /** Context window in tokens when configured; else 1M or 200k as the model and session show. */
+  contextWindow?: number;
+  /** context_warn from this share of the window (default 0.8). */
+  contextWarn?: number;
+  /** A weekly ceiling learned before (kept across restarts by the daemon). */
+  weekly?: WeeklyCeiling | null;
 }
 
 /** Characters of visible output per token, measured on real transcripts (FACTS.md). */
@@ -56,14 +71,7 @@ export class Engine {
   private entries = new Timeline<BlockEntry>();
   private ticks = new TickLine();
   private newest: { at: number; model: string } | null = null;
-  /** Newest record of a session without hooks, and whether it waits on Claude (the inferred turn state). */
-  private lastRecordAt: number | null = null;
-  private awaiting = false;
-  private lastRecordSession: string | null = null;
-  /** Sessions whose turn state Claude Code's hooks report exactly. */
-  private hookTurns = new HookTurns();
-  /** Newest transcript record of any session (last_activity_at). */
-  private lastActivityAt: number | null = null;
+  private readonly turns: TurnState;
   private limits: LimitsEvent | null = null;
   private window: WindowEvent | null = null;
   private fuelHealth: Omit<FuelHealth, 'age_s'> | null = null;
@@ -71,16 +79,30 @@ export class Engine {
     kind: 'none', ok: true, problems: [], files: 0, records: 0, skipped_lines: 0,
     backfill: { done: true, files_done: 0, files_total: 0 },
   };
-  private maxFinished = 0;
-  private maxFinishedVersion = -1;
+  private auto: ReturnType<typeof autoCeiling> = null;
+  private autoVersion = '';
   private version = 0;
   /** History before this instant was forgotten by compact(); records older than it are replays. */
   private forgottenBefore = -Infinity;
-  /** The largest finished block among forgotten history, so `auto` keeps its ceiling. */
-  private maxForgotten = 0;
+  /** Finished blocks and recent slots of usage no longer held entry by entry (forgotten, or summarized elsewhere). */
+  private readonly history = new History();
+  private readonly context: ContextTracker;
+  private weekly: WeeklyCeiling | null;
+  private price: PriceFn | undefined;
   private late = 0;
 
-  constructor(private readonly settings: EngineSettings) {}
+  constructor(private readonly settings: EngineSettings) {
+    this.turns = new TurnState(settings);
+    this.context = new ContextTracker(settings.contextWindow, settings.contextWarn ?? 0.8);
+    this.weekly = settings.weekly ?? null;
+    this.price = settings.price;
+  }
+
+  /** Prices arrive after start-up (loading the table costs more than the first reading may wait). */
+  setPrice(price: PriceFn): void {
+    this.price = price;
+    this.version++;
+  }
 
   apply(e: GaugeEvent): void {
     if (this.settings.until !== undefined && e.at > this.settings.until) return;
@@ -93,8 +115,8 @@ export class Engine {
       return;
     }
     if (e.kind === 'response') this.applyResponse(e);
-    else if (e.kind === 'turn' && e.exact) this.applyExactTurn(e);
-    else if (e.kind === 'turn') this.noteRecord(e.at, e.awaiting, e.session);
+    else if (e.kind === 'turn' && e.exact) this.turns.applyExact(e);
+    else if (e.kind === 'turn') this.turns.noteRecord(e.at, e.awaiting, e.session);
     else if (!this.limits || e.at >= this.limits.at) this.limits = e;
   }
 
@@ -141,7 +163,7 @@ export class Engine {
    */
   usageOnlyBefore(now: number): number {
     const lampsMs = Math.max(this.settings.abandonMinutes, this.settings.stallMinutes) * MINUTE;
-    return Math.min(now - lampsMs - CLOCK_MARGIN_MS, this.liveSince(now), this.lastActivityAt ?? -Infinity);
+    return Math.min(now - lampsMs - CLOCK_MARGIN_MS, this.liveSince(now), this.turns.lastActivityAt ?? -Infinity);
   }
 
   /**
@@ -154,26 +176,35 @@ export class Engine {
     const h = this.horizon();
     const entries = this.entries.sorted();
     if (h === null || entries.length === 0 || entries[0].at >= h) return;
-    this.ceiling(now); // settle the largest finished block over everything first
-    this.maxForgotten = Math.max(this.maxForgotten, this.maxFinished);
-    this.entries.dropFirst(upperBound(entries, h - 1));
+    const n = upperBound(entries, h - 1);
+    this.history.fold(entries.slice(0, n), now, this.price);
+    this.entries.dropFirst(n);
     for (const [key, st] of this.responses) if (st.entry.at < h) this.responses.delete(key);
     this.forgottenBefore = h;
     this.version++;
   }
 
   /**
-   * Old history summarized elsewhere (it never enters this engine): its largest finished block
-   * still counts for the `auto` ceiling.
+   * Old history summarized elsewhere (it never enters this engine): its finished blocks count for
+   * the `auto` ceiling, its last days for the seven-day figure and today's cost.
    */
-  noteHistory(maxFinishedBlock: number): void {
+  noteHistory(part: HistoryPart, now: number): void {
     // Records before the horizon were in that history: a replay of one later is not new usage.
     const h = this.horizon();
     if (h !== null && h > this.forgottenBefore) this.forgottenBefore = h;
-    if (maxFinishedBlock > this.maxForgotten) {
-      this.maxForgotten = maxFinishedBlock;
-      this.version++;
-    }
+    this.history.take(part, now);
+  }
+
+  /** The instant the summary of older history should cover up to (the engine counts from there). */
+  historyBoundary(now: number): number {
+    return this.horizon() ?? now;
+  }
+
+  /** The finished blocks the `auto` ceiling is taken from (`calibrate` shows them). */
+  finishedBlocks(now: number): FinishedBlock[] {
+    const own = this.entries.sorted().filter((e) => e.at >= this.history.boundary);
+    const mine = computeBlocks(own, now).filter((b) => !b.isGap && !b.isActive).map((b) => ({ start: b.start, tokens: b.totalTokens }));
+    return [...this.history.finished(), ...mine];
   }
 
   /** Records ignored because they fell before forgotten history (replays). */
@@ -190,7 +221,7 @@ export class Engine {
     if (!st) {
       const tokens = { ...e.tokens };
       st = {
-        entry: { at: e.at, model: e.model, tokens, synthetic: e.synthetic, sidechain: e.sidechain, speed: e.speed },
+        entry: { at: e.at, model: e.model, tokens, synthetic: e.synthetic, sidechain: e.sidechain, speed: e.speed, cache1h: e.cacheCreation1h },
         // Blocks alone never look at the peak: the entry's counts stand in (one object less per response).
         peak: this.settings.blocksOnly ? tokens : { ...e.tokens },
         visibleChars: 0, lastLineAt: -Infinity, thinking: 0, reportedThinking: null,
@@ -207,6 +238,8 @@ export class Engine {
         entry.synthetic = e.synthetic;
         entry.sidechain = e.sidechain;
         entry.speed = e.speed;
+        entry.cache1h = e.cacheCreation1h;
+        entry.cost = undefined; // priced again when asked
         if (e.at !== entry.at) this.moveEntry(entry, e.at);
         this.version++;
       }
@@ -222,7 +255,8 @@ export class Engine {
   }
 
   private noteResponse(e: ResponseEvent): void {
-    this.noteRecord(e.at, false, e.session);
+    this.turns.noteRecord(e.at, false, e.session);
+    if (!this.settings.blocksOnly) this.context.note(e);
     if (!e.synthetic && (!this.newest || e.at >= this.newest.at)) this.newest = { at: e.at, model: e.model };
   }
 
@@ -257,43 +291,27 @@ export class Engine {
     this.entries.moved();
   }
 
-  private noteRecord(at: number, awaiting: boolean, session: string): void {
-    this.noteActivity(at);
-    if (this.hookTurns.has(session)) return this.hookTurns.noteActivity(session, at);
-    if (this.lastRecordAt === null || at >= this.lastRecordAt) {
-      this.lastRecordAt = at;
-      this.awaiting = awaiting;
-      this.lastRecordSession = session;
-    }
-  }
-
-  /** A hook's report: from now on this session's turn state comes from its hooks alone. */
-  private applyExactTurn(e: TurnEvent): void {
-    // What the transcripts inferred for this session (a prompt awaiting Claude) is superseded.
-    if (!this.hookTurns.has(e.session) && this.lastRecordSession === e.session) this.awaiting = false;
-    this.hookTurns.apply(e);
-  }
-
-  private noteActivity(at: number): void {
-    if (this.lastActivityAt === null || at > this.lastActivityAt) this.lastActivityAt = at;
-  }
-
   /** Forget window detail that no window can see any more (live mode keeps memory flat). */
   trim(now: number): void {
     if (!this.settings.keepAllTicks) this.ticks.dropUntil(now - WINDOW_5M - MINUTE);
-    this.hookTurns.trim(now, this.settings.abandonMinutes * MINUTE);
+    this.turns.trim(now);
   }
 
-  private ceiling(now: number): { value: number; source: Snapshot['window_5h_ceiling_source'] } {
-    if (typeof this.settings.ceiling === 'number') return { value: this.settings.ceiling, source: 'configured' };
-    if (this.maxFinishedVersion !== this.version) {
-      this.maxFinished = Math.max(largestFinishedBlock(computeBlocks(this.entries.sorted(), now)), this.maxForgotten);
-      this.maxFinishedVersion = this.version;
+  private ceiling(now: number): { value: number; source: Snapshot['window_5h_ceiling_source']; blocks: number | null } {
+    if (typeof this.settings.ceiling === 'number') return { value: this.settings.ceiling, source: 'configured', blocks: null };
+    // Blocks finish as time passes too: the hour is part of what the answer depends on.
+    const version = `${this.version}:${this.history.version}:${Math.floor(now / 3_600_000)}`;
+    if (this.autoVersion !== version) {
+      this.auto = autoCeiling(recentBlocks(this.finishedBlocks(now), now));
+      this.autoVersion = version;
     }
-    return this.maxFinished > 0
-      ? { value: this.maxFinished, source: 'auto' }
-      : { value: this.settings.defaultCeiling, source: 'default' };
+    return this.auto
+      ? { value: this.auto.tokens, source: 'auto', blocks: this.auto.blocks }
+      : { value: this.settings.defaultCeiling, source: 'default', blocks: null };
   }
+
+  /** The weekly ceiling: learned again from each fresh seven-day figure once all history is counted. */
+  weeklyCeiling = (): WeeklyCeiling | null => this.weekly;
 
   snapshot(now: number): Snapshot {
     const s = this.settings;
@@ -306,7 +324,8 @@ export class Engine {
     const thinkingRatio = w5.output > 0 ? clamp01(w5.thinking / w5.output) : 0;
 
     const outside = this.window && now - this.window.at <= this.window.freshMs ? this.window : null;
-    const block = outside ? reportedBlock(outside, now) : activeBlock(this.entries.sorted(), now);
+    const entries = this.entries.sorted();
+    const block = outside ? reportedBlock(outside, now) : activeBlock(entries, now);
     const ceiling = this.ceiling(now);
     const blockTokens = block ? block.totalTokens : 0;
     const estimatePct = block && ceiling.value > 0 ? clamp01(blockTokens / ceiling.value) : 0;
@@ -314,16 +333,17 @@ export class Engine {
     const seven = this.limits?.sevenDay && this.limits.sevenDay.resetsAt > now ? this.limits.sevenDay : null;
     const fuel = five ? clamp01(five.usedPercentage / 100) : estimatePct;
 
-    const silentMs = this.lastRecordAt === null ? Infinity : now - this.lastRecordAt;
-    const inferredInFlight = this.awaiting && silentMs < s.abandonMinutes * MINUTE;
-    // Sessions with hooks: exact turn start and end; a running tool or a question to the user is no stall.
-    const exact = this.hookTurns.state(now, s.stallMinutes * MINUTE, s.abandonMinutes * MINUTE);
-    const inFlight = inferredInFlight || exact.inFlight;
-    const turnStalled = (inferredInFlight && silentMs >= s.stallMinutes * MINUTE) || exact.stalled;
+    const { inFlight, turnStalled, activeNow, fromHooks } = this.turns.figures(now);
     const stall = turnStalled || !this.health.ok;
-    const activeNow = silentMs < (s.idleSeconds ?? 60) * 1000 || exact.open;
-    const wroteLastMinute = this.lastActivityAt !== null && now - this.lastActivityAt < MINUTE;
+    const lastActivityAt = this.turns.lastActivityAt;
+    const wroteLastMinute = lastActivityAt !== null && now - lastActivityAt < MINUTE;
     const hot = rate > s.redline;
+    if (seven && this.limits && this.health.backfill.done) this.weekly = learnWeekly(seven, this.limits.at, entries, this.history) ?? this.weekly;
+    const ahead = outlook({
+      now, entries, chainStart: entries.length ? entries[chainStartIndex(entries)].at : null, history: this.history, price: this.price,
+      timeZone: s.timeZone ?? zoneOrDefault(null).tz, fuel, fromStatusline: !!five, block, ceiling: ceiling.value,
+      resetsAt: five ? five.resetsAt : block ? block.end : null, weekly: this.weekly, context: this.context.figure(),
+    });
     const warn = fuel > 0.8 || (wroteLastMinute && cacheDenom > 0 && cacheHit < s.cacheFloor);
 
     return {
@@ -354,28 +374,15 @@ export class Engine {
       tach_redline: s.redline,
       thinking_source: w5.reportedTicks && w5.estimatedTicks ? 'mixed' : w5.reportedTicks ? 'reported' : w5.estimatedTicks ? 'estimated' : 'none',
       tokens_5m: tokens5m,
-      last_activity_at: this.lastActivityAt === null ? null : iso(this.lastActivityAt),
+      last_activity_at: lastActivityAt === null ? null : iso(lastActivityAt),
       turn_in_flight: inFlight,
-      turn_source: exact.recent ? 'hooks' : 'transcripts',
+      turn_source: fromHooks ? 'hooks' : 'transcripts',
       stall_reason: turnStalled ? 'turn-silent' : !this.health.ok ? 'source-broken' : null,
       source: this.health,
       window_5h_tokens_from: outside ? outside.origin : 'local',
       fuel_source: this.fuelHealth && { ...this.fuelHealth, age_s: this.window ? Math.max(0, Math.round((now - this.window.at) / 1000)) : null },
-      burn_rate_tpm: 0,
-      window_5h_empty_at: null,
-      window_5h_runs_out: false,
-      window_5h_ceiling_blocks: null,
-      cost_block_usd: null,
-      cost_today_usd: null,
-      cost_burn_usd_per_h: null,
-      seven_day_tokens: 0,
-      seven_day_ceiling: null,
-      seven_day_estimate_pct: null,
-      context_tokens: null,
-      context_window: null,
-      context_pct: null,
-      context_warn: false,
-      context_model: null,
+      window_5h_ceiling_blocks: ceiling.blocks,
+      ...ahead,
     };
   }
 }
@@ -385,10 +392,5 @@ function reportedBlock(w: WindowEvent, now: number): { start: number; end: numbe
   return w.blockStart !== null && w.blockEnd !== null && w.blockEnd > now ? { start: w.blockStart, end: w.blockEnd, totalTokens: w.tokens } : null;
 }
 
-function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
+const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
+const iso = (ms: number): string => new Date(ms).toISOString();

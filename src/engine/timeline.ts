@@ -46,3 +46,15 @@ export function upperBound<T extends { at: number }>(arr: readonly T[], at: numb
   }
   return lo;
 }
+
+/** First index whose `at` is at or after `at`. */
+export function lowerBound<T extends { at: number }>(arr: readonly T[], at: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid].at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

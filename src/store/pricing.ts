@@ -39,6 +39,19 @@ export interface Price {
 }
 
 const LIBRARY = '@pydantic/genai-prices@0.1.8';
+const DAY_MS = 86_400_000;
+/** Anthropic's long-context prices start above 200k input tokens per request; below, prices are linear. */
+const LINEAR_UP_TO = 200_000;
+const PROBE = 100_000;
+
+/** USD per token of each kind. */
+interface Rates {
+  input: number;
+  output: number;
+  cache5m: number;
+  cache1h: number;
+  cacheRead: number;
+}
 
 /** prices.json beside config.json, or CLAUDE_GAUGE_PRICES. */
 export function pricesFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -60,6 +73,16 @@ export function loadOverrides(file = pricesFile()): Overrides {
   return raw as Overrides;
 }
 
+/** The user's prices over the table; a prices.json that does not read falls back to the table alone, and says why. */
+export function loadPricer(file = pricesFile(), onProblem?: (message: string) => void): Pricer {
+  try {
+    return new Pricer(loadOverrides(file));
+  } catch (err) {
+    onProblem?.(`prices: ${(err as Error).message}; using the price table alone`);
+    return new Pricer();
+  }
+}
+
 export class Pricer {
   readonly fingerprint: string;
   constructor(private readonly overrides: Overrides = {}) {
@@ -77,6 +100,46 @@ export class Pricer {
     // The saving: the same request with its cache reads billed as plain input.
     const uncached = tableCost(u.model, u, 0, u.cacheRead);
     return { cost, saved: uncached === null ? null : Math.max(0, uncached - cost) };
+  }
+
+  /**
+   * The cost alone, for many responses at a time (live figures, `blocks`): below the long-context
+   * tier the table's price is linear in each kind of token, so its rates are asked once per model
+   * and day and the rest is arithmetic; a request above the tier asks the table itself.
+   */
+  cost(u: PricedUsage): number | null {
+    if (u.synthetic) return 0;
+    const o = this.override(u.model);
+    if (o) return fromOverride(o, u).cost;
+    if (u.model.endsWith('-fast')) return null;
+    if (u.input + u.cache5m + u.cache1h + u.cacheRead > LINEAR_UP_TO) return tableCost(u.model, u, u.cacheRead, 0);
+    const r = this.rates(u.model, u.at);
+    if (!r) return null;
+    return u.input * r.input + u.output * r.output + u.cache5m * r.cache5m + u.cache1h * r.cache1h + u.cacheRead * r.cacheRead;
+  }
+
+  private readonly rateCache = new Map<string, Rates | null>();
+
+  private rates(model: string, at: number): Rates | null {
+    const day = Math.floor(at / DAY_MS) * DAY_MS;
+    const key = `${model}|${day}`;
+    let r = this.rateCache.get(key);
+    if (r !== undefined) return r;
+    // One probe per kind of token, each well below the tier, at noon of that day (prices change by the day).
+    const probe = (p: Partial<PricedUsage>) => tableCost(model, { model, at: day + DAY_MS / 2, input: 0, output: 0, cache5m: 0, cache1h: 0, cacheRead: 0, ...p }, p.cacheRead ?? 0, 0);
+    const per = (p: Partial<PricedUsage>) => {
+      const c = probe(p);
+      return c === null ? null : c / PROBE;
+    };
+    const input = per({ input: PROBE });
+    const output = per({ output: PROBE });
+    const cache5m = per({ cache5m: PROBE });
+    const cache1h = per({ cache1h: PROBE });
+    const cacheRead = per({ cacheRead: PROBE });
+    r = input === null || output === null || cache5m === null || cache1h === null || cacheRead === null ? null : { input, output, cache5m, cache1h, cacheRead };
+    if (this.rateCache.size > 10_000) this.rateCache.clear();
+    this.rateCache.set(key, r);
+    return r;
   }
 
   private override(model: string): PriceOverride | null {

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openHistory } from './db.js';
 import { ingestPaths } from './ingest.js';
-import { loadOverrides, Pricer } from './pricing.js';
+import { loadPricer } from './pricing.js';
 
 export interface WorkerRequest {
   seq: number;
@@ -23,13 +23,7 @@ export interface WorkerReply {
 
 const { file, pricesFile } = workerData as { file: string; pricesFile: string };
 const history = openHistory(file);
-let pricer: Pricer;
-try {
-  pricer = new Pricer(loadOverrides(pricesFile));
-} catch (err) {
-  parentPort!.postMessage({ seq: -1, lines: 0, skipped: 0, error: `prices: ${(err as Error).message}; using the price table alone` } satisfies WorkerReply);
-  pricer = new Pricer();
-}
+const pricer = loadPricer(pricesFile, (error) => parentPort!.postMessage({ seq: -1, lines: 0, skipped: 0, error } satisfies WorkerReply));
 
 parentPort!.on('message', (m: WorkerRequest | 'close') => {
   if (m === 'close') {

@@ -48,11 +48,11 @@ async function readOlder(shared: SourceState, rest: FoundFile[], options: Backfi
   const older = options.olderHistory;
   if (older && (rest.length > 0 || shared.unlisted.dirs.size > 0)) {
     const total = (n: number) => (shared.backfill.files_total = n);
-    const h = await older.summarize({ configDirs: options.configDirs, exclude: [...shared.files.keys()] }, progress, total);
+    const h = await older.summarize({ configDirs: options.configDirs }, progress, total);
     if (shared.closed) return;
     addStats(shared.stats, h.stats);
     shared.tookProblems(h.problems);
-    older.take(h.maxFinishedBlock);
+    older.take(h.part);
   } else {
     // Here the history is fed to the engine itself, so the session folders start-up left
     // unlisted are listed now (the history child lists everything on its own).

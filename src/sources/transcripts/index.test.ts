@@ -7,7 +7,7 @@ import { assistant } from '../../../test/helpers/lines.js';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import { Engine } from '../../engine/engine.js';
 import { TranscriptSource } from './index.js';
-import { summarizeInChild } from '../../daemon/largest-block.js';
+import { summarizeInChild } from '../../daemon/older-history.js';
 
 const H = 3600_000;
 
@@ -132,7 +132,7 @@ test('the history child dying (out of memory, killed) costs the ceiling, not the
     configDirs: [cfg],
     emit: (e) => e.kind === 'response' && seen.push(e.key),
     horizon: () => now - 10 * H,
-    olderHistory: { summarize: summarizeInChild, take: () => assert.fail('the child was killed before it answered') },
+    olderHistory: { summarize: (request, progress, total) => summarizeInChild({ ...request, before: Date.now() }, progress, total), take: () => assert.fail('the child was killed before it answered') },
     rescanMs: 0,
     hotPollMs: 50,
   });
@@ -147,7 +147,7 @@ test('the history child dying (out of memory, killed) costs the ceiling, not the
   for (let i = 0; i < 400 && !killed; i++) {
     for (const pid of await children()) {
       const cmd = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (cmd.includes('largest-block-worker')) {
+      if (cmd.includes('older-history-worker')) {
         process.kill(pid, 'SIGKILL');
         killed = true;
       }

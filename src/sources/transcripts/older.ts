@@ -1,18 +1,17 @@
 // What the transcript source asks of whoever summarizes its older history (the daemon runs that
-// in a child process: src/daemon/largest-block.ts), and what it gets back. Older history means
-// only one number to the live gauges, so the source never holds it.
+// in a child process: src/daemon/older-history.ts), and what it gets back. The source never
+// holds that history: it hands the summary on to the engine (`take`) and keeps only the counts.
+import type { HistoryPart } from '../../core/blocks.js';
 import type { LineStats } from './lines.js';
 
-/** List these folders and summarize every transcript but these. */
+/** List these folders and summarize every transcript in them, up to the instant the caller sets. */
 export interface OlderHistoryRequest {
   configDirs: string[];
-  /** Identities of files the source read itself (the newest ones). */
-  exclude: string[];
 }
 
 export interface OlderHistorySummary {
-  /** Total tokens of the largest finished block (0 when none). */
-  maxFinishedBlock: number;
+  /** What the live engine keeps of it: finished blocks and the last days' slots. */
+  part: HistoryPart;
   stats: LineStats;
   /** Files that could not be read, one line each. */
   problems: string[];

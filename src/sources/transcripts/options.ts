@@ -1,6 +1,7 @@
 // What the transcript source is given: where the transcripts are, where their events go, and what
 // the engine says about which records matter now. Its own file so the parts (start-up, backfill,
 // following) each take the few options they use, without importing the coordinator.
+import type { HistoryPart } from '../../core/blocks.js';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
 import type { SummarizeOlderHistory } from './older.js';
 
@@ -24,10 +25,10 @@ export interface TranscriptSourceOptions {
   onProgress?: (done: number, total: number) => void;
   /**
    * Given, the history before the horizon is summarized by `summarize` (the daemon: in a child
-   * process) and handed over as its largest finished block, instead of every response being
-   * emitted (the live daemon's way).
+   * process) and handed over as finished blocks and recent slots, instead of every response
+   * being emitted (the live daemon's way).
    */
-  olderHistory?: { summarize: SummarizeOlderHistory; take: (maxFinishedBlock: number) => void };
+  olderHistory?: { summarize: SummarizeOlderHistory; take: (part: HistoryPart) => void };
   /** A file grew while being followed live (for other consumers of the same files: the history store). */
   onFileGrew?: (path: string) => void;
   /** Safety-net rescan period; 0 disables. */

@@ -13,7 +13,7 @@ export interface PackedScan {
   strings: string[];
   /** Per response: its model's and its session's index in `strings`. */
   refs: Uint32Array;
-  /** at, input, output, cacheCreation, cacheRead, thinking (-1: not reported), visibleChars per response. */
+  /** at, input, output, cacheCreation, cacheRead, thinking (-1: not reported), visibleChars, 1-hour cache writes per response. */
   numbers: Float64Array;
   /** bit 0 synthetic, bit 1 sidechain, bit 2 speed. */
   flags: Uint8Array;
@@ -21,7 +21,7 @@ export interface PackedScan {
   problems?: string[];
 }
 
-const WIDTH = 7;
+const WIDTH = 8;
 
 export function pack(r: ScanResult): PackedScan {
   const n = r.responses.length;
@@ -48,6 +48,7 @@ export function pack(r: ScanResult): PackedScan {
     numbers[o + 4] = e.tokens.cacheRead;
     numbers[o + 5] = e.thinkingReported ?? -1;
     numbers[o + 6] = e.visibleChars;
+    numbers[o + 7] = e.cacheCreation1h ?? 0;
     flags[i] = (e.synthetic ? 1 : 0) | (e.sidechain ? 2 : 0) | (e.speed ? 4 : 0);
   });
   return { packed: true, keys, strings, refs, numbers, flags, stats: r.stats, problems: r.problems };
@@ -69,6 +70,7 @@ export function unpack(p: PackedScan): ScanResult {
       at: x[o],
       model: p.strings[p.refs[2 * i]],
       tokens: { input: x[o + 1], output: x[o + 2], cacheCreation: x[o + 3], cacheRead: x[o + 4] },
+      ...(x[o + 7] > 0 ? { cacheCreation1h: x[o + 7] } : {}),
       thinkingReported: x[o + 5] < 0 ? null : x[o + 5],
       visibleChars: x[o + 6],
       session: p.strings[p.refs[2 * i + 1]],

@@ -75,7 +75,7 @@ function cutOffset(line: string): number {
 
 /**
  * The record's fields as ccusage 20.0.24 types them (its UsageEntry): a field of the wrong type
- * drops the line, a missing optional one does not. Token counts are checked by tokensOf.
+ * drops the line, a missing optional one does not. Token counts are checked by tokensWithSplit.
  */
 function ccusageFields(r: any): boolean {
   const msg = r.message;
@@ -154,8 +154,9 @@ function fromUsage(r: any, detail: boolean, iterationsReadable: boolean): Parsed
   if (at === null) return { ok: false, reason: 'no-timestamp' };
   const msg = r.message;
   const usage = msg.usage;
-  const tokens = tokensOf(usage);
-  if (!tokens) return { ok: false, reason: 'invalid' };
+  const split = tokensWithSplit(usage);
+  if (!split) return { ok: false, reason: 'invalid' };
+  const tokens = split.tokens;
   const rawModel = typeof msg.model === 'string' && msg.model.length <= MAX_STRING ? msg.model : '';
   const synthetic = rawModel === SYNTHETIC_MODEL;
   const speed = usage.speed !== undefined;
@@ -170,6 +171,7 @@ function fromUsage(r: any, detail: boolean, iterationsReadable: boolean): Parsed
     at,
     model,
     tokens,
+    ...(split.cache1h > 0 ? { cacheCreation1h: split.cache1h } : {}),
     thinkingReported: typeof thinking === 'number' && tokenCount(thinking) !== null ? thinking : null,
     visibleChars: detail ? visibleChars(msg.content) : 0,
     session,
@@ -184,13 +186,15 @@ function fromUsage(r: any, detail: boolean, iterationsReadable: boolean): Parsed
   if (iterationsReadable && Array.isArray(its) && its.every(iterationFields)) {
     its.forEach((it: any, i: number) => {
       if (it.type !== 'advisor_message' || typeof it.model !== 'string' || it.model === '' || it.model.length > MAX_STRING) return;
-      const tokens = tokensOf(it);
-      if (!tokens) return; // the main response still counts; this iteration's figures are beyond our range
+      const itSplit = tokensWithSplit(it);
+      if (!itSplit) return; // the main response still counts; this iteration's figures are beyond our range
+      const { cacheCreation1h: _, ...base } = main;
       events.push({
-        ...main,
+        ...base,
+        ...(itSplit.cache1h > 0 ? { cacheCreation1h: itSplit.cache1h } : {}),
         key: id ? responseKey(`${id}:advisor:${i}`, req, r) : `${main.key}:advisor:${i}`,
         model: it.model,
-        tokens,
+        tokens: itSplit.tokens,
         thinkingReported: null,
         visibleChars: 0,
         synthetic: false,
@@ -217,7 +221,7 @@ function countsTyped(u: any): boolean {
   return isObject(cc) && optionalCount(cc.ephemeral_5m_input_tokens) && optionalCount(cc.ephemeral_1h_input_tokens);
 }
 
-// ccusage reads counts as unsigned 64-bit integers; ours stop at MAX_TOKENS (tokensOf).
+// ccusage reads counts as unsigned 64-bit integers; ours stop at MAX_TOKENS (tokensWithSplit).
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const optionalCount = (v: unknown): boolean => v === undefined || isCount(v);
 
@@ -237,7 +241,7 @@ function responseKey(id: string, req: string, r: any): string {
  * The four counts, or null when ccusage would not read them (countsTyped) or any is beyond the
  * gauges' range (core/validate.ts: up to a billion, where ccusage takes any 64-bit count).
  */
-function tokensOf(u: any): ResponseEvent['tokens'] | null {
+function tokensWithSplit(u: any): { tokens: ResponseEvent['tokens']; cache1h: number } | null {
   if (!countsTyped(u)) return null;
   // The split cache-write figures, when present, are the authoritative total (ccusage reads them the same way).
   const cc = u.cache_creation;
@@ -249,7 +253,7 @@ function tokensOf(u: any): ResponseEvent['tokens'] | null {
   const output = tokenCount(u.output_tokens);
   const cacheRead = tokenCount(u.cache_read_input_tokens);
   if (input === null || output === null || cacheCreation === null || cacheRead === null || cacheCreation > MAX_TOKENS) return null;
-  return { input, output, cacheCreation, cacheRead };
+  return { tokens: { input, output, cacheCreation, cacheRead }, cache1h: c1 ?? 0 };
 }
 
 function fromUser(r: any): ParsedLine {

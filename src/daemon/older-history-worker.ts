@@ -2,8 +2,8 @@
 // report, exit. A separate process, so every byte it used goes back to the system when it ends.
 import { scanAll } from '../sources/transcripts/parallel.js';
 import { byPath, discover } from '../sources/transcripts/discover.js';
-import type { OlderHistoryRequest } from '../sources/transcripts/older.js';
-import { summarize } from './largest-block.js';
+import { loadPricer } from '../store/pricing.js';
+import { priceWith, summarize, type SummaryRequest } from './older-history.js';
 
 // The daemon went away (stopped, or killed): nobody wants the answer any more.
 process.once('disconnect', () => process.exit(0));
@@ -12,11 +12,12 @@ const send = (m: unknown, then: () => void = () => {}) => {
   else process.exit(0);
 };
 
-process.once('message', async ({ configDirs, exclude }: OlderHistoryRequest) => {
-  const skip = new Set(exclude);
+process.once('message', async ({ configDirs, before }: SummaryRequest) => {
   // Path order, as everywhere a history is summed: equal copies of a response resolve the same way.
-  const files = discover(configDirs).files.filter((f) => !skip.has(f.id)).sort(byPath);
+  const files = discover(configDirs).files.sort(byPath);
   send({ total: files.length });
   const results = await scanAll(files, { minBytes: 0, onProgress: (n) => send({ progress: n }) });
-  send(summarize(results, Date.now()), () => process.exit(0));
+  // A prices.json that does not read is the daemon's to report (it loads the same file).
+  const price = priceWith(loadPricer());
+  send(summarize(results, before, Date.now(), price), () => process.exit(0));
 });

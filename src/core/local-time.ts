@@ -1,0 +1,60 @@
+// Local calendar parts of an instant in a given zone, cached per 15-minute slot (the stats queries
+// bucket by slot; the engine finds local midnight for "today").
+
+export interface LocalParts {
+  date: string; // YYYY-MM-DD
+  hour: number; // 0-23
+  dow: number; // 0 = Monday … 6 = Sunday
+  week: string; // date of that week's Monday
+}
+
+const HOUR = 3_600_000;
+// Cache slot: 15 minutes, so zones offset by :30 or :45 still land in the right local hour.
+const SLOT = 900_000;
+const DOW: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
+const fmts = new Map<string, Intl.DateTimeFormat>();
+const cache = new Map<string, LocalParts>();
+
+export function localParts(ms: number, tz: string): LocalParts {
+  const hourStart = Math.floor(ms / SLOT) * SLOT;
+  const key = `${tz}|${hourStart}`;
+  let p = cache.get(key);
+  if (p) return p;
+  let f = fmts.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23', weekday: 'short' });
+    fmts.set(tz, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  const date = `${parts.year}-${parts.month}-${parts.day}`;
+  const dow = DOW[parts.weekday] ?? 0;
+  const monday = new Date(Date.parse(`${date}T00:00:00Z`) - dow * 86_400_000).toISOString().slice(0, 10);
+  p = { date, hour: Number(parts.hour) % 24, dow, week: monday };
+  if (cache.size > 200_000) cache.clear();
+  cache.set(key, p);
+  return p;
+}
+
+/** Queries group rows into slots of this size before mapping them to local time. */
+export const SLOT_MS = SLOT;
+export const HOUR_MS = HOUR;
+
+/** The zone asked for, else this machine's (UTC when it has none), and whether it is an IANA zone this Node knows. */
+export function zoneOrDefault(asked: string | null | undefined): { tz: string; known: boolean } {
+  const tz = asked || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return { tz, known: true };
+  } catch {
+    return { tz, known: false };
+  }
+}
+
+/** The instant the local day holding `now` began in `tz` (to the 15-minute slot: every zone's offset is a multiple of it). */
+export function localDayStart(now: number, tz: string): number {
+  const today = localParts(now, tz).date;
+  let at = Math.floor(now / SLOT) * SLOT;
+  // At most a day and a quarter of slots back (a zone that skipped a day has one of 25 h at most).
+  for (let i = 0; i < 100 && localParts(at - SLOT, tz).date === today; i++) at -= SLOT;
+  return at;
+}
