@@ -65,6 +65,14 @@ TEST_CASE("later versions append fields: they are skipped, the known ones still 
   CHECK(r.model == cg::Model::Sonnet);
 }
 
+TEST_CASE("the RANGE bit (16) reads beside the others") {
+  cg::Reading r;
+  REQUIRE(parse("CG1 5 0 900 0 0 0 1 18\n", r) == ParseError::Ok);
+  CHECK(r.flags == (cg::kFlagWarn | cg::kFlagRange));
+  REQUIRE(parse("CG1 5 0 900 0 0 0 1 31\n", r) == ParseError::Ok);
+  CHECK(r.flags == 31);
+}
+
 TEST_CASE("unknown model codes read as other; unknown flag bits are kept, harmless") {
   cg::Reading r;
   REQUIRE(parse("CG1 1 0 0 0 0 0 9 255\n", r) == ParseError::Ok);
