@@ -96,6 +96,31 @@ test('the page runs the shared test vectors through its own model', { skip: brow
   assert.deepEqual(failures, []);
 });
 
+test('the page lamp row flashes WARN while the window runs out and holds it steady for warn alone', { skip: browserSkip }, async () => {
+  // The page's own panel and model, on a scratch root: the lamp's data-on at times across the flash.
+  const seen = await page.evaluate(async () => {
+    const m = await import(String('/model.js'));
+    const { createPanel } = await import(String('/panel.js'));
+    const root = document.createElement('div');
+    root.innerHTML = '<div class="dials"></div><div class="annunciators"></div>';
+    const panel = createPanel(root);
+    const warnLamp = root.querySelector('[data-lamp="warn"]') as HTMLElement;
+    const cluster = m.createCluster();
+    const p = (extra: object) => ({ gauges: { fuel: 900, tach: 0, temp: 0, boost: 0 }, last_model: 'opus', ...extra });
+    const at = (t: number) => {
+      cluster.advance(t);
+      panel.render(cluster.state());
+      return warnLamp.dataset.on;
+    };
+    cluster.feed(0, p({ warn: true, window_5h_runs_out: true }));
+    const flashing = [0, 499, 500, 999, 1000, 1500].map(at);
+    cluster.feed(2000, p({ warn: true }));
+    const steady = [2000, 2500, 3000].map(at);
+    return { flashing, steady };
+  });
+  assert.deepEqual(seen, { flashing: ['true', 'true', 'false', 'false', 'true', 'false'], steady: ['true', 'true', 'true'] });
+});
+
 test('killing the daemon lights STALL on the page and says it is unreachable', { skip: browserSkip }, async () => {
   daemonKilled = true;
   await served.stop();

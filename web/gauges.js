@@ -157,7 +157,8 @@ export const LAMPS = [
     id: 'warn',
     label: 'WARN',
     describe(p) {
-      const lines = ['5H PLAN above 80 %, or cache hit below the floor (default 50 %) while active.'];
+      const lines = ['Steady: 5H PLAN above 80 %, or cache hit below the floor (default 50 %) while active. Flashing: at the current burn the 5-hour window runs out before it resets.'];
+      if (p?.window_5h_runs_out) lines.push(`Now: runs out${p.window_5h_empty_at ? ` at ${fmtTime(p.window_5h_empty_at)}` : ''}, before the reset.`);
       if (p?.warn) lines.push(p.window_5h_pct > 0.8 ? `Now: 5-hour window at ${fmtPct(p.window_5h_pct)}.` : `Now: cache hit ${fmtPct(p.cache_hit_rate)}.`);
       return lines;
     },

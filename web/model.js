@@ -24,6 +24,11 @@ export const CONSTANTS = Object.freeze({
   staleRestMs: 60000,
   /** HOT flashes: on and off for this long each. */
   hotFlashMs: 250,
+  /**
+   * WARN flashes while the 5-hour window is projected to run out before it resets (the payload's
+   * window_5h_runs_out): on and off for this long each, 1 Hz, half HOT's rate so the two read apart.
+   */
+  warnFlashMs: 500,
   /** IDLE breathes: one full cycle, and its dimmest level (0-255). */
   idleBreathMs: 4000,
   idleFloor: 20,
@@ -87,6 +92,7 @@ export function createCluster(c = CONSTANTS) {
   let lastGoodAt = -Infinity;
   let lost = false;
   let hotSince = null;
+  let warnFlashSince = null;
   let idleSince = null;
 
   const stale = () => lost || now - lastGoodAt > c.staleStallMs;
@@ -103,9 +109,12 @@ export function createCluster(c = CONSTANTS) {
   function lampPhases() {
     const on = !resting();
     const hot = on && !stale() && !!last?.hot;
+    const warnFlash = on && !stale() && !!last?.window_5h_runs_out;
     const idle = on && !stale() && !!last?.idle && !last?.stall;
     if (hot && hotSince === null) hotSince = now;
     if (!hot) hotSince = null;
+    if (warnFlash && warnFlashSince === null) warnFlashSince = now;
+    if (!warnFlash) warnFlashSince = null;
     if (idle && idleSince === null) idleSince = now;
     if (!idle) idleSince = null;
   }
@@ -138,6 +147,10 @@ export function createCluster(c = CONSTANTS) {
       const model = on ? modelName(last?.last_model) : 'off';
       const color = MODEL_COLORS[model] ?? MODEL_COLORS.other;
       const hot = hotSince !== null && Math.trunc((now - hotSince) / c.hotFlashMs) % 2 === 0;
+      // WARN: flashing while the window is projected to run out, whether or not the daemon's warn
+      // is also set (a flashing lamp is the more urgent of the two, and it is still lit half the
+      // time); steady for warn alone.
+      const warn = warnFlashSince !== null ? Math.trunc((now - warnFlashSince) / c.warnFlashMs) % 2 === 0 : fresh && !!last?.warn;
       let idle = 0;
       if (idleSince !== null) {
         const phase = (now - idleSince) % c.idleBreathMs;
@@ -153,7 +166,7 @@ export function createCluster(c = CONSTANTS) {
           model,
           rgb: color,
           hot,
-          warn: fresh && !!last?.warn,
+          warn,
           stall: stale() || !!last?.stall,
           idle,
         },

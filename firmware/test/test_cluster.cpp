@@ -6,6 +6,8 @@
 #include <string>
 
 #include "core/cluster.h"
+#include "core/device_line.h"
+#include "core/lamps.h"
 
 namespace {
 
@@ -150,6 +152,133 @@ TEST_CASE("HOT flashes 250 ms on, 250 ms off, from the feed that lit it") {
   CHECK(c.state().hot);
 }
 
+// WARN flashing: the window is projected to run out before it resets (the line's RANGE bit).
+bool warnAt(cg::Cluster& c, int64_t t) {
+  c.advance(t);
+  return c.state().warn;
+}
+
+TEST_CASE("WARN flashes 500 ms on, 500 ms off while the window runs out, from the feed that lit it") {
+  cg::Cluster c;
+  cg::Payload p = payload(700);
+  c.feed(0, &p);
+  CHECK_FALSE(warnAt(c, 300));
+  p.range = true;
+  c.feed(300, &p);
+  CHECK(c.state().warn);  // lit at once: the flash starts on its on phase
+  CHECK(warnAt(c, 799));
+  CHECK_FALSE(warnAt(c, 800));
+  CHECK_FALSE(warnAt(c, 1299));
+  c.feed(1300, &p);  // the next poll says the same: the phase runs on, it does not restart
+  CHECK(c.state().warn);
+  CHECK(warnAt(c, 1799));
+  c.feed(1900, &p);
+  CHECK_FALSE(c.state().warn);  // mid off phase: a repeated poll does not relight it
+  CHECK(warnAt(c, 2300));
+  // Every millisecond over ten periods: exactly 50 % duty, one toggle every 500 ms.
+  int on = 0, toggles = 0;
+  bool was = c.state().warn;
+  for (int64_t t = 2301; t <= 7300; ++t) {
+    if (t % 1000 == 300) c.feed(t, &p);
+    const bool w = warnAt(c, t);
+    on += w ? 1 : 0;
+    toggles += w != was ? 1 : 0;
+    if (w != was) CHECK((t - 300) % cg::kWarnFlashMs == 0);
+    was = w;
+  }
+  CHECK(on == 2500);
+  CHECK(toggles == 10);
+  p.range = false;
+  c.feed(7400, &p);
+  CHECK_FALSE(c.state().warn);
+  CHECK_FALSE(warnAt(c, 8000));
+}
+
+TEST_CASE("WARN precedence: steady for warn alone, flashing when the window also runs out, steady again after") {
+  cg::Cluster c;
+  cg::Payload p = payload(850);
+  p.warn = true;
+  c.feed(0, &p);
+  for (int64_t t = 0; t < 1000; t += 50) CHECK(warnAt(c, t));  // steady
+  p.range = true;
+  c.feed(1000, &p);
+  CHECK(warnAt(c, 1499));
+  CHECK_FALSE(warnAt(c, 1500));  // flashing wins: off half the time although warn is set
+  CHECK(warnAt(c, 2000));
+  CHECK_FALSE(warnAt(c, 2600));
+  p.range = false;
+  c.feed(2700, &p);
+  for (int64_t t = 2700; t < 4000; t += 50) CHECK(warnAt(c, t));  // steady again, at once
+}
+
+TEST_CASE("a flashing WARN leaves HOT, STALL and IDLE as they were; stale data puts it out") {
+  cg::Cluster c;
+  cg::Payload p = payload(500);
+  p.range = true;
+  p.idle = true;
+  c.feed(0, &p);
+  CHECK(c.state().idle == cg::kIdleFloor);  // IDLE breathes beside it
+  CHECK_FALSE(c.state().stall);
+  CHECK_FALSE(c.state().hot);
+  p.idle = false;
+  p.stall = true;
+  p.hot = true;
+  c.feed(1000, &p);
+  CHECK(c.state().stall);  // STALL from the payload: lit, and IDLE out, as before
+  CHECK(c.state().idle == 0);
+  CHECK(c.state().warn);  // 1000 ms into its flash: an on phase
+  CHECK(c.state().hot);   // HOT's clock starts here
+  c.advance(1250);
+  CHECK_FALSE(c.state().hot);
+  CHECK(c.state().warn);  // each lamp flashes on its own clock
+  CHECK_FALSE(warnAt(c, 1500));
+  // An aged line is STALL, not stale: WARN keeps flashing, as steady WARN keeps shining.
+  const cg::Payload aged = cg::withAge(p, 6000);
+  c.feed(2000, &aged);
+  CHECK(c.state().stall);
+  CHECK(warnAt(c, 2000));
+  // No good data for more than 5 s: STALL, and WARN out whatever it was doing.
+  CHECK(warnAt(c, 7000));
+  c.advance(7001);
+  CHECK(c.state().stall);
+  for (int64_t t = 7001; t < 9000; t += 10) CHECK_FALSE(warnAt(c, t));
+  // Data again: the flash restarts on its on phase.
+  p.stall = false;
+  c.feed(9123, &p);
+  CHECK(c.state().warn);
+  CHECK_FALSE(c.state().stall);
+  CHECK_FALSE(warnAt(c, 9623));
+}
+
+TEST_CASE("an older daemon's line (no RANGE bit) keeps WARN steady; the bit is read; bits above it are ignored") {
+  cg::Reading r;
+  const char old[] = "CG1 9 120 850 0 0 0 1 2\n";
+  REQUIRE(cg::parseDeviceLine(old, sizeof(old) - 1, r) == cg::ParseError::Ok);
+  const cg::Payload p = cg::shownPayload(r);
+  CHECK(p.warn);
+  CHECK_FALSE(p.range);
+  cg::Cluster c;
+  c.feed(0, &p);
+  for (int64_t t = 0; t < 3000; t += 25) CHECK(warnAt(c, t));
+
+  const char ranged[] = "CG1 10 120 850 0 0 0 1 18\n";
+  REQUIRE(cg::parseDeviceLine(ranged, sizeof(ranged) - 1, r) == cg::ParseError::Ok);
+  const cg::Payload q = cg::shownPayload(r);
+  CHECK(q.warn);
+  CHECK(q.range);
+  c.feed(3000, &q);
+  CHECK(warnAt(c, 3499));
+  CHECK_FALSE(warnAt(c, 3500));
+
+  r.flags = 0xffffffffu & ~0x1fu;  // every bit no version defines yet
+  const cg::Payload none = cg::payloadFrom(r);
+  CHECK_FALSE(none.hot);
+  CHECK_FALSE(none.warn);
+  CHECK_FALSE(none.stall);
+  CHECK_FALSE(none.idle);
+  CHECK_FALSE(none.range);
+}
+
 TEST_CASE("model colours and names") {
   CHECK(cg::modelColor(cg::LampModel::Sonnet).g == 120);
   CHECK(cg::modelColor(cg::LampModel::Haiku).g == 255);
@@ -163,6 +292,7 @@ TEST_CASE("model colours and names") {
   CHECK(p.stall);
   CHECK_FALSE(p.hot);
   CHECK_FALSE(p.idle);
+  CHECK_FALSE(p.range);
   CHECK(p.gauge[2] == 77);
   CHECK(p.model == cg::Model::Haiku);
 }

@@ -35,11 +35,11 @@ TEST_CASE("the README's example line reads field by field") {
 
 TEST_CASE("the daemon's extreme line (device.test.ts) fits and reads") {
   cg::Reading r;
-  REQUIRE(parse("CG1 4294967295 4294967295 1000 1000 1000 1000 0 15\n", r) == ParseError::Ok);
+  REQUIRE(parse("CG1 4294967295 4294967295 1000 1000 1000 1000 0 31\n", r) == ParseError::Ok);
   CHECK(r.seq == 4294967295u);
   CHECK(r.ageMs == 4294967295u);
   CHECK(r.model == cg::Model::Other);
-  CHECK(r.flags == 15);
+  CHECK(r.flags == 31);
 }
 
 TEST_CASE("line endings: \\n, \\r\\n or none; nothing after the line") {
@@ -63,6 +63,14 @@ TEST_CASE("later versions append fields: they are skipped, the known ones still 
   REQUIRE(parse("CG2 7 0 1 2 3 4 2 4 5\n", r) == ParseError::Ok);
   CHECK(r.version == 2);
   CHECK(r.model == cg::Model::Sonnet);
+}
+
+TEST_CASE("the RANGE bit (16) reads beside the others") {
+  cg::Reading r;
+  REQUIRE(parse("CG1 5 0 900 0 0 0 1 18\n", r) == ParseError::Ok);
+  CHECK(r.flags == (cg::kFlagWarn | cg::kFlagRange));
+  REQUIRE(parse("CG1 5 0 900 0 0 0 1 31\n", r) == ParseError::Ok);
+  CHECK(r.flags == 31);
 }
 
 TEST_CASE("unknown model codes read as other; unknown flag bits are kept, harmless") {

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "core/cluster.h"
 #include "core/lamps.h"
 
 namespace {
@@ -72,4 +73,25 @@ TEST_CASE("the annunciator writes every channel once, then only changes") {
   leds.writes.clear();
   a.show(f);
   CHECK(leds.writes.size() == cg::kLampChannels);
+}
+
+TEST_CASE("a flashing WARN reaches its LED as whole on and off writes, driven by the cluster's clock") {
+  // What the ui task does every 10 ms, on a mock clock: no delay anywhere, the phase comes from the
+  // time the flash started.
+  MockLeds leds;
+  cg::Annunciator a(leds);
+  cg::Cluster c;
+  cg::Payload p;
+  p.range = true;
+  c.feed(40, &p);
+  std::vector<std::pair<int64_t, uint8_t>> warn;  // (time, level) of every WARN write
+  for (int64_t t = 40; t <= 2040; t += 10) {
+    c.advance(t);
+    leds.writes.clear();
+    a.show(cg::lampFrame(c.state(), cg::Overlay()));
+    for (const auto& w : leds.writes)
+      if (w.first == cg::kWarn) warn.emplace_back(t, w.second);
+  }
+  const std::vector<std::pair<int64_t, uint8_t>> want = {{40, 255}, {540, 0}, {1040, 255}, {1540, 0}, {2040, 255}};
+  CHECK(warn == want);
 }

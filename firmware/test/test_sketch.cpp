@@ -121,6 +121,32 @@ TEST_CASE("the sketch on stubs: reset, homing, discovery, polling, lamps, button
   CHECK(lamp(cg::kStall) == 0);
   CHECK(lamp(cg::kHot) == 0);
 
+  // The daemon adds RANGE (16: the window runs out before it resets): WARN flashes at 1 Hz on the
+  // LED, the ui task sampling it every 10 ms; without the bit it is steady again.
+  stub::s().httpBody = "CG1 2 0 1000 500 0 0 2 18\n";
+  loopFor(1100);
+  int on = 0, toggles = 0;
+  uint32_t was = lamp(cg::kWarn);
+  for (int i = 0; i < 200; ++i) {  // 2 s, no poll in between (still fresh)
+    runUi(1);
+    const uint32_t w = lamp(cg::kWarn);
+    CHECK((w == 0 || w == 255));
+    on += w == 255 ? 1 : 0;
+    toggles += w != was ? 1 : 0;
+    was = w;
+  }
+  CHECK(on >= 95);
+  CHECK(on <= 105);
+  CHECK(toggles >= 3);
+  CHECK(toggles <= 5);
+  CHECK(lamp(cg::kStall) == 0);
+  stub::s().httpBody = "CG1 3 0 1000 500 0 0 2 2\n";
+  loopFor(1100);
+  for (int i = 0; i < 100; ++i) {
+    runUi(1);
+    CHECK(lamp(cg::kWarn) == 255);
+  }
+
   // A short press only prints a hint: nothing moves.
   stub::s().level[pins::kButton] = LOW;
   runUi(20);

@@ -71,6 +71,7 @@ cg::Payload toPayload(const json& p) {
   out.warn = truthy(p, "warn");
   out.stall = truthy(p, "stall");
   out.idle = truthy(p, "idle");
+  out.range = truthy(p, "window_5h_runs_out");
   return out;
 }
 
@@ -82,7 +83,7 @@ uint32_t ageOf(const json& p) {
 
 // The same payload as the daemon's device line, read back by the firmware's parser.
 cg::Payload throughTheWire(const cg::Payload& p, uint32_t seq, uint32_t ageMs) {
-  const unsigned flags = (p.hot ? 1u : 0u) | (p.warn ? 2u : 0u) | (p.stall ? 4u : 0u) | (p.idle ? 8u : 0u);
+  const unsigned flags = (p.hot ? 1u : 0u) | (p.warn ? 2u : 0u) | (p.stall ? 4u : 0u) | (p.idle ? 8u : 0u) | (p.range ? 16u : 0u);
   char line[128];
   const int n = std::snprintf(line, sizeof(line), "CG1 %u %u %u %u %u %u %u %u\n", seq, ageMs, p.gauge[0], p.gauge[1], p.gauge[2],
                               p.gauge[3], static_cast<unsigned>(p.model), flags);
@@ -103,7 +104,7 @@ void replay(const json& c, bool wire) {
       const cg::ClusterState s = cluster.state();
       const json& e = step["expect"];
       const json& lamps = e["lamps"];
-      INFO("case: " << c["name"].get<std::string>() << (wire ? " (through the wire)" : "") << " at t=" << t);
+      INFO("case: " << c["name"].get<std::string>() << std::string(wire ? " (through the wire)" : "") << " at t=" << t);
       for (int i = 0; i < 4; ++i) {
         CHECK(s.needles[i] == e["needles"][i].get<int32_t>());
         CHECK(s.targets[i] == e["targets"][i].get<int32_t>());
@@ -148,14 +149,15 @@ TEST_CASE("the vectors were made with the constants the C++ core uses") {
   CHECK(k["staleStallMs"] == cg::kStaleStallMs);
   CHECK(k["staleRestMs"] == cg::kStaleRestMs);
   CHECK(k["hotFlashMs"] == cg::kHotFlashMs);
+  CHECK(k["warnFlashMs"] == cg::kWarnFlashMs);
   CHECK(k["idleBreathMs"] == cg::kIdleBreathMs);
   CHECK(k["idleFloor"] == cg::kIdleFloor);
-  CHECK(k.size() == 12);  // a new constant in model.js needs a look here
+  CHECK(k.size() == 13);  // a new constant in model.js needs a look here
 }
 
 TEST_CASE("every vector case replays exactly, directly and through the device line") {
   const json v = loadVectors();
-  REQUIRE(v["cases"].size() >= 13);
+  REQUIRE(v["cases"].size() >= 16);
   for (const json& c : v["cases"]) {
     replay(c, false);
     replay(c, true);

@@ -20,13 +20,24 @@ test('the device line carries the needles, model, lamps, sequence and age as int
   assert.equal(Number(model), 2);
   assert.equal(Number(flags), (s.hot ? 1 : 0) | (s.warn ? 2 : 0) | (s.stall ? 4 : 0) | (s.idle ? 8 : 0));
   assert.equal(s.hot, true);
+  assert.equal(s.window_5h_runs_out, false);
+});
+
+test('RANGE (16) rides in the flags while the window runs out; the line keeps its nine fields', () => {
+  const s = { ...new Engine(settings).snapshot(T0), seq: 5, updated_at: new Date(T0).toISOString() };
+  const flagsOf = (snap: typeof s) => Number(deviceLine(snap, T0).trim().split(' ')[8]);
+  assert.equal(flagsOf({ ...s, hot: false, warn: false, stall: false, idle: false, window_5h_runs_out: false }), 0);
+  assert.equal(flagsOf({ ...s, hot: false, warn: false, stall: false, idle: false, window_5h_runs_out: true }), 16);
+  assert.equal(flagsOf({ ...s, hot: false, warn: true, stall: false, idle: false, window_5h_runs_out: true }), 18);
+  assert.equal(flagsOf({ ...s, hot: true, warn: true, stall: true, idle: true, window_5h_runs_out: true }), 31);
+  assert.equal(deviceLine({ ...s, window_5h_runs_out: true }, T0).trim().split(' ').length, 9);
 });
 
 test('the device line stays within 128 bytes at the extremes', () => {
   const s = { ...new Engine(settings).snapshot(T0), seq: 2 ** 40, updated_at: '1970-01-01T00:00:00.000Z' };
   s.gauges = { fuel: 1000, tach: 1000, temp: 1000, boost: 1000 };
-  Object.assign(s, { hot: true, warn: true, stall: true, idle: true });
+  Object.assign(s, { hot: true, warn: true, stall: true, idle: true, window_5h_runs_out: true });
   const line = deviceLine(s, Date.parse('2999-01-01T00:00:00Z'));
   assert.ok(Buffer.byteLength(line) <= DEVICE_MAX_BYTES, line);
-  assert.match(line, /^CG1 \d{1,10} 4294967295 1000 1000 1000 1000 0 15\n$/);
+  assert.match(line, /^CG1 \d{1,10} 4294967295 1000 1000 1000 1000 0 31\n$/);
 });

@@ -60,6 +60,7 @@ export function renderMetrics(input: MetricsInput): string {
     g('cache_hit_ratio', 'Cache read / all input over the last 5 min.', one(s.cache_hit_rate)),
     g('tokens_5m', 'Tokens in the last 5 min.', one(s.tokens_5m)),
     g('lamp', 'Annunciator lamps: 1 lit, 0 dark.', (['hot', 'warn', 'stall', 'idle'] as const).map((l) => ({ labels: { lamp: l }, value: s[l] ? 1 : 0 }))),
+    g('window_runs_out', '1 while the 5-hour window is projected to reach 100 % at the current burn before it resets (WARN flashes).', one(s.window_5h_runs_out ? 1 : 0)),
     g('turn_in_flight', '1 while Claude owes a reply.', one(s.turn_in_flight ? 1 : 0)),
     g('needle_position', 'Needle positions, 0-1000.', (['fuel', 'tach', 'temp', 'boost'] as const).map((k) => ({ labels: { gauge: k }, value: s.gauges[k] }))),
     g('snapshot_seq', 'Sequence number of the published snapshot.', one(s.seq)),

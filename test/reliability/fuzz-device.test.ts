@@ -69,6 +69,7 @@ const snapshot = fc.record({
   warn: fc.boolean(),
   stall: fc.boolean(),
   idle: fc.boolean(),
+  runsOut: fc.boolean(),
 });
 
 test('the device line: libFuzzer on the firmware parser and every rendered snapshot read back by it (60 s each, at once)', { skip, timeout: 300_000 }, async (t) => {
@@ -91,7 +92,7 @@ test('the device line: libFuzzer on the firmware parser and every rendered snaps
   const rendersAndReadsBack = fc.asyncProperty(snapshot, async (s) => {
     const snap = {
       seq: s.seq, updated_at: new Date(s.updated).toISOString(), gauges: gaugePositions(s.payload),
-      last_model: s.model, hot: s.hot, warn: s.warn, stall: s.stall, idle: s.idle,
+      last_model: s.model, hot: s.hot, warn: s.warn, stall: s.stall, idle: s.idle, window_5h_runs_out: s.runsOut,
     } as unknown as Snapshot; // deviceLine reads only these fields
     const line = deviceLine(snap, s.updated + s.lag);
     assert.ok(Buffer.byteLength(line) <= 128, line);
@@ -99,7 +100,7 @@ test('the device line: libFuzzer on the firmware parser and every rendered snaps
     const g = snap.gauges;
     for (const v of [g.fuel, g.tach, g.temp, g.boost]) assert.ok(Number.isInteger(v) && v >= 0 && v <= 1000, `a needle position: ${v}`);
     const age = Math.min(0xffffffff, Math.max(0, s.lag));
-    const want = `ok 1 ${s.seq % 2 ** 32} ${age} ${g.fuel} ${g.tach} ${g.temp} ${g.boost} ${families.indexOf(s.model)} ${(s.hot ? 1 : 0) | (s.warn ? 2 : 0) | (s.stall ? 4 : 0) | (s.idle ? 8 : 0)}`;
+    const want = `ok 1 ${s.seq % 2 ** 32} ${age} ${g.fuel} ${g.tach} ${g.temp} ${g.boost} ${families.indexOf(s.model)} ${(s.hot ? 1 : 0) | (s.warn ? 2 : 0) | (s.stall ? 4 : 0) | (s.idle ? 8 : 0) | (s.runsOut ? 16 : 0)}`;
     assert.equal(got, want, `line ${JSON.stringify(line)}`);
   });
   let report;

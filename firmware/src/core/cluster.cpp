@@ -55,6 +55,7 @@ Payload payloadFrom(const Reading& r) {
   p.warn = (r.flags & kFlagWarn) != 0;
   p.stall = (r.flags & kFlagStall) != 0;
   p.idle = (r.flags & kFlagIdle) != 0;
+  p.range = (r.flags & kFlagRange) != 0;
   return p;
 }
 
@@ -96,12 +97,18 @@ void Cluster::lampPhases() {
   const bool on = !resting();
   const bool fresh = on && !stale();
   const bool hot = fresh && hasLast_ && last_.hot;
+  const bool warnFlash = fresh && hasLast_ && last_.range;
   const bool idle = fresh && hasLast_ && last_.idle && !last_.stall;
   if (hot && !hotOn_) {
     hotOn_ = true;
     hotSince_ = now_;
   }
   if (!hot) hotOn_ = false;
+  if (warnFlash && !warnFlashOn_) {
+    warnFlashOn_ = true;
+    warnFlashSince_ = now_;
+  }
+  if (!warnFlash) warnFlashOn_ = false;
   if (idle && !idleOn_) {
     idleOn_ = true;
     idleSince_ = now_;
@@ -163,7 +170,9 @@ ClusterState Cluster::state() const {
     const int64_t tri = phase < half ? phase : kIdleBreathMs - phase;
     s.idle = static_cast<uint8_t>(kIdleFloor + (tri * (255 - kIdleFloor)) / half);
   }
-  s.warn = fresh && hasLast_ && last_.warn;
+  // Flashing (the window runs out) wins over steady (warn): it is the more urgent message, and a
+  // flashing lamp is still lit half the time.
+  s.warn = warnFlashOn_ ? ((now_ - warnFlashSince_) / kWarnFlashMs) % 2 == 0 : fresh && hasLast_ && last_.warn;
   s.stall = stale() || (hasLast_ && last_.stall);
   s.stale = stale();
   s.lost = lost_;

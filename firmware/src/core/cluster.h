@@ -34,6 +34,7 @@ struct Payload {
   bool warn = false;
   bool stall = false;
   bool idle = false;
+  bool range = false;  // /usage window_5h_runs_out: WARN flashes
 };
 
 Payload payloadFrom(const Reading& r);
@@ -57,7 +58,7 @@ struct ClusterState {
   LampModel model = LampModel::Off;
   Rgb rgb;
   bool hot = false;   // the HOT lamp right now (flash phase applied)
-  bool warn = false;
+  bool warn = false;  // the WARN lamp right now: steady for warn, flashing (phase applied) for range
   bool stall = false;
   uint8_t idle = 0;   // IDLE brightness 0-255 (breath phase applied); 0 = off
   bool stale = false;
@@ -95,6 +96,8 @@ class Cluster {
   bool lost_ = false;
   bool hotOn_ = false;  // model.js: hotSince !== null
   int64_t hotSince_ = 0;
+  bool warnFlashOn_ = false;  // model.js: warnFlashSince !== null
+  int64_t warnFlashSince_ = 0;
   bool idleOn_ = false;
   int64_t idleSince_ = 0;
 };

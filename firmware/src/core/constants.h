@@ -50,6 +50,7 @@ static_assert(kAccel > 0 && kStartSpeed < kMaxSpeed, "a trapezoid, not a triangl
 constexpr int64_t kStaleStallMs = 5000;  // no good data this long: STALL
 constexpr int64_t kStaleRestMs = 60000;  // no good data this long: needles rest
 constexpr int64_t kHotFlashMs = 250;     // HOT on and off for this long each
+constexpr int64_t kWarnFlashMs = 500;    // WARN on and off for this long each while the window runs out (1 Hz)
 constexpr int64_t kIdleBreathMs = 4000;  // one IDLE breath
 constexpr int32_t kIdleFloor = 20;       // IDLE's dimmest level, 0-255
 

@@ -2,6 +2,7 @@
 //
 //   CG1 <seq> <age_ms> <fuel> <tach> <temp> <boost> <model> <flags>\n
 //
+// flags: 1 HOT, 2 WARN, 4 STALL, 8 IDLE, 16 RANGE (the window runs out before it resets).
 // Unsigned decimal integers, single spaces, at most 128 bytes. Later versions only append
 // fields: a reader takes the ones it knows and skips the rest. No heap, no exceptions.
 #pragma once
@@ -15,7 +16,9 @@ constexpr size_t kDeviceLineMax = 128;  // bytes, the newline included
 
 enum class Model : uint8_t { Other = 0, Opus = 1, Sonnet = 2, Haiku = 3 };
 
-enum DeviceFlag : uint32_t { kFlagHot = 1, kFlagWarn = 2, kFlagStall = 4, kFlagIdle = 8 };
+// kFlagRange: at the current burn the 5-hour window reaches 100 % before it resets (WARN
+// flashes). Added after the first firmware shipped; that firmware keeps the bit and ignores it.
+enum DeviceFlag : uint32_t { kFlagHot = 1, kFlagWarn = 2, kFlagStall = 4, kFlagIdle = 8, kFlagRange = 16 };
 
 struct Reading {
   uint32_t version = 0;  // the N of "CGN"
