@@ -52,11 +52,11 @@ test('the snapshot renders as the gauge values, lamps, model info and source hea
   line('claude_gauge_build_info{version="1.2.3"} 1');
 });
 
-test('claude_gauge_window_runs_out is 1 while the window runs out before it resets, else 0', () => {
-  const value = (s: Snapshot) => renderMetrics({ snapshot: s }).split('\n').filter((l) => l.startsWith('claude_gauge_window_runs_out'));
-  assert.deepEqual(value({ ...snapshot(), window_5h_runs_out: false }), ['claude_gauge_window_runs_out 0']);
-  assert.deepEqual(value({ ...snapshot(), window_5h_runs_out: true }), ['claude_gauge_window_runs_out 1']);
-  assert.match(renderMetrics({ snapshot: snapshot() }), /# TYPE claude_gauge_window_runs_out gauge\n/);
+test('claude_gauge_window_5h_runs_out is 1 while the window runs out before it resets, else 0', () => {
+  const value = (s: Snapshot) => renderMetrics({ snapshot: s }).split('\n').filter((l) => l.startsWith('claude_gauge_window_5h_runs_out'));
+  assert.deepEqual(value({ ...snapshot(), window_5h_runs_out: false }), ['claude_gauge_window_5h_runs_out 0']);
+  assert.deepEqual(value({ ...snapshot(), window_5h_runs_out: true }), ['claude_gauge_window_5h_runs_out 1']);
+  assert.match(renderMetrics({ snapshot: snapshot() }), /# TYPE claude_gauge_window_5h_runs_out gauge\n/);
 });
 
 test('label values are escaped', () => {

@@ -60,7 +60,7 @@ export function renderMetrics(input: MetricsInput): string {
     g('cache_hit_ratio', 'Cache read / all input over the last 5 min.', one(s.cache_hit_rate)),
     g('tokens_5m', 'Tokens in the last 5 min.', one(s.tokens_5m)),
     g('lamp', 'Annunciator lamps: 1 lit, 0 dark.', (['hot', 'warn', 'stall', 'idle'] as const).map((l) => ({ labels: { lamp: l }, value: s[l] ? 1 : 0 }))),
-    g('window_runs_out', '1 while the 5-hour window is projected to reach 100 % at the current burn before it resets (WARN flashes).', one(s.window_5h_runs_out ? 1 : 0)),
+    g('window_5h_runs_out', '1 while the 5-hour window is projected to reach 100 % at the current burn before it resets (WARN flashes).', one(s.window_5h_runs_out ? 1 : 0)),
     g('turn_in_flight', '1 while Claude owes a reply.', one(s.turn_in_flight ? 1 : 0)),
     g('needle_position', 'Needle positions, 0-1000.', (['fuel', 'tach', 'temp', 'boost'] as const).map((k) => ({ labels: { gauge: k }, value: s.gauges[k] }))),
     g('snapshot_seq', 'Sequence number of the published snapshot.', one(s.seq)),
@@ -72,6 +72,16 @@ export function renderMetrics(input: MetricsInput): string {
   ];
   if (s.last_model_id !== null) fams.push(g('last_model_info', 'The newest response\'s model.', [{ labels: { family: s.last_model, model: s.last_model_id }, value: 1 }]));
   if (s.seven_day_pct !== null) fams.push(g('seven_day_ratio', 'Claude Code\'s own 7-day figure, 0-1, while fresh.', one(s.seven_day_pct)));
+  fams.push(
+    g('burn_tokens_per_minute', 'Tokens per minute over the last 15 min, one burst minute counted no higher than the next: the pace the range projects with.', one(s.burn_rate_tpm)),
+    g('seven_day_tokens', 'Tokens counted here in the seven-day window.', one(s.seven_day_tokens)),
+  );
+  if (s.window_5h_empty_at !== null) fams.push(g('window_5h_empty_timestamp_seconds', 'When the 5-hour window reaches 100 % at the current burn.', one(Date.parse(s.window_5h_empty_at) / 1000)));
+  const costs = ([['block', s.cost_block_usd], ['today', s.cost_today_usd]] as const).filter(([, v]) => v !== null).map(([period, v]) => ({ labels: { period }, value: v as number }));
+  if (costs.length) fams.push(g('cost_usd', 'USD at list prices: the active 5-hour block and today.', costs));
+  if (s.cost_burn_usd_per_h !== null) fams.push(g('cost_burn_usd_per_hour', 'USD per hour at the current burn.', one(s.cost_burn_usd_per_h)));
+  if (s.seven_day_estimate_pct !== null) fams.push(g('seven_day_estimate_ratio', 'Local seven-day tokens over the weekly ceiling learned from the statusline, 0-1.', one(s.seven_day_estimate_pct)));
+  if (s.context_pct !== null) fams.push(g('context_ratio', 'How full the context window of the session active last is, 0-1.', one(s.context_pct)));
   if (s.last_activity_at) fams.push(g('last_activity_timestamp_seconds', 'When the newest record was written.', one(Date.parse(s.last_activity_at) / 1000)));
   if (s.fuel_source) {
     const f = s.fuel_source;
