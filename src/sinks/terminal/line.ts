@@ -8,6 +8,22 @@ export function compact(n: number): string {
   return String(Math.round(n));
 }
 
+/** Hours and minutes in the local time zone. */
+export function hhmm(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+// A snapshot may come from a file an older daemon wrote, without the newer fields: read them warily.
+export function finite(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+export function instant(v: unknown): number | null {
+  const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isFinite(ms) ? ms : null;
+}
+
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function lamps(s: Snapshot): string {
