@@ -32,8 +32,8 @@ export function statuslineHelp(width = 80): string[] {
   out.push('', 'Examples:');
   for (const e of FORMAT_EXAMPLES) out.push(`  --format ${e.format}`, `    ${e.output}`);
   out.push('', 'The first is the default. A segment with nothing to show is left out. An unknown');
-  out.push('name keeps the default line, noted at its end, with the problem on stderr; in the');
-  out.push('environment or config file it stops other commands (doctor, serve) with exit 2.');
+  out.push('name keeps the default line, noted at its end, with the problem on stderr; in');
+  out.push('the environment or config file it stops other commands (doctor, serve), exit 2.');
   return out;
 }
 
