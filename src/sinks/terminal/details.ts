@@ -21,7 +21,7 @@ interface Part {
 /** The detail lines of one snapshot, [] when it holds none of these figures; colour only on a terminal. */
 export function detailLines(s: Snapshot, o: { color?: boolean } = {}): string[] {
   const room = WIDTH - INDENT.length;
-  const parts = [range(s), cost(s), sevenDays(s), context(s)]
+  const parts = [range(s), sevenDays(s), cost(s), context(s)]
     .filter((p): p is Part => p !== null)
     .map((p) => (p.text.length > room ? { ...p, text: `${p.text.slice(0, room - 1)}…` } : p));
   const lines: Part[][] = [];
