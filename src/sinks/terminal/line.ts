@@ -44,7 +44,9 @@ const LAMP_PAINT: Record<string, Paint> = { HOT: 'red', WARN: 'amber', STALL: 'r
 
 export function snapshotLine(s: Snapshot, o: { color?: boolean } = {}): string {
   const paint = (text: string, p: Paint | undefined) => (o.color && p ? `\x1b[${PAINT[p]}m${text}\x1b[0m` : text);
-  const time = s.updated_at.slice(11, 19);
+  // Local time, as the detail lines below it and the statusline show theirs.
+  const at = new Date(s.updated_at);
+  const time = Number.isFinite(at.getTime()) ? `${hhmm(at.getTime())}:${String(at.getSeconds()).padStart(2, '0')}` : s.updated_at.slice(11, 19);
   const fuelSrc = s.window_5h_source === 'statusline' ? 'official' : 'est';
   const fuelPaint: Paint = s.window_5h_pct > 0.8 ? 'red' : s.window_5h_pct > 0.5 ? 'amber' : 'green';
   const on = lamps(s);
