@@ -32,8 +32,9 @@ const argv = process.argv.slice(2);
 const fast = (command) => argv[0] === command && !argv.includes('--help') && !argv.includes('-h');
 if (fast('statusline')) {
   // Skip the CLI framework and go straight to the work; main() ends the process when done.
-  const { values } = require('node:util').parseArgs({ args: argv.slice(1), options: { chain: { type: 'string' } }, strict: false });
-  load('statusline/run', true).then(({ main }) => main(typeof values.chain === 'string' ? values.chain : undefined));
+  const { values } = require('node:util').parseArgs({ args: argv.slice(1), options: { chain: { type: 'string' }, format: { type: 'string' } }, strict: false });
+  const text = (v) => (typeof v === 'string' ? v : undefined);
+  load('statusline/run', true).then(({ main }) => main({ chain: text(values.chain), format: text(values.format) }));
 } else if (fast('hook')) {
   load('hooks/run', true).then(({ main }) => main(argv[1]));
 } else {

@@ -39,6 +39,40 @@ test('statusline hands rate_limits to the running daemon, which then shows the o
   }
 });
 
+test("statusline --format with a running daemon: the segments in order, this session's context from stdin; a bad name keeps the line", async () => {
+  const state = await tempDir('state');
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: state });
+  const served = await startServe(env);
+  try {
+    // 170k of a 200k window in this session: 85 %, flagged as near compaction.
+    const stdin = { ...JSON.parse(input(37, 7200)), context_window: { context_window_size: 200_000, current_usage: { input_tokens: 4000, cache_creation_input_tokens: 6000, cache_read_input_tokens: 160_000 } } };
+    const r = await runCli(['statusline', '--format', 'context,5h,range,cost,7d,tach'], { env, input: JSON.stringify(stdin) });
+    assert.equal(r.code, 0, r.stderr);
+    // Range and cost are shown when the daemon has them (the engine's figures), and only then.
+    const u = await getJson(`${served.url}/usage`);
+    const range = u.window_5h_empty_at === null ? '' : u.window_5h_runs_out ? ' · empty (\\d\\d:\\d\\d|now)' : ' · lasts to reset';
+    const cost = u.cost_block_usd === null ? '' : ` · \\$${u.cost_block_usd.toFixed(2)}( · \\$[\\d.]+/h)?`;
+    assert.match(r.stdout, new RegExp(`^ctx 85%! · 5h 37% until \\d\\d:\\d\\d${range}${cost} · 7d 12% · [\\d.kMG]+ tok/min\n$`));
+    assert.doesNotMatch(r.stdout, /Opus/, 'model not asked for');
+    // The same from the environment (or the config file); the flag beats both.
+    const fromEnv = await runCli(['statusline'], { env: { ...env, CLAUDE_GAUGE_STATUSLINE: 'tach,model' }, input: input(37, 7200) });
+    assert.match(fromEnv.stdout, /^[\d.kMG]+ tok\/min · Opus 4\.6\n$/);
+    const flagWins = await runCli(['statusline', '--format', 'model'], { env: { ...env, CLAUDE_GAUGE_STATUSLINE: 'tach' }, input: input(37, 7200) });
+    assert.equal(flagWins.stdout, 'Opus 4.6\n');
+    // A typo never costs Claude Code its line: the default one, the name noted, the whole problem on stderr.
+    const typo = await runCli(['statusline'], { env: { ...env, CLAUDE_GAUGE_STATUSLINE: 'model,contxt' }, input: input(37, 7200) });
+    assert.equal(typo.code, 0);
+    assert.match(typo.stdout, /^Opus 4\.6 · 5h 37% until \d\d:\d\d · 7d 12% · [\d.kMG]+ tok\/min.* · unknown segment "contxt"\n$/);
+    assert.match(typo.stderr, /^claude-gauge: invalid CLAUDE_GAUGE_STATUSLINE "model,contxt": unknown segment "contxt" \(valid: model, 5h, range, 7d, cost, context, tach, cache, lamps\)\n$/);
+    // Everywhere else a bad setting stops the command with exit 2, as every setting does.
+    const doctor = await runCli(['doctor'], { env: { ...env, CLAUDE_GAUGE_STATUSLINE: 'model,contxt' } });
+    assert.equal(doctor.code, 2);
+    assert.match(doctor.stderr, /unknown segment "contxt"/);
+  } finally {
+    await served.stop();
+  }
+});
+
 test('a figure handed over while the daemon was down is used when it starts', async () => {
   const state = await tempDir('state');
   const env = isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: state });

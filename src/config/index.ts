@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { selectorProblem } from './prometheus-selector.js';
 import { claudeConfigDirs } from './claude-dirs.js';
+import { DEFAULT_FORMAT, FORMAT_ENV, FORMAT_FILE_KEY, parseFormat, type SegmentName } from './statusline-format.js';
 import { configFile, stateDir } from '../util/paths.js';
 import { NotAFileError, readStateFileSync } from '../util/state-file.js';
 import { errorText } from '../util/errno.js';
@@ -42,6 +43,8 @@ export interface Config {
   alertFuel: number[];
   alertCooldownMinutes: number;
   alertMaxPerHour: number;
+  /** The statusline's segments, in order (`claude-gauge statusline` also takes `--format`). */
+  statuslineFormat: SegmentName[];
   configDirs: string[];
   configDirsFrom: 'env' | 'default';
   stateDir: string;
@@ -91,6 +94,12 @@ const percentList = z.union([z.array(z.unknown()), z.string()]).transform((v, ct
     out.push(n);
   }
   return [...new Set(out)].sort((a, b) => a - b);
+});
+const statuslineFormat = z.unknown().transform((v, ctx) => {
+  const r = parseFormat(v);
+  if ('segments' in r) return r.segments;
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: r.problem });
+  return z.NEVER;
 });
 const webhook = z.string().url('must be an http(s) URL').refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL').nullable();
 
@@ -162,6 +171,11 @@ export const SETTINGS: Setting<unknown>[] = [
   { key: 'alertFuel', env: 'CLAUDE_GAUGE_ALERT_FUEL', file: 'alertFuel', schema: percentList, fallback: [50, 80, 95], help: '5H PLAN percentages that alert when crossed upwards (comma-separated; re-armed only after fuel falls 5 points below)' },
   { key: 'alertCooldownMinutes', env: 'CLAUDE_GAUGE_ALERT_COOLDOWN_MINUTES', file: 'alertCooldownMinutes', schema: positive, fallback: 15, help: 'the same alert is not repeated within this many minutes' },
   { key: 'alertMaxPerHour', env: 'CLAUDE_GAUGE_ALERT_MAX_PER_HOUR', file: 'alertMaxPerHour', schema: z.coerce.number().int('must be a whole number').min(1, 'must be 1 or more'), fallback: 6, help: 'at most this many alerts in any hour; the rest are dropped (and counted in the log)' },
+  {
+    key: 'statuslineFormat', env: FORMAT_ENV, file: FORMAT_FILE_KEY,
+    schema: statuslineFormat, fallback: [...DEFAULT_FORMAT],
+    help: 'segments of `claude-gauge statusline`, in order (`--format` on the command beats it): model, 5h, range, 7d, cost, context, tach, cache, lamps',
+  },
   { key: 'rescanSeconds', env: 'CLAUDE_GAUGE_RESCAN_SECONDS', file: 'rescanSeconds', schema: z.coerce.number().min(0, 'must be 0 (off) or more'), fallback: 120, help: 'safety-net rescan of the transcript folders, for changes the watchers missed (0: off); each one stats every transcript, about 0.1-0.25 s of CPU at 2 GB of history' },
 ];
 

@@ -1,8 +1,10 @@
 // The short line Claude Code shows under the prompt: its own figures from stdin, plus
-// the daemon's gauges when a daemon is running.
+// the daemon's gauges when a daemon is running. One small function per segment; the
+// `statusline` setting picks them and their order.
 import type { LimitsEvent } from '../core/events.js';
 import type { Snapshot } from '../core/snapshot.js';
-import { compact } from './terminal/line.js';
+import { DEFAULT_FORMAT, type SegmentName } from '../config/statusline-format.js';
+import { compact, finite as num, hhmm as clock, instant as time } from './terminal/line.js';
 
 export interface StatuslineInput {
   model?: { display_name?: string; id?: string };
@@ -10,34 +12,89 @@ export interface StatuslineInput {
     five_hour?: { used_percentage?: number | string; resets_at?: number | string } | null;
     seven_day?: { used_percentage?: number | string; resets_at?: number | string } | null;
   };
+  context_window?: unknown;
+  exceeds_200k_tokens?: unknown;
 }
+
+/** This session's context as Claude Code reported it on stdin, already checked. */
+export interface SessionContext {
+  /** 0-1, or null when only `exceeds_200k_tokens` was usable. */
+  pct: number | null;
+  warn: boolean;
+  over200k: boolean;
+}
+
+export interface StatuslineOptions {
+  format?: readonly SegmentName[];
+  /** This session's context from stdin; null or absent: the daemon's figure for the session active last. */
+  context?: SessionContext | null;
+}
+
+interface View {
+  input: StatuslineInput | null;
+  limits: LimitsEvent | null;
+  snap: Snapshot | null;
+  now: number;
+  context: SessionContext | null;
+}
+
+type Segment = (v: View) => string | null;
+
+/** Every segment by its name in the format: what it shows, or null when it has nothing to show. */
+export const SEGMENT_RENDERERS: Record<SegmentName, Segment> = {
+  model: ({ input }) => {
+    // Claude Code's stdin is input like any other: a name that is not a short string is not shown.
+    const raw = input?.model?.display_name;
+    return typeof raw === 'string' ? raw.replace(/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '').slice(0, 64) || null : null;
+  },
+  '5h': ({ limits, snap, now }) => {
+    const five = limits?.fiveHour;
+    if (five) {
+      const reset = five.resetsAt > now ? clock(five.resetsAt) : null;
+      return `5h ${Math.round(five.usedPercentage)}%${reset ? ` until ${reset}` : ''}`;
+    }
+    return snap && snap.window_5h_tokens > 0 ? `5h ~${Math.round(snap.window_5h_pct * 100)}%` : null;
+  },
+  range: ({ snap, now }) => {
+    const at = time(snap?.window_5h_empty_at);
+    if (at === null) return null; // no active window, or no burn to project
+    if (snap?.window_5h_runs_out !== true) return 'lasts to reset';
+    return at > now ? `empty ${clock(at)}` : 'empty now';
+  },
+  '7d': ({ limits, snap }) => {
+    if (limits?.sevenDay) return `7d ${Math.round(limits.sevenDay.usedPercentage)}%`;
+    const estimate = num(snap?.seven_day_estimate_pct);
+    if (estimate !== null) return `7d ~${Math.round(estimate * 100)}%`;
+    const tokens = num(snap?.seven_day_tokens);
+    return tokens !== null && tokens > 0 ? `7d ${compact(tokens)} tok` : null;
+  },
+  cost: ({ snap }) => {
+    const block = num(snap?.cost_block_usd);
+    if (block === null) return null;
+    const burn = num(snap?.cost_burn_usd_per_h);
+    return `$${block.toFixed(2)}${burn !== null && burn > 0 ? ` · $${burn.toFixed(burn < 100 ? 1 : 0)}/h` : ''}`;
+  },
+  context: ({ snap, context }) => {
+    // This session's own figure from stdin beats the daemon's, which is the session active last.
+    if (context) {
+      if (context.pct === null) return context.over200k ? 'ctx >200k!' : null;
+      return `ctx ${Math.round(context.pct * 100)}%${context.warn ? '!' : ''}`;
+    }
+    const pct = num(snap?.context_pct);
+    return pct === null ? null : `ctx ${Math.round(pct * 100)}%${snap?.context_warn === true ? '!' : ''}`;
+  },
+  tach: ({ snap }) => (snap ? `${compact(snap.rate_1m)} tok/min` : null),
+  cache: ({ snap }) => (snap && snap.tokens_5m > 0 ? `cache ${Math.round(snap.cache_hit_rate * 100)}%` : null),
+  lamps: ({ snap }) => {
+    if (!snap) return null;
+    const lamps = [snap.hot && 'HOT', snap.warn && 'WARN', snap.stall && 'STALL'].filter(Boolean);
+    return lamps.length ? lamps.join(' ') : null;
+  },
+};
 
 /** @param limits Claude Code's own figures, already checked as the hand-off checks them (null: none usable). */
-export function renderStatusline(input: StatuslineInput | null, limits: LimitsEvent | null, snap: Snapshot | null, now = Date.now()): string {
-  const parts: string[] = [];
-  const five = limits?.fiveHour ?? null;
-  const seven = limits?.sevenDay ?? null;
-  if (five) {
-    const reset = clock(five.resetsAt, now);
-    parts.push(`5h ${Math.round(five.usedPercentage)}%${reset ? ` until ${reset}` : ''}`);
-  } else if (snap && snap.window_5h_tokens > 0) {
-    parts.push(`5h ~${Math.round(snap.window_5h_pct * 100)}%`);
-  }
-  if (seven) parts.push(`7d ${Math.round(seven.usedPercentage)}%`);
-  if (snap) {
-    parts.push(`${compact(snap.rate_1m)} tok/min`);
-    if (snap.tokens_5m > 0) parts.push(`cache ${Math.round(snap.cache_hit_rate * 100)}%`);
-    const lamps = [snap.hot && 'HOT', snap.warn && 'WARN', snap.stall && 'STALL'].filter(Boolean);
-    if (lamps.length) parts.push(lamps.join(' '));
-  }
-  // Claude Code's stdin is input like any other: a name that is not a short string is not shown.
-  const raw = input?.model?.display_name;
-  const model = typeof raw === 'string' ? raw.replace(/[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '').slice(0, 64) : '';
-  return [model, ...parts].filter(Boolean).join(' · ') || 'claude-gauge';
-}
-
-function clock(ms: number, now: number): string | null {
-  if (ms <= now) return null;
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+export function renderStatusline(input: StatuslineInput | null, limits: LimitsEvent | null, snap: Snapshot | null, now = Date.now(), o: StatuslineOptions = {}): string {
+  const view: View = { input, limits, snap, now, context: o.context ?? null };
+  const parts = (o.format ?? DEFAULT_FORMAT).map((name) => SEGMENT_RENDERERS[name](view));
+  return parts.filter(Boolean).join(' · ') || 'claude-gauge';
 }

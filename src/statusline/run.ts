@@ -1,26 +1,37 @@
 // Runs inside Claude Code's status line on every turn: must be quick and must never fail,
 // so it loads no CLI framework and no schema library.
 import { recordObservation } from '../calibrate/observations.js';
+import { resolveFormat } from '../config/statusline-format.js';
 import { isAlive } from '../daemon/discovery.js';
 import { readSnapshotFile } from '../sinks/snapshot-file.js';
 import { limitsEvent, parseRateLimits, writeHandoff, type RateLimits } from '../sources/statusline/handoff.js';
 import { renderStatusline, type StatuslineInput } from '../sinks/statusline.js';
 import { stateDir } from '../util/paths.js';
+import { sessionContext } from './context.js';
 import { exit, readStdin, writeStdout } from '../util/stdin.js';
 
 const STDIN_WAIT_MS = 1000;
 const CHAIN_WAIT_MS = 2000;
 
+export interface StatuslineFlags {
+  chain?: string;
+  format?: string;
+}
+
 /** bin's fast path: the status line, then the end of the process (see exit()). */
-export async function main(chain?: string): Promise<void> {
-  await runStatusline(chain);
+export async function main(flags: StatuslineFlags = {}): Promise<void> {
+  await runStatusline(flags);
   exit(0);
 }
 
 /** Reads Claude Code's JSON on stdin, hands rate limits over, prints one line. Never throws. */
-export async function runStatusline(chain?: string): Promise<void> {
+export async function runStatusline({ chain, format: formatFlag }: StatuslineFlags = {}): Promise<void> {
   let out = 'claude-gauge';
   try {
+    // A bad format must not cost Claude Code its line: the default one is shown, with a short
+    // note where the user looks, and the whole problem on stderr (and from `claude-gauge doctor`).
+    const format = resolveFormat(formatFlag);
+    if (format.problem) process.stderr.write(`claude-gauge: ${format.problem}\n`);
     const raw = await readStdin(STDIN_WAIT_MS);
     const input = parseInput(raw);
     // Checked once: what is shown is what is handed over (a reset time no clock can show is neither).
@@ -32,7 +43,8 @@ export async function runStatusline(chain?: string): Promise<void> {
       chain ? runChained(chain, raw) : Promise.resolve(''),
       handOver(dir, limits, now),
     ]);
-    const ours = renderStatusline(input, limits && limitsEvent(limits, now), snap, now);
+    const line = renderStatusline(input, limits && limitsEvent(limits, now), snap, now, { format: format.segments, context: sessionContext(input) });
+    const ours = format.note ? `${line} · ${format.note}` : line;
     out = chained ? `${chained.replace(/\s+$/, '')} │ ${ours}` : ours;
   } catch {
     // Never break Claude Code's status line: fall through with the plain name.

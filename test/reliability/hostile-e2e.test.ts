@@ -23,6 +23,8 @@ import { after, describe, test, type TestContext } from 'node:test';
 import { Prng } from '../../src/generate/prng.js';
 import { recordObservation } from '../../src/calibrate/observations.js';
 import { renderStatusline, type StatuslineInput } from '../../src/sinks/statusline.js';
+import { SEGMENTS } from '../../src/config/statusline-format.js';
+import { sessionContext } from '../../src/statusline/context.js';
 import { handoffFile, limitsEvent, parseRateLimits, readHandoff, writeHandoff } from '../../src/sources/statusline/handoff.js';
 import { hooksFile } from '../../src/sources/hooks/record.js';
 import { fixtureCopy, isolatedEnv, tempDir } from '../helpers/cli.js';
@@ -276,7 +278,10 @@ describe(`hostile records end to end (${BATCHES} batches of ${PER_BATCH} per inp
         if (event) fold.admit(event);
         const snap = fold.snapshot();
         const shown = limits && limitsEvent(limits, fold.now);
-        for (const line of [renderStatusline(input, shown, null, fold.now), renderStatusline(input, shown, snap, fold.now)]) {
+        // Today's line, and every segment with this session's context from the same stdin.
+        const every = { format: SEGMENTS, context: sessionContext(input) };
+        const lines = [renderStatusline(input, shown, null, fold.now), renderStatusline(input, shown, snap, fold.now), renderStatusline(input, shown, snap, fold.now, every)];
+        for (const line of lines) {
           assert.doesNotMatch(line, BROKEN_OUTPUT, `statusline batch ${b}, ${REPLAY}, input ${raw.subarray(0, 300)}`);
           assert.doesNotMatch(line, /\n/);
         }

@@ -247,9 +247,24 @@ export class Hostile {
       model: r.chance(0.9) ? { id: this.name('claude-'), display_name: r.chance(0.9) ? plain(r, r.int(0, 30)) : r.pick<unknown>([null, 5, {}, [], plain(r, 5000)]) } : r.pick<unknown>([null, 'opus', 5]),
       workspace: { current_dir: '/home/dev/x' },
       rate_limits: r.chance(0.9) ? { five_hour: this.rateWindow(), seven_day: this.rateWindow(), ...this.extras() } : r.pick<unknown>([null, 'x', [], 5, [this.rateWindow()]]),
+      ...(r.chance(0.7) ? { context_window: this.contextWindow() } : {}),
+      ...(r.chance(0.3) ? { exceeds_200k_tokens: r.pick<unknown>([true, false, 'true', 1, null]) } : {}),
       ...this.extras(),
     };
     return Buffer.from(toJson(input));
+  }
+
+  /** This session's context window as recent Claude Code versions report it, hostile. */
+  contextWindow(): unknown {
+    const r = this.rng;
+    if (r.chance(0.1)) return r.pick<unknown>([null, 'x', 5, [], true, {}]);
+    const count = () => r.weighted<() => unknown>([
+      [() => r.int(0, 300_000), 6],
+      [() => r.pick<unknown>([-1, 1.5, 1e300, new Raw('1e400'), 2 ** 53, '12000', 'NaN', '', null, {}, []]), 2],
+    ])();
+    const usage = r.chance(0.1) ? r.pick<unknown>([null, 'x', [], 5]) : { input_tokens: count(), output_tokens: count(), cache_creation_input_tokens: count(), cache_read_input_tokens: count(), ...this.extras() };
+    const size = r.weighted<() => unknown>([[() => r.pick([200_000, 1_000_000]), 6], [() => r.pick<unknown>([0, -200_000, 1e300, '200000', null, 'big', 0.5]), 2]])();
+    return { context_window_size: size, current_usage: usage, ...(r.chance(0.3) ? { used_percentage: r.pick<unknown>([42, 0, 100, 101, -1, '42', NaN, null]) } : {}), ...this.extras() };
   }
 
   /** One rate-limit window as Claude Code reports it (percent 0-100, reset in epoch seconds), hostile. */

@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty';
 import { Daemon } from '../../daemon/index.js';
+import { DETAILS_LEGEND, detailLines } from '../../sinks/terminal/details.js';
 import { LEGEND, snapshotLine } from '../../sinks/terminal/line.js';
 import { configFrom, gaugeArgs, tellProblems } from '../args.js';
 import { fail } from '../fail.js';
@@ -22,7 +23,7 @@ export default defineCommand({
     let told = '';
     // Colour and a legend for a person at a terminal; plain lines for a pipe or a log (and NO_COLOR).
     const color = !args.json && process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-    if (!args.json && process.stdout.isTTY) process.stdout.write(`${LEGEND}\n`);
+    if (!args.json && process.stdout.isTTY) process.stdout.write(`${LEGEND}\n${DETAILS_LEGEND}\n`);
     const daemon = new Daemon({ config, log: (m) => process.stderr.write(`claude-gauge: ${m}\n`) });
     await daemon.start();
     let n = 0;
@@ -33,7 +34,9 @@ export default defineCommand({
         const problems = s.source.problems.join('\n');
         if (problems !== told) tellProblems(s.source.problems);
         told = problems;
-        process.stdout.write((args.json ? JSON.stringify(s) : snapshotLine(s, { color })) + '\n');
+        // Range, cost, seven days and context: indented lines under the gauges, when the snapshot has them.
+        const lines = args.json ? [JSON.stringify(s)] : [snapshotLine(s, { color }), ...detailLines(s, { color })];
+        process.stdout.write(lines.join('\n') + '\n');
         if (++n >= limit) {
           clearInterval(timer);
           resolve();

@@ -8,6 +8,22 @@ export function compact(n: number): string {
   return String(Math.round(n));
 }
 
+/** Hours and minutes in the local time zone. */
+export function hhmm(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+// A snapshot may come from a file an older daemon wrote, without the newer fields: read them warily.
+export function finite(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+export function instant(v: unknown): number | null {
+  const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+  return Number.isFinite(ms) ? ms : null;
+}
+
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function lamps(s: Snapshot): string {
@@ -28,7 +44,9 @@ const LAMP_PAINT: Record<string, Paint> = { HOT: 'red', WARN: 'amber', STALL: 'r
 
 export function snapshotLine(s: Snapshot, o: { color?: boolean } = {}): string {
   const paint = (text: string, p: Paint | undefined) => (o.color && p ? `\x1b[${PAINT[p]}m${text}\x1b[0m` : text);
-  const time = s.updated_at.slice(11, 19);
+  // Local time, as the detail lines below it and the statusline show theirs.
+  const at = new Date(s.updated_at);
+  const time = Number.isFinite(at.getTime()) ? `${hhmm(at.getTime())}:${String(at.getSeconds()).padStart(2, '0')}` : s.updated_at.slice(11, 19);
   const fuelSrc = s.window_5h_source === 'statusline' ? 'official' : 'est';
   const fuelPaint: Paint = s.window_5h_pct > 0.8 ? 'red' : s.window_5h_pct > 0.5 ? 'amber' : 'green';
   const on = lamps(s);
