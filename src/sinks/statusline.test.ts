@@ -76,16 +76,18 @@ test('the format orders the segments', () => {
   assert.equal(render([...SEGMENTS]).split(' · ').length, 9, 'eight with something to show (no lamp lit), cost in two parts');
 });
 
-test('range: empty at a time, empty now, lasts to reset; nothing without a projection', () => {
+test('range: empty at a time, empty now, lasts to reset; nothing without an open window', () => {
   assert.equal(render(['range'], { ...BUSY, window_5h_runs_out: false, window_5h_empty_at: new Date(at(17, 0)).toISOString() }), 'lasts to reset');
   assert.equal(render(['range'], { ...BUSY, window_5h_empty_at: new Date(NOW - 60_000).toISOString() }), 'empty now');
-  assert.equal(render(['model', 'range', 'tach'], { ...BUSY, window_5h_empty_at: null }), 'Opus 4.6 · 512.0k tok/min');
+  const open = { ...BUSY, window_5h_resets_at: new Date(at(16, 20)).toISOString() };
+  assert.equal(render(['range'], { ...open, window_5h_runs_out: false, window_5h_empty_at: null }), 'lasts to reset', 'no burn: the window lasts');
+  assert.equal(render(['range'], { ...BUSY, window_5h_runs_out: false, window_5h_empty_at: null }), 'claude-gauge', 'no open window: nothing to say');
+  assert.equal(render(['model', 'range', 'tach'], { ...BUSY, window_5h_runs_out: false, window_5h_empty_at: null, window_5h_resets_at: null }), 'Opus 4.6 · 512.0k tok/min');
 });
 
-test("7d: Claude Code's figure, else the estimate marked ~, else local tokens, else nothing", () => {
+test("7d: Claude Code's figure, else the estimate marked ~ (from a learned ceiling), else nothing: the default line stays as it was", () => {
   assert.equal(render(['7d'], BUSY, null), '7d ~14%');
-  assert.equal(render(['7d'], { ...BUSY, seven_day_estimate_pct: null }, null), '7d 48.2M tok');
-  assert.equal(render(['model', '7d'], { ...BUSY, seven_day_estimate_pct: null, seven_day_tokens: 0 }, null), 'Opus 4.6');
+  assert.equal(render(['model', '7d'], { ...BUSY, seven_day_estimate_pct: null }, null), 'Opus 4.6', 'local tokens alone are for watch');
   assert.equal(render(['model', '7d'], null, null), 'Opus 4.6');
 });
 

@@ -56,17 +56,17 @@ export const SEGMENT_RENDERERS: Record<SegmentName, Segment> = {
     return snap && snap.window_5h_tokens > 0 ? `5h ~${Math.round(snap.window_5h_pct * 100)}%` : null;
   },
   range: ({ snap, now }) => {
-    const at = time(snap?.window_5h_empty_at);
-    if (at === null) return null; // no active window, or no burn to project
-    if (snap?.window_5h_runs_out !== true) return 'lasts to reset';
-    return at > now ? `empty ${clock(at)}` : 'empty now';
+    if (!snap) return null;
+    const at = time(snap.window_5h_empty_at);
+    if (snap.window_5h_runs_out === true && at !== null) return at > now ? `empty ${clock(at)}` : 'empty now';
+    // An open window that this burn (or no burn) does not empty before it resets.
+    return time(snap.window_5h_resets_at) !== null ? 'lasts to reset' : null;
   },
   '7d': ({ limits, snap }) => {
     if (limits?.sevenDay) return `7d ${Math.round(limits.sevenDay.usedPercentage)}%`;
+    // The local estimate needs a ceiling learned from Claude Code's own figures; raw tokens are `watch`'s (the default line stays as it was).
     const estimate = num(snap?.seven_day_estimate_pct);
-    if (estimate !== null) return `7d ~${Math.round(estimate * 100)}%`;
-    const tokens = num(snap?.seven_day_tokens);
-    return tokens !== null && tokens > 0 ? `7d ${compact(tokens)} tok` : null;
+    return estimate !== null ? `7d ~${Math.round(estimate * 100)}%` : null;
   },
   cost: ({ snap }) => {
     const block = num(snap?.cost_block_usd);
