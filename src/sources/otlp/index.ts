@@ -205,8 +205,10 @@ export class OtlpSource {
       this.options.emit(i.event);
     }
     this.stats.records += r.items.length;
+    // Counted before the batch is published, so the snapshot it makes has the refusals too.
+    const acc = this.refused(r.rejected, r.errors);
     if (r.items.length) this.options.onBatch?.();
-    return this.refused(r.rejected, r.errors);
+    return acc;
   }
 
   private async onMetrics(r: PointsResult): Promise<Accepted> {
