@@ -8,6 +8,8 @@ import os from 'node:os';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import grpc from '@grpc/grpc-js';
+import { SETTINGS } from '../src/config/index.js';
+import { otelEnv, otelSetupText } from '../src/setup/otel.js';
 import { otlpType } from '../src/sources/otlp/proto.js';
 import { apiRequest, JSONH, logsRequest, pbLogs, post } from './helpers/otlp-fixtures.js';
 import { ClaudeCodeTelemetry, expectedUsage, type Emitted, type TelemetryOptions, type Tokens } from './helpers/claude-telemetry.js';
@@ -204,12 +206,34 @@ test('a taken gRPC port: the daemon starts, /usage names the problem, OTLP/HTTP 
     return t.skip('no non-loopback IPv4 address here; the loopback-only check skipped outside CI');
   }
   const local = await daemon(await freePort());
+  // Claude Code set up by `setup otel --protocol grpc` (its endpoint moved to this test's port): the SDK reaches the daemon.
+  const env = otelEnv({ to: 'otlp', protocol: 'grpc', endpoint: `http://127.0.0.1:${local.grpc}` });
+  const claude = new ClaudeCodeTelemetry({ endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL as 'grpc', temporality: 'delta', metricsGzip: false, logs: true, logsGzip: false, sessionInMetrics: true, session: 'setup', host: 'box' });
   try {
+    claude.apiRequest({ model: 'claude-opus-4-6', tokens: tokens(1), costUsd: 0.1, durationMs: 900 });
+    await Promise.all([claude.flushLogs(), claude.flushMetrics()]);
+    assert.deepEqual(claude.failures(), []);
+    assert.equal((await usage(local)).window_5h_tokens, expectedUsage(claude.emitted.filter((e) => e.via === 'event'), Date.now()).window_5h_tokens);
     const body = pbLogs(logsRequest([apiRequest({ at: Date.now(), session: 'l', requestId: 'l1', input: 1 })]));
     assert.equal((await rawCall(local.grpc!, LOGS, body)).code, grpc.status.OK, 'loopback reaches it');
     const fromLan = await rawCall(local.grpc!, LOGS, body, { host: lan });
     assert.equal(fromLan.code, grpc.status.UNAVAILABLE, `the LAN address has no listener: ${fromLan.details}`);
   } finally {
+    await claude.shutdown().catch(() => {});
     await stop(local);
   }
+});
+
+test('setup otel offers both: http/protobuf on the HTTP port (the default), grpc on the gRPC port serve listens on', () => {
+  const fallback = (key: string) => SETTINGS.find((s) => s.key === key)!.fallback;
+  const http = otelEnv({ to: 'otlp' });
+  const viaGrpc = otelEnv({ to: 'otlp', protocol: 'grpc' });
+  assert.equal(http.OTEL_EXPORTER_OTLP_PROTOCOL, 'http/protobuf');
+  assert.equal(new URL(http.OTEL_EXPORTER_OTLP_ENDPOINT).port, String(fallback('otlpPort')));
+  assert.equal(viaGrpc.OTEL_EXPORTER_OTLP_PROTOCOL, 'grpc');
+  assert.equal(new URL(viaGrpc.OTEL_EXPORTER_OTLP_ENDPOINT).port, String(fallback('otlpGrpcPort')));
+  assert.deepEqual({ ...viaGrpc, OTEL_EXPORTER_OTLP_PROTOCOL: '', OTEL_EXPORTER_OTLP_ENDPOINT: '' }, { ...http, OTEL_EXPORTER_OTLP_PROTOCOL: '', OTEL_EXPORTER_OTLP_ENDPOINT: '' }, 'nothing else differs');
+  assert.equal(otelEnv({ to: 'collector', protocol: 'grpc' }).OTEL_EXPORTER_OTLP_ENDPOINT, 'http://localhost:4317');
+  assert.match(otelSetupText({ to: 'otlp', settingsPath: '/x/settings.json' }), /uses OTLP\/HTTP \(http\/protobuf\), the default.*setup otel --protocol grpc/s);
+  assert.match(otelSetupText({ to: 'otlp', protocol: 'grpc', settingsPath: '/x/settings.json' }), /uses OTLP\/gRPC/);
 });
