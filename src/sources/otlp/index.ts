@@ -7,12 +7,11 @@ import { listen, type Listening } from '../../http/listen.js';
 import { rejection } from '../../core/validate.js';
 import { createOtlpApp, type Accepted, type OtlpHandlers } from './app.js';
 import { DEFAULT_LIMITS, Slots, type BodyLimits } from './body.js';
-import type { DecodeJob, Decoded } from './decode.js';
+import { decodeRequest, type DecodeJob, type Decoded } from './decode.js';
 import type { GrpcReceiver } from './grpc.js';
 import type { LogsResult, PointsResult } from './convert.js';
 import { Deltas, FallbackGate } from './fallback.js';
 import { Journal, logRecords, MAX_REPLAY, type JournalRecord } from './journal.js';
-import { decodeRequest } from './decode.js';
 import { DecodeThread } from './offthread.js';
 
 export { createOtlpApp } from './app.js';
@@ -121,11 +120,6 @@ export class OtlpSource {
 
   get address(): { host: string; port: number } | null {
     return this.server ? { host: this.server.host, port: this.server.port } : null;
-  }
-
-  /** The gRPC receiver's address; null when it is off or could not listen. */
-  get grpcAddress(): { host: string; port: number } | null {
-    return this.grpc ? { host: this.grpc.host, port: this.grpc.port } : null;
   }
 
   /** Where it receives, in a line for the start-up banner. */
