@@ -20,6 +20,7 @@ export const serverArgs = {
   'prometheus-selector': { type: 'string', description: 'PromQL label matchers for one host or user (env CLAUDE_GAUGE_PROMETHEUS_SELECTOR)' },
   'otlp-host': { type: 'string', description: 'OTLP receiver address (default 127.0.0.1; env CLAUDE_GAUGE_OTLP_HOST)' },
   'otlp-port': { type: 'string', description: 'OTLP receiver port (default 4318; env CLAUDE_GAUGE_OTLP_PORT)' },
+  'otlp-grpc-port': { type: 'string', description: 'OTLP/gRPC receiver port, or off (default 4317; env CLAUDE_GAUGE_OTLP_GRPC_PORT)' },
 } satisfies ArgsDef;
 
 export function configFrom(args: Record<string, unknown>): Config {

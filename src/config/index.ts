@@ -36,6 +36,8 @@ export interface Config {
   ccusageCommand: string;
   otlpHost: string;
   otlpPort: number;
+  /** 0: no OTLP/gRPC receiver. */
+  otlpGrpcPort: number;
   alerts: boolean;
   alertDesktop: boolean;
   webhookUrl: string | null;
@@ -81,6 +83,8 @@ const onOff = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
   return z.NEVER;
 });
 const port = z.coerce.number().int('must be a whole number').min(0, 'must be 0-65535').max(65535, 'must be 0-65535');
+/** A port, or `off` (the same as 0): for a listener that may be left out. */
+const portOrOff = z.preprocess((v) => (typeof v === 'string' && v.toLowerCase() === 'off' ? 0 : v), port);
 
 const percentList = z.union([z.array(z.unknown()), z.string()]).transform((v, ctx) => {
   const items = typeof v === 'string' ? (v.trim() === '' ? [] : v.split(',')) : v;
@@ -165,6 +169,7 @@ export const SETTINGS: Setting<unknown>[] = [
   { key: 'ccusageCommand', env: 'CLAUDE_GAUGE_CCUSAGE', file: 'ccusage', schema: z.string().min(1, 'must not be empty'), fallback: 'ccusage', help: 'the ccusage command for `--source ccusage` / `--fuel ccusage` (a path, or a name on PATH)' },
   { key: 'otlpHost', env: 'CLAUDE_GAUGE_OTLP_HOST', file: 'otlpHost', flag: 'otlp-host', schema: z.string().min(1, 'must not be empty'), fallback: '127.0.0.1', help: 'address the OTLP receiver listens on (loopback by default: telemetry carries user e-mail and account ids)' },
   { key: 'otlpPort', env: 'CLAUDE_GAUGE_OTLP_PORT', file: 'otlpPort', flag: 'otlp-port', schema: port, fallback: 4318, help: 'port of the OTLP/HTTP receiver (POST /v1/logs, /v1/metrics)' },
+  { key: 'otlpGrpcPort', env: 'CLAUDE_GAUGE_OTLP_GRPC_PORT', file: 'otlpGrpcPort', flag: 'otlp-grpc-port', schema: portOrOff, fallback: 4317, help: 'port of the OTLP/gRPC receiver beside it, on the same address (0 or off: none); a port already taken is reported in source.problems, the HTTP receiver serves on' },
   { key: 'alerts', env: 'CLAUDE_GAUGE_ALERTS', file: 'alerts', schema: onOff, fallback: false, help: '`serve` sends alerts when HOT, WARN or STALL light, when the 5-hour window resets and at fuel thresholds ([docs/hooks-and-alerts.md](docs/hooks-and-alerts.md))' },
   { key: 'alertDesktop', env: 'CLAUDE_GAUGE_ALERT_DESKTOP', file: 'alertDesktop', schema: onOff, fallback: true, help: 'with alerts on: desktop notifications (notify-send on Linux, osascript on macOS)' },
   { key: 'webhookUrl', env: 'CLAUDE_GAUGE_WEBHOOK_URL', file: 'webhookUrl', schema: webhook, fallback: null, help: 'with alerts on: POST each alert as JSON here (a `text` field works for Slack and Discord-style incoming webhooks)' },

@@ -98,7 +98,7 @@ function otlpSource(c: Config, o: MainSourceOptions): MainSource {
     async start() {
       // Loaded only for this source: its HTTP receiver and protobuf decoder cost the others start-up time.
       const { OtlpSource } = await import('./otlp/index.js');
-      source = new OtlpSource({ stateDir: c.stateDir, host: c.otlpHost, port: c.otlpPort, emit: o.emit, onBatch: o.onBatch, log: o.log });
+      source = new OtlpSource({ stateDir: c.stateDir, host: c.otlpHost, port: c.otlpPort, grpcPort: c.otlpGrpcPort || null, emit: o.emit, onBatch: o.onBatch, log: o.log });
       await source.start();
     },
     close: async () => {
@@ -106,7 +106,7 @@ function otlpSource(c: Config, o: MainSourceOptions): MainSource {
     },
     // Before the receiver is up (a statusline hand-off read at start asks already): what it says with nothing received.
     health: () => source?.health() ?? { kind: 'otlp', ok: true, problems: [], files: 0, records: 0, skipped_lines: 0, backfill: { done: true, files_done: 0, files_total: 0 } },
-    describe: () => `receiving OpenTelemetry on http://${c.otlpHost}:${c.otlpPort}/v1/logs and /v1/metrics`,
+    describe: () => source?.describe() ?? `receiving OpenTelemetry on http://${c.otlpHost}:${c.otlpPort}/v1/logs and /v1/metrics`,
     whenBackfilled: async () => {},
   };
 }

@@ -1,10 +1,12 @@
 // Claude Code's OpenTelemetry export, made by the real OpenTelemetry JS SDK: the same resource,
 // instrument names, attributes and log events Claude Code emits (FACTS.md), through the real OTLP
-// exporters (http/json or http/protobuf, gzip or not, delta or cumulative). Everything the SDK
+// exporters (http/json, http/protobuf or grpc, gzip or not, delta or cumulative). Everything the SDK
 // actually exported is written to a ledger, so tests compute the expected gauges independently.
 import type { Attributes } from '@opentelemetry/api';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -17,9 +19,9 @@ export type Tokens = Record<TokenType, number>;
 const TYPES: TokenType[] = ['input', 'output', 'cacheRead', 'cacheCreation'];
 
 export interface TelemetryOptions {
-  /** The receiver, e.g. http://127.0.0.1:4318 (the SDK appends nothing: we give full URLs). */
+  /** The receiver, e.g. http://127.0.0.1:4318 (the SDK appends nothing: we give full URLs); for grpc its http://host:port. */
   endpoint: string;
-  protocol: 'http/json' | 'http/protobuf';
+  protocol: 'http/json' | 'http/protobuf' | 'grpc';
   /** OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE (Claude Code's default: delta). */
   temporality: 'delta' | 'cumulative';
   metricsGzip: boolean;
@@ -125,9 +127,10 @@ export class ClaudeCodeTelemetry {
       'os.type': 'linux', 'os.version': '6.1.0-28-amd64', 'host.arch': 'amd64', 'host.name': o.host,
     });
     const json = o.protocol === 'http/json';
-    const Metric = json ? JsonMetricExporter : ProtoMetricExporter;
+    const grpc = o.protocol === 'grpc';
+    const Metric = grpc ? GrpcMetricExporter : json ? JsonMetricExporter : ProtoMetricExporter;
     const metricExporter = new Metric({
-      url: `${o.endpoint}/v1/metrics`,
+      url: grpc ? o.endpoint : `${o.endpoint}/v1/metrics`,
       compression: compression(o.metricsGzip),
       temporalityPreference: o.temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
     });
@@ -139,8 +142,8 @@ export class ClaudeCodeTelemetry {
     this.tokenUsage = meter.createCounter('claude_code.token.usage', { unit: 'tokens', description: 'Number of tokens used' });
     this.costUsage = meter.createCounter('claude_code.cost.usage', { unit: 'USD', description: 'Cost of the Claude Code session' });
     if (o.logs) {
-      const Log = json ? JsonLogExporter : ProtoLogExporter;
-      const exporter = new RecordingLogExporter(new Log({ url: `${o.endpoint}/v1/logs`, compression: compression(o.logsGzip) }), this);
+      const Log = grpc ? GrpcLogExporter : json ? JsonLogExporter : ProtoLogExporter;
+      const exporter = new RecordingLogExporter(new Log({ url: grpc ? o.endpoint : `${o.endpoint}/v1/logs`, compression: compression(o.logsGzip) }), this);
       this.loggers = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: o.logsIntervalMs ?? 5_000 })] });
     } else this.loggers = null;
   }

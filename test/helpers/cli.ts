@@ -18,7 +18,9 @@ export interface CliResult {
 
 /** A clean environment: nothing from the developer's own Claude Code or claude-gauge leaks in. */
 export function isolatedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: extra.HOME ?? os.tmpdir(), LANG: 'C.UTF-8' };
+  // No OTLP/gRPC receiver unless a test asks for one: its default port (4317) is fixed, and tests
+  // run side by side (test/otlp-grpc.test.ts gives each daemon a free port).
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: extra.HOME ?? os.tmpdir(), LANG: 'C.UTF-8', CLAUDE_GAUGE_OTLP_GRPC_PORT: 'off' };
   return { ...env, ...extra };
 }
 

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { resolveConfig } from '../../config/index.js';
-import { otelSetupText, writeOtel } from '../../setup/otel.js';
+import { OTEL_PROTOCOLS, otelSetupText, writeOtel, type OtelProtocol } from '../../setup/otel.js';
 import { settingsPathFor } from '../../setup/settings.js';
 import { installStatusline, shellQuote, uninstallStatusline } from '../../setup/statusline.js';
 import { fail } from '../fail.js';
@@ -45,6 +45,7 @@ const otel = defineCommand({
   meta: { name: 'otel', description: 'Print the Claude Code settings block for OpenTelemetry (to this daemon or a collector)' },
   args: {
     to: { type: 'string', default: 'otlp', description: 'otlp (the daemon\'s own receiver) or collector' },
+    protocol: { type: 'string', default: 'http/protobuf', description: 'http/protobuf (default; port 4318) or grpc (port 4317)' },
     endpoint: { type: 'string', description: 'the OTLP endpoint, if not the default' },
     host: { type: 'string', description: 'host.name for dashboards of many machines' },
     write: { type: 'boolean', description: 'merge the block into the settings file instead of printing it (a backup is kept)' },
@@ -52,7 +53,8 @@ const otel = defineCommand({
   },
   async run({ args }) {
     if (args.to !== 'otlp' && args.to !== 'collector') return fail('--to must be otlp or collector', 2);
-    const o = { to: args.to, endpoint: args.endpoint, host: args.host, settingsPath: settingsPathFor(resolveConfig({}).configDirs, args.settings) } as const;
+    if (!OTEL_PROTOCOLS.includes(args.protocol as OtelProtocol)) return fail(`--protocol must be ${OTEL_PROTOCOLS.join(' or ')}`, 2);
+    const o = { to: args.to, protocol: args.protocol as OtelProtocol, endpoint: args.endpoint, host: args.host, settingsPath: settingsPathFor(resolveConfig({}).configDirs, args.settings) } as const;
     let text: string;
     try {
       text = otelSetupText(o); // checks the endpoint before anything is written

@@ -1,6 +1,6 @@
 // OTLP/HTTP endpoints as a hono app: POST /v1/logs and /v1/metrics, protobuf or JSON, gzip or not.
 import { Hono, type Context } from 'hono';
-import { BodyError, DEFAULT_LIMITS, encodingOf, formatOf, readLimited, type BodyLimits, type Format } from './body.js';
+import { BodyError, DEFAULT_LIMITS, encodingOf, formatOf, readLimited, Slots, type BodyLimits, type Format } from './body.js';
 import type { LogsResult, PointsResult } from './convert.js';
 import { decodeRequest, type DecodeJob, type Decoded } from './decode.js';
 import { encodeProto } from './proto.js';
@@ -23,6 +23,8 @@ export interface OtlpAppOptions {
   /** Where bodies are decoded (DecodeThread in the daemon); in this thread by default. */
   decode?: (job: DecodeJob) => Promise<Decoded>;
   clock?: () => number;
+  /** Shared with the gRPC receiver, so both together stay within maxInFlight. */
+  slots?: Slots;
 }
 
 const SIGNALS = {
@@ -37,16 +39,15 @@ export function createOtlpApp(h: OtlpHandlers, o: OtlpAppOptions = {}): Hono {
   const limits: BodyLimits = { ...DEFAULT_LIMITS, ...o.limits };
   const decode = o.decode ?? ((job: DecodeJob) => Promise.resolve(decodeRequest(job)));
   const clock = o.clock ?? Date.now;
-  let inFlight = 0;
+  const slots = o.slots ?? new Slots(limits.maxInFlight);
   const app = new Hono();
   for (const kind of ['logs', 'metrics'] as const) {
     app.post(`/v1/${kind}`, async (c) => {
       // Bodies being read or decoded are what costs memory and time: beyond a few, senders wait.
-      if (inFlight >= limits.maxInFlight) {
+      if (!slots.take()) {
         h.onBadRequest?.(429, 'too many requests at once');
         return failure(c, 429, 'too_many_requests', `more than ${limits.maxInFlight} requests at once; retry after ${BUSY_RETRY_S} s`, { 'Retry-After': BUSY_RETRY_S });
       }
-      inFlight++;
       let format: Format = 'json';
       let decoded: Decoded;
       try {
@@ -58,7 +59,7 @@ export function createOtlpApp(h: OtlpHandlers, o: OtlpAppOptions = {}): Hono {
         if (!(err instanceof BodyError)) throw err;
         decoded = { ok: false, status: err.status, code: err.code, message: err.message };
       } finally {
-        inFlight--;
+        slots.release();
       }
       if (!decoded.ok) {
         if (decoded.status === 503) return failure(c, 503, decoded.code, decoded.message, { 'Retry-After': '1' });
@@ -81,8 +82,8 @@ export function createOtlpApp(h: OtlpHandlers, o: OtlpAppOptions = {}): Hono {
   return app;
 }
 
-// The gRPC code each HTTP answer stands for, as OTLP/HTTP pairs them.
-const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
+/** The gRPC code each HTTP answer stands for, as OTLP/HTTP pairs them (the gRPC receiver answers with these). */
+export const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
 type ErrorStatus = 400 | 404 | 405 | 413 | 415 | 429 | 500 | 503;
 
 /**
@@ -99,8 +100,18 @@ function failure(c: Context, status: ErrorStatus, reason: string, detail: string
 
 /** The OTLP answer, in the request's own encoding; partial_success only when something was refused. */
 function reply(c: Context, kind: 'logs' | 'metrics', format: Format, acc: Accepted): Response {
-  const sig = SIGNALS[kind];
-  const msg: Record<string, unknown> = acc.rejected > 0 ? { partialSuccess: { [sig.rejectedField]: String(acc.rejected), errorMessage: acc.message ?? '' } } : {};
+  const msg = exportResponse(kind, acc);
   if (format === 'json') return c.json(msg, 200);
-  return c.body(new Uint8Array(encodeProto(sig.response, msg)), 200, { 'Content-Type': 'application/x-protobuf' });
+  return c.body(new Uint8Array(encodeProto(SIGNALS[kind].response, msg)), 200, { 'Content-Type': 'application/x-protobuf' });
+}
+
+/** An Export*ServiceResponse as a plain object: partial_success only when something was refused. */
+export function exportResponse(kind: 'logs' | 'metrics', acc: Accepted): Record<string, unknown> {
+  const sig = SIGNALS[kind];
+  return acc.rejected > 0 ? { partialSuccess: { [sig.rejectedField]: String(acc.rejected), errorMessage: acc.message ?? '' } } : {};
+}
+
+/** The same answer as protobuf bytes (what a gRPC Export returns). */
+export function exportResponseBytes(kind: 'logs' | 'metrics', acc: Accepted): Uint8Array {
+  return encodeProto(SIGNALS[kind].response, exportResponse(kind, acc));
 }

@@ -35,6 +35,22 @@ export const DEFAULT_LIMITS: BodyLimits = {
   maxInFlight: 4,
 };
 
+/** Requests being read or decoded at once, one budget for both receivers (OTLP/HTTP and OTLP/gRPC). */
+export class Slots {
+  private used = 0;
+  constructor(readonly max: number) {}
+
+  take(): boolean {
+    if (this.used >= this.max) return false;
+    this.used++;
+    return true;
+  }
+
+  release(): void {
+    this.used--;
+  }
+}
+
 export class BodyError extends Error {
   constructor(readonly status: 400 | 413 | 415, readonly code: string, message: string) {
     super(message);

@@ -1,4 +1,4 @@
-// `--source otlp`: Claude Code's OpenTelemetry export, received directly over OTLP/HTTP.
+// `--source otlp`: Claude Code's OpenTelemetry export, received directly over OTLP/HTTP and OTLP/gRPC.
 // api_request log events feed the engine; token-usage metrics only fill in (see fallback.ts).
 import type { Hono } from 'hono';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
@@ -6,7 +6,9 @@ import type { SourceHealth } from '../../core/snapshot.js';
 import { listen, type Listening } from '../../http/listen.js';
 import { rejection } from '../../core/validate.js';
 import { createOtlpApp, type Accepted, type OtlpHandlers } from './app.js';
-import type { BodyLimits } from './body.js';
+import { DEFAULT_LIMITS, Slots, type BodyLimits } from './body.js';
+import { decodeRequest, type DecodeJob, type Decoded } from './decode.js';
+import type { GrpcReceiver } from './grpc.js';
 import type { LogsResult, PointsResult } from './convert.js';
 import { Deltas, FallbackGate } from './fallback.js';
 import { Journal, logRecords, MAX_REPLAY, type JournalRecord } from './journal.js';
@@ -14,6 +16,7 @@ import { DecodeThread } from './offthread.js';
 
 export { createOtlpApp } from './app.js';
 export const OTLP_DEFAULT_PORT = 4318;
+export const OTLP_GRPC_DEFAULT_PORT = 4317;
 export const OTLP_DEFAULT_HOST = '127.0.0.1';
 
 export interface OtlpSourceOptions {
@@ -22,6 +25,8 @@ export interface OtlpSourceOptions {
   host?: string;
   /** 0 picks a free port (tests). */
   port?: number;
+  /** The OTLP/gRPC receiver's port, on the same host; 0 picks a free one; null or absent: none (the daemon's default is OTLP_GRPC_DEFAULT_PORT, from config). */
+  grpcPort?: number | null;
   emit: (e: ResponseEvent | TurnEvent) => void;
   onBatch?: () => void;
   log?: (msg: string) => void;
@@ -47,6 +52,11 @@ export class OtlpSource {
   private readonly graceMs: number;
   private readonly clock: () => number;
   private server: Listening | null = null;
+  private grpc: GrpcReceiver | null = null;
+  /** Why the gRPC receiver is not listening (its port taken, say); the HTTP one serves all the same. */
+  private grpcFailure = '';
+  private readonly limits: BodyLimits;
+  private readonly slots: Slots;
   private timer: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   private readonly decoder: DecodeThread | null;
@@ -60,6 +70,8 @@ export class OtlpSource {
     this.gate = new FallbackGate(this.graceMs);
     this.journal = options.stateDir ? Journal.in(options.stateDir, this.clock, options.keepMs ?? KEEP_MS, options.journalRetryMs) : null;
     this.decoder = options.decodeThread === false ? null : new DecodeThread(options.log);
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.slots = new Slots(this.limits.maxInFlight);
     this.handlers = {
       logs: (r, journal) => this.onLogs(r, journal),
       metrics: (r) => this.onMetrics(r),
@@ -68,8 +80,11 @@ export class OtlpSource {
   }
 
   app(): Hono {
-    const decoder = this.decoder;
-    return createOtlpApp(this.handlers, { limits: this.options.limits, clock: this.clock, decode: decoder ? (job) => decoder.decode(job) : undefined });
+    return createOtlpApp(this.handlers, { limits: this.limits, clock: this.clock, decode: (job) => this.decode(job), slots: this.slots });
+  }
+
+  private decode(job: DecodeJob): Promise<Decoded> {
+    return this.decoder ? this.decoder.decode(job) : Promise.resolve(decodeRequest(job));
   }
 
   /** Replays the journal, then listens. Nothing in the journal or the state folder stops it. */
@@ -84,10 +99,34 @@ export class OtlpSource {
     this.options.onBatch?.();
     this.server = await listen(this.app(), this.options.port ?? OTLP_DEFAULT_PORT, this.options.host ?? OTLP_DEFAULT_HOST);
     this.options.log?.(`OTLP/HTTP receiver on http://${this.server.host}:${this.server.port} (POST /v1/logs, /v1/metrics)`);
+    await this.startGrpc();
+  }
+
+  /** A gRPC port that cannot be had is a problem (in source.problems, which serve's banner prints), never a reason to stop: HTTP still receives. */
+  private async startGrpc(): Promise<void> {
+    const port = this.options.grpcPort ?? null;
+    if (port === null || this.closing) return;
+    const host = this.options.host ?? OTLP_DEFAULT_HOST;
+    try {
+      // Loaded only when wanted: grpc-js is about 100 ms of start-up.
+      const { GrpcReceiver } = await import('./grpc.js');
+      this.grpc = await GrpcReceiver.listen({ host, port, handlers: this.handlers, limits: this.limits, decode: (job) => this.decode(job), slots: this.slots, clock: this.clock });
+      this.options.log?.(`OTLP/gRPC receiver on ${host}:${this.grpc.port} (logs and metrics Export)`);
+      if (this.closing) await this.grpc.close();
+    } catch (err) {
+      this.grpcFailure = `OTLP/gRPC receiver not listening: ${(err as Error).message}; OTLP/HTTP on port ${this.server?.port} still receives (choose another gRPC port with --otlp-grpc-port, or off)`;
+    }
   }
 
   get address(): { host: string; port: number } | null {
     return this.server ? { host: this.server.host, port: this.server.port } : null;
+  }
+
+  /** Where it receives, in a line for the start-up banner. */
+  describe(): string {
+    const http = this.server ? `http://${this.server.host}:${this.server.port}/v1/logs and /v1/metrics` : '(not listening yet)';
+    const grpc = this.grpc ? ` and OTLP/gRPC on ${this.grpc.host}:${this.grpc.port}` : this.grpcFailure ? ' (OTLP/gRPC: not listening, see the problem below)' : '';
+    return `receiving OpenTelemetry on ${http}${grpc}`;
   }
 
   health(): SourceHealth {
@@ -114,7 +153,7 @@ export class OtlpSource {
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (this.timer) clearTimeout(this.timer);
-      await this.server?.close();
+      await Promise.all([this.server?.close(), this.grpc?.close()]);
       await this.decoder?.close();
       this.flush(this.clock(), true);
       await this.journal?.close();
@@ -124,6 +163,7 @@ export class OtlpSource {
 
   private problems(): string[] {
     const out: string[] = [];
+    if (this.grpcFailure) out.push(this.grpcFailure);
     const j = this.journal?.status();
     if (j?.failure) {
       const held = j.pending ? `${j.pending} accepted record(s) are kept in memory only until it can be written` : 'accepted records are kept in memory only';
@@ -159,8 +199,10 @@ export class OtlpSource {
       this.options.emit(i.event);
     }
     this.stats.records += r.items.length;
+    // Counted before the batch is published, so the snapshot it makes has the refusals too.
+    const acc = this.refused(r.rejected, r.errors);
     if (r.items.length) this.options.onBatch?.();
-    return this.refused(r.rejected, r.errors);
+    return acc;
   }
 
   private async onMetrics(r: PointsResult): Promise<Accepted> {
