@@ -77,9 +77,9 @@ test('the format orders the segments', () => {
 });
 
 test('range: empty at a time, empty now, lasts to reset; nothing without an open window', () => {
-  assert.equal(render(['range'], { ...BUSY, window_5h_runs_out: false, window_5h_empty_at: new Date(at(17, 0)).toISOString() }), 'lasts to reset');
-  assert.equal(render(['range'], { ...BUSY, window_5h_empty_at: new Date(NOW - 60_000).toISOString() }), 'empty now');
   const open = { ...BUSY, window_5h_resets_at: new Date(at(16, 20)).toISOString() };
+  assert.equal(render(['range'], { ...open, window_5h_runs_out: false, window_5h_empty_at: new Date(at(17, 0)).toISOString() }), 'lasts to reset');
+  assert.equal(render(['range'], { ...BUSY, window_5h_empty_at: new Date(NOW - 60_000).toISOString() }), 'empty now');
   assert.equal(render(['range'], { ...open, window_5h_runs_out: false, window_5h_empty_at: null }), 'lasts to reset', 'no burn: the window lasts');
   assert.equal(render(['range'], { ...BUSY, window_5h_runs_out: false, window_5h_empty_at: null }), 'claude-gauge', 'no open window: nothing to say');
   assert.equal(render(['model', 'range', 'tach'], { ...BUSY, window_5h_runs_out: false, window_5h_empty_at: null, window_5h_resets_at: null }), 'Opus 4.6 · 512.0k tok/min');
