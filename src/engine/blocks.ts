@@ -1,6 +1,6 @@
 // 5-hour blocks exactly as ccusage defines them (FACTS.md): pure functions over
 // deduplicated entries sorted by time.
-import type { Block, BlockEntry } from '../core/blocks.js';
+import type { Block, BlockEntry, PriceFn } from '../core/blocks.js';
 
 export const BLOCK_MS = 5 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -14,8 +14,8 @@ export function startsNewBlock(at: number, blockStart: number, prevAt: number): 
   return at - blockStart > BLOCK_MS || at - prevAt > BLOCK_MS;
 }
 
-/** Every block and gap over `entries` (sorted ascending by `at`). */
-export function computeBlocks(entries: readonly BlockEntry[], now: number): Block[] {
+/** Every block and gap over `entries` (sorted ascending by `at`); with prices, each block's cost. */
+export function computeBlocks(entries: readonly BlockEntry[], now: number, price?: PriceFn): Block[] {
   const out: Block[] = [];
   let open: Block | null = null;
   let prevAt = 0;
@@ -25,8 +25,8 @@ export function computeBlocks(entries: readonly BlockEntry[], now: number): Bloc
       if (e.at - prevAt > BLOCK_MS) out.push(gap(prevAt + BLOCK_MS, e.at));
       open = null;
     }
-    if (!open) open = emptyBlock(floorToHour(e.at));
-    add(open, e);
+    if (!open) open = emptyBlock(floorToHour(e.at), price !== undefined);
+    add(open, e, price);
     prevAt = e.at;
   }
   if (open) out.push(close(open, prevAt, now));
@@ -54,8 +54,9 @@ export function activeBlock(entries: readonly BlockEntry[], now: number): Block 
   return newest && newest.isActive ? newest : null;
 }
 
-function emptyBlock(start: number): Block {
+function emptyBlock(start: number, priced = false): Block {
   return {
+    ...(priced ? { cost: 0 } : {}),
     start,
     end: start + BLOCK_MS,
     firstAt: null,
@@ -69,8 +70,10 @@ function emptyBlock(start: number): Block {
   };
 }
 
-function add(b: Block, e: BlockEntry): void {
+function add(b: Block, e: BlockEntry, price?: PriceFn): void {
   if (b.firstAt === null) b.firstAt = e.at;
+  // An entry without a known price adds nothing, as in ccusage.
+  if (price) b.cost! += (e.cost === undefined ? (e.cost = price(e)) : e.cost) ?? 0;
   b.entries++;
   b.tokens.input += e.tokens.input;
   b.tokens.output += e.tokens.output;

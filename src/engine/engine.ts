@@ -131,7 +131,7 @@ export class Engine {
 
   /** Every 5-hour block of what this engine holds, with gaps, as ccusage lists them. */
   blocks(now: number): Block[] {
-    return computeBlocks(this.entries.sorted(), now);
+    return computeBlocks(this.entries.sorted(), now, this.price);
   }
 
   /**
