@@ -330,3 +330,19 @@ test('a schema-2 history upgrades: its transcripts are read again and fill the s
     old.close();
   }
 });
+
+test('an export carries the details: imported on another machine, every new route answers the same', async () => {
+  const { exportJson, importText } = await import('../src/store/transfer.js');
+  const other = openHistory(await tempDir('deep-import'));
+  try {
+    importText(other.db, JSON.stringify(exportJson(history.db)));
+    const imported = new Hono();
+    mountStats(imported, { history: other, now: () => NOW });
+    for (const route of Object.keys(ROUTES)) {
+      const res = await imported.request(`http://localhost/api/${route}?tz=${TZ}`, {}, LOCAL);
+      assert.deepEqual(await res.json(), await api(route), route);
+    }
+  } finally {
+    other.close();
+  }
+});

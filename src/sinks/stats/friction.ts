@@ -27,8 +27,8 @@ export function interrupts(db: Db, f: Filter) {
   const prompts = (db.prepare(`SELECT count(*) n FROM texts WHERE side = 'user' AND ${w.sql}`).get(...w.params) as { n: number }).n;
   const days = db.prepare(`SELECT at / ${SLOT_MS} AS slot, count(*) n FROM interrupts WHERE ${w.sql} GROUP BY slot`).all(...w.params) as { slot: number; n: number }[];
   const promptDays = new Map(byDay(db.prepare(`SELECT at / ${SLOT_MS} AS slot, count(*) n FROM texts WHERE side = 'user' AND ${w.sql} GROUP BY slot`).all(...w.params) as { slot: number; n: number }[], f.tz).map((d) => [d.date, d.n]));
-  const where2 = where(f, 'i');
-  const projects = db.prepare(`SELECT i.project AS project, count(*) interrupts FROM interrupts i WHERE ${where2.sql} GROUP BY i.project ORDER BY interrupts DESC, project`).all(...where2.params) as { project: string; interrupts: number }[];
+  const wi = where(f, 'i');
+  const projects = db.prepare(`SELECT i.project AS project, count(*) interrupts FROM interrupts i WHERE ${wi.sql} GROUP BY i.project ORDER BY interrupts DESC, project`).all(...wi.params) as { project: string; interrupts: number }[];
   const cwd = cwds(db);
   return {
     interrupts: total,
