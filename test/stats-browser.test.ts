@@ -52,6 +52,13 @@ test('/stats loads with no console errors and draws its charts and tables', { sk
   const canvases = await page.$$eval('canvas', (cs) => cs.filter((c) => (c as HTMLCanvasElement).width > 0).length);
   assert.ok(canvases >= 10, `${canvases} charts drawn`);
   assert.equal(await page.locator('.heat .cell').count(), 7 * 24);
+  // The deep panels draw the fixtures' figures: programs, files, languages, interrupts, denials, streaks, switching.
+  for (const id of ['bash', 'files', 'languages', 'interrupts', 'denials', 'streaks', 'project-switching']) {
+    const points = await page.$eval(`[data-panel="${id}"] canvas`, (c) => (globalThis as any).Chart.getChart(c).data.datasets[0].data.length);
+    assert.ok(points > 0, `${id} charts its data`);
+  }
+  assert.match(await page.locator('[data-panel="streaks"] header p').innerText(), /longest \d+ days? \(\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\)/);
+  assert.match(await page.locator('[data-panel="bash"] header p').innerText(), /^\d[\d,]* Bash calls/);
   // Every chart has a table view.
   await page.click('[data-panel="tokens-daily"] button');
   assert.ok((await page.locator('[data-panel="tokens-daily"] .table tbody tr').count()) > 0);

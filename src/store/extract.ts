@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { ResponseEvent } from '../core/events.js';
 import { parseLine, USAGE_MARK } from '../sources/transcripts/parse.js';
 import { countText, type TextCounters } from './text.js';
+import { denialOf, interruptOf, toolDetail, type Denial, type ToolDetail } from './tool-detail.js';
 
 export interface ResponseFact {
   ev: ResponseEvent;
@@ -33,17 +34,26 @@ export interface TextFact extends TextCounters {
   session: string;
 }
 
+export interface InterruptFact {
+  hash: string;
+  at: number;
+  project: string;
+  session: string;
+  kind: 'turn' | 'tool';
+}
+
 export interface LineFacts {
   responses: ResponseFact[];
   blocks: BlockFact[];
-  tools: { id: string; name: string; response: string; at: number; project: string }[];
-  toolResults: { id: string; isError: boolean }[];
+  tools: ({ id: string; name: string; response: string; at: number; project: string } & ToolDetail)[];
+  toolResults: { id: string; isError: boolean; denial: Denial | null }[];
   texts: TextFact[];
+  interrupts: InterruptFact[];
   /** The project's working directory as the line states it, for a readable label. */
   cwd?: { project: string; cwd: string };
 }
 
-const EMPTY: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [] };
+const EMPTY: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [], interrupts: [] };
 const MAY_MATTER = /"type"\s*:\s*"(assistant|user)"/;
 
 /** null: a malformed line (counted by the caller, never fatal). */
@@ -54,7 +64,7 @@ export function extractLine(line: string, folderProject: string): LineFacts | nu
   if (!usage && !MAY_MATTER.test(line)) return line.trim() === '' || isObjectLine(line) ? EMPTY : null;
   const rec = parseRecord(line);
   if (!rec) return null;
-  const out: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [] };
+  const out: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [], interrupts: [] };
   if (usage) fromResponses(usage.events, rec, folderProject, out);
   if (rec.type === 'user') fromUser(rec, folderProject, out);
   const facts = usage || rec.type === 'assistant' || rec.type === 'user' ? out : EMPTY;
@@ -90,7 +100,7 @@ function fromResponses(events: readonly (ResponseEvent | { kind: 'turn' })[], r:
       const input = b.input === undefined ? '' : JSON.stringify(b.input);
       const id = typeof b.id === 'string' ? b.id : hash('t', main.ev.key, input);
       out.blocks.push({ hash: hash('u', main.ev.key, id), response: main.ev.key, visible: input.length, text: null });
-      if (typeof b.name === 'string') out.tools.push({ id, name: b.name, response: main.ev.key, at: main.ev.at, project });
+      if (typeof b.name === 'string') out.tools.push({ id, name: b.name, response: main.ev.key, at: main.ev.at, project, ...toolDetail(b.name, b.input) });
     }
   }
 }
@@ -99,15 +109,19 @@ function fromUser(r: any, folderProject: string, out: LineFacts): void {
   const content = r.message?.content;
   if (Array.isArray(content)) {
     for (const b of content) {
-      if (b?.type === 'tool_result' && typeof b.tool_use_id === 'string') out.toolResults.push({ id: b.tool_use_id, isError: b.is_error === true });
+      if (b?.type === 'tool_result' && typeof b.tool_use_id === 'string') out.toolResults.push({ id: b.tool_use_id, isError: b.is_error === true, denial: denialOf(b, r.toolUseResult) });
     }
   }
   // Only what a person typed: not meta lines, commands, compaction summaries, or a parent agent's prompt to a subagent.
   if (r.isMeta || r.isCompactSummary || r.isVisibleInTranscriptOnly || r.isSidechain === true) return;
   const text = typeof content === 'string' ? content : Array.isArray(content) ? content.filter((b: any) => b?.type === 'text' && typeof b.text === 'string').map((b: any) => b.text).join('\n') : '';
   const at = typeof r.timestamp === 'string' ? Date.parse(r.timestamp) : NaN;
-  if (!text.trim() || !Number.isFinite(at) || /^\s*(<|\[Request interrupted)/.test(text)) return;
+  if (!text.trim() || !Number.isFinite(at)) return;
   const session = typeof r.sessionId === 'string' ? r.sessionId : '';
+  const interrupt = interruptOf(text);
+  // Claude Code's own line for an Esc: counted as an interrupt, never as a prompt.
+  if (interrupt) out.interrupts.push({ hash: hash('i', r.timestamp, text), at, project: projectOf(r, folderProject), session, kind: interrupt });
+  if (interrupt || /^\s*(<|\[Request interrupted)/.test(text)) return;
   // Identity: when it was typed and what; a resumed session's replay of it is the same prompt.
   out.texts.push({ ...countText(text, 'user'), hash: hash('p', r.timestamp, text), side: 'user', at, project: projectOf(r, folderProject), session });
 }

@@ -73,11 +73,12 @@ test('a resumed session that replays earlier responses into a new file adds noth
   const home = await fixtureCopy();
   const h = openHistory(await tempDir('hist'));
   ingestPaths(h.db, transcriptFiles([home]));
-  const before = { r: h.db.prepare('SELECT count(*) n, sum(output) o FROM responses').get(), t: h.db.prepare('SELECT count(*) n, sum(em_dashes) e FROM texts').get(), u: h.db.prepare('SELECT count(*) n FROM tool_uses').get() };
+  const before = { r: h.db.prepare('SELECT count(*) n, sum(output) o FROM responses').get(), t: h.db.prepare('SELECT count(*) n, sum(em_dashes) e FROM texts').get(), u: h.db.prepare('SELECT count(*) n FROM tool_uses').get(), i: h.db.prepare('SELECT count(*) n, group_concat(session) s FROM interrupts').get() };
+  assert.ok((before.i as any).n > 0, 'the fixtures hold Esc lines');
   const src = path.join(home, 'projects', '-home-dev-spotter', 'tool_heavy.jsonl');
   await fs.copyFile(src, path.join(home, 'projects', '-home-dev-spotter', 'resumed-copy.jsonl'));
   ingestPaths(h.db, transcriptFiles([home]));
-  assert.deepEqual({ r: h.db.prepare('SELECT count(*) n, sum(output) o FROM responses').get(), t: h.db.prepare('SELECT count(*) n, sum(em_dashes) e FROM texts').get(), u: h.db.prepare('SELECT count(*) n FROM tool_uses').get() }, before);
+  assert.deepEqual({ r: h.db.prepare('SELECT count(*) n, sum(output) o FROM responses').get(), t: h.db.prepare('SELECT count(*) n, sum(em_dashes) e FROM texts').get(), u: h.db.prepare('SELECT count(*) n FROM tool_uses').get(), i: h.db.prepare('SELECT count(*) n, group_concat(session) s FROM interrupts').get() }, before);
   h.close();
 });
 

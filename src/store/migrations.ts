@@ -72,4 +72,24 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 2: a response's blocks by response, so the texts of a reply follow its winning copy cheaply (writer.ts).
   `CREATE INDEX IF NOT EXISTS blocks_response ON blocks(response);`,
+  // 3: what the tool, friction and rhythm stats need (tool-detail.ts): a Bash call's program, a file
+  // tool's path and extension, permission denials, interrupts. An existing history reads every
+  // transcript again from its start to fill them (rows are idempotent, so nothing else changes);
+  // transcripts Claude Code has deleted since leave their older rows without these details.
+  `
+  ALTER TABLE tool_uses ADD COLUMN executable TEXT; -- Bash: the program's name, never the command line
+  ALTER TABLE tool_uses ADD COLUMN file TEXT;       -- Read/Edit/Write/MultiEdit/NotebookEdit: the path
+  ALTER TABLE tool_uses ADD COLUMN ext TEXT;        -- its lower-case extension, '' for none
+  CREATE INDEX tool_uses_name ON tool_uses(name, at);
+  ALTER TABLE tool_results ADD COLUMN denial TEXT;  -- 'rejected' | 'rule' | 'not_granted'; NULL: no denial
+  CREATE TABLE interrupts (
+    hash TEXT PRIMARY KEY,           -- of the line's timestamp and text: a resumed session's replay is the same one
+    at INTEGER NOT NULL,
+    project TEXT NOT NULL,
+    session TEXT NOT NULL,
+    kind TEXT NOT NULL               -- 'turn': during a reply; 'tool': while a tool ran or asked
+  );
+  CREATE INDEX interrupts_at ON interrupts(at);
+  UPDATE files SET offset = 0;
+  `,
 ];

@@ -13,8 +13,9 @@ export interface ExportDoc {
   version: number;
   exported_at: string;
   responses: ResponseRow[];
-  tool_uses: { id: string; response: string; name: string; at: number; project: string }[];
-  tool_results: { id: string; is_error: number }[];
+  tool_uses: { id: string; response: string; name: string; at: number; project: string; executable?: string | null; file?: string | null; ext?: string | null }[];
+  tool_results: { id: string; is_error: number; denial?: string | null }[];
+  interrupts?: { hash: string; at: number; project: string; session: string; kind: string }[];
   texts: Record<string, unknown>[];
   projects: { folder: string; cwd: string }[];
 }
@@ -28,6 +29,7 @@ export function exportJson(db: Db): ExportDoc {
     tool_uses: db.prepare('SELECT * FROM tool_uses ORDER BY at, id').all() as ExportDoc['tool_uses'],
     tool_results: db.prepare('SELECT * FROM tool_results ORDER BY id').all() as ExportDoc['tool_results'],
     texts: db.prepare('SELECT * FROM texts ORDER BY at, hash').all() as Record<string, unknown>[],
+    interrupts: db.prepare('SELECT * FROM interrupts ORDER BY at, hash').all() as ExportDoc['interrupts'],
     projects: db.prepare('SELECT * FROM projects ORDER BY folder').all() as ExportDoc['projects'],
   };
 }
@@ -98,8 +100,9 @@ export function importText(db: Db, text: string, pricer = new Pricer()): ImportR
   const res: ImportResult = { responses_new: 0, responses_replaced: 0, responses_kept: 0, texts_new: 0, tools_new: 0 };
   const get = db.prepare('SELECT * FROM responses WHERE key = ?');
   const addText = db.prepare('INSERT OR IGNORE INTO texts (hash, side, at, project, session, chars, em_dashes, emoji, correction, thanks, phrases) VALUES (@hash, @side, @at, @project, @session, @chars, @em_dashes, @emoji, @correction, @thanks, @phrases)');
-  const addTool = db.prepare('INSERT OR IGNORE INTO tool_uses (id, response, name, at, project) VALUES (@id, @response, @name, @at, @project)');
-  const addResult = db.prepare('INSERT INTO tool_results (id, is_error) VALUES (@id, @is_error) ON CONFLICT(id) DO UPDATE SET is_error = max(is_error, excluded.is_error)');
+  const addTool = db.prepare('INSERT OR IGNORE INTO tool_uses (id, response, name, at, project, executable, file, ext) VALUES (@id, @response, @name, @at, @project, @executable, @file, @ext)');
+  const addResult = db.prepare('INSERT INTO tool_results (id, is_error, denial) VALUES (@id, @is_error, @denial) ON CONFLICT(id) DO UPDATE SET is_error = max(is_error, excluded.is_error), denial = coalesce(tool_results.denial, excluded.denial)');
+  const addInterrupt = db.prepare('INSERT OR IGNORE INTO interrupts (hash, at, project, session, kind) VALUES (@hash, @at, @project, @session, @kind)');
   const addProject = db.prepare('INSERT OR IGNORE INTO projects (folder, cwd) VALUES (@folder, @cwd)');
   db.transaction(() => {
     for (const raw of doc.responses ?? []) {
@@ -115,8 +118,10 @@ export function importText(db: Db, text: string, pricer = new Pricer()): ImportR
       w.save(r);
     }
     for (const t of doc.texts ?? []) res.texts_new += addText.run(t).changes;
-    for (const t of doc.tool_uses ?? []) res.tools_new += addTool.run(t).changes;
-    for (const t of doc.tool_results ?? []) addResult.run(t);
+    // Exports from before migration 3 carry no tool details: they import as unknown (NULL).
+    for (const t of doc.tool_uses ?? []) res.tools_new += addTool.run({ executable: null, file: null, ext: null, ...t }).changes;
+    for (const t of doc.tool_results ?? []) addResult.run({ denial: null, ...t });
+    for (const i of doc.interrupts ?? []) addInterrupt.run(i);
     for (const p of doc.projects ?? []) addProject.run(p);
   })();
   return res;

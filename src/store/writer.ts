@@ -25,6 +25,7 @@ export class Writer {
   private readonly addTool;
   private readonly addResult;
   private readonly addProject;
+  private readonly addInterrupt;
   private readonly moveTexts;
 
   constructor(readonly db: Db, readonly pricer: Pricer) {
@@ -37,9 +38,12 @@ export class Writer {
     // its response's winning copy instead (moveTexts).
     this.addText = db.prepare("INSERT INTO texts (hash, side, at, project, session, chars, em_dashes, emoji, correction, thanks, phrases) VALUES (@hash, @side, @at, @project, @session, @chars, @em_dashes, @emoji, @correction, @thanks, @phrases) ON CONFLICT(hash) DO UPDATE SET at = excluded.at, project = excluded.project, session = excluded.session WHERE texts.side = 'user' AND (excluded.session < texts.session OR (excluded.session = texts.session AND (excluded.at < texts.at OR (excluded.at = texts.at AND excluded.project < texts.project))))");
     this.moveTexts = db.prepare('UPDATE texts SET at = ?, project = ?, session = ? WHERE hash IN (SELECT hash FROM blocks WHERE response = ?)');
-    this.addTool = db.prepare('INSERT OR IGNORE INTO tool_uses (id, response, name, at, project) VALUES (?, ?, ?, ?, ?)');
+    // A row from before migration 3 gets its details when its transcript is read again.
+    this.addTool = db.prepare('INSERT INTO tool_uses (id, response, name, at, project, executable, file, ext) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET executable = coalesce(tool_uses.executable, excluded.executable), file = coalesce(tool_uses.file, excluded.file), ext = coalesce(tool_uses.ext, excluded.ext)');
+    // As a prompt: a replay is credited to the smallest session, then the earliest time (order-free).
+    this.addInterrupt = db.prepare('INSERT INTO interrupts (hash, at, project, session, kind) VALUES (@hash, @at, @project, @session, @kind) ON CONFLICT(hash) DO UPDATE SET at = excluded.at, project = excluded.project, session = excluded.session WHERE excluded.session < interrupts.session OR (excluded.session = interrupts.session AND excluded.at < interrupts.at)');
     this.addProject = db.prepare('INSERT OR IGNORE INTO projects (folder, cwd) VALUES (?, ?)');
-    this.addResult = db.prepare('INSERT INTO tool_results (id, is_error) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET is_error = max(is_error, excluded.is_error)');
+    this.addResult = db.prepare('INSERT INTO tool_results (id, is_error, denial) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET is_error = max(is_error, excluded.is_error), denial = coalesce(tool_results.denial, excluded.denial)');
   }
 
   apply(f: LineFacts): void {
@@ -55,8 +59,9 @@ export class Writer {
       }
     }
     for (const t of f.texts) this.text(t);
-    for (const t of f.tools) this.addTool.run(t.id, t.response, t.name, t.at, t.project);
-    for (const r of f.toolResults) this.addResult.run(r.id, r.isError ? 1 : 0);
+    for (const t of f.tools) this.addTool.run(t.id, t.response, t.name, t.at, t.project, t.executable, t.file, t.ext);
+    for (const r of f.toolResults) this.addResult.run(r.id, r.isError ? 1 : 0, r.denial);
+    for (const i of f.interrupts) this.addInterrupt.run(i);
   }
 
   private text(t: { hash: string; side: string; at: number; project: string; session: string; chars: number; emDashes: number; emoji: number; correction: boolean; thanks: boolean; phrases: string[] }): void {

@@ -2,6 +2,7 @@
 // once per change, and redraws the panels.
 import { getJson } from './api.js';
 import { summaryCards } from './cards.js';
+import { DEEP_PANELS } from './deep-panels.js';
 import { PANELS, panel } from './panels.js';
 import { empty, table } from './panel.js';
 
@@ -50,7 +51,7 @@ async function refresh() {
     cards.replaceChildren(...summaryCards(t, now, projection).map((c) => card(c.label, c.value, c.hint)));
     const cache = new Map();
     await Promise.all(
-      PANELS.map(async (p) => {
+      [...PANELS, ...DEEP_PANELS].map(async (p) => {
         const el = panel(root, p);
         if (!cache.has(p.route)) cache.set(p.route, getJson(p.route, f));
         const data = await cache.get(p.route);

@@ -3,14 +3,14 @@ import { chart, custom, empty, panel, table } from './panel.js';
 import { num, pct, time, tokens, usd } from './format.js';
 
 const PALETTE = ['#2563eb', '#d97706', '#059669', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9ca3af'];
-const color = (i) => PALETTE[i % PALETTE.length];
+export const color = (i) => PALETTE[i % PALETTE.length];
 const stackedBar = (labels, datasets, yFmt) => ({
   type: 'bar',
   data: { labels, datasets },
   options: { scales: { x: { stacked: true }, y: { stacked: true, ticks: { callback: yFmt } } }, plugins: { legend: { position: 'bottom' } } },
 });
 /** Axes of things counted one by one (sessions, calls): whole numbers only. */
-const COUNT_TICKS = { precision: 0 };
+export const COUNT_TICKS = { precision: 0 };
 
 // One colour per model everywhere and in every range: the MODEL lamp's hue for each family (opus
 // orange, sonnet blue, haiku green), a shade of it by version so two versions differ, and a colour
@@ -56,7 +56,7 @@ function duration(min) {
   return `${Math.floor(min / 1440)} d ${Math.round((min % 1440) / 60)} h`;
 }
 
-const plural = (n, one, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
+export const plural = (n, one, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
 
 export const PANELS = [
   {

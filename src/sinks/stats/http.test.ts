@@ -5,7 +5,9 @@ import { Hono } from 'hono';
 import { openHistory, type History } from '../../store/db.js';
 import { ingestPaths, transcriptFiles } from '../../store/ingest.js';
 import { QUERIES } from './registry.js';
-import { fixtureCopy, tempDir } from '../../../test/helpers/cli.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fixtureCopy, ROOT, tempDir } from '../../../test/helpers/cli.js';
 import { createApp } from '../http/app.js';
 import { mountStats } from './http.js';
 import { Engine } from '../../engine/engine.js';
@@ -116,4 +118,9 @@ test('MCP: initialize, tools/list, tools/call, notifications and errors over POS
   const rude = await a.request('http://localhost/mcp', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }, LOCAL);
   assert.equal(rude.status, 406);
   assert.equal((await a.request('http://localhost/mcp', { headers: { Accept: 'text/event-stream' } }, LOCAL)).status, 405);
+});
+
+test('docs/stats-api.md lists every route with its MCP tool', () => {
+  const doc = readFileSync(path.join(ROOT, 'docs', 'stats-api.md'), 'utf8');
+  for (const q of QUERIES) assert.ok(doc.includes(`| \`/api/${q.path}\` | \`${q.tool}\` |`), `${q.path} / ${q.tool}`);
 });

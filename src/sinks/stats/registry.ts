@@ -5,6 +5,9 @@ import type { IngestStatus } from '../../store/follow.js';
 import { blocks, sessions, tools } from './activity.js';
 import { character } from './character.js';
 import type { Filter } from './filter.js';
+import { denials, interrupts } from './friction.js';
+import { projectSwitching, streaks } from './rhythm.js';
+import { bashCommands, files, languages } from './work.js';
 import { cache, daily, heatmap, projection, projects, stopReasons, subagents, thinking, totals } from './usage.js';
 
 export interface StatsContext {
@@ -65,5 +68,12 @@ export const QUERIES: readonly Query[] = [
   { tool: 'thinking', path: 'thinking', description: 'Thinking tokens / output tokens per day, and how much of it the API reported.', run: (ctx, f) => thinking(ctx.db, f) },
   { tool: 'stop_reasons', path: 'stop-reasons', description: 'Responses by stop reason.', run: (ctx, f) => stopReasons(ctx.db, f) },
   { tool: 'subagents', path: 'subagents', description: "Subagents' share of tokens and responses per day.", run: (ctx, f) => subagents(ctx.db, f) },
+  { tool: 'bash_commands', path: 'bash', description: 'Bash calls by the program they ran (after cd, variable assignments, sudo/env/time), with failures and denials. Program names only, never command lines.', run: (ctx, f) => bashCommands(ctx.db, f) },
+  { tool: 'files', path: 'files', description: 'The most edited files (Edit, Write, MultiEdit, NotebookEdit calls that did not fail), with reads and last edit. Paths are private: this machine only, or with the token.', run: (ctx, f) => files(ctx.db, f) },
+  { tool: 'languages', path: 'languages', description: 'Languages touched, by the extension of the files read and edited: edits, reads, files.', run: (ctx, f) => languages(ctx.db, f) },
+  { tool: 'interrupts', path: 'interrupts', description: 'Turns the user interrupted (Esc: "[Request interrupted by user"), during a reply or a tool, per day and project, and per prompt.', run: (ctx, f) => interrupts(ctx.db, f) },
+  { tool: 'denials', path: 'denials', description: 'Tool calls refused a permission: rejected at the prompt, denied by a rule, or not granted; by tool and day, and their share of tool calls.', run: (ctx, f) => denials(ctx.db, f) },
+  { tool: 'streaks', path: 'streaks', description: 'Active days (a local day with a response) and streaks of consecutive ones: current, longest, every run.', run: (ctx, f) => streaks(ctx.db, f, now(ctx)) },
+  { tool: 'project_switching', path: 'project-switching', description: 'How often the work moves between projects: prompts in another project than the previous one the same day, and sessions in another project than the one before.', run: (ctx, f) => projectSwitching(ctx.db, f) },
   { tool: 'character', path: 'character', description: "Em-dashes and emoji in Claude's replies per week, the user's correction reflex and thank-you rate, most used phrases, all-nighters.", run: (ctx, f) => character(ctx.db, f) },
 ];
