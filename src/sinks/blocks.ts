@@ -18,28 +18,38 @@ export function blocksJson(blocks: Block[], now: number) {
         cacheReadInputTokens: b.tokens.cacheRead,
       },
       totalTokens: b.totalTokens,
+      ...(b.cost === undefined ? {} : { costUSD: b.cost }),
       models: b.models,
       ...activeFigures(b, now),
     })),
   };
 }
 
-/** ccusage's burn rate and projection for the active block (token parts; cost comes with prices). */
+/** ccusage's burn rate and projection for the active block: the block's average pace carried to its end. */
 function activeFigures(b: Block, now: number) {
   if (!b.isActive || b.firstAt === null || b.actualEnd === null) return { burnRate: null, projection: null };
   const minutes = (b.actualEnd - b.firstAt) / 60_000;
   const remainingMinutes = Math.round((b.end - now) / 60_000);
-  if (minutes <= 0) return { burnRate: null, projection: { remainingMinutes, totalTokens: b.totalTokens } };
+  const cost = b.cost;
+  if (minutes <= 0) return { burnRate: null, projection: { remainingMinutes, totalTokens: b.totalTokens, ...(cost === undefined ? {} : { totalCost: cents(cost) }) } };
   const tokensPerMinute = b.totalTokens / minutes;
+  const costPerHour = cost === undefined ? undefined : (cost / minutes) * 60;
   return {
-    burnRate: { tokensPerMinute, tokensPerMinuteForIndicator: (b.tokens.input + b.tokens.output) / minutes },
-    projection: { remainingMinutes, totalTokens: Math.round(b.totalTokens + tokensPerMinute * remainingMinutes) },
+    burnRate: { tokensPerMinute, tokensPerMinuteForIndicator: (b.tokens.input + b.tokens.output) / minutes, ...(costPerHour === undefined ? {} : { costPerHour }) },
+    projection: {
+      remainingMinutes,
+      totalTokens: Math.round(b.totalTokens + tokensPerMinute * remainingMinutes),
+      ...(cost === undefined || costPerHour === undefined ? {} : { totalCost: cents(cost + (costPerHour / 60) * remainingMinutes) }),
+    },
   };
 }
 
+const cents = (usd: number): number => Math.round(usd * 100) / 100;
+
 export function blocksTable(blocks: Block[], ceiling: number | null): string {
   const rows = blocks.filter((b) => !b.isGap);
-  const head = ['start (local)', 'status', 'entries', 'models', 'total tokens', ceiling ? '% of ceiling' : ''];
+  const priced = rows.some((b) => b.cost !== undefined);
+  const head = ['start (local)', 'status', 'entries', 'models', 'total tokens', ceiling ? '% of ceiling' : '', priced ? 'cost' : ''];
   const body = rows.map((b) => [
     new Date(b.start).toLocaleString(),
     b.isActive ? 'ACTIVE' : 'done',
@@ -47,6 +57,7 @@ export function blocksTable(blocks: Block[], ceiling: number | null): string {
     b.models.join(', '),
     b.totalTokens.toLocaleString('en-US'),
     ceiling ? `${((b.totalTokens / ceiling) * 100).toFixed(1)} %` : '',
+    priced ? `$${(b.cost ?? 0).toFixed(2)}` : '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i >= 2 && i !== 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();

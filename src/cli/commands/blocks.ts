@@ -1,5 +1,7 @@
 import { defineCommand } from 'citty';
 import { loadEngine } from '../../daemon/load.js';
+import { priceWith } from '../../daemon/older-history.js';
+import { loadPricer } from '../../store/pricing.js';
 import { blocksJson, blocksTable } from '../../sinks/blocks.js';
 import { configFrom } from '../args.js';
 
@@ -14,6 +16,7 @@ export default defineCommand({
     const config = configFrom(args);
     const now = Date.now();
     const { engine } = await loadEngine(config, { turns: false });
+    engine.setPrice(priceWith(loadPricer(undefined, (problem) => process.stderr.write(`${problem}\n`))));
     let blocks = engine.blocks(now);
     if (args.active) blocks = blocks.filter((b) => b.isActive);
     if (args.json) {
