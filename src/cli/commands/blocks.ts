@@ -1,7 +1,6 @@
 import { defineCommand } from 'citty';
 import { loadEngine } from '../../daemon/load.js';
 import { priceWith } from '../../daemon/older-history.js';
-import { loadPricer } from '../../store/pricing.js';
 import { blocksJson, blocksTable } from '../../sinks/blocks.js';
 import { configFrom } from '../args.js';
 
@@ -15,7 +14,10 @@ export default defineCommand({
   async run({ args }) {
     const config = configFrom(args);
     const now = Date.now();
+    // The price table takes a while to load: it loads while the workers scan.
+    const pricing = import('../../store/pricing.js');
     const { engine } = await loadEngine(config, { turns: false });
+    const { loadPricer } = await pricing;
     engine.setPrice(priceWith(loadPricer(undefined, (problem) => process.stderr.write(`${problem}\n`))));
     let blocks = engine.blocks(now);
     if (args.active) blocks = blocks.filter((b) => b.isActive);
