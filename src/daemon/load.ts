@@ -4,6 +4,7 @@ import type { Config } from '../config/index.js';
 import { Admission } from '../core/admission.js';
 import type { GaugeEvent } from '../core/events.js';
 import { Engine, type EngineSettings } from '../engine/engine.js';
+import type { WeeklyCeiling } from '../engine/outlook.js';
 import { HookSource } from '../sources/hooks/index.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
 
@@ -25,8 +26,8 @@ export function engineSettings(c: Config, keepAllTicks = false, until?: number):
 }
 
 /** One-shot: every record read, all history kept, for reports and `usage --now`; without turns, blocks only. */
-export async function loadEngine(config: Config, o: { until?: number; turns?: boolean } = {}): Promise<{ engine: Engine; source: TranscriptSource }> {
-  const engine = new Engine({ ...engineSettings(config, true, o.until), blocksOnly: o.turns === false });
+export async function loadEngine(config: Config, o: { until?: number; turns?: boolean; weekly?: WeeklyCeiling | null } = {}): Promise<{ engine: Engine; source: TranscriptSource }> {
+  const engine = new Engine({ ...engineSettings(config, true, o.until), blocksOnly: o.turns === false, weekly: o.weekly });
   // Reports of blocks list future-dated records as ccusage does; the gauges hold them out until their time.
   const now = o.turns === false ? Infinity : o.until ?? Date.now();
   const admission = new Admission((e) => engine.apply(e), () => now);
