@@ -1,5 +1,5 @@
 // The virtual cluster's layout, measured in real Chromium against a real daemon: no needle ever
-// crosses a dial's title, unit or LCD; no text is under 9 px at 1x on a desktop or a phone; a pegged
+// crosses a dial's title, unit, LCD or odometer; every odometer text fits its window; no text is under 9 px at 1x on a desktop or a phone; a pegged
 // needle leaves the full-scale numeral readable; the cluster fills a desktop page; on a phone the
 // page scrolls down through the dials with the lamps kept in view.
 import assert from 'node:assert/strict';
@@ -126,11 +126,18 @@ function needleClearances(page: Page) {
         const p = new DOMPoint(x, y).matrixTransform(inv);
         return [p.x, p.y];
       };
+      const corners = (b: DOMRect): P[] => [toUser(b.left, b.top), toUser(b.right, b.top), toUser(b.right, b.bottom), toUser(b.left, b.bottom)];
       const boxes: Record<string, P[]> = {
         title: rect(svg.querySelector<SVGGraphicsElement>('.title')!.getBBox()),
         unit: rect(svg.querySelector<SVGGraphicsElement>('.unit')!.getBBox()),
-        lcd: [toUser(r.left, r.top), toUser(r.right, r.top), toUser(r.right, r.bottom), toUser(r.left, r.bottom)],
+        lcd: corners(r),
       };
+      // The odometer (range under 5H PLAN, context under THINKING): its text and its window.
+      const odo = figure.querySelector('.odometer');
+      if (odo) {
+        boxes.odometer = corners(odo.getBoundingClientRect());
+        boxes.odometerWindow = rect(svg.querySelector<SVGGraphicsElement>('.odo-window')!.getBBox());
+      }
       const swept: Record<string, number> = {};
       for (const [name, box] of Object.entries(boxes)) {
         let least = Infinity;
@@ -152,6 +159,52 @@ function needleClearances(page: Page) {
   });
 }
 
+/** The texts an odometer can hold, its widest ones among them. */
+const ODOMETER_TEXTS: Record<string, string[]> = { range: ['LASTS TO RESET', 'EMPTY 23:59', 'RUNS OUT', '—'], context: ['CTX 100%', 'CTX --'] };
+
+/**
+ * Each odometer, holding each text it can show in turn: whether the text fits its window (nothing
+ * cut off), lies inside its gauge, and clears the gauge's value readout and digits.
+ */
+function odometers(page: Page) {
+  return page.evaluate((texts) => {
+    const apart = (a: DOMRect, b: DOMRect) => a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+    const out: { gauge: string; text: string; fits: boolean; inside: boolean; clear: boolean; px: string }[] = [];
+    for (const node of document.querySelectorAll<HTMLElement>('.odometer')) {
+      const figure = node.closest<HTMLElement>('[data-gauge]')!;
+      const was = node.textContent;
+      for (const text of texts[node.dataset.odometer!]) {
+        node.textContent = text;
+        const r = node.getBoundingClientRect();
+        const f = figure.getBoundingClientRect();
+        const others = [figure.querySelector('.readout')!, ...figure.querySelectorAll('.segments')].map((e) => e.getBoundingClientRect());
+        out.push({
+          gauge: figure.dataset.gauge!,
+          text,
+          fits: node.scrollWidth <= node.clientWidth + 1 && node.scrollHeight <= node.clientHeight + 1,
+          inside: r.left >= f.left - 0.5 && r.right <= f.right + 0.5 && r.top >= f.top - 0.5 && r.bottom <= f.bottom + 0.5,
+          clear: others.every((o) => apart(r, o)),
+          px: getComputedStyle(node).fontSize,
+        });
+      }
+      node.textContent = was;
+    }
+    return out;
+  }, ODOMETER_TEXTS);
+}
+
+async function checkOdometers(page: Page, where: string): Promise<void> {
+  const seen = await odometers(page);
+  assert.deepEqual([...new Set(seen.map((o) => o.gauge))].sort(), ['fuel', 'temp'], `${where}: the range and context odometers are drawn`);
+  for (const o of seen) {
+    assert.ok(o.fits, `${where} ${o.gauge}: "${o.text}" is cut off in its odometer`);
+    assert.ok(o.inside, `${where} ${o.gauge}: the odometer sticks out of its gauge`);
+    assert.ok(o.clear, `${where} ${o.gauge}: the odometer overlaps the value readout or its digits`);
+    assert.ok(parseFloat(o.px) >= MIN_PX, `${where} ${o.gauge}: the odometer's type is ${o.px}`);
+  }
+  console.log(`${where}: odometers ${seen.length} texts fit, type ${Math.min(...seen.map((o) => parseFloat(o.px))).toFixed(2)} px at least`);
+}
+
 /** The cluster's box and whether the page scrolls sideways. */
 function layout(page: Page) {
   return page.evaluate(() => {
@@ -167,7 +220,7 @@ function layout(page: Page) {
   });
 }
 
-test('desktop: nothing under 9 px, the needle never crosses a title, unit or LCD, the cluster fills the page', { skip: browserSkip }, async () => {
+test('desktop: nothing under 9 px, the needle never crosses a title, unit, LCD or odometer, the cluster fills the page', { skip: browserSkip }, async () => {
   for (const viewport of DESKTOPS) {
     for (const skin of ['classic', 'vfd']) {
       const page = await open(viewport, skin);
@@ -180,11 +233,13 @@ test('desktop: nothing under 9 px, the needle never crosses a title, unit or LCD
       assert.deepEqual(small, [], `${where}: texts under ${MIN_PX} px`);
       const least = sizes.reduce((a, b) => (b.px < a.px ? b : a));
       console.log(`${where}: smallest text ${least.px} px (${least.text}); ${sizes.length} texts`);
+      await checkOdometers(page, where);
 
       if (skin === 'classic') {
         for (const d of await needleClearances(page)) {
           assert.equal(d.end - d.start, MODEL.sweepDeg, 'the sweep comes from the page model');
           for (const [name, g] of Object.entries(d.swept)) assert.ok(g > 0, `${where} ${d.gauge}: the needle crosses the ${name} (gap ${g})`);
+          assert.equal('odometer' in d.swept, d.gauge === 'fuel' || d.gauge === 'temp', `${where} ${d.gauge}: the odometer's clearance was measured where there is one`);
           assert.ok(d.restFirst > 0, `${where} ${d.gauge}: the needle at rest covers the first numeral (gap ${d.restFirst})`);
           assert.ok(d.peggedLast > 0, `${where} ${d.gauge}: the pegged needle covers the last numeral (gap ${d.peggedLast})`);
           console.log(`${where} ${d.gauge}: least gap to the swept needle, dial units: ${JSON.stringify(d.swept)}; rest/first ${d.restFirst}, pegged/last ${d.peggedLast}`);
@@ -203,7 +258,7 @@ test('desktop: nothing under 9 px, the needle never crosses a title, unit or LCD
   }
 });
 
-test('phones: nothing under 9 px, the needle never crosses a title, unit or LCD, no sideways scroll, the lamps in view', { skip: browserSkip }, async () => {
+test('phones: nothing under 9 px, the needle never crosses a title, unit, LCD or odometer, no sideways scroll, the lamps in view', { skip: browserSkip }, async () => {
   for (const viewport of PHONES) {
     for (const skin of ['classic', 'vfd']) {
       const page = await open(viewport, skin);
@@ -218,6 +273,7 @@ test('phones: nothing under 9 px, the needle never crosses a title, unit or LCD,
         [],
         `${where}: texts under ${MIN_PX} px`,
       );
+      await checkOdometers(page, where);
 
       if (skin === 'classic') {
         for (const d of await needleClearances(page)) {
@@ -246,7 +302,7 @@ test('phones: nothing under 9 px, the needle never crosses a title, unit or LCD,
   }
 });
 
-test('every size between: nothing under 9 px and no sideways scroll, from a small tablet to a laptop and a phone on its side', { skip: browserSkip }, async () => {
+test('every size between: nothing under 9 px, odometers that fit, and no sideways scroll, from a small tablet to a laptop and a phone on its side', { skip: browserSkip }, async () => {
   const sizes = [
     [480, 800],
     [540, 800],
@@ -277,6 +333,7 @@ test('every size between: nothing under 9 px and no sideways scroll, from a smal
         [],
         `${where}: texts under ${MIN_PX} px`,
       );
+      await checkOdometers(page, where);
       const l = await layout(page);
       assert.ok(l.scrollWidth <= width, `${where}: no sideways scroll (${l.scrollWidth})`);
     }

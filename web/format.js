@@ -41,3 +41,13 @@ export function fmtUntil(iso, now = Date.now()) {
   if (min < 60) return `in ${min} min`;
   return `in ${Math.floor(min / 60)} h ${String(min % 60).padStart(2, '0')} min`;
 }
+
+/** An ISO time as a 24-hour local clock, "14:32": the few characters an odometer window holds. */
+export function fmtClock(iso) {
+  const d = new Date(iso ?? NaN);
+  if (Number.isNaN(d.getTime())) return '--:--';
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** US dollars, "$4.12"; whole dollars from $1000 on, where cents are noise. */
+export const fmtUsd = (n, digits = 2) => (Number.isFinite(n) ? `$${n >= 1000 ? n.toFixed(0) : n.toFixed(digits)}` : '--');

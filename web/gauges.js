@@ -1,6 +1,6 @@
 // What each gauge and lamp shows: scales, zones, readouts, and the words for tooltips and
 // screen readers. Skins draw from these specs; they hold no knowledge of the payload.
-import { fmtInt, fmtPct, fmtRatio, fmtTime, fmtTokens, fmtUntil } from './format.js';
+import { fmtClock, fmtInt, fmtPct, fmtRatio, fmtTime, fmtTokens, fmtUntil, fmtUsd } from './format.js';
 
 const DEFAULT_REDLINE = 1_000_000;
 /** The tach's full scale sits 25 % above the redline (the daemon's gauges.tach uses the same). */
@@ -9,6 +9,10 @@ const TACH_OVER = 1.25;
 const TEMP_COOL = 0.2;
 const TEMP_HOT = 0.7;
 
+/** From this many finished blocks on, the auto ceiling is their P90 (src/engine/ceiling.ts P90_MIN_BLOCKS). */
+const P90_MIN_BLOCKS = 5;
+
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const redlineOf = (p) => (p && p.tach_redline > 0 ? p.tach_redline : DEFAULT_REDLINE);
 
 /** Evenly spaced ticks: `majors` labelled intervals, each split into `minors` parts. */
@@ -37,6 +41,18 @@ export const GAUGES = [
     value: (p) => p.window_5h_pct,
     readout: (p) => fmtPct(p.window_5h_pct),
     aria: (p) => `${fmtPct(p.window_5h_pct)} of the 5-hour plan window used (${p.window_5h_source === 'statusline' ? "Claude Code's figure" : 'local estimate'})`,
+    odometer: {
+      id: 'range',
+      // A car's range readout: when the tank runs dry at the current burn, or that it lasts.
+      show(p) {
+        if (p?.window_5h_runs_out) {
+          const at = p.window_5h_empty_at ? fmtClock(p.window_5h_empty_at) : null;
+          return { text: at ? `EMPTY ${at}` : 'RUNS OUT', alarm: true, say: `range: empty${at ? ` at ${at}` : ''}, before the reset` };
+        }
+        if (p?.window_5h_resets_at) return { text: 'LASTS TO RESET', say: 'range: lasts to the reset' };
+        return { text: '—', dim: true, say: 'range: no active window' };
+      },
+    },
     describe(p) {
       const lines = ['How much of the 5-hour plan window is used.'];
       if (!p) return lines;
@@ -45,7 +61,7 @@ export const GAUGES = [
         if (p.window_5h_resets_at) lines.push(`Resets at ${fmtTime(p.window_5h_resets_at)} (${fmtUntil(p.window_5h_resets_at)}).`);
         lines.push(`Local estimate for comparison: ${fmtPct(p.window_5h_estimate_pct)}.`);
       } else {
-        const ceiling = `ceiling ${fmtInt(p.window_5h_ceiling)} tokens (${ceilingWords(p.window_5h_ceiling_source)})`;
+        const ceiling = `ceiling ${fmtInt(p.window_5h_ceiling)} tokens (${ceilingWords(p.window_5h_ceiling_source, p.window_5h_ceiling_blocks)})`;
         if (p.window_5h_block_start) {
           lines.push(`Source: local estimate, ${fmtInt(p.window_5h_tokens)} tokens in the active 5-hour block ÷ ${ceiling}.`);
           lines.push(`Block started ${fmtTime(p.window_5h_block_start)}, ends ${fmtTime(p.window_5h_resets_at)} (${fmtUntil(p.window_5h_resets_at)}).`);
@@ -55,8 +71,8 @@ export const GAUGES = [
         }
         lines.push("For Claude Code's own figure, wire the statusline: npx claude-gauge setup statusline");
       }
-      if (p.seven_day_pct != null) lines.push(`7-day window: ${fmtPct(p.seven_day_pct)}.`);
-      lines.push('WARN lights above 80 %.');
+      for (const line of [rangeLine(p), costLine(p), sevenDayLine(p)]) if (line) lines.push(line);
+      lines.push('WARN lights above 80 %, and flashes while the window runs out before its reset.');
       return lines;
     },
   },
@@ -80,6 +96,13 @@ export const GAUGES = [
       lines.push(`Now ${fmtInt(p.rate_1m)} tokens/min.`);
       lines.push(`Redline ${fmtTokens(redlineOf(p))}/min: HOT lights above it. Full scale ${fmtTokens(redlineOf(p) * TACH_OVER)}/min.`);
       lines.push(`Last 5 minutes: ${fmtInt(p.tokens_5m)} tokens.`);
+      const burn = num(p.burn_rate_tpm);
+      const usd = num(p.cost_burn_usd_per_h);
+      if (burn !== null) {
+        lines.push(
+          `Burn: ${fmtInt(burn)} tokens/min over the last 15 minutes (a lone burst minute counted no higher than the next busiest), the rate 5H PLAN's range projects with${usd !== null ? `; ${fmtUsd(usd)}/h at list prices` : ''}.`,
+        );
+      }
       return lines;
     },
   },
@@ -97,11 +120,22 @@ export const GAUGES = [
     value: (p) => p.thinking_ratio,
     readout: (p) => fmtRatio(p.thinking_ratio),
     aria: (p) => `thinking to output ratio ${fmtRatio(p.thinking_ratio)} (${p.thinking_source})`,
+    odometer: {
+      id: 'context',
+      // How full the context of the session active last is; amber when it is close to compaction.
+      show(p) {
+        const pct = num(p?.context_pct);
+        if (pct === null) return { text: 'CTX --', dim: true, say: 'context: not known' };
+        const whole = Math.round(pct * 100);
+        return { text: `CTX ${whole}%`, alarm: p.context_warn === true, say: `context ${whole}% full${p.context_warn === true ? ', near compaction' : ''}` };
+      },
+    },
     describe(p) {
       const lines = ['Share of output tokens spent thinking, last 5 minutes.'];
       if (!p) return lines;
       lines.push(`Now ${fmtRatio(p.thinking_ratio)}. ${THINKING_SOURCES[p.thinking_source] ?? ''}`);
       lines.push(`Blue below ${TEMP_COOL.toFixed(2)} (cruising), red above ${TEMP_HOT.toFixed(2)} (grinding).`);
+      lines.push(contextLine(p));
       return lines;
     },
   },
@@ -132,10 +166,62 @@ const THINKING_SOURCES = {
   none: 'No output in the last 5 minutes.',
 };
 
-function ceilingWords(source) {
+function ceilingWords(source, blocks) {
   if (source === 'configured') return 'configured';
-  if (source === 'auto') return 'auto: the largest finished block in your history';
+  if (source === 'auto') {
+    const n = num(blocks);
+    if (n === null) return 'auto, from your finished blocks';
+    if (n >= P90_MIN_BLOCKS) return `auto: P90 of ${fmtInt(n)} finished blocks`;
+    return `auto: the largest of ${n} finished block${n === 1 ? '' : 's'}, P90 from ${P90_MIN_BLOCKS} on`;
+  }
   return 'default, until a finished block exists';
+}
+
+/** The fuel gauge's range: when the window empties at the current burn, or that it lasts to its reset. */
+function rangeLine(p) {
+  const burn = num(p.burn_rate_tpm);
+  const at = burn !== null && burn > 0 ? `at ${fmtTokens(burn)} tok/min ` : '';
+  const reset = p.window_5h_resets_at ? fmtClock(p.window_5h_resets_at) : null;
+  if (p.window_5h_runs_out && p.window_5h_empty_at) {
+    return `Range: ${at}the window empties at ${fmtClock(p.window_5h_empty_at)}${reset ? `, before its reset at ${reset}` : ''}.`;
+  }
+  if (reset) return `Range: ${at || 'with nothing burning '}it lasts to its reset at ${reset}.`;
+  return null;
+}
+
+/** Money at list prices; each figure only once its price is known. */
+function costLine(p) {
+  const parts = [
+    num(p.cost_block_usd) !== null && `${fmtUsd(p.cost_block_usd)} this block`,
+    num(p.cost_today_usd) !== null && `${fmtUsd(p.cost_today_usd)} today`,
+    num(p.cost_burn_usd_per_h) !== null && `${fmtUsd(p.cost_burn_usd_per_h)}/h`,
+  ].filter(Boolean);
+  return parts.length ? `Cost: ${parts.join(' · ')} at list prices.` : null;
+}
+
+/** Seven days: Claude Code's own figure, else the local estimate (~) against a learned weekly ceiling, else the tokens. */
+function sevenDayLine(p) {
+  const tokens = num(p.seven_day_tokens);
+  const counted = tokens !== null ? `${fmtInt(tokens)} tokens counted here` : null;
+  if (num(p.seven_day_pct) !== null) {
+    const reset = p.seven_day_resets_at ? `, resets ${fmtTime(p.seven_day_resets_at)}` : '';
+    return `7-day window: ${fmtPct(p.seven_day_pct)} (Claude Code's figure${reset})${counted ? `; ${counted}` : ''}.`;
+  }
+  if (num(p.seven_day_estimate_pct) !== null) {
+    const ceiling = num(p.seven_day_ceiling) !== null ? ` ÷ a weekly ceiling of ${fmtInt(p.seven_day_ceiling)} learned from Claude Code's figures` : '';
+    return `7-day window: ~${fmtPct(p.seven_day_estimate_pct)} (local estimate${counted ? `: ${counted}` : ''}${ceiling}).`;
+  }
+  return tokens !== null && tokens > 0 ? `7 days: ${counted}.` : null;
+}
+
+/** The CTX readout under THINKING, explained. */
+function contextLine(p) {
+  const pct = num(p.context_pct);
+  if (pct === null) return 'CTX: the context of the session active last, once one is known.';
+  const of = num(p.context_tokens) !== null && num(p.context_window) !== null ? `: ${fmtInt(p.context_tokens)} of ${fmtInt(p.context_window)} tokens` : '';
+  const model = p.context_model ? ` (${p.context_model})` : '';
+  const warn = p.context_warn === true ? ' Near compaction: drawn in amber.' : ' Drawn in amber near compaction.';
+  return `CTX: the context of the session active last is ${fmtPct(pct)} full${of}${model}.${warn}`;
 }
 
 export const LAMPS = [

@@ -1,4 +1,5 @@
-// The cluster's DOM: four gauges (drawn by the current skin) and the annunciator row.
+// The cluster's DOM: four gauges (drawn by the current skin, two with an odometer readout) and the
+// annunciator row.
 // render() takes the model's state every frame and touches the DOM only where it changed.
 import { GAUGES, LAMPS } from './gauges.js';
 
@@ -62,10 +63,13 @@ export function createPanel(root) {
       const live = payload && !lost;
       const text = live ? spec.readout(payload) : '--';
       part.setValue(text);
+      // The odometer under the gauge: its words join the gauge's label (a meter's children are not read).
+      const odo = spec.odometer?.show(live ? payload : null);
+      if (odo) part.setOdometer(odo);
       const f = figures[i];
       f.setAttribute('aria-valuenow', live ? String(Math.round((payload.gauges?.[spec.id] ?? 0) / 10)) : '0');
       f.setAttribute('aria-valuetext', text);
-      f.setAttribute('aria-label', live ? `${spec.title}: ${spec.aria(payload)}` : `${spec.title}: no data`);
+      f.setAttribute('aria-label', `${spec.title}: ${live ? spec.aria(payload) : 'no data'}${odo && live ? `; ${odo.say}` : ''}`);
     });
   }
 

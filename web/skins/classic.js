@@ -1,6 +1,7 @@
 // Classic skin: chrome-ringed round dials with cream faces, burgundy redline hairlines and
 // hex-head screws, set in a brushed-aluminium plate (the plate itself is CSS).
 import { arcPath, bandPath, el, fracToDeg, polar, radial, stepsToDeg } from '../svg.js';
+import { odometerOutput, showOdometer } from './odometer.js';
 
 const C = 100; // dial centre in the 200 x 200 face space; screws reach into the margin
 const FONT = "'Bahnschrift', 'DIN Alternate', 'Barlow Condensed', 'Roboto Condensed', 'Arial Narrow', 'Liberation Sans Narrow', 'DejaVu Sans Condensed', system-ui, sans-serif";
@@ -16,6 +17,11 @@ const ZONE_FILL = { red: BURGUNDY, hot: '#8f1c2c', cool: '#2d5f92' };
 const END_INSET_DEG = 14;
 const LCD = { x: 86, y: 141, w: 28, h: 13 };
 const TITLE = { y: 173.4, size: 9.6 };
+/**
+ * The odometer window (range under 5H PLAN, context under THINKING): set into the foot of the
+ * bezel like a car's trip LCD, below the face the needle reaches (r 82), between the lower screws.
+ */
+const ODO = { x: 56, y: 193, w: 88, h: 17 };
 const UNIT = { y: 183.6, size: 9.5 };
 
 /** Gradients, filters and clips, defined once for every dial on the page. */
@@ -33,6 +39,7 @@ function defs() {
     el('linearGradient', { id: 'cl-needle', x1: 0, y1: 0, x2: 1, y2: 0 }, stop(0, '#b3300f'), stop(0.5, '#f06a3a'), stop(1, '#c23a17')),
     el('linearGradient', { id: 'cl-screw', x1: 0, y1: 0, x2: 1, y2: 1 }, stop(0, '#f2f3f4'), stop(0.5, '#a3a7ac'), stop(1, '#5d6166')),
     el('linearGradient', { id: 'cl-lcd', x1: 0, y1: 0, x2: 0, y2: 1 }, stop(0, '#0c0d0e'), stop(1, '#25282b')),
+    el('linearGradient', { id: 'cl-odo', x1: 0, y1: 0, x2: 0, y2: 1 }, stop(0, '#050606'), stop(0.5, '#15181a'), stop(1, '#22262a')),
     el('clipPath', { id: 'cl-face-clip' }, el('circle', { cx: C, cy: C, r: 88 })),
     el('filter', { id: 'cl-soft', x: -0.2, y: -0.2, width: 1.4, height: 1.4 }, el('feGaussianBlur', { stdDeviation: 2.6 })),
     el(
@@ -130,12 +137,20 @@ export const classic = {
       needleGroup,
       el('circle', { cx: C, cy: C, r: 88, fill: 'url(#cl-vignette)', 'pointer-events': 'none' }),
       el('ellipse', { cx: 74, cy: 50, rx: 74, ry: 36, transform: 'rotate(-28 74 50)', fill: 'url(#cl-glare)', opacity: 0.35, 'clip-path': 'url(#cl-face-clip)' }),
+      spec.odometer &&
+        el(
+          'g',
+          { class: 'odo-window' },
+          el('rect', { x: ODO.x - 1.6, y: ODO.y - 1.6, width: ODO.w + 3.2, height: ODO.h + 3.2, rx: 4, fill: '#2b2d30', stroke: '#0008', 'stroke-width': 0.6 }),
+          el('rect', { x: ODO.x, y: ODO.y, width: ODO.w, height: ODO.h, rx: 2.6, fill: 'url(#cl-odo)', stroke: '#9c9079', 'stroke-width': 0.7 }),
+        ),
     );
     const readout = document.createElement('output');
     readout.className = 'readout';
     readout.dataset.value = spec.id;
     readout.textContent = '--';
-    figure.replaceChildren(svg, readout);
+    const odometer = spec.odometer ? odometerOutput(spec.odometer.id) : null;
+    figure.replaceChildren(svg, readout, ...(odometer ? [odometer] : []));
     figure.style.fontFamily = FONT;
     svg.setAttribute('font-family', FONT);
     let key = null;
@@ -149,6 +164,9 @@ export const classic = {
       },
       setValue(text) {
         readout.textContent = text;
+      },
+      setOdometer(o) {
+        showOdometer(odometer, o);
       },
       setSteps(steps) {
         rotor.setAttribute('transform', `rotate(${stepsToDeg(steps).toFixed(2)} ${C} ${C})`);

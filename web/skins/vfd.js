@@ -3,11 +3,14 @@
 // microsteps as the dials (so it moves like the motors), the digits by the payload.
 import { el } from '../svg.js';
 import { CONSTANTS } from '../model.js';
+import { odometerOutput, showOdometer } from './odometer.js';
 import { segmentDisplay } from './segments.js';
 
 const W = 240;
 const H = 150;
 const BAR = { x: 16, y: 100, w: 208, h: 22, n: 25 };
+/** A small dot-matrix sub-display left of the digits, for the odometer (range, context). */
+const SUB = { x: 14, y: 33, w: 60, h: 52 };
 const FONT = "'Eurostile', 'Bahnschrift', 'DIN Alternate', 'Roboto Condensed', 'Arial Narrow', 'Liberation Sans Narrow', 'DejaVu Sans Condensed', system-ui, sans-serif";
 
 /** Per gauge: digit cells, fixed unit legends, and status legends lit from the payload. */
@@ -133,6 +136,7 @@ export const vfd = {
       'svg',
       { viewBox: `0 0 ${W} ${H}`, class: 'vfd-module', 'aria-hidden': 'true', focusable: 'false', 'font-family': FONT },
       el('rect', { x: 1, y: 1, width: W - 2, height: H - 2, rx: 7, class: 'vfd-window' }),
+      spec.odometer && el('rect', { x: SUB.x, y: SUB.y, width: SUB.w, height: SUB.h, rx: 3, class: 'vfd-sub' }),
       el(
         'g',
         { filter: 'url(#vfd-glow)' },
@@ -154,7 +158,16 @@ export const vfd = {
     readout.textContent = '--';
     readout.style.left = `${(digitsX / W) * 100}%`;
     readout.style.width = `${(((lay.cells - 1) * pitch + cw + 8) / W) * 100}%`;
-    figure.replaceChildren(svg, readout);
+    const odometer = spec.odometer ? odometerOutput(spec.odometer.id) : null;
+    if (odometer) {
+      Object.assign(odometer.style, {
+        left: `${(SUB.x / W) * 100}%`,
+        top: `${(SUB.y / H) * 100}%`,
+        width: `${(SUB.w / W) * 100}%`,
+        height: `${(SUB.h / H) * 100}%`,
+      });
+    }
+    figure.replaceChildren(svg, readout, ...(odometer ? [odometer] : []));
     digits.set('--');
     let key = null;
     let lit = -1;
@@ -173,6 +186,9 @@ export const vfd = {
         // Units are legends of their own; the digits show only the number.
         digits.set(text.replace(/[^0-9.\- ]/g, '').slice(0, 8));
         for (const u of units) if (u.on) u.node.classList.toggle('on', u.on(text));
+      },
+      setOdometer(o) {
+        showOdometer(odometer, o);
       },
       setSteps(steps) {
         const n = Math.round((steps / CONSTANTS.maxSteps) * BAR.n);
