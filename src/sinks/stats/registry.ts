@@ -44,12 +44,22 @@ export function usageNow(ctx: StatsContext) {
     thinking_ratio: s.thinking_ratio,
     cache_hit_rate: s.cache_hit_rate,
     last_model_id: s.last_model_id,
+    burn_rate_tpm: s.burn_rate_tpm,
+    window_5h_empty_at: s.window_5h_empty_at,
+    window_5h_runs_out: s.window_5h_runs_out,
+    cost_block_usd: s.cost_block_usd,
+    cost_today_usd: s.cost_today_usd,
+    cost_burn_usd_per_h: s.cost_burn_usd_per_h,
+    seven_day_tokens: s.seven_day_tokens,
+    seven_day_estimate_pct: s.seven_day_estimate_pct,
+    context_pct: s.context_pct,
+    context_warn: s.context_warn,
     updated_at: s.updated_at,
   };
 }
 
 export const QUERIES: readonly Query[] = [
-  { tool: 'usage_now', path: 'now', description: 'The live figures: 5-hour window (and its source), the seven-day figure when the statusline provides it, tokens/min, cache hit, thinking ratio.', run: (ctx) => usageNow(ctx) },
+  { tool: 'usage_now', path: 'now', description: 'The live figures: 5-hour window (and its source), when it runs out at the current burn, cost (block, today, per hour), the seven-day figure, context fill, tokens/min, cache hit, thinking ratio.', run: (ctx) => usageNow(ctx) },
   {
     tool: 'summary', path: 'summary', description: 'Totals for the range (responses, tokens, cost, cache savings, sessions), the projects to filter by, and the ingest status.',
     run: (ctx, f) => ({ totals: totals(ctx.db, f), projects: projects(ctx.db, { ...f, from: 0, to: Number.MAX_SAFE_INTEGER, project: null }).rows.map((p) => ({ project: p.project, label: p.label })), ingest: ctx.ingest?.() ?? null, tz: f.tz }),
