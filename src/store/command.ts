@@ -1,7 +1,9 @@
 // The program a Bash tool call runs, as a person would name it, computed at ingest so the command
 // line itself is never stored: `cd app && npm test` runs npm, `MIX_ENV=test mix test` runs mix,
 // `sudo -u x /usr/bin/python3 y.py` runs python3, `cat a | grep b` runs cat (the first program of
-// a pipeline). Quotes are honoured so an operator inside a string is no operator.
+// a pipeline). Quotes are honoured so an operator inside a string is no operator: shell-quote
+// splits the line into words and operators; the rules of which word names the program are ours.
+import { parse, type ParseEntry } from 'shell-quote';
 
 /** Words that set up where or how the real command runs; a command line of only these is named by its last. */
 const SETUP = new Set(['cd', 'pushd', 'popd', 'export', 'source', '.', 'set', 'unset', 'shopt', 'alias', 'true', ':']);
@@ -23,11 +25,10 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
 const MAX_SCAN = 4000; // characters: the program is named at the start, never deep in a heredoc
 const MAX_NAME = 64;
 
-type Token = { word: string } | { op: string };
-
 /** The executable's name (no folder), or null when the command runs nothing nameable. */
 export function executableOf(command: string): string | null {
-  const commands = simpleCommands(tokens(command.slice(0, MAX_SCAN)));
+  // Each line on its own (a newline ends a command, and a comment ends at it; shell-quote reads newlines as blanks); `$VAR` stays as written.
+  const commands = command.slice(0, MAX_SCAN).split(/\r?\n/).flatMap((line) => simpleCommands(words(line)));
   let last: string | null = null;
   for (const words of commands) {
     const name = programOf(words);
@@ -71,84 +72,41 @@ function base(word: string): string {
   return word.replace(/\/+$/, '').split('/').pop() ?? '';
 }
 
-/** The words of each simple command, split at ; & && || | and newlines, and at subshell parentheses. */
-function simpleCommands(toks: Token[]): string[][] {
+/** A line's words and operators; shell-quote refuses a broken `${`, which names no program anyway: the line is read without expansions then. */
+function words(line: string): ParseEntry[] {
+  try {
+    return parse(line, (key) => `$${key}`);
+  } catch {
+    try {
+      return parse(line.replaceAll('$', ' '));
+    } catch {
+      return line.split(/\s+/).filter(Boolean); // never a reason to lose the record
+    }
+  }
+}
+
+/** The words of each simple command, split at control operators (; & && || | and subshell parentheses); redirections and their targets are no command words. */
+function simpleCommands(entries: ParseEntry[]): string[][] {
   const out: string[][] = [];
   let cur: string[] = [];
   let skipRedirectTarget = false;
-  for (const t of toks) {
-    if ('op' in t) {
-      if (t.op === '>' || t.op === '<') {
-        skipRedirectTarget = true; // `> out.txt`: the file is no command word
-        continue;
-      }
-      if (cur.length) out.push(cur);
-      cur = [];
+  for (const t of entries) {
+    if (typeof t === 'string') {
+      if (skipRedirectTarget) skipRedirectTarget = false;
+      else cur.push(t);
       continue;
     }
-    if (skipRedirectTarget) {
-      skipRedirectTarget = false;
+    if ('comment' in t) break; // a comment runs to the end of its line
+    if (!('op' in t)) continue; // a glob pattern: no program name
+    if (/^[<>]|^&>/.test(t.op)) {
+      // `2>&1`, `> out.txt`: a descriptor number before, a target after.
+      if (cur.length && /^\d+$/.test(cur[cur.length - 1])) cur.pop();
+      skipRedirectTarget = true;
       continue;
     }
-    cur.push(t.word);
+    if (cur.length) out.push(cur);
+    cur = [];
   }
   if (cur.length) out.push(cur);
-  return out;
-}
-
-/** A shell-like tokenizer: words with quotes and backslashes resolved, control operators, redirections, comments. */
-function tokens(s: string): Token[] {
-  const out: Token[] = [];
-  let word = '';
-  let inWord = false;
-  const end = () => {
-    if (inWord) out.push({ word });
-    word = '';
-    inWord = false;
-  };
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === "'") {
-      const j = s.indexOf("'", i + 1);
-      word += s.slice(i + 1, j < 0 ? s.length : j);
-      inWord = true;
-      i = j < 0 ? s.length : j;
-    } else if (c === '"') {
-      let j = i + 1;
-      for (; j < s.length && s[j] !== '"'; j++) {
-        if (s[j] === '\\' && j + 1 < s.length) j++;
-        word += s[j];
-      }
-      inWord = true;
-      i = j;
-    } else if (c === '\\') {
-      if (s[i + 1] !== '\n') word += s[i + 1] ?? '';
-      inWord = inWord || s[i + 1] !== '\n';
-      i++;
-    } else if (c === ' ' || c === '\t') {
-      end();
-    } else if (c === '#' && !inWord) {
-      const nl = s.indexOf('\n', i);
-      i = nl < 0 ? s.length : nl - 1; // a comment runs to the end of its line
-    } else if (c === '\n' || c === ';' || c === '&' || c === '|' || c === '(' || c === ')') {
-      // `2>&1` and `&>`: the & belongs to a redirection, not a control operator.
-      if (c === '&' && (s[i - 1] === '>' || s[i + 1] === '>')) continue;
-      end();
-      out.push({ op: c });
-    } else if (c === '>' || c === '<') {
-      if (/^\d+$/.test(word)) (word = ''), (inWord = false); // 2> : the descriptor number
-      end();
-      while (s[i + 1] === '>' || s[i + 1] === '&' || s[i + 1] === '<') i++;
-      if (s[i + 1] && /\d/.test(s[i + 1]) && s[i] === '&') {
-        while (/\d/.test(s[i + 1] ?? '')) i++; // >&2: a descriptor, nothing to skip after it
-        continue;
-      }
-      out.push({ op: c });
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  end();
   return out;
 }
