@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { browserSkip, launch } from './helpers/browser.js';
-import { fixtureCopy, isolatedEnv, ROOT, tempDir } from './helpers/cli.js';
+import { fixtureCopy, getJson, isolatedEnv, ROOT, tempDir, waitFor } from './helpers/cli.js';
 import { assertUsageSchema } from './helpers/schema.js';
 
 const run = promisify(execFile);
@@ -95,6 +95,16 @@ test('the installed serve answers /usage and serves the cluster and /stats pages
     const usage = await fetch(`${url}/usage`);
     assert.equal(usage.status, 200);
     assertUsageSchema(await usage.json());
+    // The price table (loaded after start-up) and the context figure work from the installed package.
+    const { value: priced } = await waitFor(async () => {
+      const u = await getJson(`${url}/usage`);
+      return u.cost_today_usd !== null ? u : undefined;
+    }, 20_000, 50);
+    assert.equal(typeof priced.cost_today_usd, 'number');
+    assert.ok(priced.context_tokens > 0 && priced.context_window >= 200_000, 'the newest request\'s context');
+    const { stdout: blocksOut } = await run(command, ['blocks', '--json'], { env, maxBuffer: 16 << 20 });
+    const blocks = JSON.parse(blocksOut).blocks.filter((b: { isGap: boolean }) => !b.isGap);
+    assert.ok(blocks.length > 0 && blocks.every((b: { costUSD: number }) => b.costUSD > 0), 'every block has its cost');
     for (const p of ['/', '/stats/']) {
       const r = await fetch(`${url}${p}`);
       assert.equal(r.status, 200, p);
