@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { assistant } from './helpers/lines.js';
+import { historyUsageLines } from './helpers/raw-usage.js';
 import { fixtureCopy, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
 
 const MIN = 60_000;
@@ -18,35 +19,13 @@ interface Response {
 
 /** Every transcript line with usage, folded per response: the main thread's copy over a subagent's, then the larger. */
 async function readResponses(configDir: string): Promise<Response[]> {
-  const files: string[] = [];
-  const walk = async (d: string) => {
-    for (const e of await fs.readdir(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.name.endsWith('.jsonl')) files.push(p);
-    }
-  };
-  await walk(path.join(configDir, 'projects'));
-  files.sort();
   const byKey = new Map<string, Response>();
-  for (const f of files) {
-    for (const line of (await fs.readFile(f, 'utf8')).split('\n')) {
-      let r: any;
-      try {
-        r = JSON.parse(line);
-      } catch {
-        continue;
-      }
-      const u = r?.message?.usage;
-      if (r?.type !== 'assistant' || !u) continue;
-      const cc = u.cache_creation ? (u.cache_creation.ephemeral_5m_input_tokens ?? 0) + (u.cache_creation.ephemeral_1h_input_tokens ?? 0) : (u.cache_creation_input_tokens ?? 0);
-      const total = (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + cc + (u.cache_read_input_tokens ?? 0);
-      const key = r.message.id && r.requestId ? `${r.message.id}:${r.requestId}` : r.message.id ? `${r.message.id}@${r.sessionId}/${r.agentId ?? ''}` : `${r.uuid}:${r.timestamp}`;
-      const cur = byKey.get(key);
-      const mine = { at: Date.parse(r.timestamp), total, sidechain: r.isSidechain === true };
-      const wins = !cur || (mine.sidechain !== cur.sidechain ? !mine.sidechain : mine.total > cur.total);
-      if (wins) byKey.set(key, mine);
-    }
+  for (const { r, total } of await historyUsageLines(configDir)) {
+    const key = r.message.id && r.requestId ? `${r.message.id}:${r.requestId}` : r.message.id ? `${r.message.id}@${r.sessionId}/${r.agentId ?? ''}` : `${r.uuid}:${r.timestamp}`;
+    const cur = byKey.get(key);
+    const mine = { at: Date.parse(r.timestamp), total, sidechain: r.isSidechain === true };
+    const wins = !cur || (mine.sidechain !== cur.sidechain ? !mine.sidechain : mine.total > cur.total);
+    if (wins) byKey.set(key, mine);
   }
   return [...byKey.values()].sort((a, b) => a.at - b.at);
 }

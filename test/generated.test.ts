@@ -2,9 +2,8 @@
 // (CG_TEST_SEED repeats one). Blocks must equal ccusage's; the live windows must equal a
 // count made independently, line by line, from the files.
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { before, test } from 'node:test';
+import { historyUsageLines } from './helpers/raw-usage.js';
 import { generateCorpus } from '../src/generate/index.js';
 import { assertSameBlocks, ccusageBlocks, ccusageSkip, ourBlocks } from './helpers/ccusage.js';
 import { isolatedEnv, runCli, tempDir } from './helpers/cli.js';
@@ -41,36 +40,17 @@ test('window_5h_tokens equals ccusage\'s active block', { skip: ccusageSkip }, a
 
 /** The independent count: every assistant line in path order; each token kind counts its growth, at its line's time. */
 async function oracle(dir: string) {
-  const files: string[] = [];
-  const walk = async (d: string) => {
-    for (const e of await fs.readdir(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.name.endsWith('.jsonl')) files.push(p);
-    }
-  };
-  await walk(path.join(dir, 'projects'));
-  files.sort();
   const peak = new Map<string, number[]>();
   const deltas: { t: number; d: number[] }[] = [];
-  for (const f of files) {
-    for (const line of (await fs.readFile(f, 'utf8')).split('\n')) {
-      let r: any;
-      try {
-        r = JSON.parse(line);
-      } catch {
-        continue;
-      }
-      const u = r?.message?.usage;
-      if (r?.type !== 'assistant' || !u || r.message.model === '<synthetic>') continue;
-      const cc = u.cache_creation ? (u.cache_creation.ephemeral_5m_input_tokens ?? 0) + (u.cache_creation.ephemeral_1h_input_tokens ?? 0) : u.cache_creation_input_tokens ?? 0;
-      const now = [u.input_tokens ?? 0, u.output_tokens ?? 0, cc, u.cache_read_input_tokens ?? 0];
-      const key = `${r.message.id}:${r.requestId}`;
-      const was = peak.get(key) ?? [0, 0, 0, 0];
-      const d = now.map((v, i) => Math.max(0, v - was[i]));
-      peak.set(key, now.map((v, i) => Math.max(v, was[i])));
-      if (d.some((x) => x > 0)) deltas.push({ t: Date.parse(r.timestamp), d });
-    }
+  for (const x of await historyUsageLines(dir)) {
+    const r = x.r;
+    if (r.message.model === '<synthetic>') continue;
+    const now = [x.input, x.output, x.cacheCreation, x.cacheRead];
+    const key = `${r.message.id}:${r.requestId}`;
+    const was = peak.get(key) ?? [0, 0, 0, 0];
+    const d = now.map((v, i) => Math.max(0, v - was[i]));
+    peak.set(key, now.map((v, i) => Math.max(v, was[i])));
+    if (d.some((v) => v > 0)) deltas.push({ t: x.at, d });
   }
   const sum = (from: number, to: number) => {
     const s = [0, 0, 0, 0];

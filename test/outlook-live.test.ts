@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { touchToLastRecord } from '../bench/lib/history.js';
 import { generateCorpus } from '../src/generate/index.js';
+import { historyUsageLines, transcriptPaths } from './helpers/raw-usage.js';
 import { getJson, isolatedEnv, runCli, startServe, tempDir, waitFor } from './helpers/cli.js';
 
 const MIN = 60_000;
@@ -26,46 +27,16 @@ interface Raw {
 
 /** Every usage line of the history, read plainly: one entry per line that parses. */
 async function rawLines(dir: string): Promise<Raw[]> {
-  const out: Raw[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await fs.readdir(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.name.endsWith('.jsonl')) {
-        for (const line of (await fs.readFile(p, 'utf8')).split('\n')) {
-          let r: any;
-          try {
-            r = JSON.parse(line);
-          } catch {
-            continue;
-          }
-          const u = r?.message?.usage;
-          if (r?.type !== 'assistant' || !u || typeof r.timestamp !== 'string') continue;
-          const cc = u.cache_creation ? (u.cache_creation.ephemeral_5m_input_tokens ?? 0) + (u.cache_creation.ephemeral_1h_input_tokens ?? 0) : u.cache_creation_input_tokens ?? 0;
-          const context = (u.input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0) + cc;
-          out.push({
-            key: `${r.message.id}:${r.requestId}`, at: Date.parse(r.timestamp), total: context + (u.output_tokens ?? 0), context,
-            sidechain: r.isSidechain === true, synthetic: r.message.model === '<synthetic>',
-          });
-        }
-      }
-    }
-  };
-  await walk(dir);
-  return out;
+  return (await historyUsageLines(dir)).map(({ r, at, input, cacheCreation, cacheRead, total }) => ({
+    key: `${r.message.id}:${r.requestId}`, at, total, context: input + cacheRead + cacheCreation,
+    sidechain: r.isSidechain === true, synthetic: r.message.model === '<synthetic>',
+  }));
 }
 
-/** Every line of every transcript, as written. */
+/** Every assistant line of every transcript, as written. */
 async function linesOf(dir: string): Promise<string[]> {
   const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await fs.readdir(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.name.endsWith('.jsonl')) out.push(...(await fs.readFile(p, 'utf8')).split('\n').filter((l) => l.includes('"type":"assistant"')));
-    }
-  };
-  await walk(dir);
+  for (const f of await transcriptPaths(dir)) out.push(...(await fs.readFile(f, 'utf8')).split('\n').filter((l) => l.includes('"type":"assistant"')));
   return out;
 }
 

@@ -8,22 +8,14 @@ import { openHistory } from './db.js';
 import { ingestPaths, transcriptFiles } from './ingest.js';
 import { fixtureCopy, tempDir } from '../../test/helpers/cli.js';
 import { assistant, prompt } from '../../test/helpers/lines.js';
+import { usageLines } from '../../test/helpers/raw-usage.js';
 
 /** Written without any of the code under test: JSON.parse, key, keep the largest, main copy first. */
 function independentDaily(files: string[]): Map<string, number> {
   const best = new Map<string, { side: boolean; total: number; day: string }>();
   for (const f of files) {
-    for (const line of readFileSync(f, 'utf8').split('\n')) {
-      let r: any;
-      try {
-        r = JSON.parse(line);
-      } catch {
-        continue;
-      }
-      const u = r?.message?.usage;
-      if (r?.type !== 'assistant' || !u) continue;
+    for (const { r, total } of usageLines(readFileSync(f, 'utf8'))) {
       const key = `${r.message.id}:${r.requestId}`;
-      const total = (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
       const cand = { side: r.isSidechain === true, total, day: String(r.timestamp).slice(0, 10) };
       const cur = best.get(key);
       if (!cur || (cur.side && !cand.side) || (cur.side === cand.side && total > cur.total)) best.set(key, cand);
