@@ -18,9 +18,9 @@ test('the device line carries the needles, model, lamps, sequence and age as int
   assert.equal(Number(age), 250);
   assert.deepEqual([fuel, tach, temp, boost].map(Number), [s.gauges.fuel, s.gauges.tach, s.gauges.temp, s.gauges.boost]);
   assert.equal(Number(model), 2);
-  assert.equal(Number(flags), (s.hot ? 1 : 0) | (s.warn ? 2 : 0) | (s.stall ? 4 : 0) | (s.idle ? 8 : 0));
+  assert.equal(Number(flags), (s.hot ? 1 : 0) | (s.warn ? 2 : 0) | (s.stall ? 4 : 0) | (s.idle ? 8 : 0) | (s.window_5h_runs_out ? 16 : 0));
   assert.equal(s.hot, true);
-  assert.equal(s.window_5h_runs_out, false);
+  assert.equal(s.window_5h_runs_out, true, '420 of 1,000 tokens in the last minute: the window empties within two');
 });
 
 test('RANGE (16) rides in the flags while the window runs out; the line keeps its nine fields', () => {
