@@ -44,6 +44,14 @@ const DAY_MS = 86_400_000;
 const LINEAR_UP_TO = 200_000;
 const PROBE = 100_000;
 
+/**
+ * List prices Anthropic publishes that the table does not carry: fast mode (research preview) of
+ * Opus 4.6, six times the standard rates. The user's prices.json wins over these.
+ */
+const PUBLISHED: Overrides = {
+  'claude-opus-4-6-fast': { input: 30, output: 150, cache_write_5m: 37.5, cache_write_1h: 60, cache_read: 3 },
+};
+
 /** USD per token of each kind. */
 interface Rates {
   input: number;
@@ -85,8 +93,10 @@ export function loadPricer(file = pricesFile(), onProblem?: (message: string) =>
 
 export class Pricer {
   readonly fingerprint: string;
-  constructor(private readonly overrides: Overrides = {}) {
-    this.fingerprint = createHash('sha1').update(LIBRARY).update(JSON.stringify(overrides)).digest('hex').slice(0, 16);
+  private readonly overrides: Overrides;
+  constructor(overrides: Overrides = {}) {
+    this.overrides = { ...PUBLISHED, ...overrides };
+    this.fingerprint = createHash('sha1').update(LIBRARY).update(JSON.stringify(this.overrides)).digest('hex').slice(0, 16);
   }
 
   price(u: PricedUsage): Price {
