@@ -9,15 +9,15 @@ import { parseArgs } from 'node:util';
 import { generateCorpus } from '../src/generate/corpus.js';
 import { appendLatency } from './lib/append.js';
 import { touchToLastRecord, writeCurrentChain } from './lib/history.js';
-import { fmt, median, parseSize, percentile, timed, type Run } from './lib/measure.js';
+import { prepareCcusage, type Ccusage } from './lib/ccusage.js';
+import { fmt, jsonOf, median, parseSize, percentile, timed, type Run } from './lib/measure.js';
 import { startServe } from './lib/serve.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'claude-gauge.cjs');
 // ccusage's native binary, called directly (its npm entry is a Node script that spawns it: that
-// start-up is not ccusage's cost); the Node shim only when no binary exists for this platform.
-const NATIVE = path.join(ROOT, 'node_modules', '@ccusage', `ccusage-${process.platform}-${process.arch}`, 'bin', 'ccusage');
-const CCUSAGE = existsSync(NATIVE) ? NATIVE : path.join(ROOT, 'node_modules', '.bin', 'ccusage');
+// start-up is not ccusage's cost); prepared once, untimed, only when the scan is measured.
+let ccusage = null as Ccusage | null;
 const FRESH_MS = 7 * 86_400_000;
 
 const { values } = parseArgs({
@@ -68,8 +68,18 @@ async function ensureData(label: string, bytes: number): Promise<string> {
 async function fullScan(label: string, dir: string, state: string) {
   const ours: Run[] = [];
   const theirs: Run[] = [];
-  const runOurs = async () => ours.push(await timed(process.execPath, [BIN, 'blocks', '--json'], envFor(dir, state)));
-  const runTheirs = async () => theirs.push(await timed(CCUSAGE, ['blocks', '--json', '--offline'], envFor(dir, state)));
+  const cc = (ccusage ??= prepareCcusage(ROOT));
+  // Each run is checked as it ends: a tool that failed stops the bench and says why.
+  const runOurs = async () => {
+    const r = await timed(process.execPath, [BIN, 'blocks', '--json'], envFor(dir, state));
+    jsonOf(r, `claude-gauge blocks --json (${BIN})`);
+    ours.push(r);
+  };
+  const runTheirs = async () => {
+    const r = await timed(cc.cmd, [...cc.argsPrefix, 'blocks', '--json', '--offline'], envFor(dir, state));
+    jsonOf(r, `ccusage blocks --json --offline (${[cc.cmd, ...cc.argsPrefix].join(' ')})`);
+    theirs.push(r);
+  };
   for (let i = 0; i < runs; i++) {
     // Both read from a warm page cache: the kernel here evicts cold pages on its own (DAMON), so
     // whichever tool ran second found the files the first had just brought back in. The order
@@ -81,8 +91,8 @@ async function fullScan(label: string, dir: string, state: string) {
   }
   const canon = (v: any): any =>
     Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v;
-  const strip = (out: string) => JSON.stringify(JSON.parse(out).blocks.map((b: any) => canon([b.id, b.startTime, b.endTime, b.actualEndTime, b.isGap, b.entries, b.tokenCounts, b.totalTokens, b.models])));
-  const same = strip(ours[0].stdout) === strip(theirs[0].stdout);
+  const strip = (r: Run) => JSON.stringify(jsonOf(r, 'blocks').blocks.map((b: any) => canon([b.id, b.startTime, b.endTime, b.actualEndTime, b.isGap, b.entries, b.tokenCounts, b.totalTokens, b.models])));
+  const same = strip(ours[0]) === strip(theirs[0]);
   const [ow, tw] = [median(ours.map((r) => r.ms)), median(theirs.map((r) => r.ms))];
   const [om, tm] = [median(ours.map((r) => r.peakMb ?? NaN)), median(theirs.map((r) => r.peakMb ?? NaN))];
   rows.push([label, 'full scan to all 5-hour blocks, wall ms', fmt(ow), fmt(tw), fmt(ow / tw, 2), same ? 'identical blocks' : 'BLOCKS DIFFER']);
@@ -196,7 +206,7 @@ for (const size of values.sizes!.split(',')) {
   await fs.rm(state, { recursive: true, force: true });
 }
 
-const head = ['history', 'figure', 'claude-gauge', 'ccusage 20.0.24', 'ratio', 'note'];
+const head = ['history', 'figure', 'claude-gauge', ccusage ? `${ccusage.version}${ccusage.native ? '' : ' (Node launcher)'}` : 'ccusage', 'ratio', 'note'];
 console.log(`| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(`\nmedians of ${runs} runs; node ${process.version}; ${(await import('node:os')).cpus()[0]?.model ?? ''}`);

@@ -1,17 +1,23 @@
 // Small measuring tools for the benchmark: timed runs with peak memory, medians, percentiles.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export interface Run {
   ms: number;
   peakMb: number | null;
   stdout: string;
+  /** The command's own stderr (GNU time's lines taken out). */
+  stderr: string;
   code: number | null;
+  signal: NodeJS.Signals | null;
 }
+
+const TIME = '/usr/bin/time';
 
 /** Runs a command under GNU time (when present) for wall time and peak resident memory. */
 export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  const useTime = process.platform === 'linux';
-  const [file, argv] = useTime ? ['/usr/bin/time', ['-f', 'CG_PEAK_KB=%M', cmd, ...args]] : [cmd, args];
+  const useTime = process.platform === 'linux' && existsSync(TIME);
+  const [file, argv] = useTime ? [TIME, ['-f', 'CG_PEAK_KB=%M', cmd, ...args]] : [cmd, args];
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -19,13 +25,30 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Prom
     let err = '';
     child.stdout.on('data', (c) => out.push(c));
     child.stderr.on('data', (c) => (err += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('error', (e) => reject(new Error(`${[cmd, ...args].join(' ')} could not start: ${e.message}`)));
+    child.on('close', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const m = /CG_PEAK_KB=(\d+)/.exec(err);
-      resolve({ ms, peakMb: m ? Number(m[1]) / 1024 : null, stdout: Buffer.concat(out).toString('utf8'), code });
+      const stderr = useTime ? err.replace(/^(CG_PEAK_KB=\d+|Command (exited with non-zero status|terminated by signal) \d+)\n?/gm, '') : err;
+      resolve({ ms, peakMb: m ? Number(m[1]) / 1024 : null, stdout: Buffer.concat(out).toString('utf8'), stderr, code, signal });
     });
   });
+}
+
+/**
+ * The parsed JSON output of a run, or an error that names the command, its exit and the head of
+ * its stderr: a tool that failed must say so, not surface as a JSON parse error.
+ */
+export function jsonOf(run: Run, what: string): any {
+  const why = run.code !== 0 ? `exited with ${run.signal ?? `code ${run.code}`}` : run.stdout.trim() === '' ? 'printed nothing' : null;
+  if (!why) {
+    try {
+      return JSON.parse(run.stdout);
+    } catch (e) {
+      throw new Error(`${what} printed no valid JSON (${(e as Error).message}); stdout starts: ${run.stdout.slice(0, 200)}`);
+    }
+  }
+  throw new Error(`${what} ${why}; stderr: ${run.stderr.trim().slice(0, 800) || '(empty)'}`);
 }
 
 export function median(xs: number[]): number {

@@ -129,8 +129,13 @@ export class Pricer {
   }
 
   private readonly rateCache = new Map<string, Rates | null>();
+  /** Models whose price the table does not date (most): their rates hold on every day. */
+  private readonly undated = new Map<string, Rates | null>();
 
   private rates(model: string, at: number): Rates | null {
+    // A table lookup costs a tenth of a millisecond; per model and day, a history of months asked thousands.
+    const always = this.undated.get(model);
+    if (always !== undefined) return always;
     const day = Math.floor(at / DAY_MS) * DAY_MS;
     const key = `${model}|${day}`;
     let r = this.rateCache.get(key);
@@ -149,6 +154,7 @@ export class Pricer {
     r = input === null || output === null || cache5m === null || cache1h === null || cacheRead === null ? null : { input, output, cache5m, cache1h, cacheRead };
     if (this.rateCache.size > 10_000) this.rateCache.clear();
     this.rateCache.set(key, r);
+    if (!datedPrices(model, day)) this.undated.set(model, r);
     return r;
   }
 
@@ -160,6 +166,12 @@ export class Pricer {
     }
     return best ? this.overrides[best] : null;
   }
+}
+
+/** Whether the table's price for `model` changes with the date (an unknown model is unknown on every date). */
+function datedPrices(model: string, at: number): boolean {
+  const r = calcPrice({ input_tokens: PROBE }, model, { providerId: 'anthropic', timestamp: new Date(at) });
+  return r !== null && Array.isArray(r.model.prices);
 }
 
 function tableCost(model: string, u: PricedUsage, cacheRead: number, extraInput: number): number | null {

@@ -6,6 +6,7 @@
 // This file only puts the parts together: the start-up read (startup.ts), the background read of
 // older history (backfill.ts), the ways of following changes (follow/), the reader each of them
 // reads through (reader.ts) and the state they share (state.ts, tracked.ts).
+import { availableParallelism } from 'node:os';
 import type { SourceHealth } from '../../core/snapshot.js';
 import { startBackfill } from './backfill.js';
 import { byPath, discover, type FoundFile } from './discover.js';
@@ -43,9 +44,9 @@ export class TranscriptSource {
 
   /** Reads every file to its end: for one-shot reports. `turns: false` skips prompt records (blocks need none). */
   async loadAll(turns = true): Promise<void> {
-    // Usage only (blocks): scanned on every core, copies folded in the workers (which boot
-    // while the files are listed) and then here, in path order.
-    const pool = turns ? null : new ScanPool();
+    // Usage only (blocks): scanned on every core, this thread's included (it would only wait),
+    // copies folded in the workers (which boot while the files are listed) and then here, in path order.
+    const pool = turns ? null : new ScanPool(Math.max(1, availableParallelism() - 1));
     // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
     let found: FoundFile[];
     try {
@@ -63,7 +64,7 @@ export class TranscriptSource {
           this.shared.tookProblems(r.problems);
           for (const e of r.responses) this.options.emit(e);
         },
-        { pool },
+        { pool, scanHere: true },
       );
       for (const f of found) this.shared.track(f);
       return;

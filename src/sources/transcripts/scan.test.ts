@@ -129,6 +129,12 @@ test('worker threads give the same responses, in the same order, as one thread',
   assert.deepEqual(progress, [...progress].sort((a, b) => a - b));
   assert.deepEqual([...fold(threaded).values()], [...merged.values()]);
   assert.equal(threaded.reduce((a, p) => a + p.stats.records, 0), one.stats.records);
+  // This thread taking batches too (a one-shot report): the same results, in the same order.
+  const helped: unknown[] = [];
+  const helpedProgress: number[] = [];
+  await scanParallel(files, (r) => helped.push(r), { threads: 1, minBytes: 0, batchBytes: 64 * 1024, scanHere: true, onProgress: (n) => helpedProgress.push(n) });
+  assert.deepEqual(helped, threaded, 'this thread and a worker: the same batches passed on in file order');
+  assert.deepEqual(helpedProgress, progress);
 });
 
 const totalOf = (e: any) => e.tokens.input + e.tokens.output + e.tokens.cacheCreation + e.tokens.cacheRead;
