@@ -95,6 +95,15 @@ export class Pricer {
     if (o) return fromOverride(o, u);
     // Fast mode is billed at a premium the table does not know; the table would match the base model.
     if (u.model.endsWith('-fast')) return { cost: null, saved: null };
+    // Below the tier both the request and its uncached twin (same total input) are linear: the
+    // cached rates answer both, without two table look-ups per response (the history's first build
+    // prices every response it reads).
+    if (u.input + u.cache5m + u.cache1h + u.cacheRead <= LINEAR_UP_TO) {
+      const r = this.rates(u.model, u.at);
+      if (!r) return { cost: null, saved: null };
+      const cost = u.input * r.input + u.output * r.output + u.cache5m * r.cache5m + u.cache1h * r.cache1h + u.cacheRead * r.cacheRead;
+      return { cost, saved: Math.max(0, u.cacheRead * (r.input - r.cacheRead)) };
+    }
     const cost = tableCost(u.model, u, u.cacheRead, 0);
     if (cost === null) return { cost: null, saved: null };
     // The saving: the same request with its cache reads billed as plain input.
