@@ -3,7 +3,7 @@
 // process it starts is measured apart, its largest peak), and /usage latency while it runs.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { percentile } from './measure.js';
+import { fmt, median, percentile, timed } from './measure.js';
 import { startServe } from './serve.js';
 
 export interface HistoryBuild {
@@ -70,4 +70,27 @@ async function childrenPeakKb(pid: number): Promise<number> {
 /** A fresh state folder beside `base` for one build. */
 export async function freshState(base: string): Promise<string> {
   return fs.mkdtemp(path.join(base, 'history-state-'));
+}
+
+/**
+ * The benchmark's rows: `runs` first builds of the history of `dir`, each from an empty state
+ * folder, beside a full scan (`blocks --json`) run just before each for the ratio.
+ */
+export async function historyRows(bin: string, dir: string, dataDir: string, runs: number, label: string): Promise<string[][]> {
+  const builds: HistoryBuild[] = [];
+  const scans: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const state = await freshState(dataDir);
+    const env = { PATH: process.env.PATH, HOME: state, CLAUDE_CONFIG_DIR: dir, CLAUDE_GAUGE_STATE_DIR: state };
+    scans.push((await timed(process.execPath, [bin, 'blocks', '--json'], { ...env, CLAUDE_GAUGE_HISTORY: 'off' })).ms);
+    builds.push(await historyBuild(bin, env));
+    await fs.rm(state, { recursive: true, force: true });
+  }
+  const ms = median(builds.map((b) => b.ms));
+  const scan = median(scans);
+  return [
+    [label, 'history first build (fresh `serve` until /api/summary says backfilled), wall ms', fmt(ms), '', fmt(ms / scan, 1), `x the full scan (${fmt(scan)} ms)${builds.every((b) => b.sawProgress) ? '; /stats showed progress' : ''}`],
+    [label, 'history first build: daemon peak resident memory, MB', fmt(median(builds.map((b) => b.mainPeakMb))), '', '', `build child peak ${fmt(median(builds.map((b) => b.childPeakMb)))} MB`],
+    [label, 'history first build: /usage p99 while it runs, ms', fmt(median(builds.map((b) => b.usageP99Ms)), 1), '', '', `${fmt(median(builds.map((b) => b.usageCount)))} requests, polled every 5 ms`],
+  ];
 }
