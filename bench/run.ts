@@ -10,6 +10,7 @@ import { generateCorpus } from '../src/generate/corpus.js';
 import { appendLatency } from './lib/append.js';
 import { touchToLastRecord, writeCurrentChain } from './lib/history.js';
 import { prepareCcusage, type Ccusage } from './lib/ccusage.js';
+import { historyRows } from './lib/history-build.js';
 import { fmt, jsonOf, median, parseSize, percentile, timed, type Run } from './lib/measure.js';
 import { startServe } from './lib/serve.js';
 
@@ -25,7 +26,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '100MB' },
     runs: { type: 'string', default: '3' },
     data: { type: 'string', default: path.join(ROOT, '.bench-data') },
-    only: { type: 'string', default: 'scan,cold,append,load,statusline' },
+    only: { type: 'string', default: 'scan,cold,append,load,statusline,history' },
     appends: { type: 'string', default: '1000' },
     days: { type: 'string', default: '30' },
   },
@@ -203,6 +204,7 @@ for (const size of values.sizes!.split(',')) {
   }
   if (only.has('load')) await underLoad(size, dir, state);
   if (only.has('statusline')) await statusline(size, dir, state);
+  if (only.has('history')) rows.push(...(await historyRows(BIN, dir, values.data!, runs, size)));
   await fs.rm(state, { recursive: true, force: true });
 }
 

@@ -24,6 +24,8 @@ export const ENTRIES = [
   'sources/transcripts/scan-worker',
   'daemon/older-history-worker',
   'store/worker',
+  'store/build-worker',
+  'store/build-child',
   'sources/otlp/parse-worker',
 ];
 

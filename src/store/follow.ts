@@ -1,6 +1,7 @@
-// startIngest: backfills every transcript into the history in a worker thread, then follows
-// new lines: the daemon pushes each path its own watcher saw grow (one watcher for everything),
-// and a periodic rescan is the safety net.
+// startIngest: backfills every transcript into the history (in a child process with parallel
+// readers, build-child.ts; in the worker thread, file by file, should that fail), then follows
+// new lines in a worker thread: the daemon pushes each path its own watcher saw grow (one watcher
+// for everything), and a periodic rescan is the safety net.
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { discover } from '../sources/transcripts/discover.js';
@@ -8,6 +9,9 @@ import type { History } from './db.js';
 import { pricesFile as defaultPricesFile } from './pricing.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 import { entryUrl } from '../util/package-files.js';
+import { buildInChild, type BuildChild } from './build-spawn.js';
+
+const byMtime = (a: { mtimeMs: number }, b: { mtimeMs: number }) => a.mtimeMs - b.mtimeMs;
 
 export interface IngestOptions {
   history: History;
@@ -18,6 +22,8 @@ export interface IngestOptions {
   follow?: boolean;
   rescanMs?: number;
   batchFiles?: number;
+  /** Backfill in a child process with parallel readers (default true); false: in the worker, file by file. */
+  buildInChild?: boolean;
 }
 
 export interface IngestStatus {
@@ -46,8 +52,7 @@ const RETRY_OPEN_MS = 500;
 
 export function startIngest(o: IngestOptions): Ingest {
   const log = o.log ?? (() => {});
-  const worker = new Worker(entryUrl('store/worker'), { workerData: { file: o.history.file, pricesFile: o.pricesFile ?? defaultPricesFile() } });
-  worker.unref();
+  const pricesFile = o.pricesFile ?? defaultPricesFile();
   const st: IngestStatus = { files_total: 0, files_done: 0, backfilled: false, lines: 0, skipped_lines: 0, last_error: null };
   let seq = 0;
   const waiting = new Map<number, () => void>();
@@ -57,35 +62,43 @@ export function startIngest(o: IngestOptions): Ingest {
   let inFlight = 0;
   let closed = false;
 
-  worker.on('message', (r: WorkerReply) => {
-    if (r.error) {
-      st.last_error = r.error;
-      log(`history: ${r.error}`);
-      // A full disk or a busy lock: nothing was committed past the failure (rows and offsets share
-      // one transaction), so reading the same files again later loses nothing.
-      const failed = sent.get(r.seq);
-      if (failed && !closed) setTimeout(() => failed.forEach((p) => touch(p)), RETRY_MS).unref();
-    }
-    if (r.problems?.length) {
-      st.last_error = r.problems[r.problems.length - 1];
-      for (const p of r.problems) log(`history: ${p}`);
-    }
-    if (r.retry?.length && !closed) {
-      const again = r.retry;
-      setTimeout(() => again.forEach((p) => touch(p)), RETRY_OPEN_MS).unref();
-    }
-    sent.delete(r.seq);
-    st.lines += r.lines;
-    st.skipped_lines += r.skipped;
-    waiting.get(r.seq)?.();
-    waiting.delete(r.seq);
-  });
-  worker.on('error', (err) => {
-    st.last_error = err.message;
-    log(`history: the ingest worker failed: ${err.message}`);
-    for (const done of waiting.values()) done();
-    waiting.clear();
-  });
+  // Started when first needed: during a first build in the child it would only hold memory.
+  let started: Worker | null = null;
+  const workerNow = (): Worker => {
+    if (started) return started;
+    const w = (started = new Worker(entryUrl('store/worker'), { workerData: { file: o.history.file, pricesFile } }));
+    w.unref();
+    w.on('message', (r: WorkerReply) => {
+      if (r.error) {
+        st.last_error = r.error;
+        log(`history: ${r.error}`);
+        // A full disk or a busy lock: nothing was committed past the failure (rows and offsets share
+        // one transaction), so reading the same files again later loses nothing.
+        const failed = sent.get(r.seq);
+        if (failed && !closed) setTimeout(() => failed.forEach((p) => touch(p)), RETRY_MS).unref();
+      }
+      if (r.problems?.length) {
+        st.last_error = r.problems[r.problems.length - 1];
+        for (const p of r.problems) log(`history: ${p}`);
+      }
+      if (r.retry?.length && !closed) {
+        const again = r.retry;
+        setTimeout(() => again.forEach((p) => touch(p)), RETRY_OPEN_MS).unref();
+      }
+      sent.delete(r.seq);
+      st.lines += r.lines;
+      st.skipped_lines += r.skipped;
+      waiting.get(r.seq)?.();
+      waiting.delete(r.seq);
+    });
+    w.on('error', (err) => {
+      st.last_error = err.message;
+      log(`history: the ingest worker failed: ${err.message}`);
+      for (const done of waiting.values()) done();
+      waiting.clear();
+    });
+    return w;
+  };
 
   const send = (paths: string[]) =>
     new Promise<void>((resolve) => {
@@ -93,10 +106,11 @@ export function startIngest(o: IngestOptions): Ingest {
       const s = ++seq;
       waiting.set(s, resolve);
       sent.set(s, paths);
+      const worker = workerNow();
       if (inFlight++ === 0) worker.ref(); // pending work keeps the process alive; an idle worker does not
       worker.postMessage({ seq: s, paths } satisfies WorkerRequest);
     }).finally(() => {
-      if (--inFlight === 0) worker.unref();
+      if (--inFlight === 0) started?.unref();
       if (inFlight === 0 && queue.size === 0) {
         const ws = idleWaiters;
         idleWaiters = [];
@@ -118,10 +132,22 @@ export function startIngest(o: IngestOptions): Ingest {
 
   // Backfill in batches so the status moves and live files queued meanwhile get their turn.
   const found = discover(o.configDirs);
-  const files = found.files.sort((a, b) => a.mtimeMs - b.mtimeMs).map((f) => f.path);
+  const files = found.files.sort(byMtime).map((f) => f.path);
   st.files_total = files.length;
   const batch = o.batchFiles ?? 25;
+  let builder: BuildChild | null = null;
   const backfill = (async () => {
+    if (o.buildInChild !== false && files.length > 0) {
+      builder = buildInChild({ file: o.history.file, pricesFile, files: found.files.sort(byMtime).map((f) => ({ path: f.path, size: f.size })) }, st, log);
+      const r = await builder.done;
+      builder = null;
+      if (r) {
+        if (r.retry.length && !closed) setTimeout(() => r.retry.forEach((p) => touch(p)), RETRY_OPEN_MS).unref();
+        st.backfilled = true;
+        return;
+      }
+      st.files_done = 0; // the worker goes on from what the child committed
+    }
     for (let i = 0; i < files.length && !closed; i += batch) {
       const part = files.slice(i, i + batch);
       await send(part);
@@ -181,17 +207,21 @@ export function startIngest(o: IngestOptions): Ingest {
     status: () => ({ ...st }),
     async close() {
       closed = true;
+      await (builder as BuildChild | null)?.stop();
       if (timer) clearInterval(timer);
       if (debounce) clearTimeout(debounce);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => void worker.terminate().then(() => resolve()), 2000);
-        worker.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
+      const worker = started;
+      if (worker) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => void worker.terminate().then(() => resolve()), 2000);
+          worker.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          worker.ref();
+          worker.postMessage('close');
         });
-        worker.ref();
-        worker.postMessage('close');
-      });
+      }
       for (const done of waiting.values()) done();
     },
   };

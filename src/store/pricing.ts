@@ -105,6 +105,14 @@ export class Pricer {
     if (o) return fromOverride(o, u);
     // Fast mode is billed at a premium the table does not know; the table would match the base model.
     if (u.model.endsWith('-fast')) return { cost: null, saved: null };
+    // Below the tier both the request and its uncached twin (same total input) are linear: the
+    // cached rates answer both, without two table look-ups per response (the history's first build
+    // prices every response it reads).
+    if (u.input + u.cache5m + u.cache1h + u.cacheRead <= LINEAR_UP_TO) {
+      const r = this.rates(u.model, u.at);
+      if (!r) return { cost: null, saved: null };
+      return { cost: linearCost(u, r), saved: Math.max(0, u.cacheRead * (r.input - r.cacheRead)) };
+    }
     const cost = tableCost(u.model, u, u.cacheRead, 0);
     if (cost === null) return { cost: null, saved: null };
     // The saving: the same request with its cache reads billed as plain input.
@@ -124,8 +132,7 @@ export class Pricer {
     if (u.model.endsWith('-fast')) return null;
     if (u.input + u.cache5m + u.cache1h + u.cacheRead > LINEAR_UP_TO) return tableCost(u.model, u, u.cacheRead, 0);
     const r = this.rates(u.model, u.at);
-    if (!r) return null;
-    return u.input * r.input + u.output * r.output + u.cache5m * r.cache5m + u.cache1h * r.cache1h + u.cacheRead * r.cacheRead;
+    return r ? linearCost(u, r) : null;
   }
 
   private readonly rateCache = new Map<string, Rates | null>();
@@ -166,6 +173,10 @@ export class Pricer {
     }
     return best ? this.overrides[best] : null;
   }
+}
+
+function linearCost(u: PricedUsage, r: Rates): number {
+  return u.input * r.input + u.output * r.output + u.cache5m * r.cache5m + u.cache1h * r.cache1h + u.cacheRead * r.cacheRead;
 }
 
 /** Whether the table's price for `model` changes with the date (an unknown model is unknown on every date). */

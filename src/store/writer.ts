@@ -28,7 +28,18 @@ export class Writer {
   private readonly addInterrupt;
   private readonly moveTexts;
 
-  constructor(readonly db: Db, readonly pricer: Pricer) {
+  /**
+   * Deferred mode (the first build, build.ts): a response's row stays here, however many of its
+   * blocks and copies follow, and is written once by flush(), which must run before the
+   * transaction commits. Rows from the database are read through it.
+   */
+  private readonly pending: Map<string, ResponseRow> | null;
+  /** Project folders known to be stored (their first cwd wins, so later ones need no statement). */
+  private readonly projects: Set<string> | null;
+
+  constructor(readonly db: Db, readonly pricer: Pricer, o: { deferred?: boolean } = {}) {
+    this.pending = o.deferred ? new Map() : null;
+    this.projects = o.deferred ? new Set() : null;
     this.get = db.prepare('SELECT * FROM responses WHERE key = ?');
     const cols = RESPONSE_COLUMNS.join(', ');
     this.put = db.prepare(`INSERT OR REPLACE INTO responses (${cols}) VALUES (${RESPONSE_COLUMNS.map((c) => '@' + c).join(', ')})`);
@@ -47,11 +58,14 @@ export class Writer {
   }
 
   apply(f: LineFacts): void {
-    if (f.cwd) this.addProject.run(f.cwd.project, f.cwd.cwd);
+    if (f.cwd && !this.projects?.has(f.cwd.project)) {
+      this.addProject.run(f.cwd.project, f.cwd.cwd);
+      this.projects?.add(f.cwd.project);
+    }
     for (const r of f.responses) this.response(r);
     for (const b of f.blocks) {
       if (this.addBlock.run(b.hash, b.response).changes === 0) continue; // counted before
-      const row = this.get.get(b.response) as ResponseRow | undefined;
+      const row = this.row(b.response);
       if (row) {
         row.visible_chars += b.visible;
         this.save(row);
@@ -70,7 +84,7 @@ export class Writer {
 
   private response(f: ResponseFact): void {
     const e = f.ev;
-    const cur = this.get.get(e.key) as ResponseRow | undefined;
+    const cur = this.row(e.key);
     const candidate: ResponseRow = {
       key: e.key, at: e.at, model: e.model,
       input: e.tokens.input, output: e.tokens.output, cache_create: e.tokens.cacheCreation, cache_5m: f.cache5m, cache_1h: f.cache1h, cache_read: e.tokens.cacheRead,
@@ -91,9 +105,25 @@ export class Writer {
     if (changed) this.save(cur);
   }
 
+  private row(key: string): ResponseRow | undefined {
+    return this.pending?.get(key) ?? (this.get.get(key) as ResponseRow | undefined);
+  }
+
   /** Writes a row with its derived fields (thinking estimate, cost) recomputed. */
   save(row: ResponseRow): void {
     if (!row.thinking_reported) row.thinking = Math.max(0, Math.round(row.output - row.visible_chars / CHARS_PER_TOKEN));
+    if (this.pending) this.pending.set(row.key, row);
+    else this.write(row);
+  }
+
+  /** Deferred mode: writes the rows held (call it inside the transaction, before it commits). */
+  flush(): void {
+    if (!this.pending) return;
+    for (const row of this.pending.values()) this.write(row);
+    this.pending.clear();
+  }
+
+  private write(row: ResponseRow): void {
     const p = this.pricer.price({ model: row.model, at: row.at, input: row.input, output: row.output, cache5m: row.cache_5m, cache1h: row.cache_1h, cacheRead: row.cache_read, synthetic: row.synthetic === 1 });
     row.cost = p.cost;
     row.cache_saved = p.saved;

@@ -1,0 +1,96 @@
+// The durable history's first build, as a fresh `serve` does it: wall time until /api/summary
+// says the backfill is done, the daemon's peak resident memory (VmHWM: its own threads; any child
+// process it starts is measured apart, its largest peak), and /usage latency while it runs.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fmt, median, percentile, timed } from './measure.js';
+import { startServe } from './serve.js';
+
+export interface HistoryBuild {
+  ms: number;
+  /** The daemon process's peak resident memory, MB. */
+  mainPeakMb: number;
+  /** The largest peak of the daemon's child processes seen while building, MB (0: none). */
+  childPeakMb: number;
+  usageP99Ms: number;
+  usageCount: number;
+  /** /api/summary answered while building with a progress figure (files_done below files_total). */
+  sawProgress: boolean;
+}
+
+/** `env` must point CLAUDE_GAUGE_STATE_DIR at an empty folder (no history yet) with the history on. */
+export async function historyBuild(bin: string, env: NodeJS.ProcessEnv): Promise<HistoryBuild> {
+  const started = process.hrtime.bigint();
+  const { child, url, stop } = await startServe(bin, env);
+  const latencies: number[] = [];
+  let childPeakKb = 0;
+  let sawProgress = false;
+  let done = false;
+  const poll = (async () => {
+    while (!done) {
+      const t = process.hrtime.bigint();
+      await (await fetch(`${url}/usage`)).text();
+      latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  const watchChildren = setInterval(() => void childrenPeakKb(child.pid!).then((kb) => (childPeakKb = Math.max(childPeakKb, kb))), 100);
+  try {
+    for (;;) {
+      const r = await fetch(`${url}/api/summary`);
+      const ingest = r.ok ? ((await r.json()) as { ingest: { backfilled: boolean; files_done: number; files_total: number } | null }).ingest : null;
+      if (ingest?.backfilled) break;
+      if (ingest && ingest.files_done > 0 && ingest.files_done < ingest.files_total) sawProgress = true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    done = true;
+    clearInterval(watchChildren);
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  await poll;
+  const mainPeakMb = (await peakKb(child.pid!)) / 1024;
+  await stop();
+  return { ms, mainPeakMb, childPeakMb: childPeakKb / 1024, usageP99Ms: percentile(latencies, 99), usageCount: latencies.length, sawProgress };
+}
+
+async function peakKb(pid: number): Promise<number> {
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+}
+
+/** The largest VmHWM among `pid`'s direct children now. */
+async function childrenPeakKb(pid: number): Promise<number> {
+  const kids = await fs.readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  let max = 0;
+  for (const k of kids.split(/\s+/).filter(Boolean)) max = Math.max(max, (await peakKb(Number(k))) || 0);
+  return max;
+}
+
+/** A fresh state folder beside `base` for one build. */
+export async function freshState(base: string): Promise<string> {
+  return fs.mkdtemp(path.join(base, 'history-state-'));
+}
+
+/**
+ * The benchmark's rows: `runs` first builds of the history of `dir`, each from an empty state
+ * folder, beside a full scan (`blocks --json`) run just before each for the ratio.
+ */
+export async function historyRows(bin: string, dir: string, dataDir: string, runs: number, label: string): Promise<string[][]> {
+  const builds: HistoryBuild[] = [];
+  const scans: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const state = await freshState(dataDir);
+    const env = { PATH: process.env.PATH, HOME: state, CLAUDE_CONFIG_DIR: dir, CLAUDE_GAUGE_STATE_DIR: state };
+    scans.push((await timed(process.execPath, [bin, 'blocks', '--json'], { ...env, CLAUDE_GAUGE_HISTORY: 'off' })).ms);
+    builds.push(await historyBuild(bin, env));
+    await fs.rm(state, { recursive: true, force: true });
+  }
+  const ms = median(builds.map((b) => b.ms));
+  const scan = median(scans);
+  return [
+    [label, 'history first build (fresh `serve` until /api/summary says backfilled), wall ms', fmt(ms), '', fmt(ms / scan, 1), `x the full scan (${fmt(scan)} ms)${builds.every((b) => b.sawProgress) ? '; /stats showed progress' : ''}`],
+    [label, 'history first build: daemon peak resident memory, MB', fmt(median(builds.map((b) => b.mainPeakMb))), '', '', `build child peak ${fmt(median(builds.map((b) => b.childPeakMb)))} MB`],
+    [label, 'history first build: /usage p99 while it runs, ms', fmt(median(builds.map((b) => b.usageP99Ms)), 1), '', '', `${fmt(median(builds.map((b) => b.usageCount)))} requests, polled every 5 ms`],
+  ];
+}

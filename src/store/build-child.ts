@@ -1,0 +1,45 @@
+// The history's first build (build.ts) in a child process of its own, at a lower priority: its
+// reader threads, page cache and facts in flight never count against the daemon's memory, it
+// gives the processor up to the daemon's live work, and all it holds goes back when it exits.
+import { setPriority } from 'node:os';
+import { openHistory } from './db.js';
+import { buildHistory, type BuildFile, type BuildResult } from './build.js';
+import { loadPricer } from './pricing.js';
+import { errorText } from '../util/errno.js';
+
+export interface BuildRequest {
+  file: string;
+  pricesFile: string;
+  files: BuildFile[];
+}
+
+export type BuildMessage = { progress: { files: number; lines: number; skipped: number } } | { problem: string } | { done: BuildResult } | { error: string };
+
+const send = (m: BuildMessage) => new Promise<void>((resolve) => (process.connected ? process.send!(m, () => resolve()) : resolve()));
+
+// The daemon gone: nothing is waiting for this; what committed stays, the rest is read next start.
+process.on('disconnect', () => process.exit(0));
+
+process.once('message', async (m: BuildRequest) => {
+  try {
+    setPriority(10); // threads started from here on inherit it
+  } catch {
+    // not allowed here: the build runs at the daemon's priority
+  }
+  let code = 0;
+  try {
+    const history = openHistory(m.file);
+    try {
+      const pricer = loadPricer(m.pricesFile, (problem) => void send({ problem }));
+      const done = await buildHistory(history.db, m.files, pricer, { onProgress: (progress) => void send({ progress }) });
+      history.close();
+      await send({ done });
+    } finally {
+      if (history.db.open) history.close();
+    }
+  } catch (err) {
+    code = 1;
+    await send({ error: errorText(err) });
+  }
+  process.exit(code);
+});

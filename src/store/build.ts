@@ -1,0 +1,166 @@
+// The history's first build (and any backfill at start-up) at scan speed: reader threads read
+// and extract batches of transcripts in parallel (build-read.ts), and this thread alone writes,
+// applying each batch's facts strictly in file order, so the history is exactly the one the
+// file-by-file ingest makes (ingest.ts). One transaction per batch: its rows and its files'
+// offsets commit together, so a kill leaves the history at a batch boundary and the rest is read
+// again on the next start.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Db } from './db.js';
+import { readBatch, type FileFacts } from './build-read.js';
+import type { ReadRequest } from './build-worker.js';
+import { reprice } from './ingest.js';
+import { FORGET_FILE, SAVE_FILE } from './ingest-file.js';
+import { Pricer } from './pricing.js';
+import type { StoredFile } from './read-lines.js';
+import { Writer } from './writer.js';
+import { entryUrl } from '../util/package-files.js';
+
+export interface BuildFile {
+  path: string;
+  /** As listed: batches are cut by size. */
+  size: number;
+}
+
+export interface BuildOptions {
+  threads?: number;
+  /** Below this many bytes the files are read on this thread (a worker costs more than it saves). */
+  minParallelBytes?: number;
+  batchBytes?: number;
+  /** After each batch commits: files done so far, and their lines. */
+  onProgress?: (p: { files: number; lines: number; skipped: number }) => void;
+}
+
+export interface BuildResult {
+  lines: number;
+  skipped: number;
+  /** Files to read again soon (out of file descriptors meanwhile). */
+  retry: string[];
+  problems: string[];
+}
+
+const MIN_PARALLEL_BYTES = 16 * 1024 * 1024;
+/** A batch's facts are a fraction of its bytes; small enough that progress moves and memory stays flat. */
+const BATCH_BYTES = 8 * 1024 * 1024;
+/** Batches a reader holds at once: the next waits in its queue while it sends a result. */
+const IN_FLIGHT = 2;
+const WORKER = entryUrl('store/build-worker');
+const COMMIT_MS = 1000;
+const BUILD_CACHE_KB = 64 * 1024;
+const BUILD_CHECKPOINT_PAGES = 16_384;
+
+export async function buildHistory(db: Db, files: readonly BuildFile[], pricer = new Pricer(), o: BuildOptions = {}): Promise<BuildResult> {
+  reprice(new Writer(db, pricer));
+  const w = new Writer(db, pricer, { deferred: true });
+  const save = db.prepare(SAVE_FILE);
+  const forget = db.prepare(FORGET_FILE);
+  const total: BuildResult = { lines: 0, skipped: 0, retry: [], problems: [] };
+  let filesDone = 0;
+  // Batches commit together about once a second: each commit writes every page it dirtied, and
+  // rows keyed by hashes dirty pages all over their tables. /stats sees what has committed.
+  let since = 0;
+  const commit = () => {
+    w.flush();
+    db.exec('COMMIT');
+  };
+  const apply = (batch: FileFacts[]) => {
+    if (!db.inTransaction) {
+      db.exec('BEGIN');
+      since = Date.now();
+    }
+    for (const f of batch) {
+      if (!f.id) continue;
+      if (f.forget) forget.run(f.path, f.id);
+      for (const facts of f.facts) w.apply(facts);
+      save.run(f.id, f.path, f.offset, f.head, f.headLen, Date.now());
+    }
+    if (Date.now() - since >= COMMIT_MS) commit();
+  };
+  const take = (batch: FileFacts[]) => {
+    apply(batch);
+    for (const f of batch) {
+      total.lines += f.lines;
+      total.skipped += f.skipped;
+      if (f.retry) total.retry.push(f.path);
+      if (f.problem) total.problems.push(f.problem);
+    }
+    filesDone += batch.length;
+    o.onProgress?.({ files: filesDone, lines: total.lines, skipped: total.skipped });
+  };
+  // Rows keyed by hashes land all over their tables: a page cache that holds them saves writing the
+  // same pages again and again; checkpoints (each one syncs) come every 64 MB of log, not every 4.
+  const before = { cache: db.pragma('cache_size', { simple: true }), checkpoint: db.pragma('wal_autocheckpoint', { simple: true }) };
+  db.pragma(`cache_size = ${-BUILD_CACHE_KB}`);
+  db.pragma(`wal_autocheckpoint = ${BUILD_CHECKPOINT_PAGES}`);
+  try {
+    await readAndWrite(db, files, o, take);
+    if (db.inTransaction) commit();
+    return total;
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK'); // a failure half way: the last second's batches are read again next time
+    db.pragma(`cache_size = ${before.cache}`);
+    db.pragma(`wal_autocheckpoint = ${before.checkpoint}`);
+  }
+}
+
+async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions, take: (b: FileFacts[]) => void): Promise<void> {
+  const stored = new Map((db.prepare('SELECT id, offset, head, head_len FROM files').all() as (StoredFile & { id: string })[]).map((r) => [r.id, r] as const));
+  const work = batches(files, o.batchBytes ?? BATCH_BYTES);
+  const bytes = files.reduce((a, f) => a + f.size, 0);
+  const threads = Math.min(work.length, Math.max(1, o.threads ?? availableParallelism()));
+  if (bytes < (o.minParallelBytes ?? MIN_PARALLEL_BYTES) || threads <= 1) {
+    for (const b of work) take(readBatch(b, stored));
+    return;
+  }
+  const storedList = [...stored];
+  const workers = Array.from({ length: threads }, () => new Worker(WORKER, { workerData: storedList }));
+  const results: (FileFacts[] | undefined)[] = new Array(work.length);
+  let next = 0;
+  let passed = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const give = (wk: Worker) => {
+        if (next < work.length) wk.postMessage({ batch: next, paths: work[next++] } satisfies ReadRequest);
+      };
+      for (const wk of workers) {
+        wk.on('message', (m: { batch: number; files: FileFacts[] }) => {
+          results[m.batch] = m.files;
+          give(wk);
+          try {
+            for (; passed < work.length && results[passed]; passed++) {
+              take(results[passed]!);
+              results[passed] = undefined;
+            }
+          } catch (err) {
+            reject(err); // the database refused (a full disk): what committed stays, the rest is read next time
+            return;
+          }
+          if (passed === work.length) resolve();
+        });
+        wk.once('error', reject);
+        wk.once('exit', (code) => passed < work.length && reject(new Error(`history reader exited with ${code}`)));
+        for (let i = 0; i < IN_FLIGHT; i++) give(wk);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((wk) => wk.terminate()));
+  }
+}
+
+/** Contiguous runs of paths, in order, of about `bytes` each (a larger file is a run alone). */
+function batches(files: readonly BuildFile[], bytes: number): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let acc = 0;
+  for (const f of files) {
+    if (cur.length > 0 && acc + f.size > bytes) {
+      out.push(cur);
+      cur = [];
+      acc = 0;
+    }
+    cur.push(f.path);
+    acc += f.size;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
