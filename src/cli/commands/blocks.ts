@@ -1,8 +1,14 @@
 import { defineCommand } from 'citty';
-import { loadEngine } from '../../daemon/load.js';
+import type { Block } from '../../core/blocks.js';
+import { computeBlocks } from '../../engine/blocks.js';
+import { autoCeiling } from '../../engine/ceiling.js';
+import { recentBlocks } from '../../engine/history.js';
 import { priceWith } from '../../daemon/older-history.js';
 import { blocksJson, blocksTable } from '../../sinks/blocks.js';
+import { currentHistory, FROM_HELP, wantFrom, type RowSource } from '../../store/current.js';
+import { historyBlockEntries } from '../../store/history-blocks.js';
 import { configFrom } from '../args.js';
+import type { Config } from '../../config/index.js';
 
 export default defineCommand({
   meta: { name: 'blocks', description: 'Every 5-hour block of the history (ccusage definition)' },
@@ -10,22 +16,46 @@ export default defineCommand({
     json: { type: 'boolean', description: 'JSON with ccusage field names' },
     active: { type: 'boolean', description: 'only the active block' },
     ceiling: { type: 'string', description: 'tokens for 100 %, for the table (env CLAUDE_GAUGE_5H_CEILING)' },
+    from: { type: 'string', description: FROM_HELP },
   },
   async run({ args }) {
     const config = configFrom(args);
+    const want = wantFrom('blocks', args.from);
     const now = Date.now();
-    // The price table takes a while to load: it loads while the workers scan.
+    // The price table takes a while to load: it loads while the history or the transcripts are read.
     const pricing = import('../../store/pricing.js');
-    const { engine } = await loadEngine(config, { turns: false });
-    const { loadPricer } = await pricing;
-    engine.setPrice(priceWith(loadPricer(undefined, (problem) => process.stderr.write(`${problem}\n`))));
-    let blocks = engine.blocks(now);
-    if (args.active) blocks = blocks.filter((b) => b.isActive);
-    if (args.json) {
-      process.stdout.write(JSON.stringify(blocksJson(blocks, now), null, 2) + '\n');
-      return;
-    }
-    const snap = engine.snapshot(now);
-    process.stdout.write(blocks.length ? blocksTable(blocks, snap.window_5h_ceiling) + '\n' : 'no usage found\n');
+    const { blocks: all, from } = await allBlocks(config, want, now, pricing);
+    const blocks = args.active ? all.filter((b) => b.isActive) : all;
+    if (args.json) process.stdout.write(JSON.stringify(blocksJson(blocks, now), null, 2) + '\n');
+    else process.stdout.write(blocks.length ? blocksTable(blocks, ceiling(config, all, now)) + '\n' : 'no usage found\n');
+    // On stderr, JSON or not: which one answered (the answer is the same; the time is not).
+    process.stderr.write(`(from the ${from})\n`);
   },
 });
+
+type Pricing = Promise<typeof import('../../store/pricing.js')>;
+
+/** Every block, from the current history or a scan of the transcripts: the same fold and prices either way. */
+async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now: number, pricing: Pricing): Promise<{ blocks: Block[]; from: RowSource }> {
+  const price = async () => priceWith((await pricing).loadPricer(undefined, (problem) => process.stderr.write(`${problem}\n`)));
+  const history = currentHistory(config, want);
+  if (history) {
+    try {
+      const entries = historyBlockEntries(history.db);
+      return { blocks: computeBlocks(entries, now, await price()), from: 'history' };
+    } finally {
+      history.close();
+    }
+  }
+  const { loadEngine } = await import('../../daemon/load.js');
+  const { engine } = await loadEngine(config, { turns: false });
+  engine.setPrice(await price());
+  return { blocks: engine.blocks(now), from: 'transcripts' };
+}
+
+/** The table's 100 %: the configured ceiling, or the engine's `auto` one (P90 of the recent finished blocks). */
+function ceiling(config: Config, blocks: Block[], now: number): number {
+  if (typeof config.ceiling === 'number') return config.ceiling;
+  const finished = blocks.filter((b) => !b.isGap && !b.isActive).map((b) => ({ start: b.start, tokens: b.totalTokens }));
+  return autoCeiling(recentBlocks(finished, now))?.tokens ?? config.defaultCeiling;
+}

@@ -1,19 +1,16 @@
 // What `daily`, `weekly`, `monthly` and `session` share: the flags, where the rows come from, and
 // the output. The rows come from the daemon's durable history when it has read every transcript
-// to its end, and otherwise from the transcripts themselves, read by the same ingest into a
-// history in memory: same fold, same prices, so the answer does not depend on which was used.
+// to its end (store/current.ts), and otherwise from the transcripts themselves, read by the same
+// ingest into a history in memory: same fold, same prices, so the answer does not depend on which was used.
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, readSync } from 'node:fs';
-import path from 'node:path';
 import { defineCommand, type ArgsDef } from 'citty';
 import { configFrom } from '../args.js';
 import { fail } from '../fail.js';
 import type { Config } from '../../config/index.js';
-import { isUnread, openRegularSync } from '../../sources/files/open.js';
 import { discover } from '../../sources/transcripts/discover.js';
-import { HISTORY_FILE, migrate, openHistory, type Db } from '../../store/db.js';
+import { currentHistory, FROM_HELP, wantFrom, type RowSource, type Want } from '../../store/current.js';
+import { migrate, type Db } from '../../store/db.js';
 import { ingestPaths } from '../../store/ingest.js';
-import { MIGRATIONS } from '../../store/migrations.js';
 import { loadOverrides, Pricer } from '../../store/pricing.js';
 import { reportDate, report, type ReportKind } from '../../sinks/reports/report.js';
 import { reportTable } from '../../sinks/reports/table.js';
@@ -26,50 +23,13 @@ export const reportArgs = {
   timezone: { type: 'string', description: 'IANA time zone for days, weeks, months and the dates above (default: this machine\'s)' },
   breakdown: { type: 'boolean', description: 'a line per model under each row of the table (JSON always has modelBreakdowns)' },
   project: { type: 'string', description: 'only this project: its folder under projects/, its directory, or that directory\'s name' },
-  from: { type: 'string', description: 'auto (default): the history when it has read every transcript, else the transcripts; history or transcripts to insist' },
+  from: { type: 'string', description: FROM_HELP },
 } satisfies ArgsDef;
 
-/** A tail this large after a file's stored offset is not a half-written line: the history is behind. */
-const TAIL_LIMIT = 1 << 20;
-
-/** True when the history has taken every complete line of every transcript there is now. */
-export function historyComplete(db: Db, configDirs: string[]): boolean {
-  if ((db.pragma('user_version', { simple: true }) as number) !== MIGRATIONS.length) return false;
-  const offsetOf = db.prepare('SELECT offset FROM files WHERE id = ? AND path = ?');
-  for (const f of discover(configDirs).files) {
-    const row = offsetOf.get(f.id, f.path) as { offset: number } | undefined;
-    if (!row) return false;
-    if (row.offset >= f.size) continue;
-    if (f.size - row.offset > TAIL_LIMIT || tailHasNewline(f.path, row.offset, f.size)) return false;
-  }
-  return true;
-}
-
-function tailHasNewline(file: string, from: number, to: number): boolean {
-  const buf = Buffer.alloc(to - from);
-  // The file layer's open: non-blocking, regular files only (a FIFO put in its place never hangs us).
-  const opened = openRegularSync(file);
-  if (isUnread(opened)) return true; // cannot tell: not complete
-  const { fd } = opened;
-  try {
-    const n = readSync(fd, buf, 0, buf.length, from);
-    return buf.subarray(0, n).includes(10);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export type RowSource = 'history' | 'transcripts';
-
 /** The database to report from, and which it is. */
-export function reportDb(config: Config, want: 'auto' | RowSource = 'auto'): { db: Db; from: RowSource; close(): void } {
-  const file = path.join(config.stateDir, HISTORY_FILE);
-  if (want !== 'transcripts' && existsSync(file)) {
-    const history = openHistory(file, { readonly: true });
-    if (want === 'history' || historyComplete(history.db, config.configDirs)) return { db: history.db, from: 'history', close: history.close };
-    history.close();
-  }
-  if (want === 'history') fail(`no history at ${file}: run claude-gauge serve (history on) first, or use --from transcripts`, 2);
+export function reportDb(config: Config, want: Want = 'auto'): { db: Db; from: RowSource; close(): void } {
+  const history = currentHistory(config, want);
+  if (history) return { db: history.db, from: 'history', close: history.close };
   const db = new Database(':memory:');
   migrate(db);
   const found = discover(config.configDirs);
@@ -99,8 +59,7 @@ export function reportCommand(kind: ReportKind) {
       const since = date('since');
       const until = date('until');
       if (since && until && until < since) fail(`${kind}: --until is before --since`, 2);
-      const want = args.from ?? 'auto';
-      if (want !== 'auto' && want !== 'history' && want !== 'transcripts') fail(`${kind}: --from is auto, history or transcripts`, 2);
+      const want = wantFrom(kind, args.from);
       const config = configFrom({});
       const rows = reportDb(config, want);
       try {
