@@ -4,18 +4,8 @@
 import type { BlockEntry } from '../core/blocks.js';
 import type { Db } from './db.js';
 
-interface Row {
-  at: number;
-  model: string;
-  input: number;
-  output: number;
-  cache_create: number;
-  cache_1h: number;
-  cache_read: number;
-  synthetic: number;
-  sidechain: number;
-  speed: number;
-}
+/** at, model, input, output, cache_create, cache_1h, cache_read, synthetic, sidechain, speed: arrays, not objects (a third faster to read). */
+type Row = [number, string, number, number, number, number, number, number, number, number];
 
 /**
  * Every response as a block entry, in the scan's order: by time, and equal times in the order the
@@ -23,27 +13,28 @@ interface Row {
  * numbers, so among equal times the winning copy's file stands in for the first: the project's
  * folder, then the session's file before its subagents'. Two distinct responses in one
  * millisecond are rare; when their first copies lie elsewhere, only the order of a block's models
- * and the last bits of its summed cost could differ.
+ * and the last bits of its summed cost could differ. NOT INDEXED: reading the table through the
+ * time index costs a random look-up per row; one pass and a sort is about twice as fast.
  */
 export function historyBlockEntries(db: Db): BlockEntry[] {
   const rows = db
     .prepare(
       `SELECT at, model, input, output, cache_create, cache_1h, cache_read, synthetic, sidechain, speed
-       FROM responses ORDER BY at, project, session, agent IS NOT NULL, agent`,
+       FROM responses NOT INDEXED ORDER BY at, project, session, agent IS NOT NULL, agent`,
     )
-    .raw(false)
+    .raw(true)
     .all() as Row[];
   const out: BlockEntry[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
+    const [at, model, input, output, cacheCreation, cache1h, cacheRead, synthetic, sidechain, speed] = rows[i];
     out[i] = {
-      at: r.at,
-      model: r.model,
-      tokens: { input: r.input, output: r.output, cacheCreation: r.cache_create, cacheRead: r.cache_read },
-      synthetic: r.synthetic === 1,
-      sidechain: r.sidechain === 1,
-      speed: r.speed === 1,
-      cache1h: r.cache_1h,
+      at,
+      model,
+      tokens: { input, output, cacheCreation, cacheRead },
+      synthetic: synthetic === 1,
+      sidechain: sidechain === 1,
+      speed: speed === 1,
+      cache1h,
     };
   }
   return out;
