@@ -4,10 +4,11 @@
 // while it has read every transcript to its end.
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { generateCorpus } from '../src/generate/index.js';
 import { discover } from '../src/sources/transcripts/discover.js';
-import { openHistory } from '../src/store/db.js';
+import { HISTORY_FILE, openHistory } from '../src/store/db.js';
 import { ingestPaths } from '../src/store/ingest.js';
 import { fixtureCopy, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
 import { assertSameBlocks, ccusageBlocks, ccusageSkip } from './helpers/ccusage.js';
@@ -57,6 +58,20 @@ test('blocks on the fixtures: the history, the scan and ccusage agree; a line af
   assert.equal(entries(JSON.parse(auto.json).blocks), entries(list) + 1, 'the new response counts');
   const stale = await blocks(behindEnv, 'history');
   assert.equal(entries(JSON.parse(stale.json).blocks), entries(list), '--from history insists, and answers as of its build');
+});
+
+test('a history that does not read never stops blocks: auto scans, --from history says why', async () => {
+  const home = await fixtureCopy();
+  const state = await tempDir('blocks-history-junk');
+  await fs.writeFile(path.join(state, HISTORY_FILE), 'not a database\n'.repeat(100));
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state });
+  const auto = await blocks(env, 'auto');
+  assert.equal(auto.from, 'transcripts');
+  assert.equal(auto.json, (await blocks(env, 'transcripts')).json);
+  const insist = await runCli(['blocks', '--json', '--from', 'history'], { env });
+  assert.equal(insist.code, 2);
+  assert.match(insist.stderr, /does not read/);
+  assert.equal(insist.stdout, '');
 });
 
 test('blocks on a generated history (junk, resumed sessions, subagents): the history, the scan and ccusage agree', async () => {

@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 import { fail } from '../cli/fail.js';
 import { isUnread, openRegularSync } from '../sources/files/open.js';
 import { discover } from '../sources/transcripts/discover.js';
-import { HISTORY_FILE, openHistory, type Db } from './db.js';
+import { HISTORY_FILE, openHistory, type Db, type History } from './db.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type RowSource = 'history' | 'transcripts';
@@ -56,12 +56,19 @@ function tailHasNewline(file: string, from: number, to: number): boolean {
  * The durable history, read-only, when it should answer: always for `history` (an exit when there
  * is none), for `auto` only when it is current; null when the transcripts must answer.
  */
-export function currentHistory(config: Config, want: Want): { db: Db; close(): void } | null {
+export function currentHistory(config: Config, want: Want): History | null {
   const file = path.join(config.stateDir, HISTORY_FILE);
   if (want !== 'transcripts' && existsSync(file)) {
-    const history = openHistory(file, { readonly: true });
-    if (want === 'history' || historyComplete(history.db, config.configDirs)) return history;
-    history.close();
+    let history: History | null = null;
+    try {
+      history = openHistory(file, { readonly: true });
+      if (want === 'history' || historyComplete(history.db, config.configDirs)) return history;
+    } catch (err) {
+      // A damaged or foreign file never stops a report: the transcripts are the truth.
+      if (want === 'history') fail(`the history at ${file} does not read (${(err as Error).message}): use --from transcripts`, 2);
+      process.stderr.write(`history at ${file} does not read (${(err as Error).message}); reading the transcripts\n`);
+    }
+    history?.close();
   }
   if (want === 'history') fail(`no history at ${file}: run claude-gauge serve (history on) first, or use --from transcripts`, 2);
   return null;

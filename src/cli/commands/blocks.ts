@@ -1,5 +1,5 @@
 import { defineCommand } from 'citty';
-import type { Block } from '../../core/blocks.js';
+import type { Block, BlockEntry } from '../../core/blocks.js';
 import { computeBlocks } from '../../engine/blocks.js';
 import { autoCeiling } from '../../engine/ceiling.js';
 import { recentBlocks } from '../../engine/history.js';
@@ -8,6 +8,7 @@ import { blocksJson, blocksTable } from '../../sinks/blocks.js';
 import { currentHistory, FROM_HELP, wantFrom, type RowSource } from '../../store/current.js';
 import { historyBlockEntries } from '../../store/history-blocks.js';
 import { configFrom } from '../args.js';
+import { fail } from '../fail.js';
 import type { Config } from '../../config/index.js';
 
 export default defineCommand({
@@ -40,12 +41,17 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
   const price = async () => priceWith((await pricing).loadPricer(undefined, (problem) => process.stderr.write(`${problem}\n`)));
   const history = currentHistory(config, want);
   if (history) {
+    let entries: BlockEntry[] | null = null;
     try {
-      const entries = historyBlockEntries(history.db);
-      return { blocks: computeBlocks(entries, now, await price()), from: 'history' };
+      entries = historyBlockEntries(history.db);
+    } catch (err) {
+      // Damage found only now (a read-only open checks nothing): as at the open, the transcripts answer.
+      if (want === 'history') fail(`blocks: the history does not read (${(err as Error).message}): use --from transcripts`, 2);
+      process.stderr.write(`history does not read (${(err as Error).message}); reading the transcripts\n`);
     } finally {
       history.close();
     }
+    if (entries) return { blocks: computeBlocks(entries, now, await price()), from: 'history' };
   }
   const { loadEngine } = await import('../../daemon/load.js');
   const { engine } = await loadEngine(config, { turns: false });
