@@ -2,10 +2,11 @@
 // folded by the engine's own computeBlocks, so `blocks --from history` prints what the scan of
 // the transcripts prints, byte for byte (test/blocks-history.test.ts holds them equal).
 import type { BlockEntry } from '../core/blocks.js';
-import type { Db } from './db.js';
+import { getMeta, type Db } from './db.js';
+import { loadOverrides, pricesInForce, pricingFingerprint } from './price-overrides.js';
 
-/** at, model, input, output, cache_create, cache_1h, cache_read, synthetic, sidechain, speed: arrays, not objects (a third faster to read). */
-type Row = [number, string, number, number, number, number, number, number, number, number];
+/** at, model, input, output, cache_create, cache_1h, cache_read, synthetic, sidechain, speed, cost: arrays, not objects (a third faster to read). */
+type Row = [number, string, number, number, number, number, number, number, number, number, number | null];
 
 /**
  * Every response as a block entry, in the scan's order: by time, and equal times in the order the
@@ -16,17 +17,17 @@ type Row = [number, string, number, number, number, number, number, number, numb
  * and the last bits of its summed cost could differ. NOT INDEXED: reading the table through the
  * time index costs a random look-up per row; one pass and a sort is about twice as fast.
  */
-export function historyBlockEntries(db: Db): BlockEntry[] {
+export function historyBlockEntries(db: Db, o: { storedCosts?: boolean } = {}): BlockEntry[] {
   const rows = db
     .prepare(
-      `SELECT at, model, input, output, cache_create, cache_1h, cache_read, synthetic, sidechain, speed
+      `SELECT at, model, input, output, cache_create, cache_1h, cache_read, synthetic, sidechain, speed, cost
        FROM responses NOT INDEXED ORDER BY at, project, session, agent IS NOT NULL, agent`,
     )
     .raw(true)
     .all() as Row[];
   const out: BlockEntry[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const [at, model, input, output, cacheCreation, cache1h, cacheRead, synthetic, sidechain, speed] = rows[i];
+    const [at, model, input, output, cacheCreation, cache1h, cacheRead, synthetic, sidechain, speed, cost] = rows[i];
     out[i] = {
       at,
       model,
@@ -35,7 +36,18 @@ export function historyBlockEntries(db: Db): BlockEntry[] {
       sidechain: sidechain === 1,
       speed: speed === 1,
       cache1h,
+      // Costs stored under the prices in force are the prices (pricedAsNow): no table to load.
+      ...(o.storedCosts ? { cost } : {}),
     };
   }
   return out;
+}
+
+/** Whether the history's stored costs were made under the prices in force now (same table, rules and prices.json). */
+export function pricedAsNow(db: Db): boolean {
+  try {
+    return getMeta(db, 'pricing') === pricingFingerprint(pricesInForce(loadOverrides()));
+  } catch {
+    return false; // a prices.json that does not read: the table decides, as the scan's pricer says
+  }
 }

@@ -2,23 +2,9 @@
 // reads, long-context tiers, dated price changes), overridden per model by the user's prices.json.
 // A model nobody has a price for costs null (unknown), never $0.
 import { calcPrice } from '@pydantic/genai-prices';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { configFile } from '../util/paths.js';
+import { loadOverrides, pricesFile, pricesInForce, pricingFingerprint, type Overrides, type PriceOverride } from './price-overrides.js';
 
-/** USD per million tokens. */
-export interface PriceOverride {
-  input: number;
-  output: number;
-  cache_write_5m?: number;
-  cache_write_1h?: number;
-  cache_read?: number;
-  /** Above `threshold` input tokens (uncached + cache write + cache read) in one request, these apply instead. */
-  long_context?: { threshold: number } & Omit<PriceOverride, 'long_context'>;
-}
-
-export type Overrides = Record<string, PriceOverride>;
+export { loadOverrides, pricesFile, type Overrides, type PriceOverride } from './price-overrides.js';
 
 export interface PricedUsage {
   model: string;
@@ -38,19 +24,10 @@ export interface Price {
   saved: number | null;
 }
 
-const LIBRARY = '@pydantic/genai-prices@0.1.8';
 const DAY_MS = 86_400_000;
 /** Anthropic's long-context prices start above 200k input tokens per request; below, prices are linear. */
 const LINEAR_UP_TO = 200_000;
 const PROBE = 100_000;
-
-/**
- * List prices Anthropic publishes that the table does not carry: fast mode (research preview) of
- * Opus 4.6, six times the standard rates. The user's prices.json wins over these.
- */
-const PUBLISHED: Overrides = {
-  'claude-opus-4-6-fast': { input: 30, output: 150, cache_write_5m: 37.5, cache_write_1h: 60, cache_read: 3 },
-};
 
 /** USD per token of each kind. */
 interface Rates {
@@ -59,26 +36,6 @@ interface Rates {
   cache5m: number;
   cache1h: number;
   cacheRead: number;
-}
-
-/** prices.json beside config.json, or CLAUDE_GAUGE_PRICES. */
-export function pricesFile(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CLAUDE_GAUGE_PRICES ? path.resolve(env.CLAUDE_GAUGE_PRICES) : path.join(path.dirname(configFile(env)), 'prices.json');
-}
-
-export function loadOverrides(file = pricesFile()): Overrides {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return {};
-  }
-  const raw = JSON.parse(text) as unknown;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${file}: expected an object of model -> prices`);
-  for (const [model, p] of Object.entries(raw as Record<string, any>)) {
-    if (!p || typeof p.input !== 'number' || typeof p.output !== 'number') throw new Error(`${file}: ${model} needs numeric input and output (USD per million tokens)`);
-  }
-  return raw as Overrides;
 }
 
 /** The user's prices over the table; a prices.json that does not read falls back to the table alone, and says why. */
@@ -95,8 +52,8 @@ export class Pricer {
   readonly fingerprint: string;
   private readonly overrides: Overrides;
   constructor(overrides: Overrides = {}) {
-    this.overrides = { ...PUBLISHED, ...overrides };
-    this.fingerprint = createHash('sha1').update(LIBRARY).update(JSON.stringify(this.overrides)).digest('hex').slice(0, 16);
+    this.overrides = pricesInForce(overrides);
+    this.fingerprint = pricingFingerprint(this.overrides);
   }
 
   price(u: PricedUsage): Price {

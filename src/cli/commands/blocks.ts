@@ -6,7 +6,7 @@ import { recentBlocks } from '../../engine/history.js';
 import { priceWith } from '../../daemon/older-history.js';
 import { blocksJson, blocksTable } from '../../sinks/blocks.js';
 import { currentHistory, FROM_HELP, wantFrom, type RowSource } from '../../store/current.js';
-import { historyBlockEntries } from '../../store/history-blocks.js';
+import { historyBlockEntries, pricedAsNow } from '../../store/history-blocks.js';
 import { configFrom } from '../args.js';
 import { fail } from '../fail.js';
 import type { Config } from '../../config/index.js';
@@ -23,9 +23,7 @@ export default defineCommand({
     const config = configFrom(args);
     const want = wantFrom('blocks', args.from);
     const now = Date.now();
-    // The price table takes a while to load: it loads while the history or the transcripts are read.
-    const pricing = import('../../store/pricing.js');
-    const { blocks: all, from } = await allBlocks(config, want, now, pricing);
+    const { blocks: all, from } = await allBlocks(config, want, now);
     const blocks = args.active ? all.filter((b) => b.isActive) : all;
     if (args.json) process.stdout.write(JSON.stringify(blocksJson(blocks, now), null, 2) + '\n');
     else process.stdout.write(blocks.length ? blocksTable(blocks, ceiling(config, all, now)) + '\n' : 'no usage found\n');
@@ -34,16 +32,21 @@ export default defineCommand({
   },
 });
 
-type Pricing = Promise<typeof import('../../store/pricing.js')>;
-
 /** Every block, from the current history or a scan of the transcripts: the same fold and prices either way. */
-async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now: number, pricing: Pricing): Promise<{ blocks: Block[]; from: RowSource }> {
-  const price = async () => priceWith((await pricing).loadPricer(undefined, (problem) => process.stderr.write(`${problem}\n`)));
+async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now: number): Promise<{ blocks: Block[]; from: RowSource }> {
+  // The price table takes a while to load (about 100 ms): it loads while the rows are read, and not
+  // at all when the history's stored costs were made under the prices in force now.
+  let pricing: Promise<typeof import('../../store/pricing.js')> | null = null;
+  const startPricing = () => (pricing ??= import('../../store/pricing.js'));
+  const price = async () => priceWith((await startPricing()).loadPricer(undefined, (problem) => process.stderr.write(`${problem}\n`)));
   const history = currentHistory(config, want);
   if (history) {
     let entries: BlockEntry[] | null = null;
+    let stored = false;
     try {
-      entries = historyBlockEntries(history.db);
+      stored = pricedAsNow(history.db);
+      if (!stored) startPricing();
+      entries = historyBlockEntries(history.db, { storedCosts: stored });
     } catch (err) {
       // Damage found only now (a read-only open checks nothing): as at the open, the transcripts answer.
       if (want === 'history') fail(`blocks: the history does not read (${(err as Error).message}): use --from transcripts`, 2);
@@ -51,13 +54,17 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
     } finally {
       history.close();
     }
-    if (entries) return { blocks: computeBlocks(entries, now, await price()), from: 'history' };
+    if (entries) return { blocks: computeBlocks(entries, now, stored ? storedCost : await price()), from: 'history' };
   }
+  startPricing();
   const { loadEngine } = await import('../../daemon/load.js');
   const { engine } = await loadEngine(config, { turns: false });
   engine.setPrice(await price());
   return { blocks: engine.blocks(now), from: 'transcripts' };
 }
+
+/** Every entry carries its stored cost already; this only says so to computeBlocks. */
+const storedCost = (e: BlockEntry): number | null => e.cost ?? null;
 
 /** The table's 100 %: the configured ceiling, or the engine's `auto` one (P90 of the recent finished blocks). */
 function ceiling(config: Config, blocks: Block[], now: number): number {
