@@ -39,7 +39,9 @@ process.once('message', async (m: BuildRequest) => {
     }
   } catch (err) {
     code = 1;
-    await send({ error: errorText(err) });
+    // SQLite's words ("database or disk is full") say more to a user than its code alone.
+    const message = err instanceof Error ? err.message : '';
+    await send({ error: message && !message.includes(errorText(err)) ? `${errorText(err)}: ${message}` : errorText(err) });
   }
   process.exit(code);
 });
