@@ -1,7 +1,8 @@
 // The reader's half of the history's first build (build.ts), which runs in worker threads: a
 // batch of transcripts read from where the history left each one, every line turned into its facts
 // (extract.ts). No database here: the facts go to the one writer, in order.
-import { extractLine, folderProjectOf, type LineFacts } from './extract.js';
+import { extractChunk } from './build-lines.js';
+import { folderProjectOf, type LineFacts } from './extract.js';
 import { readNewLines, type StoredFile } from './read-lines.js';
 
 /** One transcript's new facts, and where its row in the files table goes. */
@@ -32,13 +33,11 @@ function readFile(path: string, stored: ReadonlyMap<string, StoredFile>): FileFa
   let skipped = 0;
   const r = readNewLines(path, {
     stored: (id) => stored.get(id),
-    onChunk: (lines) => {
-      for (const line of lines) {
-        const f = extractLine(line, project);
+    onBytes: (c) =>
+      extractChunk(c.buf, c.lastNl, project, (f) => {
         if (!f) skipped++;
         else if (hasAny(f)) facts.push(f);
-      }
-    },
+      }),
   });
   const cp = r.cp;
   return {
