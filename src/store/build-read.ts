@@ -19,24 +19,33 @@ export interface FileFacts {
   skipped: number;
   retry: boolean;
   problem: string | null;
-  /** The facts of its lines in order, lines without any left out. */
-  facts: LineFacts[];
+  /**
+   * The facts of its lines in order, lines without any left out, each without its empty lists
+   * and without a project's working directory the batch stated before (only a project's first
+   * one is kept, writer.ts): the facts cross to the writer's thread by copy, and the copy costs
+   * by the object.
+   */
+  facts: Partial<LineFacts>[];
 }
 
 export function readBatch(paths: readonly string[], stored: ReadonlyMap<string, StoredFile>): FileFacts[] {
-  return paths.map((p) => readFile(p, stored));
+  const projects = new Set<string>();
+  return paths.map((p) => readFile(p, stored, projects));
 }
 
-function readFile(path: string, stored: ReadonlyMap<string, StoredFile>): FileFacts {
+function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, projects: Set<string>): FileFacts {
   const project = folderProjectOf(path);
-  const facts: LineFacts[] = [];
+  const facts: Partial<LineFacts>[] = [];
   let skipped = 0;
   const r = readNewLines(path, {
     stored: (id) => stored.get(id),
     onBytes: (c) =>
       extractChunk(c.buf, c.lastNl, project, (f) => {
         if (!f) skipped++;
-        else if (hasAny(f)) facts.push(f);
+        else {
+          const sent = compact(f, projects);
+          if (sent) facts.push(sent);
+        }
       }),
   });
   const cp = r.cp;
@@ -55,7 +64,21 @@ function readFile(path: string, stored: ReadonlyMap<string, StoredFile>): FileFa
   };
 }
 
-/** Whether applying `f` would write anything (most lines of a transcript carry nothing kept). */
-function hasAny(f: LineFacts): boolean {
-  return f.cwd !== undefined || f.responses.length + f.blocks.length + f.tools.length + f.toolResults.length + f.texts.length + f.interrupts.length > 0;
+const LISTS = ['responses', 'blocks', 'tools', 'toolResults', 'texts', 'interrupts'] as const;
+
+/** What of `f` the writer needs to see, or null when applying it would write nothing (most lines). */
+function compact(f: LineFacts, projects: Set<string>): Partial<LineFacts> | null {
+  const out: Partial<LineFacts> = {};
+  let any = false;
+  for (const k of LISTS) {
+    if (f[k].length === 0) continue;
+    (out as Record<string, unknown>)[k] = f[k];
+    any = true;
+  }
+  if (f.cwd && !projects.has(f.cwd.project)) {
+    projects.add(f.cwd.project);
+    out.cwd = f.cwd;
+    any = true;
+  }
+  return any ? out : null;
 }
