@@ -61,7 +61,7 @@ export function extractBytes(buf: Buffer, start: number, end: number, folderProj
     return null;
   }
   if (!rec || typeof rec !== 'object') return null;
-  if (!NOT_ASCII.test(latin1) || readsAscii(rec)) return factsOf(rec, null, folderProject);
+  if (readsAscii(rec)) return factsOf(rec, null, folderProject);
   return extractLine(text(), folderProject);
 }
 
