@@ -22,7 +22,9 @@ process.on('disconnect', () => process.exit(0));
 
 process.once('message', async (m: BuildRequest) => {
   try {
-    setPriority(10); // threads started from here on inherit it
+    // Threads started from here on inherit it. Measured on 2 busy cores (300 MB): the daemon's
+    // /usage p99 was 9-13 ms at 10 or 19, 15-24 ms at 5, 34-40 ms at 0, and 5 or 0 built no sooner.
+    setPriority(10);
   } catch {
     // not allowed here: the build runs at the daemon's priority
   }

@@ -1,7 +1,8 @@
 // The reader's half of the history's first build (build.ts), which runs in worker threads: a
 // batch of transcripts read from where the history left each one, every line turned into its facts
 // (extract.ts). No database here: the facts go to the one writer, in order.
-import { extractLine, folderProjectOf, type LineFacts } from './extract.js';
+import { extractChunk } from './build-lines.js';
+import { folderProjectOf, type LineFacts } from './extract.js';
 import { readNewLines, type StoredFile } from './read-lines.js';
 
 /** One transcript's new facts, and where its row in the files table goes. */
@@ -18,27 +19,34 @@ export interface FileFacts {
   skipped: number;
   retry: boolean;
   problem: string | null;
-  /** The facts of its lines in order, lines without any left out. */
-  facts: LineFacts[];
+  /**
+   * The facts of its lines in order, lines without any left out, each without its empty lists
+   * and without a project's working directory the batch stated before (only a project's first
+   * one is kept, writer.ts): the facts cross to the writer's thread by copy, and the copy costs
+   * by the object.
+   */
+  facts: Partial<LineFacts>[];
 }
 
 export function readBatch(paths: readonly string[], stored: ReadonlyMap<string, StoredFile>): FileFacts[] {
-  return paths.map((p) => readFile(p, stored));
+  const projects = new Set<string>();
+  return paths.map((p) => readFile(p, stored, projects));
 }
 
-function readFile(path: string, stored: ReadonlyMap<string, StoredFile>): FileFacts {
+function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, projects: Set<string>): FileFacts {
   const project = folderProjectOf(path);
-  const facts: LineFacts[] = [];
+  const facts: Partial<LineFacts>[] = [];
   let skipped = 0;
   const r = readNewLines(path, {
     stored: (id) => stored.get(id),
-    onChunk: (lines) => {
-      for (const line of lines) {
-        const f = extractLine(line, project);
+    onBytes: (c) =>
+      extractChunk(c.buf, c.lastNl, project, (f) => {
         if (!f) skipped++;
-        else if (hasAny(f)) facts.push(f);
-      }
-    },
+        else {
+          const sent = compact(f, projects);
+          if (sent) facts.push(sent);
+        }
+      }),
   });
   const cp = r.cp;
   return {
@@ -56,7 +64,21 @@ function readFile(path: string, stored: ReadonlyMap<string, StoredFile>): FileFa
   };
 }
 
-/** Whether applying `f` would write anything (most lines of a transcript carry nothing kept). */
-function hasAny(f: LineFacts): boolean {
-  return f.cwd !== undefined || f.responses.length + f.blocks.length + f.tools.length + f.toolResults.length + f.texts.length + f.interrupts.length > 0;
+const LISTS = ['responses', 'blocks', 'tools', 'toolResults', 'texts', 'interrupts'] as const;
+
+/** What of `f` the writer needs to see, or null when applying it would write nothing (most lines). */
+function compact(f: LineFacts, projects: Set<string>): Partial<LineFacts> | null {
+  const out: Partial<LineFacts> = {};
+  let any = false;
+  for (const k of LISTS) {
+    if (f[k].length === 0) continue;
+    (out as Record<string, unknown>)[k] = f[k];
+    any = true;
+  }
+  if (f.cwd && !projects.has(f.cwd.project)) {
+    projects.add(f.cwd.project);
+    out.cwd = f.cwd;
+    any = true;
+  }
+  return any ? out : null;
 }

@@ -3,12 +3,16 @@
 // resumed sessions (replayed responses and prompts in other files), from empty and when going on
 // from a history that already holds part of the files.
 import assert from 'node:assert/strict';
+import { isUtf8 } from 'node:buffer';
 import { appendFileSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { generateCorpus } from '../generate/corpus.js';
 import { discover } from '../sources/transcripts/discover.js';
+import { textLines } from '../sources/files/lines.js';
+import { extractBytes } from './build-lines.js';
 import { buildHistory, type BuildFile } from './build.js';
+import { extractLine } from './extract.js';
 import { openHistory, type Db } from './db.js';
 import { ingestPaths } from './ingest.js';
 import { Pricer } from './pricing.js';
@@ -65,6 +69,83 @@ test('a history built by the parallel readers equals one ingested file by file, 
     old.close();
     parallel.close();
     inline.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** Lines the readers answer from bytes (build-lines.ts) without decoding all of them, each with something that could go wrong there. */
+function awkwardLines(): Buffer[] {
+  const big = (unit: string) => unit.repeat(Math.ceil((1024 * 1024) / unit.length));
+  const rec = (over: Record<string, unknown>, content: unknown[] | string, n: number) =>
+    JSON.stringify({ parentUuid: null, isSidechain: false, cwd: '/home/dev/x', sessionId: 's1', type: 'user', message: { role: 'user', content }, uuid: `u${n}`, timestamp: `2026-03-02T00:00:${String(n % 60).padStart(2, '0')}.000Z`, ...over });
+  const result = (id: string, content: unknown, isError = false) => ({ tool_use_id: id, type: 'tool_result', content, is_error: isError });
+  const s = (t: string) => Buffer.from(t);
+  const withByte = (line: string, at: string, byte: number) => {
+    const b = Buffer.from(line);
+    b[b.indexOf(at) + at.length] = byte; // overwrites one byte inside the content
+    return b;
+  };
+  const escapes = big('line "quoted" \\ back\\slash\ttab\u0000nul \u00e9 \n');
+  const wide = big('caf\u00e9 \u2014 \u{1F389} \u2028 \u4e2d ');
+  return [
+    s(rec({}, [result('toolu_a1', escapes)], 1)),
+    s(rec({ toolUseResult: { stdout: wide, stderr: '' } }, [result('toolu_a2', wide)], 2)),
+    s(rec({ toolUseResult: 'Error: ' + wide }, [result('toolu_a3', "The user doesn't want to proceed with this tool use. " + wide, true)], 3)),
+    s(rec({}, [result('toolu_a4', [{ type: 'text', text: 'Permission to use Bash with command rm -rf / has been denied. ' + escapes }], true)], 4)),
+    s(rec({ toolUseResult: 'User rejected tool use' }, [result('toolu_a5', wide, true)], 5)),
+    s(rec({}, [result('toolu_a5b', 'Permission to use Bash with command echo \u2028 has been denied.', true)], 5)), // no denial: `.` stops at U+2028
+    s(rec({}, [result('toolu_a5c', 'Permission to use Bash with ' + '\u00e9'.repeat(1500) + ' has been denied.', true)], 5)), // a denial within 2000 characters, not within 2000 bytes
+    withByte(rec({}, [result('toolu_a6', big('plain text '))], 6), 'plain text ', 0xff), // not UTF-8: skipped
+    withByte(rec({}, [result('toolu_a7', big('plain text '))], 7), 'plain text ', 0x01), // a raw control byte: not JSON
+    s(rec({}, [result('toolu_a8', 'x')], 8).replace('"x"', '"bad \\x escape"')),
+    s(rec({}, [result('toolu_\u00e9', 'fine')], 9)),
+    s(rec({ cwd: '/home/d\u00e9v/proj' }, 'Thanks \u2014 \u00e7a marche \u{1F389}. No, actually: wait', 10)),
+    s(rec({}, [{ type: 'text', text: 'Stop \u2014 that is wrong' }, result('toolu_a11', wide)], 11)),
+    s(rec({}, [result('toolu_a12', 'ok')], 12).replace('"type":"user"', '"type" :\u00a0"user"')), // a space JSON refuses
+    s(rec({}, [result('toolu_a13', 'ok')], 13).replace('"type":"user"', '"t\\u0079pe":"user"')),
+    s(rec({}, [result('toolu_a14', 'ok')], 14).replace('"type":"user"', '"type":\t"user"')),
+    s(rec({ cwd: '/home/d\u00e9v/other' }, 'x', 15).replace('"type":"user"', '"type":"assistant"')),
+    s(JSON.stringify({ type: 'progress', cwd: '/home/dev/\u00e9', data: { message: { type: 'user', message: { role: 'user', content: [result('toolu_a16', wide)] } } } })),
+    s(rec({}, [result('toolu_a17', escapes)], 17) + '\r'),
+    s('\ufeff' + rec({}, [result('toolu_a18', 'ok')], 18)),
+    s('torn "type":"assistant" {'),
+    s('  {"type": "user", "message": {"content": "typed \u2014 here"}, "timestamp": "2026-03-02T01:00:00.000Z"}  '),
+    s('   '),
+    s('{"type":"summary","summary":"caf\u00e9"}'),
+    s(rec({ isMeta: true }, '[Request interrupted by user for tool use]', 19)),
+    s(rec({}, '[Request interrupted by user]', 20)),
+  ];
+}
+
+test('the readers answer awkward lines from their bytes as extractLine does from their text, and build the same history', async () => {
+  const lines = awkwardLines();
+  const joined = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
+  let at = 0;
+  for (const [i, l] of lines.entries()) {
+    const want = extractLine(textLines(l, l.length)[0], 'p');
+    assert.deepEqual(extractBytes(joined, at, at + l.length, 'p'), want, `line ${i}`);
+    assert.deepEqual(extractBytes(joined, at, at + l.length, 'p', isUtf8(l)), want, `line ${i}, known UTF-8 or not`);
+    at += l.length + 1;
+  }
+  const dir = await tempDir('cg-build-bytes-');
+  const folder = path.join(dir, 'projects', '-home-dev-x');
+  await fs.mkdir(folder, { recursive: true });
+  await fs.writeFile(path.join(folder, 'a.jsonl'), joined);
+  await fs.writeFile(path.join(folder, 'b.jsonl'), Buffer.concat([joined.subarray(0, joined.indexOf('\n') + 1), joined])); // a resumed session's copy
+  const files = listed(dir);
+  const old = openHistory(path.join(dir, 'old.sqlite'));
+  const built = openHistory(path.join(dir, 'built.sqlite'));
+  try {
+    const a = ingestPaths(old.db, files.map((f) => f.path), pricer);
+    const b = await buildHistory(built.db, files, pricer, { threads: 2, minParallelBytes: 0, batchBytes: 1 });
+    assert.ok(a.skipped >= 5, 'the broken lines are skipped');
+    assert.deepEqual([b.lines, b.skipped], [a.lines, a.skipped]);
+    assert.deepEqual(old.db.prepare('SELECT denial, count(*) n FROM tool_results WHERE denial IS NOT NULL GROUP BY 1 ORDER BY 1').all(), [{ denial: 'rejected', n: 2 }, { denial: 'rule', n: 2 }], 'denials read from long results');
+    const want = contents(old.db);
+    assert.deepEqual(contents(built.db), want);
+  } finally {
+    old.close();
+    built.close();
     await fs.rm(dir, { recursive: true, force: true });
   }
 });

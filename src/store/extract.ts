@@ -53,7 +53,8 @@ export interface LineFacts {
   cwd?: { project: string; cwd: string };
 }
 
-const EMPTY: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [], interrupts: [] };
+/** A line that carries nothing kept (shared: never written to). */
+export const EMPTY: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [], interrupts: [] };
 const MAY_MATTER = /"type"\s*:\s*"(assistant|user)"/;
 
 /** null: a malformed line (counted by the caller, never fatal). */
@@ -64,6 +65,11 @@ export function extractLine(line: string, folderProject: string): LineFacts | nu
   if (!usage && !MAY_MATTER.test(line)) return line.trim() === '' || isObjectLine(line) ? EMPTY : null;
   const rec = parseRecord(line);
   if (!rec) return null;
+  return factsOf(rec, usage, folderProject);
+}
+
+/** The facts of a parsed record (usage: what parseLine made of its line, null without a usage mark). */
+export function factsOf(rec: any, usage: { events: readonly (ResponseEvent | { kind: 'turn' })[] } | null, folderProject: string): LineFacts {
   const out: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [], interrupts: [] };
   if (usage) fromResponses(usage.events, rec, folderProject, out);
   if (rec.type === 'user') fromUser(rec, folderProject, out);

@@ -5,7 +5,7 @@
 // writer (build.ts).
 import { closeSync } from 'node:fs';
 import { newCheckpoint, reconcile, type Checkpoint } from '../sources/files/checkpoint.js';
-import { linesOf, START, type LinePosition } from '../sources/files/lines.js';
+import { linesOf, START, type LineChunk, type LinePosition } from '../sources/files/lines.js';
 import { classify, isUnread, openRegularSync } from '../sources/files/open.js';
 import { headSync, readLinesSync } from '../sources/files/read.js';
 
@@ -40,7 +40,9 @@ export interface ReadHooks {
   /** Once opened and reconciled, before the first chunk. */
   onStart?(cp: Checkpoint, row: StoredFile | undefined, restarted: boolean): void;
   /** A chunk of complete lines; `cp.offset` is just past them. What it throws stops reading and goes up. */
-  onChunk(lines: string[], cp: Checkpoint): void;
+  onChunk?(lines: string[], cp: Checkpoint): void;
+  /** Instead of onChunk: the chunk's bytes, its lines ending at buf[0, lastNl]; returns how many lines it held. */
+  onBytes?(c: LineChunk, cp: Checkpoint): number;
 }
 
 class ChunkFailed {
@@ -72,13 +74,16 @@ export function readNewLines(file: string, h: ReadHooks): LinesRead {
         size,
         cp,
         (c) => {
-          const lines = linesOf(c);
           try {
-            h.onChunk(lines, cp);
+            if (h.onBytes) res.lines += h.onBytes(c, cp);
+            else {
+              const lines = linesOf(c);
+              h.onChunk?.(lines, cp);
+              res.lines += lines.length;
+            }
           } catch (err) {
             throw new ChunkFailed(err);
           }
-          res.lines += lines.length;
         },
         { readBytes: CHUNK, minRead: CHUNK },
       );

@@ -17,6 +17,8 @@ export interface ResponseRow {
 
 export const RESPONSE_COLUMNS = ['key', 'at', 'model', 'input', 'output', 'cache_create', 'cache_5m', 'cache_1h', 'cache_read', 'thinking', 'thinking_reported', 'visible_chars', 'cost', 'cache_saved', 'project', 'session', 'agent', 'sidechain', 'synthetic', 'speed', 'stop_reason'] as const;
 
+const NONE: readonly never[] = [];
+
 export class Writer {
   private readonly get;
   private readonly put;
@@ -57,13 +59,14 @@ export class Writer {
     this.addResult = db.prepare('INSERT INTO tool_results (id, is_error, denial) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET is_error = max(is_error, excluded.is_error), denial = coalesce(tool_results.denial, excluded.denial)');
   }
 
-  apply(f: LineFacts): void {
+  /** A list left out is empty (build-read.ts sends facts so). */
+  apply(f: Partial<LineFacts>): void {
     if (f.cwd && !this.projects?.has(f.cwd.project)) {
       this.addProject.run(f.cwd.project, f.cwd.cwd);
       this.projects?.add(f.cwd.project);
     }
-    for (const r of f.responses) this.response(r);
-    for (const b of f.blocks) {
+    for (const r of f.responses ?? NONE) this.response(r);
+    for (const b of f.blocks ?? NONE) {
       if (this.addBlock.run(b.hash, b.response).changes === 0) continue; // counted before
       const row = this.row(b.response);
       if (row) {
@@ -72,10 +75,10 @@ export class Writer {
         if (b.text) this.text({ ...b.text, hash: b.hash, at: row.at, project: row.project, session: row.session });
       }
     }
-    for (const t of f.texts) this.text(t);
-    for (const t of f.tools) this.addTool.run(t.id, t.response, t.name, t.at, t.project, t.executable, t.file, t.ext);
-    for (const r of f.toolResults) this.addResult.run(r.id, r.isError ? 1 : 0, r.denial);
-    for (const i of f.interrupts) this.addInterrupt.run(i);
+    for (const t of f.texts ?? NONE) this.text(t);
+    for (const t of f.tools ?? NONE) this.addTool.run(t.id, t.response, t.name, t.at, t.project, t.executable, t.file, t.ext);
+    for (const r of f.toolResults ?? NONE) this.addResult.run(r.id, r.isError ? 1 : 0, r.denial);
+    for (const i of f.interrupts ?? NONE) this.addInterrupt.run(i);
   }
 
   private text(t: { hash: string; side: string; at: number; project: string; session: string; chars: number; emDashes: number; emoji: number; correction: boolean; thanks: boolean; phrases: string[] }): void {

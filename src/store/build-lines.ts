@@ -1,0 +1,84 @@
+// The first build's readers take a chunk's lines as bytes and decode only what they must: most of
+// a history is tool output that the history never keeps, and turning it into UTF-16 text (slow for
+// any line with one byte past ASCII) cost them more than anything else. Every answer is the one
+// extractLine gives for the line's text (build.test.ts holds the two together, line by line):
+// - a line with a usage mark is decoded and goes to extractLine whole;
+// - a line that cannot match extractLine's test for assistant or user records is answered from
+//   its first and last bytes when it can be, like extractLine does, without decoding it;
+// - any other line is read as Latin-1 (a byte per character, a copy): in a line that is UTF-8,
+//   JSON.parse finds the same structure and the same faults either way (every byte past ASCII
+//   lies inside a string, or breaks the JSON in both), and the fields the history reads from it
+//   are the same text when they are ASCII; when one is not, the line is decoded and read again.
+import { isUtf8 } from 'node:buffer';
+import { NOT_UTF8 } from '../sources/files/lines.js';
+import { USAGE_MARK } from '../sources/transcripts/parse.js';
+import { EMPTY, extractLine, factsOf, type LineFacts } from './extract.js';
+
+const NEWLINE = 0x0a;
+const USAGE = Buffer.from(USAGE_MARK);
+const USER = Buffer.from('"user"');
+const ASSISTANT = Buffer.from('"assistant"');
+// extractLine's test (/"type"\s*:\s*"(assistant|user)"/) on the Latin-1 reading: `\s` of the
+// text, written as its UTF-8 bytes (Unicode's spaces and line separators, the byte order mark).
+const SPACE = '(?:[\\t\\n\\v\\f\\r ]|\\xc2\\xa0|\\xe1\\x9a\\x80|\\xe2\\x80[\\x80-\\x8a\\xa8\\xa9\\xaf]|\\xe2\\x81\\x9f|\\xe3\\x80\\x80|\\xef\\xbb\\xbf)';
+const MAY_MATTER_BYTES = new RegExp(`"type"${SPACE}*:${SPACE}*"(assistant|user)"`);
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Each line of buf[0, end) (a chunk of complete lines, the last one's newline at `end`) to
+ * `each` as extractLine's answer; returns how many lines there were.
+ */
+export function extractChunk(buf: Buffer, end: number, folderProject: string, each: (f: LineFacts | null) => void): number {
+  const utf8 = isUtf8(buf.subarray(0, end)); // nearly always: no line needs its own check
+  let lines = 0;
+  let start = 0;
+  for (;;) {
+    let nl = buf.indexOf(NEWLINE, start);
+    if (nl === -1 || nl > end) nl = end;
+    lines++;
+    each(extractBytes(buf, start, nl, folderProject, utf8));
+    if (nl >= end) return lines;
+    start = nl + 1;
+  }
+}
+
+/** extractLine's answer for the line buf[start, end) (without its newline); `utf8`: known to be UTF-8. */
+export function extractBytes(buf: Buffer, start: number, end: number, folderProject: string, utf8 = false): LineFacts | null {
+  const line = buf.subarray(start, end);
+  if (!utf8 && !isUtf8(line)) return extractLine(NOT_UTF8, folderProject);
+  const to = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length; // CRLF
+  const bytes = line.subarray(0, to);
+  const text = () => bytes.toString('utf8');
+  if (bytes.includes(USAGE)) return extractLine(text(), folderProject);
+  const objectLike = to > 1 && bytes[0] === 0x7b && bytes[to - 1] === 0x7d;
+  if (!bytes.includes(USER) && !bytes.includes(ASSISTANT)) return objectLike ? EMPTY : extractLine(text(), folderProject);
+  const latin1 = bytes.toString('latin1');
+  if (!MAY_MATTER_BYTES.test(latin1)) return objectLike ? EMPTY : extractLine(text(), folderProject);
+  let rec: any;
+  try {
+    rec = JSON.parse(latin1);
+  } catch {
+    return null;
+  }
+  if (!rec || typeof rec !== 'object') return null;
+  if (readsAscii(rec)) return factsOf(rec, null, folderProject);
+  return extractLine(text(), folderProject);
+}
+
+/** Whether every string factsOf reads from a record without a usage mark is ASCII (the same text in Latin-1). */
+function readsAscii(r: any): boolean {
+  if (!ascii(r.cwd)) return false;
+  if (r.type !== 'user') return true; // an assistant line without usage yields its cwd only; any other, nothing
+  if (!ascii(r.timestamp) || !ascii(r.sessionId)) return false;
+  const content = r.message?.content;
+  if (!Array.isArray(content)) return ascii(content);
+  for (const b of content) {
+    if (b?.type === 'tool_result' && (!ascii(b.tool_use_id) || b.is_error === true)) return false; // a denial reads the result's text
+    if (b?.type === 'text' && !ascii(b.text)) return false;
+  }
+  return true;
+}
+
+function ascii(v: unknown): boolean {
+  return typeof v !== 'string' || !NOT_ASCII.test(v);
+}
