@@ -95,7 +95,11 @@ test('cost of a known model equals a hand computation from the price table; unkn
   const lib = calcPrice({ input_tokens: 58_000, cache_read_tokens: 50_000, cache_write_tokens: 7000, cache_write_1h_tokens: 4000, output_tokens: 2000 }, u.model, { providerId: 'anthropic', timestamp: new Date(u.at) });
   assert.ok(Math.abs(lib!.total_price - hand) < 1e-12);
   assert.deepEqual(p.price({ ...u, model: 'gpt-mystery-9' }), { cost: null, saved: null });
-  assert.deepEqual(p.price({ ...u, model: 'claude-opus-4-6-fast' }), { cost: null, saved: null }, 'fast mode has no table price');
+  assert.deepEqual(p.price({ ...u, model: 'claude-sonnet-4-5-fast' }), { cost: null, saved: null }, 'fast mode without a published price has no table price');
+  // Opus 4.6 fast mode: Anthropic's published six times the standard rates, as ccusage counts it.
+  const fast = (1000 * 30 + 2000 * 150 + 3000 * 37.5 + 4000 * 60 + 50_000 * 3) / 1e6;
+  assert.ok(Math.abs(p.price({ ...u, model: 'claude-opus-4-6-fast' }).cost! - fast) < 1e-9);
+  assert.ok(Math.abs(p.cost({ ...u, model: 'claude-opus-4-6-fast' })! - fast) < 1e-9);
   const o = new Pricer({ 'claude-opus-4-6-fast': { input: 30, output: 150 }, 'my-model*': { input: 1, output: 2, cache_read: 0.1 } });
   assert.ok(Math.abs(o.price({ ...u, model: 'claude-opus-4-6-fast' }).cost! - (1000 * 30 + 2000 * 150 + 3000 * 37.5 + 4000 * 60 + 50_000 * 3) / 1e6) < 1e-9);
   assert.ok(Math.abs(o.price({ ...u, model: 'my-model-2' }).cost! - (1000 + 4000 + 3000 * 1.25 + 4000 * 2 + 5000) / 1e6) < 1e-12);
