@@ -15,6 +15,7 @@ import { Pricer } from './pricing.js';
 import type { StoredFile } from './read-lines.js';
 import { Writer } from './writer.js';
 import { entryUrl } from '../util/package-files.js';
+import { batches } from '../sources/transcripts/parallel.js';
 
 export interface BuildFile {
   path: string;
@@ -105,7 +106,8 @@ export async function buildHistory(db: Db, files: readonly BuildFile[], pricer =
 
 async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions, take: (b: FileFacts[]) => void): Promise<void> {
   const stored = new Map((db.prepare('SELECT id, offset, head, head_len FROM files').all() as (StoredFile & { id: string })[]).map((r) => [r.id, r] as const));
-  const work = batches(files, o.batchBytes ?? BATCH_BYTES);
+  // The scan's cutting: contiguous runs of files, in order, of about that many bytes each.
+  const work = batches(files, o.batchBytes ?? BATCH_BYTES).map((run) => run.map((f) => f.path));
   const bytes = files.reduce((a, f) => a + f.size, 0);
   const threads = Math.min(work.length, Math.max(1, o.threads ?? availableParallelism()));
   if (bytes < (o.minParallelBytes ?? MIN_PARALLEL_BYTES) || threads <= 1) {
@@ -147,20 +149,3 @@ async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions
   }
 }
 
-/** Contiguous runs of paths, in order, of about `bytes` each (a larger file is a run alone). */
-function batches(files: readonly BuildFile[], bytes: number): string[][] {
-  const out: string[][] = [];
-  let cur: string[] = [];
-  let acc = 0;
-  for (const f of files) {
-    if (cur.length > 0 && acc + f.size > bytes) {
-      out.push(cur);
-      cur = [];
-      acc = 0;
-    }
-    cur.push(f.path);
-    acc += f.size;
-  }
-  if (cur.length > 0) out.push(cur);
-  return out;
-}

@@ -18,9 +18,9 @@ const BATCH_BYTES = 16 * 1024 * 1024;
 const IN_FLIGHT = 2;
 
 /** Contiguous runs of `files`, in order, of about `bytes` each (a larger file is a run alone). */
-export function batches(files: readonly FoundFile[], bytes = BATCH_BYTES): FoundFile[][] {
-  const out: FoundFile[][] = [];
-  let cur: FoundFile[] = [];
+export function batches<F extends { size: number }>(files: readonly F[], bytes = BATCH_BYTES): F[][] {
+  const out: F[][] = [];
+  let cur: F[] = [];
   let acc = 0;
   for (const f of files) {
     if (cur.length > 0 && acc + f.size > bytes) {
