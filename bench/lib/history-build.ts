@@ -1,4 +1,4 @@
-// The durable history's first build, as a fresh `serve` does it: wall time until /api/summary
+// The durable history's first build, as a fresh `serve` does it: wall time until /api/ingest
 // says the backfill is done, the daemon's peak resident memory (VmHWM: its own threads; any child
 // process it starts is measured apart, its largest peak), and /usage latency while it runs.
 import { promises as fs } from 'node:fs';
@@ -14,7 +14,7 @@ export interface HistoryBuild {
   childPeakMb: number;
   usageP99Ms: number;
   usageCount: number;
-  /** /api/summary answered while building with a progress figure (files_done below files_total). */
+  /** /api/ingest answered while building with a progress figure (files_done below files_total). */
   sawProgress: boolean;
 }
 
@@ -37,7 +37,8 @@ export async function historyBuild(bin: string, env: NodeJS.ProcessEnv): Promise
   const watchChildren = setInterval(() => void childrenPeakKb(child.pid!).then((kb) => (childPeakKb = Math.max(childPeakKb, kb))), 100);
   try {
     for (;;) {
-      const r = await fetch(`${url}/api/summary`);
+      // The progress route alone: /api/summary's totals would cost the daemon's thread tens of ms a poll.
+      const r = await fetch(`${url}/api/ingest`);
       const ingest = r.ok ? ((await r.json()) as { ingest: { backfilled: boolean; files_done: number; files_total: number } | null }).ingest : null;
       if (ingest?.backfilled) break;
       if (ingest && ingest.files_done > 0 && ingest.files_done < ingest.files_total) sawProgress = true;
@@ -96,7 +97,7 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
   const scan = median(scans);
   const answer = median(fromHistory);
   return [
-    [label, 'history first build (fresh `serve` until /api/summary says backfilled), wall ms', fmt(ms), '', fmt(ms / scan, 1), `x the full scan (${fmt(scan)} ms)${builds.every((b) => b.sawProgress) ? '; /stats showed progress' : ''}`],
+    [label, 'history first build (fresh `serve` until /api/ingest says backfilled), wall ms', fmt(ms), '', fmt(ms / scan, 1), `x the full scan (${fmt(scan)} ms)${builds.every((b) => b.sawProgress) ? '; /stats showed progress' : ''}`],
     [label, 'history first build: daemon peak resident memory, MB', fmt(median(builds.map((b) => b.mainPeakMb))), '', '', `build child peak ${fmt(median(builds.map((b) => b.childPeakMb)))} MB`],
     [label, 'blocks --json from the current history (--from auto chose it), wall ms', fmt(answer), '', fmt(answer / scan, 2), `x the full scan (${fmt(scan)} ms); against ccusage: its full-scan figure above`],
     [label, 'history first build: /usage p99 while it runs, ms', fmt(median(builds.map((b) => b.usageP99Ms)), 1), '', '', `${fmt(median(builds.map((b) => b.usageCount)))} requests, polled every 5 ms`],

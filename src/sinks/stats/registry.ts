@@ -60,6 +60,8 @@ export function usageNow(ctx: StatsContext) {
 
 export const QUERIES: readonly Query[] = [
   { tool: 'usage_now', path: 'now', description: 'The live figures: 5-hour window (and its source), when it runs out at the current burn, cost (block, today, per hour), the seven-day figure, context fill, tokens/min, cache hit, thinking ratio.', run: (ctx) => usageNow(ctx) },
+  // The history's progress alone: what a script or the bench polls while it fills, without the totals' queries (which cost the daemon's thread tens of milliseconds on a large history).
+  { tool: 'history_status', path: 'ingest', description: 'How far the durable history has read: files done of files total, lines, skipped lines, whether it has read everything, and the last error.', run: (ctx) => ({ ingest: ctx.ingest?.() ?? null }) },
   {
     tool: 'summary', path: 'summary', description: 'Totals for the range (responses, tokens, cost, cache savings, sessions), the projects to filter by, and the ingest status.',
     run: (ctx, f) => ({ totals: totals(ctx.db, f), projects: projects(ctx.db, { ...f, from: 0, to: Number.MAX_SAFE_INTEGER, project: null }).rows.map((p) => ({ project: p.project, label: p.label })), ingest: ctx.ingest?.() ?? null, tz: f.tz }),
