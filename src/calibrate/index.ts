@@ -2,9 +2,8 @@
 // with the figures behind each proposal. Pure: entries, blocks and observations in, a report out.
 import { totalTokens } from '../core/events.js';
 import type { Block, BlockEntry } from '../core/blocks.js';
-import { activeBlock, BLOCK_MS } from '../engine/blocks.js';
-import { autoCeiling, P90_MIN_BLOCKS, type AutoCeiling } from '../engine/ceiling.js';
-import { CEILING_DAYS, CEILING_MIN_BLOCKS, recentBlocks } from '../engine/history.js';
+import { activeBlock, BLOCK_MS, finishedBlocks } from '../engine/blocks.js';
+import { autoCeiling, CEILING_DAYS, CEILING_MIN_BLOCKS, P90_MIN_BLOCKS, percentile, recentBlocks, type AutoCeiling } from '../engine/ceiling.js';
 
 const MINUTE = 60_000;
 /** Statusline figures below this share carry too much rounding (1 point of 5 % is 20 %) to imply a ceiling. */
@@ -73,12 +72,7 @@ export interface Calibration {
   redline: Proposal | null;
 }
 
-/** Nearest-rank percentile of ascending values (p in 0-100): a value that really occurred. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
+export { percentile };
 
 const STEPS = [1, 1.2, 1.4, 1.6, 1.8, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 10];
 
@@ -167,7 +161,7 @@ export function calibrate(input: CalibrationInput): Calibration {
     : null;
 
   // What `auto` uses: the P90 of the recent finished blocks (engine/ceiling.ts), explained beside the largest.
-  const recent = recentBlocks(finished.map((b) => ({ start: b.start, tokens: b.totalTokens })), input.now ?? Date.now());
+  const recent = recentBlocks(finishedBlocks(finished), input.now ?? Date.now());
   const picked = autoCeiling(recent);
   const auto = picked && { ...picked, largest: Math.max(...recent.map((b) => b.tokens)), days: CEILING_DAYS, minBlocks: CEILING_MIN_BLOCKS };
   let ceiling: Proposal | null = null;

@@ -5,18 +5,14 @@
 // the summing, here in the daemon layer that composes sources and engine.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { BlockEntry, FinishedBlock, HistoryPart, PriceFn, Slot } from '../core/blocks.js';
-import { totalTokens } from '../core/events.js';
+import type { BlockEntry, PriceFn } from '../core/blocks.js';
 import { ResponseFold } from '../core/response-fold.js';
-import { computeBlocks } from '../engine/blocks.js';
-import { slotOf } from '../engine/history.js';
+import { History } from '../engine/history.js';
 import { addStats, type LineStats } from '../sources/transcripts/lines.js';
 import type { OlderHistoryRequest, OlderHistorySummary } from '../sources/transcripts/older.js';
 import type { ScanResult } from '../sources/transcripts/scan.js';
 import type { Pricer } from '../store/pricing.js';
 import { entryUrl } from '../util/package-files.js';
-
-const SLOTS_FOR_MS = 8 * 24 * 3_600_000;
 
 /** The child's question: the folders, and the instant up to which it speaks for the history (the engine counts from there). */
 export interface SummaryRequest extends OlderHistoryRequest {
@@ -38,19 +34,10 @@ export function summarize(results: readonly ScanResult[], before: number, now: n
     if (e.at >= before) break;
     entries.push({ at: e.at, model: e.model, tokens: e.tokens, synthetic: e.synthetic, cache1h: e.cacheCreation1h });
   }
-  const finishedBlocks: FinishedBlock[] = [];
-  for (const b of computeBlocks(entries, now)) if (!b.isGap && !b.isActive) finishedBlocks.push({ start: b.start, tokens: b.totalTokens });
-  const slots = new Map<number, Slot>();
-  for (const e of entries) {
-    if (e.at < now - SLOTS_FOR_MS) continue;
-    const at = slotOf(e.at);
-    let s = slots.get(at);
-    if (!s) slots.set(at, (s = { at, tokens: 0, cost: null }));
-    s.tokens += totalTokens(e.tokens);
-    const c = price?.(e) ?? null;
-    if (c !== null) s.cost = (s.cost ?? 0) + c;
-  }
-  const part: HistoryPart = { before, finishedBlocks, slots: [...slots.values()] };
+  // The engine's own keeping of what it forgets: the same blocks, the same slots, the same window.
+  const kept = new History();
+  kept.fold(entries, now, price);
+  const part = kept.part(before);
   return { part, stats, problems };
 }
 

@@ -1,6 +1,6 @@
 // 5-hour blocks exactly as ccusage defines them (FACTS.md): pure functions over
 // deduplicated entries sorted by time.
-import type { Block, BlockEntry, PriceFn } from '../core/blocks.js';
+import type { Block, BlockEntry, FinishedBlock, PriceFn } from '../core/blocks.js';
 
 export const BLOCK_MS = 5 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
@@ -93,9 +93,9 @@ function gap(start: number, end: number): Block {
   return { ...emptyBlock(start), end, isGap: true };
 }
 
-/** Total tokens of the largest finished block (0 when none): what the `auto` ceiling means. */
-export function largestFinishedBlock(blocks: Iterable<Block>): number {
-  let max = 0;
-  for (const b of blocks) if (!b.isGap && !b.isActive && b.totalTokens > max) max = b.totalTokens;
-  return max;
+/** The finished blocks (no gaps, not the active one) as the `auto` ceiling remembers them. */
+export function finishedBlocks(blocks: Iterable<Block>): FinishedBlock[] {
+  const out: FinishedBlock[] = [];
+  for (const b of blocks) if (!b.isGap && !b.isActive) out.push({ start: b.start, tokens: b.totalTokens });
+  return out;
 }

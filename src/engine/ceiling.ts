@@ -18,10 +18,25 @@ export function autoCeiling(blocks: readonly FinishedBlock[]): AutoCeiling | nul
   const totals = blocks.map((b) => b.tokens).filter((t) => t > 0).sort((a, b) => a - b);
   if (totals.length === 0) return null;
   if (totals.length < P90_MIN_BLOCKS) return { tokens: totals[totals.length - 1], blocks: totals.length, method: 'largest' };
-  return { tokens: percentile(totals, 0.9), blocks: totals.length, method: 'p90' };
+  return { tokens: percentile(totals, 90), blocks: totals.length, method: 'p90' };
 }
 
-/** Nearest-rank percentile of ascending values: the smallest value at or above that share of them. */
+/** Nearest rank: the p-th percentile (0-100) of ascending values is a value that occurred; 0 for none. */
 export function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+/** How far back the `auto` ceiling looks, and how many blocks it takes at least when that is too few. */
+export const CEILING_DAYS = 30;
+export const CEILING_MIN_BLOCKS = 20;
+
+/** The blocks the ceiling may use: the last 30 days', or the 20 newest when those are fewer. Sorted by start. */
+export function recentBlocks(blocks: readonly FinishedBlock[], now: number): FinishedBlock[] {
+  const sorted = [...blocks].sort((a, b) => a.start - b.start);
+  const since = now - CEILING_DAYS * 24 * 3_600_000;
+  const first = sorted.findIndex((b) => b.start >= since);
+  const inWindow = first < 0 ? 0 : sorted.length - first;
+  return sorted.slice(Math.max(0, sorted.length - Math.max(inWindow, CEILING_MIN_BLOCKS)));
 }

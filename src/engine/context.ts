@@ -4,6 +4,8 @@
 import type { ResponseEvent } from '../core/events.js';
 
 export const STANDARD_WINDOW = 200_000;
+/** At or above this share of the window the context is flagged (unless configured): Claude Code compacts soon after. */
+export const CONTEXT_WARN = 0.8;
 export const LONG_WINDOW = 1_000_000;
 /** Sessions whose largest request is remembered (for telling a 1M window from a 200k one). */
 const REMEMBERED = 64;

@@ -5,10 +5,10 @@ import { modelFamily } from '../core/model.js';
 import { beats } from '../core/response-fold.js';
 import { SCHEMA_VERSION, type FuelHealth, type Snapshot, type SourceHealth } from '../core/snapshot.js';
 import type { Block, BlockEntry, FinishedBlock, HistoryPart, PriceFn } from '../core/blocks.js';
-import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks } from './blocks.js';
-import { autoCeiling } from './ceiling.js';
-import { ContextTracker } from './context.js';
-import { History, recentBlocks } from './history.js';
+import { activeBlock, BLOCK_MS, chainStartIndex, computeBlocks, finishedBlocks } from './blocks.js';
+import { autoCeiling, recentBlocks } from './ceiling.js';
+import { CONTEXT_WARN, ContextTracker } from './context.js';
+import { History } from './history.js';
 import { learnWeekly, outlook, type WeeklyCeiling } from './outlook.js';
 import { TickLine } from './ticks.js';
 import { TurnState } from './turn-state.js';
@@ -89,11 +89,14 @@ export class Engine {
   private readonly context: ContextTracker;
   private weekly: WeeklyCeiling | null;
   private price: PriceFn | undefined;
+  /** Whose midnight starts "today": resolved once (asking Intl for the machine's zone is not free). */
+  private readonly timeZone: string;
   private late = 0;
 
   constructor(private readonly settings: EngineSettings) {
     this.turns = new TurnState(settings);
-    this.context = new ContextTracker(settings.contextWindow, settings.contextWarn ?? 0.8);
+    this.context = new ContextTracker(settings.contextWindow, settings.contextWarn ?? CONTEXT_WARN);
+    this.timeZone = settings.timeZone ?? zoneOrDefault(null).tz;
     this.weekly = settings.weekly ?? null;
     this.price = settings.price;
   }
@@ -203,8 +206,7 @@ export class Engine {
   /** The finished blocks the `auto` ceiling is taken from (`calibrate` shows them). */
   finishedBlocks(now: number): FinishedBlock[] {
     const own = this.entries.sorted().filter((e) => e.at >= this.history.boundary);
-    const mine = computeBlocks(own, now).filter((b) => !b.isGap && !b.isActive).map((b) => ({ start: b.start, tokens: b.totalTokens }));
-    return [...this.history.finished(), ...mine];
+    return [...this.history.finished(), ...finishedBlocks(computeBlocks(own, now))];
   }
 
   /** Records ignored because they fell before forgotten history (replays). */
@@ -341,7 +343,7 @@ export class Engine {
     if (seven && this.limits && this.health.backfill.done) this.weekly = learnWeekly(seven, this.limits.at, entries, this.history) ?? this.weekly;
     const ahead = outlook({
       now, entries, chainStart: entries.length ? entries[chainStartIndex(entries)].at : null, history: this.history, price: this.price,
-      timeZone: s.timeZone ?? zoneOrDefault(null).tz, fuel, fromStatusline: !!five, block, ceiling: ceiling.value,
+      timeZone: this.timeZone, fuel, fromStatusline: !!five, block, ceiling: ceiling.value,
       resetsAt: five ? five.resetsAt : block ? block.end : null, weekly: this.weekly, context: this.context.figure(),
     });
     const warn = fuel > 0.8 || (wroteLastMinute && cacheDenom > 0 && cacheHit < s.cacheFloor);

@@ -5,9 +5,10 @@
 // itself forgets (compact) is folded in here from `before` on.
 import type { BlockEntry, FinishedBlock, HistoryPart, PriceFn, Slot } from '../core/blocks.js';
 import { totalTokens } from '../core/events.js';
-import { computeBlocks } from './blocks.js';
+import { SLOT_MS } from '../core/local-time.js';
+import { computeBlocks, finishedBlocks } from './blocks.js';
+import { recentBlocks } from './ceiling.js';
 
-export const SLOT_MS = 15 * 60_000;
 /** Slots are kept this long: seven days and a day of margin for the weekly reset's anchor. */
 const KEEP_MS = 8 * 24 * 3_600_000;
 
@@ -31,7 +32,7 @@ export class History {
   /** Entries the engine is about to forget (sorted, all finished); those the summary covers are skipped. */
   fold(entries: readonly BlockEntry[], now: number, price: PriceFn | undefined): void {
     const mine = entries.filter((e) => e.at >= this.before);
-    for (const b of computeBlocks(mine, now)) if (!b.isGap && !b.isActive) this.blocks.push({ start: b.start, tokens: b.totalTokens });
+    this.blocks.push(...finishedBlocks(computeBlocks(mine, now)));
     for (const e of mine) if (e.at >= now - KEEP_MS) this.addSlot(slotOf(e.at), totalTokens(e.tokens), entryCost(e, price));
     this.trim(now);
     this.version++;
@@ -44,6 +45,11 @@ export class History {
 
   finished(): readonly FinishedBlock[] {
     return this.blocks;
+  }
+
+  /** All it holds, as a summary of older history hands it over (everything before `before`). */
+  part(before: number): HistoryPart {
+    return { before, finishedBlocks: this.blocks, slots: [...this.slots.values()] };
   }
 
   /** Tokens in slots starting in [from, to). */
@@ -75,7 +81,7 @@ export class History {
   }
 }
 
-export function slotOf(at: number): number {
+function slotOf(at: number): number {
   return Math.floor(at / SLOT_MS) * SLOT_MS;
 }
 
@@ -84,17 +90,4 @@ export function entryCost(e: BlockEntry, price: PriceFn | undefined): number | n
   if (!price) return null;
   if (e.cost === undefined) e.cost = price(e);
   return e.cost;
-}
-
-/** How far back the `auto` ceiling looks, and how many blocks it takes at least when that is too few. */
-export const CEILING_DAYS = 30;
-export const CEILING_MIN_BLOCKS = 20;
-
-/** The blocks the ceiling may use: the last 30 days', or the 20 newest when those are fewer. Sorted by start. */
-export function recentBlocks(blocks: readonly FinishedBlock[], now: number): FinishedBlock[] {
-  const sorted = [...blocks].sort((a, b) => a.start - b.start);
-  const since = now - CEILING_DAYS * 24 * 3_600_000;
-  const first = sorted.findIndex((b) => b.start >= since);
-  const inWindow = first < 0 ? 0 : sorted.length - first;
-  return sorted.slice(Math.max(0, sorted.length - Math.max(inWindow, CEILING_MIN_BLOCKS)));
 }

@@ -49,12 +49,13 @@ export function outlook(o: OutlookInput): Outlook {
   const weekStart = sevenDayStart(now, o.weekly?.resetsAt ?? null);
   const sevenTokens = tokensBetween(own, history, weekStart, now + 1);
   const ctx = o.context;
+  const today = localDayStart(now, o.timeZone);
   return {
     burn_rate_tpm: Math.round(b.tokensPerMinute),
     window_5h_empty_at: r.emptyAt === null ? null : new Date(r.emptyAt).toISOString(),
     window_5h_runs_out: r.runsOut,
     cost_block_usd: o.price && o.block ? usd(costSince(own, o.block.start, o.price)) : null,
-    cost_today_usd: o.price ? usd(costSince(own, localDayStart(now, o.timeZone), o.price) + (history.costSince(localDayStart(now, o.timeZone)) ?? 0)) : null,
+    cost_today_usd: o.price ? usd(costSince(own, today, o.price) + (history.costSince(today) ?? 0)) : null,
     cost_burn_usd_per_h: b.usdPerHour === null ? null : usd(b.usdPerHour),
     seven_day_tokens: sevenTokens,
     seven_day_ceiling: o.weekly ? o.weekly.tokens : null,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CONTEXT_WARN_PCT, sessionContext } from './context.js';
+import { CONTEXT_WARN as CONTEXT_WARN_PCT } from '../engine/context.js';
+import { sessionContext } from './context.js';
 
 const usage = (over: Record<string, unknown> = {}) => ({
   context_window: { context_window_size: 200_000, current_usage: { input_tokens: 1000, output_tokens: 500, cache_creation_input_tokens: 3000, cache_read_input_tokens: 96_000, ...over } },

@@ -2,10 +2,9 @@
 // for the session the line belongs to, where the daemon only knows the session active last.
 // Stdin is untrusted input: every field is checked, and anything out of range is not shown.
 import { tokenCount } from '../core/validate.js';
+import { CONTEXT_WARN } from '../engine/context.js';
 import type { SessionContext } from '../sinks/statusline.js';
 
-/** At or above this share of the window the context is flagged: Claude Code compacts soon after. */
-export const CONTEXT_WARN_PCT = 0.8;
 /** No model has a window larger than this (the largest is 1M tokens); a bigger figure is junk. */
 const MAX_WINDOW = 100_000_000;
 
@@ -19,7 +18,7 @@ export function sessionContext(input: unknown): SessionContext | null {
   const over200k = exceeds === true;
   const pct = contextPct(cw);
   if (pct === undefined) return over200k ? { pct: null, warn: true, over200k } : null;
-  return { pct, warn: pct !== null && pct >= CONTEXT_WARN_PCT, over200k };
+  return { pct, warn: pct !== null && pct >= CONTEXT_WARN, over200k };
 }
 
 /** 0-1; null when the session has made no request yet (nothing to show, and the daemon's figure is another session's); undefined when unusable. */

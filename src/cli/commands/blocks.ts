@@ -1,8 +1,7 @@
 import { defineCommand } from 'citty';
 import type { Block, BlockEntry } from '../../core/blocks.js';
-import { computeBlocks } from '../../engine/blocks.js';
-import { autoCeiling } from '../../engine/ceiling.js';
-import { recentBlocks } from '../../engine/history.js';
+import { computeBlocks, finishedBlocks } from '../../engine/blocks.js';
+import { autoCeiling, recentBlocks } from '../../engine/ceiling.js';
 import { priceWith } from '../../daemon/older-history.js';
 import { blocksJson, blocksTable } from '../../sinks/blocks.js';
 import { currentHistory, FROM_HELP, wantFrom, type RowSource } from '../../store/current.js';
@@ -69,6 +68,5 @@ const storedCost = (e: BlockEntry): number | null => e.cost ?? null;
 /** The table's 100 %: the configured ceiling, or the engine's `auto` one (P90 of the recent finished blocks). */
 function ceiling(config: Config, blocks: Block[], now: number): number {
   if (typeof config.ceiling === 'number') return config.ceiling;
-  const finished = blocks.filter((b) => !b.isGap && !b.isActive).map((b) => ({ start: b.start, tokens: b.totalTokens }));
-  return autoCeiling(recentBlocks(finished, now))?.tokens ?? config.defaultCeiling;
+  return autoCeiling(recentBlocks(finishedBlocks(blocks), now))?.tokens ?? config.defaultCeiling;
 }
