@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BuildMessage, BuildRequest } from './build-child.js';
 import type { BuildResult } from './build.js';
-import type { IngestStatus } from './follow.js';
+import type { IngestStatus } from './ingest-status.js';
 import { entryUrl } from '../util/package-files.js';
 
 export interface BuildChild {

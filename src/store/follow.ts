@@ -6,10 +6,13 @@ import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { discover } from '../sources/transcripts/discover.js';
 import type { History } from './db.js';
-import { pricesFile as defaultPricesFile } from './pricing.js';
+import { pricesFile as defaultPricesFile } from './price-overrides.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 import { entryUrl } from '../util/package-files.js';
 import { buildInChild, type BuildChild } from './build-spawn.js';
+import { notStarted, type IngestStatus } from './ingest-status.js';
+
+export type { IngestStatus } from './ingest-status.js';
 
 const byMtime = (a: { mtimeMs: number }, b: { mtimeMs: number }) => a.mtimeMs - b.mtimeMs;
 
@@ -24,15 +27,6 @@ export interface IngestOptions {
   batchFiles?: number;
   /** Backfill in a child process with parallel readers (default true); false: in the worker, file by file. */
   buildInChild?: boolean;
-}
-
-export interface IngestStatus {
-  files_total: number;
-  files_done: number;
-  backfilled: boolean;
-  lines: number;
-  skipped_lines: number;
-  last_error: string | null;
 }
 
 export interface Ingest {
@@ -53,7 +47,7 @@ const RETRY_OPEN_MS = 500;
 export function startIngest(o: IngestOptions): Ingest {
   const log = o.log ?? (() => {});
   const pricesFile = o.pricesFile ?? defaultPricesFile();
-  const st: IngestStatus = { files_total: 0, files_done: 0, backfilled: false, lines: 0, skipped_lines: 0, last_error: null };
+  const st = notStarted();
   let seq = 0;
   const waiting = new Map<number, () => void>();
   let idleWaiters: (() => void)[] = [];

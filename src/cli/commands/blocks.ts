@@ -4,7 +4,7 @@ import { computeBlocks, finishedBlocks } from '../../engine/blocks.js';
 import { autoCeiling, recentBlocks } from '../../engine/ceiling.js';
 import { priceWith } from '../../daemon/older-history.js';
 import { blocksJson, blocksTable } from '../../sinks/blocks.js';
-import { currentHistory, FROM_HELP, wantFrom, type RowSource } from '../../store/current.js';
+import { currentHistory, FROM_HELP, wantFrom, type RowSource } from '../from-history.js';
 import { historyBlockEntries, pricedAsNow } from '../../store/history-blocks.js';
 import { configFrom } from '../args.js';
 import { fail } from '../fail.js';

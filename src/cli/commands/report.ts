@@ -8,7 +8,7 @@ import { configFrom } from '../args.js';
 import { fail } from '../fail.js';
 import type { Config } from '../../config/index.js';
 import { discover } from '../../sources/transcripts/discover.js';
-import { currentHistory, FROM_HELP, wantFrom, type RowSource, type Want } from '../../store/current.js';
+import { currentHistory, FROM_HELP, wantFrom, type RowSource, type Want } from '../from-history.js';
 import { migrate, type Db } from '../../store/db.js';
 import { ingestPaths } from '../../store/ingest.js';
 import { loadOverrides, Pricer } from '../../store/pricing.js';

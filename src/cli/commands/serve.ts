@@ -7,13 +7,13 @@ import { listen } from '../../http/listen.js';
 import { SnapshotFileWriter } from '../../sinks/snapshot-file.js';
 import { Hono, type Context } from 'hono';
 import type { History } from '../../store/db.js';
-import type { Ingest, IngestStatus } from '../../store/follow.js';
+import type { Ingest } from '../../store/follow.js';
+import { notStarted } from '../../store/ingest-status.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
 import { fail } from '../fail.js';
 import { errorCode, errorText } from '../../util/errno.js';
 
-const NOT_STARTED: IngestStatus = { files_total: 0, files_done: 0, backfilled: false, lines: 0, skipped_lines: 0, last_error: null };
 
 export default defineCommand({
   meta: { name: 'serve', description: 'Run the daemon: GET /usage for the cluster, live from the transcripts' },
@@ -43,7 +43,7 @@ export default defineCommand({
       if (!h) return null;
       const { mountStats } = await import('../../sinks/stats/http.js');
       const sub = new Hono();
-      mountStats(sub, { history: h, snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? NOT_STARTED, token: config.token });
+      mountStats(sub, { history: h, snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? notStarted(), token: config.token });
       return sub;
     });
     const app = createApp({
