@@ -12,7 +12,7 @@ import { makeMainSource, type MainSource } from '../sources/main.js';
 import { PrometheusFuel } from './prometheus-fuel.js';
 import { StatuslineSource } from '../sources/statusline/index.js';
 import { engineSettings } from './load.js';
-import { priceWith, summarizeInChild } from './older-history.js';
+import { loadPriceFn, summarizeInChild } from './older-history.js';
 import { readWeekly, writeWeekly } from './weekly-ceiling.js';
 import type { WeeklyCeiling } from '../engine/outlook.js';
 
@@ -103,10 +103,10 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
    * null for that moment. A prices.json that does not read is said once; the table alone applies.
    */
   private loadPrices(): void {
-    import('../store/pricing.js')
-      .then((m) => {
+    loadPriceFn((problem) => this.log?.(problem))
+      .then((price) => {
         if (this.closing) return;
-        this.engine.setPrice(priceWith(m.loadPricer(undefined, (problem) => this.log?.(problem))));
+        this.engine.setPrice(price);
         this.refresh();
       })
       .catch((err: Error) => this.log?.(`prices: ${err.message}; the cost figures stay empty`));

@@ -41,6 +41,16 @@ export function summarize(results: readonly ScanResult[], before: number, now: n
   return { part, stats, problems };
 }
 
+/**
+ * The price function, once the price table has loaded (an import of its own: about 100 ms that
+ * start-up and a scan need not wait for). A prices.json that does not read goes to `onProblem`,
+ * and the table alone applies.
+ */
+export async function loadPriceFn(onProblem: (message: string) => void): Promise<PriceFn> {
+  const { loadPricer } = await import('../store/pricing.js');
+  return priceWith(loadPricer(undefined, onProblem));
+}
+
 /** The engine's price function over a Pricer: list price of one entry. */
 export function priceWith(pricer: Pricer): PriceFn {
   return (e) => {

@@ -1,8 +1,8 @@
 import { defineCommand } from 'citty';
-import type { Block, BlockEntry } from '../../core/blocks.js';
+import type { Block, BlockEntry, PriceFn } from '../../core/blocks.js';
 import { computeBlocks, finishedBlocks } from '../../engine/blocks.js';
 import { autoCeiling, recentBlocks } from '../../engine/ceiling.js';
-import { priceWith } from '../../daemon/older-history.js';
+import { loadPriceFn } from '../../daemon/older-history.js';
 import { blocksJson, blocksTable } from '../../sinks/blocks.js';
 import { currentHistory, FROM_HELP, wantFrom, type RowSource } from '../from-history.js';
 import { historyBlockEntries, pricedAsNow } from '../../store/history-blocks.js';
@@ -35,16 +35,15 @@ export default defineCommand({
 async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now: number): Promise<{ blocks: Block[]; from: RowSource }> {
   // The price table takes a while to load (about 100 ms): it loads while the rows are read, and not
   // at all when the history's stored costs were made under the prices in force now.
-  let pricing: Promise<typeof import('../../store/pricing.js')> | null = null;
-  const startPricing = () => (pricing ??= import('../../store/pricing.js'));
-  const price = async () => priceWith((await startPricing()).loadPricer(undefined, (problem) => process.stderr.write(`${problem}\n`)));
+  let pricing: Promise<PriceFn> | null = null;
+  const price = () => (pricing ??= loadPriceFn((problem) => void process.stderr.write(`${problem}\n`)));
   const history = currentHistory(config, want);
   if (history) {
     let entries: BlockEntry[] | null = null;
     let stored = false;
     try {
       stored = pricedAsNow(history.db);
-      if (!stored) startPricing();
+      if (!stored) void price();
       entries = historyBlockEntries(history.db, { storedCosts: stored });
     } catch (err) {
       // Damage found only now (a read-only open checks nothing): as at the open, the transcripts answer.
@@ -55,7 +54,7 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
     }
     if (entries) return { blocks: computeBlocks(entries, now, stored ? storedCost : await price()), from: 'history' };
   }
-  startPricing();
+  void price();
   const { loadEngine } = await import('../../daemon/load.js');
   const { engine } = await loadEngine(config, { turns: false });
   engine.setPrice(await price());

@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { timeOf } from '../../core/validate.js';
 import { loadEngine } from '../../daemon/load.js';
-import { priceWith } from '../../daemon/older-history.js';
+import { loadPriceFn } from '../../daemon/older-history.js';
 import { readWeekly } from '../../daemon/weekly-ceiling.js';
 import { readHandoff } from '../../sources/statusline/handoff.js';
 import { configFrom, gaugeArgs, tellProblems } from '../args.js';
@@ -19,9 +19,9 @@ export default defineCommand({
     const now = args.now ? timeOf(args.now) : Date.now();
     if (now === null) fail(`invalid --now ${JSON.stringify(args.now)}: must be an ISO 8601 date-time between 2000 and 2100`, 2);
     // The price table loads while the history is read; the weekly ceiling is the daemon's, kept in the state folder.
-    const pricing = import('../../store/pricing.js');
+    const price = loadPriceFn(toStderr);
     const { engine } = await loadEngine(config, { until: args.now ? now : undefined, weekly: readWeekly(config.stateDir) });
-    engine.setPrice(priceWith((await pricing).loadPricer(undefined, (problem) => process.stderr.write(`${problem}\n`))));
+    engine.setPrice(await price);
     const limits = await readHandoff(config.stateDir);
     if (limits) engine.apply(limits);
     const snap = { ...engine.snapshot(now), seq: 1 };
@@ -29,3 +29,5 @@ export default defineCommand({
     process.stdout.write(JSON.stringify(snap, null, args.compact ? 0 : 2) + '\n');
   },
 });
+
+const toStderr = (problem: string) => void process.stderr.write(`${problem}\n`);
