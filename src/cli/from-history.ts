@@ -4,9 +4,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
-import { historyComplete } from '../store/current.js';
-import { HISTORY_FILE, openHistory, type History } from '../store/db.js';
+import type { History } from '../store/db.js';
 import { fail } from './fail.js';
+
+/** The history's file name (store/db.ts says it too); here so that a scan never loads SQLite (about 12 ms). */
+export const HISTORY_FILE = 'history.sqlite';
 
 export type RowSource = 'history' | 'transcripts';
 export type Want = 'auto' | RowSource;
@@ -24,9 +26,10 @@ export function wantFrom(command: string, value: string | undefined): Want {
  * The durable history, read-only, when it should answer: always for `history` (an exit when there
  * is none), for `auto` only when it is current; null when the transcripts must answer.
  */
-export function currentHistory(config: Config, want: Want): History | null {
+export async function currentHistory(config: Config, want: Want): Promise<History | null> {
   const file = path.join(config.stateDir, HISTORY_FILE);
   if (want !== 'transcripts' && existsSync(file)) {
+    const [{ openHistory }, { historyComplete }] = await Promise.all([import('../store/db.js'), import('../store/current.js')]);
     let history: History | null = null;
     try {
       history = openHistory(file, { readonly: true });

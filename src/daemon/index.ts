@@ -103,11 +103,12 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
    * null for that moment. A prices.json that does not read is said once; the table alone applies.
    */
   private loadPrices(): void {
-    loadPriceFn((problem) => this.log?.(problem))
-      .then((price) => {
+    loadPriceFn((problem) => this.log?.(problem), this.stateDir)
+      .then(({ price, saveRates }) => {
         if (this.closing) return;
         this.engine.setPrice(price);
         this.refresh();
+        saveRates().catch((err: Error) => this.log?.(`cannot keep the price rates: ${err.message}`));
       })
       .catch((err: Error) => this.log?.(`prices: ${err.message}; the cost figures stay empty`));
   }

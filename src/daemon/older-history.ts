@@ -41,14 +41,21 @@ export function summarize(results: readonly ScanResult[], before: number, now: n
   return { part, stats, problems };
 }
 
+export interface Pricing {
+  price: PriceFn;
+  /** Keeps the table's rates learned this run in the state folder, for the next run to skip the table. */
+  saveRates(): Promise<void>;
+}
+
 /**
- * The price function, once the price table has loaded (an import of its own: about 100 ms that
- * start-up and a scan need not wait for). A prices.json that does not read goes to `onProblem`,
- * and the table alone applies.
+ * The price function (an import of its own, that start-up and a scan need not wait for), with the
+ * rates kept in `stateDir` from earlier runs: the price table itself loads only for what they
+ * lack. A prices.json that does not read goes to `onProblem`, and the table alone applies.
  */
-export async function loadPriceFn(onProblem: (message: string) => void): Promise<PriceFn> {
-  const { loadPricer } = await import('../store/pricing.js');
-  return priceWith(loadPricer(undefined, onProblem));
+export async function loadPriceFn(onProblem: (message: string) => void, stateDir?: string): Promise<Pricing> {
+  const [{ loadPricer }, { rateBookFile }] = await Promise.all([import('../store/pricing.js'), import('../store/rate-book.js')]);
+  const pricer = loadPricer(undefined, onProblem, { rateBook: stateDir ? rateBookFile(stateDir) : undefined });
+  return { price: priceWith(pricer), saveRates: () => pricer.saveRates() };
 }
 
 /** The engine's price function over a Pricer: list price of one entry. */

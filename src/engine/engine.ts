@@ -90,13 +90,18 @@ export class Engine {
   private weekly: WeeklyCeiling | null;
   private price: PriceFn | undefined;
   /** Whose midnight starts "today": resolved once (asking Intl for the machine's zone is not free). */
-  private readonly timeZone: string;
+  private readonly askedZone: string | undefined;
+  private zone: string | null = null;
+  /** Resolved at the first snapshot: the machine's zone costs ICU about 20 ms to look up, which `blocks` never needs. */
+  private get timeZone(): string {
+    return (this.zone ??= this.askedZone ?? zoneOrDefault(null).tz);
+  }
   private late = 0;
 
   constructor(private readonly settings: EngineSettings) {
     this.turns = new TurnState(settings);
     this.context = new ContextTracker(settings.contextWindow, settings.contextWarn ?? CONTEXT_WARN);
-    this.timeZone = settings.timeZone ?? zoneOrDefault(null).tz;
+    this.askedZone = settings.timeZone;
     this.weekly = settings.weekly ?? null;
     this.price = settings.price;
   }

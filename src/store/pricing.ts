@@ -1,8 +1,9 @@
 // Cost of one response: the price table of @pydantic/genai-prices (cache writes 5 m / 1 h, cache
 // reads, long-context tiers, dated price changes), overridden per model by the user's prices.json.
 // A model nobody has a price for costs null (unknown), never $0.
-import { calcPrice } from '@pydantic/genai-prices';
+import { createRequire } from 'node:module';
 import { loadOverrides, pricesFile, pricesInForce, pricingFingerprint, type Overrides, type PriceOverride } from './price-overrides.js';
+import { RateBook, type Rates } from './rate-book.js';
 
 export { loadOverrides, pricesFile, type Overrides, type PriceOverride } from './price-overrides.js';
 
@@ -29,31 +30,39 @@ const DAY_MS = 86_400_000;
 const LINEAR_UP_TO = 200_000;
 const PROBE = 100_000;
 
-/** USD per token of each kind. */
-interface Rates {
-  input: number;
-  output: number;
-  cache5m: number;
-  cache1h: number;
-  cacheRead: number;
+export interface PricerOptions {
+  /** Where the table's rates are kept between runs (rate-book.ts); none: asked of the table each run. */
+  rateBook?: string;
 }
 
 /** The user's prices over the table; a prices.json that does not read falls back to the table alone, and says why. */
-export function loadPricer(file = pricesFile(), onProblem?: (message: string) => void): Pricer {
+export function loadPricer(file = pricesFile(), onProblem?: (message: string) => void, o: PricerOptions = {}): Pricer {
   try {
-    return new Pricer(loadOverrides(file));
+    return new Pricer(loadOverrides(file), o);
   } catch (err) {
     onProblem?.(`prices: ${(err as Error).message}; using the price table alone`);
-    return new Pricer();
+    return new Pricer({}, o);
   }
 }
 
 export class Pricer {
   readonly fingerprint: string;
   private readonly overrides: Overrides;
-  constructor(overrides: Overrides = {}) {
+  private readonly book: RateBook;
+  constructor(overrides: Overrides = {}, o: PricerOptions = {}) {
     this.overrides = pricesInForce(overrides);
     this.fingerprint = pricingFingerprint(this.overrides);
+    this.book = new RateBook(this.fingerprint, o.rateBook ?? null);
+  }
+
+  /** Keeps the rates learned this run for the next (a no-op without a rate book or anything new). */
+  saveRates(): Promise<void> {
+    return this.book.save();
+  }
+
+  /** Loads the price table now, at a moment the caller chooses, rather than at the first price it lacks. */
+  loadTable(): void {
+    table();
   }
 
   price(u: PricedUsage): Price {
@@ -92,17 +101,14 @@ export class Pricer {
     return r ? linearCost(u, r) : null;
   }
 
-  private readonly rateCache = new Map<string, Rates | null>();
-  /** Models whose price the table does not date (most): their rates hold on every day. */
-  private readonly undated = new Map<string, Rates | null>();
-
   private rates(model: string, at: number): Rates | null {
     // A table lookup costs a tenth of a millisecond; per model and day, a history of months asked thousands.
-    const always = this.undated.get(model);
+    // Models whose price the table does not date (most): their rates hold on every day.
+    const always = this.book.undated.get(model);
     if (always !== undefined) return always;
     const day = Math.floor(at / DAY_MS) * DAY_MS;
     const key = `${model}|${day}`;
-    let r = this.rateCache.get(key);
+    let r = this.book.dated.get(key);
     if (r !== undefined) return r;
     // One probe per kind of token, each well below the tier, at noon of that day (prices change by the day).
     const probe = (p: Partial<PricedUsage>) => tableCost(model, { model, at: day + DAY_MS / 2, input: 0, output: 0, cache5m: 0, cache1h: 0, cacheRead: 0, ...p }, p.cacheRead ?? 0, 0);
@@ -116,9 +122,8 @@ export class Pricer {
     const cache1h = per({ cache1h: PROBE });
     const cacheRead = per({ cacheRead: PROBE });
     r = input === null || output === null || cache5m === null || cache1h === null || cacheRead === null ? null : { input, output, cache5m, cache1h, cacheRead };
-    if (this.rateCache.size > 10_000) this.rateCache.clear();
-    this.rateCache.set(key, r);
-    if (!datedPrices(model, day)) this.undated.set(model, r);
+    if (datedPrices(model, day)) this.book.learn('dated', key, r);
+    else this.book.learn('undated', model, r);
     return r;
   }
 
@@ -132,19 +137,26 @@ export class Pricer {
   }
 }
 
+type PriceTable = typeof import('@pydantic/genai-prices');
+let loaded: PriceTable | null = null;
+/** The table, loaded at its first use (synchronously: prices are asked inside the engine's fold). */
+function table(): PriceTable {
+  return (loaded ??= createRequire(import.meta.url)('@pydantic/genai-prices') as PriceTable);
+}
+
 function linearCost(u: PricedUsage, r: Rates): number {
   return u.input * r.input + u.output * r.output + u.cache5m * r.cache5m + u.cache1h * r.cache1h + u.cacheRead * r.cacheRead;
 }
 
 /** Whether the table's price for `model` changes with the date (an unknown model is unknown on every date). */
 function datedPrices(model: string, at: number): boolean {
-  const r = calcPrice({ input_tokens: PROBE }, model, { providerId: 'anthropic', timestamp: new Date(at) });
+  const r = table().calcPrice({ input_tokens: PROBE }, model, { providerId: 'anthropic', timestamp: new Date(at) });
   return r !== null && Array.isArray(r.model.prices);
 }
 
 function tableCost(model: string, u: PricedUsage, cacheRead: number, extraInput: number): number | null {
   const total = u.input + extraInput + u.cache5m + u.cache1h + cacheRead;
-  const r = calcPrice(
+  const r = table().calcPrice(
     {
       input_tokens: total, // the library takes the total and the cache parts as partitions of it
       cache_read_tokens: cacheRead,

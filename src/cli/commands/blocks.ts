@@ -2,10 +2,9 @@ import { defineCommand } from 'citty';
 import type { Block, BlockEntry, PriceFn } from '../../core/blocks.js';
 import { computeBlocks, finishedBlocks } from '../../engine/blocks.js';
 import { autoCeiling, recentBlocks } from '../../engine/ceiling.js';
-import { loadPriceFn } from '../../daemon/older-history.js';
+import { loadPriceFn, type Pricing } from '../../daemon/older-history.js';
 import { blocksJson, blocksTable } from '../../sinks/blocks.js';
 import { currentHistory, FROM_HELP, wantFrom, type RowSource } from '../from-history.js';
-import { historyBlockEntries, pricedAsNow } from '../../store/history-blocks.js';
 import { configFrom } from '../args.js';
 import { fail } from '../fail.js';
 import type { Config } from '../../config/index.js';
@@ -35,10 +34,12 @@ export default defineCommand({
 async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now: number): Promise<{ blocks: Block[]; from: RowSource }> {
   // The price table takes a while to load (about 100 ms): it loads while the rows are read, and not
   // at all when the history's stored costs were made under the prices in force now.
-  let pricing: Promise<PriceFn> | null = null;
-  const price = () => (pricing ??= loadPriceFn((problem) => void process.stderr.write(`${problem}\n`)));
-  const history = currentHistory(config, want);
+  let pricing: Promise<Pricing> | null = null;
+  const load = () => (pricing ??= loadPriceFn((problem) => void process.stderr.write(`${problem}\n`), config.stateDir));
+  const price = async (): Promise<PriceFn> => (await load()).price;
+  const history = await currentHistory(config, want);
   if (history) {
+    const { historyBlockEntries, pricedAsNow } = await import('../../store/history-blocks.js');
     let entries: BlockEntry[] | null = null;
     let stored = false;
     try {
@@ -52,13 +53,19 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
     } finally {
       history.close();
     }
-    if (entries) return { blocks: computeBlocks(entries, now, stored ? storedCost : await price()), from: 'history' };
+    if (entries) {
+      const blocks = computeBlocks(entries, now, stored ? storedCost : await price());
+      if (!stored) await (await load()).saveRates().catch(() => {});
+      return { blocks, from: 'history' };
+    }
   }
   void price();
   const { loadEngine } = await import('../../daemon/load.js');
   const { engine } = await loadEngine(config, { turns: false });
   engine.setPrice(await price());
-  return { blocks: engine.blocks(now), from: 'transcripts' };
+  const blocks = engine.blocks(now);
+  await (await load()).saveRates().catch(() => {}); // only a speed-up for the next run
+  return { blocks, from: 'transcripts' };
 }
 
 /** Every entry carries its stored cost already; this only says so to computeBlocks. */

@@ -27,8 +27,8 @@ export const reportArgs = {
 } satisfies ArgsDef;
 
 /** The database to report from, and which it is. */
-export function reportDb(config: Config, want: Want = 'auto'): { db: Db; from: RowSource; close(): void } {
-  const history = currentHistory(config, want);
+export async function reportDb(config: Config, want: Want = 'auto'): Promise<{ db: Db; from: RowSource; close(): void }> {
+  const history = await currentHistory(config, want);
   if (history) return { db: history.db, from: 'history', close: history.close };
   const db = new Database(':memory:');
   migrate(db);
@@ -48,7 +48,7 @@ export function reportCommand(kind: ReportKind) {
   return defineCommand({
     meta: { name: kind, description: DESCRIPTIONS[kind] },
     args: reportArgs,
-    run({ args }) {
+    async run({ args }) {
       const { tz, known } = zoneOrDefault(args.timezone);
       if (!known) fail(`${kind}: unknown time zone ${JSON.stringify(tz)} (an IANA name, e.g. Europe/Rome)`, 2);
       const date = (flag: 'since' | 'until') => {
@@ -61,7 +61,7 @@ export function reportCommand(kind: ReportKind) {
       if (since && until && until < since) fail(`${kind}: --until is before --since`, 2);
       const want = wantFrom(kind, args.from);
       const config = configFrom({});
-      const rows = reportDb(config, want);
+      const rows = await reportDb(config, want);
       try {
         const r = report(rows.db, kind, { tz, since, until, project: args.project ?? null });
         process.stdout.write((args.json ? JSON.stringify(r, null, 2) : reportTable(r, kind, { breakdown: args.breakdown })) + '\n');

@@ -19,14 +19,15 @@ export default defineCommand({
     const now = args.now ? timeOf(args.now) : Date.now();
     if (now === null) fail(`invalid --now ${JSON.stringify(args.now)}: must be an ISO 8601 date-time between 2000 and 2100`, 2);
     // The price table loads while the history is read; the weekly ceiling is the daemon's, kept in the state folder.
-    const price = loadPriceFn(toStderr);
+    const pricing = loadPriceFn(toStderr, config.stateDir);
     const { engine } = await loadEngine(config, { until: args.now ? now : undefined, weekly: readWeekly(config.stateDir) });
-    engine.setPrice(await price);
+    engine.setPrice((await pricing).price);
     const limits = await readHandoff(config.stateDir);
     if (limits) engine.apply(limits);
     const snap = { ...engine.snapshot(now), seq: 1 };
     tellProblems(snap.source.problems);
     process.stdout.write(JSON.stringify(snap, null, args.compact ? 0 : 2) + '\n');
+    await (await pricing).saveRates().catch(() => {}); // only a speed-up for the next run
   },
 });
 

@@ -23,6 +23,14 @@ import { readTo } from './tracked.js';
 
 export type { TranscriptSourceOptions } from './options.js';
 
+/**
+ * A one-shot scan below this many bytes runs on one thread. Reading transcripts is bound by memory
+ * more than by the core: two scans side by side each run about 30 % slower on the 2-core machine
+ * of docs/performance.md, and a worker costs tens of milliseconds to boot and its own heap. There
+ * one thread beat a worker beside it up to about 250 MB, tied at 500 MB and lost by a fifth at 1 GB.
+ */
+export const ONE_SHOT_PARALLEL_BYTES = 512 * 1024 * 1024;
+
 export class TranscriptSource {
   private readonly shared = new SourceState();
   private readonly reader: TranscriptReader;
@@ -44,19 +52,13 @@ export class TranscriptSource {
 
   /** Reads every file to its end: for one-shot reports. `turns: false` skips prompt records (blocks need none). */
   async loadAll(turns = true): Promise<void> {
-    // Usage only (blocks): scanned on every core, this thread's included (it would only wait),
-    // copies folded in the workers (which boot while the files are listed) and then here, in path order.
-    const pool = turns ? null : new ScanPool(Math.max(1, availableParallelism() - 1));
     // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
-    let found: FoundFile[];
-    try {
-      found = this.shared.took(discover(this.options.configDirs)).sort(byPath);
-    } catch (err) {
-      await pool?.close();
-      throw err;
-    }
-    if (pool) {
-      // Folded into the engine batch by batch, while the workers read on.
+    const found = this.shared.took(discover(this.options.configDirs)).sort(byPath);
+    if (!turns) {
+      // Usage only (blocks): copies folded as they are read, then here, in path order. Workers only
+      // for a large history (see ONE_SHOT_PARALLEL_BYTES), this thread scanning beside them.
+      const total = found.reduce((a, f) => a + f.size, 0);
+      const pool = total >= ONE_SHOT_PARALLEL_BYTES ? new ScanPool(Math.max(1, availableParallelism() - 1)) : null;
       await scanParallel(
         found,
         (r) => {
@@ -64,7 +66,7 @@ export class TranscriptSource {
           this.shared.tookProblems(r.problems);
           for (const e of r.responses) this.options.emit(e);
         },
-        { pool, scanHere: true },
+        pool ? { pool, scanHere: true } : { minBytes: Infinity },
       );
       for (const f of found) this.shared.track(f);
       return;
