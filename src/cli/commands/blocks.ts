@@ -5,7 +5,7 @@ import { autoCeiling, recentBlocks } from '../../engine/ceiling.js';
 import { loadPriceFn } from '../../daemon/older-history.js';
 import { blocksJson, blocksTable } from '../../sinks/blocks.js';
 import { currentHistory, FROM_HELP, wantFrom, type RowSource } from '../from-history.js';
-import { historyBlockEntries, pricedAsNow } from '../../store/history-blocks.js';
+import { historyBlockEntries, historyBlocks, pricedAsNow } from '../../store/history-blocks.js';
 import { configFrom } from '../args.js';
 import { fail } from '../fail.js';
 import type { Config } from '../../config/index.js';
@@ -39,12 +39,16 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
   const price = () => (pricing ??= loadPriceFn((problem) => void process.stderr.write(`${problem}\n`)));
   const history = currentHistory(config, want);
   if (history) {
+    let blocks: Block[] | null = null;
     let entries: BlockEntry[] | null = null;
-    let stored = false;
     try {
-      stored = pricedAsNow(history.db);
-      if (!stored) void price();
-      entries = historyBlockEntries(history.db, { storedCosts: stored });
+      // Stored costs under the prices in force: the blocks kept in the history and the rows after
+      // them. Otherwise every row, priced as the scan prices them.
+      if (pricedAsNow(history.db)) blocks = historyBlocks(history.db, now);
+      else {
+        void price();
+        entries = historyBlockEntries(history.db);
+      }
     } catch (err) {
       // Damage found only now (a read-only open checks nothing): as at the open, the transcripts answer.
       if (want === 'history') fail(`blocks: the history does not read (${(err as Error).message}): use --from transcripts`, 2);
@@ -52,7 +56,8 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
     } finally {
       history.close();
     }
-    if (entries) return { blocks: computeBlocks(entries, now, stored ? storedCost : await price()), from: 'history' };
+    if (blocks) return { blocks, from: 'history' };
+    if (entries) return { blocks: computeBlocks(entries, now, await price()), from: 'history' };
   }
   void price();
   const { loadEngine } = await import('../../daemon/load.js');
@@ -60,9 +65,6 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
   engine.setPrice(await price());
   return { blocks: engine.blocks(now), from: 'transcripts' };
 }
-
-/** Every entry carries its stored cost already; this only says so to computeBlocks. */
-const storedCost = (e: BlockEntry): number | null => e.cost ?? null;
 
 /** The table's 100 %: the configured ceiling, or the engine's `auto` one (P90 of the recent finished blocks). */
 function ceiling(config: Config, blocks: Block[], now: number): number {
