@@ -10,6 +10,7 @@ import { generateCorpus } from '../src/generate/index.js';
 import { discover } from '../src/sources/transcripts/discover.js';
 import { HISTORY_FILE, openHistory } from '../src/store/db.js';
 import { ingestPaths } from '../src/store/ingest.js';
+import { summarizeBlocks } from '../src/store/history-blocks.js';
 import { fixtureCopy, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
 import { assertSameBlocks, ccusageBlocks, ccusageSkip } from './helpers/ccusage.js';
 
@@ -18,6 +19,9 @@ async function withHistory(home: string): Promise<NodeJS.ProcessEnv> {
   const state = await tempDir('blocks-history-state');
   const h = openHistory(state);
   ingestPaths(h.db, discover([home]).files.map((f) => f.path));
+  // As the daemon's ingest leaves it: the blocks so far kept (history-blocks.ts), so the history answers from them.
+  summarizeBlocks(h.db);
+  assert.ok((h.db.prepare('SELECT count(*) n FROM block_summaries').get() as { n: number }).n > 0, 'blocks kept');
   h.close();
   return isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state });
 }

@@ -14,11 +14,24 @@ export function startsNewBlock(at: number, blockStart: number, prevAt: number): 
   return at - blockStart > BLOCK_MS || at - prevAt > BLOCK_MS;
 }
 
-/** Every block and gap over `entries` (sorted ascending by `at`); with prices, each block's cost. */
-export function computeBlocks(entries: readonly BlockEntry[], now: number, price?: PriceFn): Block[] {
+/**
+ * Every block and gap over `entries` (sorted ascending by `at`); with prices, each block's cost.
+ * `before`: the blocks (no gaps) this same fold made of every entry older than these, as it left
+ * them (store/block-summaries.ts keeps them): the fold goes on from their state, the last one still
+ * open, so the answer is the one over all the entries.
+ */
+export function computeBlocks(entries: readonly BlockEntry[], now: number, price?: PriceFn, before: readonly Block[] = []): Block[] {
   const out: Block[] = [];
   let open: Block | null = null;
   let prevAt = 0;
+  for (const b of before) {
+    if (open) {
+      out.push(close(open, prevAt, now));
+      if (b.firstAt! - prevAt > BLOCK_MS) out.push(gap(prevAt + BLOCK_MS, b.firstAt!));
+    }
+    open = { ...b, tokens: { ...b.tokens }, models: [...b.models] };
+    prevAt = b.actualEnd!;
+  }
   for (const e of entries) {
     if (open && startsNewBlock(e.at, open.start, prevAt)) {
       out.push(close(open, prevAt, now));

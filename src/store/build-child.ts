@@ -4,6 +4,7 @@
 import { setPriority } from 'node:os';
 import { openHistory } from './db.js';
 import { buildHistory, type BuildFile, type BuildResult } from './build.js';
+import { keepBlocks } from './history-blocks.js';
 import { loadPricer } from './pricing.js';
 import { errorText } from '../util/errno.js';
 
@@ -34,6 +35,7 @@ process.once('message', async (m: BuildRequest) => {
     try {
       const pricer = loadPricer(m.pricesFile, (problem) => void send({ problem }));
       const done = await buildHistory(history.db, m.files, pricer, { onProgress: (progress) => void send({ progress }) });
+      keepBlocks(history.db);
       history.close();
       await send({ done });
     } finally {

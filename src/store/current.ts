@@ -12,12 +12,14 @@ const TAIL_LIMIT = 1 << 20;
 /** True when the history has taken every complete line of every transcript there is now. */
 export function historyComplete(db: Db, configDirs: string[]): boolean {
   if ((db.pragma('user_version', { simple: true }) as number) !== MIGRATIONS.length) return false;
-  const offsetOf = db.prepare('SELECT offset FROM files WHERE id = ? AND path = ?');
+  // Every file's offset in one query: a look-up per file costs about 10 µs, 30 ms at 3000 files.
+  const offsets = new Map<string, number>();
+  for (const [id, file, offset] of db.prepare('SELECT id, path, offset FROM files').raw(true).all() as [string, string, number][]) offsets.set(`${id}\0${file}`, offset);
   for (const f of discover(configDirs).files) {
-    const row = offsetOf.get(f.id, f.path) as { offset: number } | undefined;
-    if (!row) return false;
-    if (row.offset >= f.size) continue;
-    if (f.size - row.offset > TAIL_LIMIT || tailHasNewline(f.path, row.offset, f.size)) return false;
+    const offset = offsets.get(`${f.id}\0${f.path}`);
+    if (offset === undefined) return false;
+    if (offset >= f.size) continue;
+    if (f.size - offset > TAIL_LIMIT || tailHasNewline(f.path, offset, f.size)) return false;
   }
   return true;
 }

@@ -1,7 +1,8 @@
 // 5-hour blocks from the durable history: one row per response (its winning copy, writer.ts),
 // folded by the engine's own computeBlocks, so `blocks --from history` prints what the scan of
 // the transcripts prints, byte for byte (test/blocks-history.test.ts holds them equal).
-import type { BlockEntry } from '../core/blocks.js';
+import type { Block, BlockEntry } from '../core/blocks.js';
+import { computeBlocks } from '../engine/blocks.js';
 import { getMeta, type Db } from './db.js';
 import { loadOverrides, pricesInForce, pricingFingerprint } from './price-overrides.js';
 
@@ -17,14 +18,16 @@ type Row = [number, string, number, number, number, number, number, number, numb
  * and the last bits of its summed cost could differ. NOT INDEXED: reading the table through the
  * time index costs a random look-up per row; one pass and a sort is about twice as fast.
  */
-export function historyBlockEntries(db: Db, o: { storedCosts?: boolean } = {}): BlockEntry[] {
+export function historyBlockEntries(db: Db, o: { storedCosts?: boolean; after?: number } = {}): BlockEntry[] {
+  // The whole table in one pass; a tail (after a summary) through the time index.
+  const where = o.after === undefined ? 'NOT INDEXED' : 'WHERE at > ?';
   const rows = db
     .prepare(
       `SELECT at, model, input, output, cache_create, cache_1h, cache_read, synthetic, sidechain, speed, cost
-       FROM responses NOT INDEXED ORDER BY at, project, session, agent IS NOT NULL, agent`,
+       FROM responses ${where} ORDER BY at, project, session, agent IS NOT NULL, agent`,
     )
     .raw(true)
-    .all() as Row[];
+    .all(...(o.after === undefined ? [] : [o.after])) as Row[];
   const out: BlockEntry[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const [at, model, input, output, cacheCreation, cache1h, cacheRead, synthetic, sidechain, speed, cost] = rows[i];
@@ -41,6 +44,77 @@ export function historyBlockEntries(db: Db, o: { storedCosts?: boolean } = {}): 
     };
   }
   return out;
+}
+
+/** Every entry carries its stored cost already; this only says so to computeBlocks. */
+export const storedCost = (e: BlockEntry): number | null => e.cost ?? null;
+
+type SummaryRow = [number, number, number, number, number, number, number, number, number, string, number];
+
+/** The blocks kept in block_summaries (migration 4), oldest first; none in an older history. */
+function storedBlocks(db: Db): Block[] {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'block_summaries'").get()) return [];
+  const rows = db
+    .prepare('SELECT start, end, first_at, last_at, entries, input, output, cache_create, cache_read, models, cost FROM block_summaries ORDER BY start')
+    .raw(true)
+    .all() as SummaryRow[];
+  return rows.map(([start, end, firstAt, actualEnd, entries, input, output, cacheCreation, cacheRead, models, cost]) => ({
+    // emptyBlock's shape (engine/blocks.ts), priced; isActive and totalTokens are set when the fold closes it.
+    cost,
+    start,
+    end,
+    firstAt,
+    actualEnd,
+    isActive: false,
+    isGap: false,
+    entries,
+    tokens: { input, output, cacheCreation, cacheRead },
+    totalTokens: 0,
+    models: JSON.parse(models) as string[],
+  }));
+}
+
+/**
+ * Every block at `now`, priced by the stored costs (only right when pricedAsNow): the kept blocks,
+ * and the fold goes on over the responses after the last one's last. One read transaction, so
+ * the blocks kept and the rows read are of the same moment.
+ */
+export function historyBlocks(db: Db, now: number): Block[] {
+  return db.transaction(() => {
+    const before = storedBlocks(db);
+    const after = before.length ? before[before.length - 1].actualEnd! : undefined;
+    return computeBlocks(historyBlockEntries(db, { storedCosts: true, after }), now, storedCost, before);
+  })();
+}
+
+/**
+ * Brings block_summaries up to the newest response (the daemon's ingest calls it after it writes):
+ * folds only what came after the last block kept, the last one reopened. The stored costs as they
+ * are: a reader uses them only while they are the prices in force.
+ */
+export function summarizeBlocks(db: Db): void {
+  db.transaction(() => {
+    const kept = storedBlocks(db);
+    const last = kept.length ? kept[kept.length - 1] : undefined;
+    const entries = historyBlockEntries(db, { storedCosts: true, after: last?.actualEnd ?? undefined });
+    if (entries.length === 0) return;
+    const put = db.prepare(
+      'INSERT OR REPLACE INTO block_summaries (start, end, first_at, last_at, entries, input, output, cache_create, cache_read, models, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const b of computeBlocks(entries, Date.now(), storedCost, last ? [last] : [])) {
+      if (b.isGap) continue;
+      put.run(b.start, b.end, b.firstAt, b.actualEnd, b.entries, b.tokens.input, b.tokens.output, b.tokens.cacheCreation, b.tokens.cacheRead, JSON.stringify(b.models), b.cost ?? 0);
+    }
+  })();
+}
+
+/** summarizeBlocks where a failure must not count: the blocks kept only save time, and the next call tries again. */
+export function keepBlocks(db: Db): void {
+  try {
+    summarizeBlocks(db);
+  } catch {
+    // a busy lock or a full disk: the reader folds the rows after what is kept, as many as there are
+  }
 }
 
 /** Whether the history's stored costs were made under the prices in force now (same table, rules and prices.json). */

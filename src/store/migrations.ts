@@ -92,4 +92,43 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX interrupts_at ON interrupts(at);
   UPDATE files SET offset = 0;
   `,
+  // 4: the 5-hour blocks so far, as the fold over the responses in time order left them
+  // (history-blocks.ts), so `blocks` reads only the responses after the last one's last. Any
+  // change to a response at or before a block's last drops that block and every later one, here in
+  // the database, whoever writes: what is kept is always the fold over the rows as they are now.
+  `
+  CREATE TABLE block_summaries (
+    start INTEGER PRIMARY KEY,       -- epoch ms, the hour of the first response
+    end INTEGER NOT NULL,
+    first_at INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,        -- the newest response folded in
+    entries INTEGER NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_create INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    models TEXT NOT NULL,            -- JSON array, in the order the fold met them
+    cost REAL NOT NULL               -- the sum of the rows' stored costs, in the fold's order
+  );
+  CREATE INDEX block_summaries_last ON block_summaries(last_at);
+  -- INSERT OR REPLACE (writer.ts) fires no delete trigger: the row it replaces is looked up here.
+  -- A copy that changes nothing a block reads (a reply's text, thinking, stop reason) keeps them.
+  CREATE TRIGGER block_summaries_insert BEFORE INSERT ON responses WHEN EXISTS (SELECT 1 FROM block_summaries)
+  BEGIN
+    DELETE FROM block_summaries
+    WHERE last_at >= min(NEW.at, coalesce((SELECT at FROM responses WHERE key = NEW.key), NEW.at))
+      AND NOT EXISTS (SELECT 1 FROM responses WHERE key = NEW.key AND at = NEW.at AND model = NEW.model
+        AND input = NEW.input AND output = NEW.output AND cache_create = NEW.cache_create AND cache_1h = NEW.cache_1h
+        AND cache_read = NEW.cache_read AND synthetic = NEW.synthetic AND sidechain = NEW.sidechain AND speed = NEW.speed
+        AND cost IS NEW.cost AND project = NEW.project AND session = NEW.session AND agent IS NEW.agent);
+  END;
+  CREATE TRIGGER block_summaries_update AFTER UPDATE ON responses WHEN EXISTS (SELECT 1 FROM block_summaries)
+  BEGIN
+    DELETE FROM block_summaries WHERE last_at >= min(OLD.at, NEW.at);
+  END;
+  CREATE TRIGGER block_summaries_delete AFTER DELETE ON responses WHEN EXISTS (SELECT 1 FROM block_summaries)
+  BEGIN
+    DELETE FROM block_summaries WHERE last_at >= OLD.at;
+  END;
+  `,
 ];

@@ -39,13 +39,17 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
   const price = async (): Promise<PriceFn> => (await load()).price;
   const history = await currentHistory(config, want);
   if (history) {
-    const { historyBlockEntries, pricedAsNow } = await import('../../store/history-blocks.js');
+    const { historyBlockEntries, historyBlocks, pricedAsNow } = await import('../../store/history-blocks.js');
+    let blocks: Block[] | null = null;
     let entries: BlockEntry[] | null = null;
-    let stored = false;
     try {
-      stored = pricedAsNow(history.db);
-      if (!stored) void price();
-      entries = historyBlockEntries(history.db, { storedCosts: stored });
+      // Stored costs under the prices in force: the blocks kept in the history and the rows after
+      // them. Otherwise every row, priced as the scan prices them.
+      if (pricedAsNow(history.db)) blocks = historyBlocks(history.db, now);
+      else {
+        void price();
+        entries = historyBlockEntries(history.db);
+      }
     } catch (err) {
       // Damage found only now (a read-only open checks nothing): as at the open, the transcripts answer.
       if (want === 'history') fail(`blocks: the history does not read (${(err as Error).message}): use --from transcripts`, 2);
@@ -53,10 +57,11 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
     } finally {
       history.close();
     }
+    if (blocks) return { blocks, from: 'history' };
     if (entries) {
-      const blocks = computeBlocks(entries, now, stored ? storedCost : await price());
-      if (!stored) await (await load()).saveRates().catch(() => {});
-      return { blocks, from: 'history' };
+      const priced = computeBlocks(entries, now, await price());
+      await (await load()).saveRates().catch(() => {}); // only a speed-up for the next run
+      return { blocks: priced, from: 'history' };
     }
   }
   void price();
@@ -67,9 +72,6 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
   await (await load()).saveRates().catch(() => {}); // only a speed-up for the next run
   return { blocks, from: 'transcripts' };
 }
-
-/** Every entry carries its stored cost already; this only says so to computeBlocks. */
-const storedCost = (e: BlockEntry): number | null => e.cost ?? null;
 
 /** The table's 100 %: the configured ceiling, or the engine's `auto` one (P90 of the recent finished blocks). */
 function ceiling(config: Config, blocks: Block[], now: number): number {

@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import type { SourceHealth } from '../../core/snapshot.js';
 import { startBackfill } from './backfill.js';
-import { byPath, discover, type FoundFile } from './discover.js';
+import { byPath, discover } from './discover.js';
 import { FollowSet } from './follow/index.js';
 import { DirectWatches } from './follow/direct.js';
 import { TreeWatcher } from './follow/tree.js';
