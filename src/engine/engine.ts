@@ -90,18 +90,14 @@ export class Engine {
   private weekly: WeeklyCeiling | null;
   private price: PriceFn | undefined;
   /** Whose midnight starts "today": resolved once (asking Intl for the machine's zone is not free). */
-  private readonly askedZone: string | undefined;
-  private zone: string | null = null;
-  /** Resolved at the first snapshot: the machine's zone costs ICU about 20 ms to look up, which `blocks` never needs. */
-  private get timeZone(): string {
-    return (this.zone ??= this.askedZone ?? zoneOrDefault(null).tz);
-  }
+  /** The machine's zone is looked up at the first snapshot: ICU takes about 20 ms, which `blocks` never needs. */
+  private zone: string | null;
   private late = 0;
 
   constructor(private readonly settings: EngineSettings) {
     this.turns = new TurnState(settings);
     this.context = new ContextTracker(settings.contextWindow, settings.contextWarn ?? CONTEXT_WARN);
-    this.askedZone = settings.timeZone;
+    this.zone = settings.timeZone ?? null;
     this.weekly = settings.weekly ?? null;
     this.price = settings.price;
   }
@@ -348,7 +344,7 @@ export class Engine {
     if (seven && this.limits && this.health.backfill.done) this.weekly = learnWeekly(seven, this.limits.at, entries, this.history) ?? this.weekly;
     const ahead = outlook({
       now, entries, chainStart: entries.length ? entries[chainStartIndex(entries)].at : null, history: this.history, price: this.price,
-      timeZone: this.timeZone, fuel, fromStatusline: !!five, block, ceiling: ceiling.value,
+      timeZone: (this.zone ??= zoneOrDefault(null).tz), fuel, fromStatusline: !!five, block, ceiling: ceiling.value,
       resetsAt: five ? five.resetsAt : block ? block.end : null, weekly: this.weekly, context: this.context.figure(),
     });
     const warn = fuel > 0.8 || (wroteLastMinute && cacheDenom > 0 && cacheHit < s.cacheFloor);

@@ -2,10 +2,12 @@
 // reader threads, page cache and facts in flight never count against the daemon's memory, it
 // gives the processor up to the daemon's live work, and all it holds goes back when it exits.
 import { setPriority } from 'node:os';
+import path from 'node:path';
 import { openHistory } from './db.js';
 import { buildHistory, type BuildFile, type BuildResult } from './build.js';
 import { keepBlocks } from './history-blocks.js';
 import { loadPricer } from './pricing.js';
+import { rateBookFile } from './rate-book.js';
 import { errorText } from '../util/errno.js';
 
 export interface BuildRequest {
@@ -33,10 +35,12 @@ process.once('message', async (m: BuildRequest) => {
   try {
     const history = openHistory(m.file);
     try {
-      const pricer = loadPricer(m.pricesFile, (problem) => void send({ problem }));
+      // The daemon's rates (rate-book.ts), when it kept them: the price table need not load here.
+      const pricer = loadPricer(m.pricesFile, (problem) => void send({ problem }), { rateBook: rateBookFile(path.dirname(m.file)) });
       const done = await buildHistory(history.db, m.files, pricer, { onProgress: (progress) => void send({ progress }) });
       keepBlocks(history.db);
       history.close();
+      await pricer.saveRates().catch(() => {}); // only a speed-up for the next reader
       await send({ done });
     } finally {
       if (history.db.open) history.close();

@@ -12,6 +12,7 @@ import { currentHistory, FROM_HELP, wantFrom, type RowSource, type Want } from '
 import { migrate, type Db } from '../../store/db.js';
 import { ingestPaths } from '../../store/ingest.js';
 import { loadOverrides, Pricer } from '../../store/pricing.js';
+import { rateBookFile } from '../../store/rate-book.js';
 import { reportDate, report, type ReportKind } from '../../sinks/reports/report.js';
 import { reportTable } from '../../sinks/reports/table.js';
 import { zoneOrDefault } from '../../sinks/stats/time.js';
@@ -33,7 +34,9 @@ export async function reportDb(config: Config, want: Want = 'auto'): Promise<{ d
   const db = new Database(':memory:');
   migrate(db);
   const found = discover(config.configDirs);
-  ingestPaths(db, found.files.map((f) => f.path), new Pricer(loadOverrides()));
+  const pricer = new Pricer(loadOverrides(), { rateBook: rateBookFile(config.stateDir) });
+  ingestPaths(db, found.files.map((f) => f.path), pricer);
+  await pricer.saveRates().catch(() => {}); // only a speed-up for the next run
   return { db, from: 'transcripts', close: () => db.close() };
 }
 
