@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { BIN, fixtureCopy, isolatedEnv, runCli, tempDir, waitFor } from './helpers/cli.js';
+import { DAEMON_NODE_ARGS } from '../src/service/spec.js';
 
 const UNIT = 'claude-gauge.service';
 
@@ -75,7 +76,7 @@ test('service install writes a valid systemd user unit, reloads and enables it; 
 
   const text = await fs.readFile(unit, 'utf8');
   const exec = words(/^ExecStart=(.*)$/m.exec(text)![1]);
-  assert.deepEqual(exec, [process.execPath, BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--redline', '250000']);
+  assert.deepEqual(exec, [process.execPath, ...DAEMON_NODE_ARGS, BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', '--redline', '250000']);
   assert.match(text, /^Restart=on-failure$/m);
   assert.match(text, /^WantedBy=default\.target$/m);
   assert.match(text, new RegExp(`^Environment="CLAUDE_CONFIG_DIR=${env.CLAUDE_CONFIG_DIR}"$`, 'm'));
@@ -84,7 +85,12 @@ test('service install writes a valid systemd user unit, reloads and enables it; 
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /reinstalled and restarted/);
   assert.deepEqual((await fake.calls()).slice(2), ['--user daemon-reload', `--user enable --now ${UNIT}`, `--user restart ${UNIT}`]);
-  assert.deepEqual(words(/^ExecStart=(.*)$/m.exec(await fs.readFile(unit, 'utf8'))![1]).slice(2), ['serve', '--port', String(port + 1)]);
+  assert.deepEqual(words(/^ExecStart=(.*)$/m.exec(await fs.readFile(unit, 'utf8'))![1]).slice(2 + DAEMON_NODE_ARGS.length), ['serve', '--port', String(port + 1)]);
+});
+
+test('npm start runs the daemon with the same node flags as the service', async () => {
+  const pkg = JSON.parse(await fs.readFile(path.join(path.dirname(BIN), '..', 'package.json'), 'utf8'));
+  assert.equal(pkg.scripts.start, ['node', ...DAEMON_NODE_ARGS, 'bin/claude-gauge.cjs', 'serve'].join(' '));
 });
 
 test("the unit passes systemd's own verifier (systemd-analyze verify)", async (t) => {
@@ -191,7 +197,7 @@ test('macOS: a launchd agent, bootstrapped into gui/<uid>; the plist parses as a
     assert.deepEqual(await m.install(spec), { reinstalled: false });
     const plist = JSON.parse(execFileSync('python3', ['-c', 'import plistlib,json,sys; print(json.dumps(plistlib.load(open(sys.argv[1],"rb"))))', m.file], { encoding: 'utf8' }));
     assert.equal(plist.Label, 'dev.claude-gauge.daemon');
-    assert.deepEqual(plist.ProgramArguments, [process.execPath, BIN, 'serve', '--port', '9090', '--host', '127.0.0.1']);
+    assert.deepEqual(plist.ProgramArguments, [process.execPath, ...DAEMON_NODE_ARGS, BIN, 'serve', '--port', '9090', '--host', '127.0.0.1']);
     assert.deepEqual(plist.EnvironmentVariables, { CLAUDE_CONFIG_DIR: '/Users/me/.claude & co' });
     assert.equal(plist.RunAtLoad, true);
     assert.deepEqual(plist.KeepAlive, { SuccessfulExit: false });

@@ -1,8 +1,10 @@
-// Starts `claude-gauge serve` on a free loopback port and resolves with its URL once it says so.
+// Starts `claude-gauge serve` on a free loopback port and resolves with its URL once it says so:
+// with node's flags as the login service and `npm start` run it (src/service/spec.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { DAEMON_NODE_ARGS } from '../../src/service/spec.js';
 
 export async function startServe(bin: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--mdns', 'off'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...DAEMON_NODE_ARGS, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--mdns', 'off'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let err = '';
     child.stderr!.on('data', (c) => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { runCommand, why, type Runner } from './runner.js';
-import type { ServiceSpec } from './spec.js';
+import { argsAfterScript, commandLine, type ServiceSpec } from './spec.js';
 import { ServiceError, type ServiceManager, type ServiceStatus } from './manager.js';
 
 export const LABEL = 'dev.claude-gauge.daemon';
@@ -22,7 +22,7 @@ export function logDir(home = os.homedir()): string {
 }
 
 export function renderPlist(spec: ServiceSpec, logs: string): string {
-  const args = [spec.node, spec.script, ...spec.args].map((a) => `    <string>${xml(a)}</string>\n`).join('');
+  const args = commandLine(spec).map((a) => `    <string>${xml(a)}</string>\n`).join('');
   const env = Object.entries(spec.env).map(([k, v]) => `    <key>${xml(k)}</key>\n    <string>${xml(v)}</string>\n`).join('');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
@@ -119,6 +119,6 @@ export class Launchd implements ServiceManager {
     if (text === null) return { ...base, installed: false, enabled: false, active: false, state: 'not installed', args: null };
     const p = await this.run('launchctl', ['print', `${this.domain}/${LABEL}`]);
     const state = p.code === 0 ? (/^\s*state = (\S+)/m.exec(p.stdout)?.[1] ?? 'loaded') : 'not loaded';
-    return { ...base, installed: true, enabled: p.code === 0, active: state === 'running', state, args: plistArguments(text).slice(2) };
+    return { ...base, installed: true, enabled: p.code === 0, active: state === 'running', state, args: argsAfterScript(plistArguments(text)) };
   }
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { runCommand, why, type Runner } from './runner.js';
-import type { ServiceSpec } from './spec.js';
+import { argsAfterScript, commandLine, type ServiceSpec } from './spec.js';
 import { ServiceError, type ServiceManager, type ServiceStatus } from './manager.js';
 
 export const UNIT_NAME = 'claude-gauge.service';
@@ -33,7 +33,7 @@ export function splitExecStart(value: string): string[] {
 }
 
 export function renderUnit(spec: ServiceSpec, writtenAt = new Date()): string {
-  const exec = [spec.node, spec.script, ...spec.args].map((w) => quoteWord(w)).join(' ');
+  const exec = commandLine(spec).map((w) => quoteWord(w)).join(' ');
   const env = Object.entries(spec.env).map(([k, v]) => `Environment=${quoteWord(`${k}=${v}`, false)}\n`).join('');
   return `# Written by \`claude-gauge service install\` on ${writtenAt.toISOString()}; \`claude-gauge service uninstall\` removes it.
 [Unit]
@@ -113,7 +113,7 @@ export class Systemd implements ServiceManager {
   private async installedArgs(): Promise<string[] | null> {
     const text = await fs.readFile(this.file, 'utf8').catch(() => '');
     const line = /^ExecStart=(.*)$/m.exec(text);
-    return line ? splitExecStart(line[1]).slice(2) : null;
+    return line ? argsAfterScript(splitExecStart(line[1])) : null;
   }
 }
 
