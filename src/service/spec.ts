@@ -5,10 +5,11 @@ import { packageFile } from '../util/package-files.js';
 /**
  * Node's own flags for the daemon. A young generation of 2 MB semi-spaces instead of V8's 16 MB:
  * under a burst of requests V8 grows it to the most it may and keeps it for a while, which left
- * the daemon at 115-124 MB resident after the benchmark's load on a 2 GB history (89 MB with
- * 1 MB semi-spaces, at 15 to 25 % fewer requests a second, about 20,000). Its reader threads and
- * child processes inherit them, and lose nothing: a 500 MB scan ran 661-685 ms against 736-762
- * with 77 MB instead of 104, the history's first build took as long in 159 MB instead of 201.
+ * the daemon at 115-124 MB resident after the benchmark's load on a 2 GB history; 89-92 MB with
+ * 2 MB (98-99 with 3 or 4 MB). The price: about 35 ms more to the first reading (median 289
+ * against 255 ms at 100 MB, a young generation that starts small grows slower). Its reader
+ * threads and child processes inherit them and lose nothing: a 500 MB scan took 661-685 ms
+ * against 736-762 in 77 MB instead of 104; the history's first build as long in 159 MB, not 201.
  * `npm start` passes the same flags (test/service.test.ts holds them together).
  */
 export const DAEMON_NODE_ARGS: readonly string[] = ['--max-semi-space-size=2'];
