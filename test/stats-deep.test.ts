@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { mountStats } from '../src/sinks/stats/http.js';
 import { openHistory, type History } from '../src/store/db.js';
 import { executableOf } from '../src/store/command.js';
+import { MIGRATIONS } from '../src/store/migrations.js';
 import { ingestPaths, transcriptFiles } from '../src/store/ingest.js';
 import { fixtureCopy, tempDir } from './helpers/cli.js';
 
@@ -303,7 +304,8 @@ test('a schema-2 history upgrades: its transcripts are read again and fill the s
   let old = openHistory(dir);
   const files = transcriptFiles([home]);
   ingestPaths(old.db, files);
-  // Back to schema 2 as it was: no tool details, no denials, no interrupts, every file read to its end.
+  // Back to schema 2 as it was: no tool details, no denials, no interrupts, no kept blocks, every file read to its end.
+  old.db.exec('DROP TRIGGER block_summaries_insert; DROP TRIGGER block_summaries_update; DROP TRIGGER block_summaries_delete; DROP TABLE block_summaries;');
   old.db.exec('DROP INDEX tool_uses_name; ALTER TABLE tool_uses DROP COLUMN executable; ALTER TABLE tool_uses DROP COLUMN file; ALTER TABLE tool_uses DROP COLUMN ext; ALTER TABLE tool_results DROP COLUMN denial; DROP TABLE interrupts; PRAGMA user_version = 2;');
   assert.ok((old.db.prepare('SELECT min(offset) o FROM files').get() as any).o > 0);
   old.close();
@@ -316,7 +318,7 @@ test('a schema-2 history upgrades: its transcripts are read again and fill the s
   await fs.rm(gone);
   old = openHistory(dir);
   try {
-    assert.equal(old.db.pragma('user_version', { simple: true }), 3);
+    assert.equal(old.db.pragma('user_version', { simple: true }), MIGRATIONS.length);
     ingestPaths(old.db, transcriptFiles([home]));
     const upgraded = new Hono();
     mountStats(upgraded, { history: old, now: () => NOW });
