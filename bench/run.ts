@@ -11,7 +11,7 @@ import { appendLatency } from './lib/append.js';
 import { touchToLastRecord, writeCurrentChain } from './lib/history.js';
 import { prepareCcusage, type Ccusage } from './lib/ccusage.js';
 import { historyRows } from './lib/history-build.js';
-import { fmt, jsonOf, median, parseSize, percentile, timed, type Run } from './lib/measure.js';
+import { fmt, jsonOf, median, parseSize, percentile, sameBlocks, timed, type Run } from './lib/measure.js';
 import { startServe } from './lib/serve.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -90,10 +90,7 @@ async function fullScan(label: string, dir: string, state: string) {
       await run();
     }
   }
-  const canon = (v: any): any =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v;
-  const strip = (r: Run) => JSON.stringify(jsonOf(r, 'blocks').blocks.map((b: any) => canon([b.id, b.startTime, b.endTime, b.actualEndTime, b.isGap, b.entries, b.tokenCounts, b.totalTokens, b.models])));
-  const same = strip(ours[0]) === strip(theirs[0]);
+  const same = sameBlocks(jsonOf(ours[0], 'blocks'), jsonOf(theirs[0], 'blocks'));
   const [ow, tw] = [median(ours.map((r) => r.ms)), median(theirs.map((r) => r.ms))];
   const [om, tm] = [median(ours.map((r) => r.peakMb ?? NaN)), median(theirs.map((r) => r.peakMb ?? NaN))];
   rows.push([label, 'full scan to all 5-hour blocks, wall ms', fmt(ow), fmt(tw), fmt(ow / tw, 2), same ? 'identical blocks' : 'BLOCKS DIFFER']);
@@ -204,7 +201,7 @@ for (const size of values.sizes!.split(',')) {
   }
   if (only.has('load')) await underLoad(size, dir, state);
   if (only.has('statusline')) await statusline(size, dir, state);
-  if (only.has('history')) rows.push(...(await historyRows(BIN, dir, values.data!, runs, size)));
+  if (only.has('history')) rows.push(...(await historyRows(BIN, dir, values.data!, runs, size, (ccusage ??= prepareCcusage(ROOT)))));
   await fs.rm(state, { recursive: true, force: true });
 }
 

@@ -3,7 +3,8 @@
 // process it starts is measured apart, its largest peak), and /usage latency while it runs.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fmt, median, percentile, timed } from './measure.js';
+import type { Ccusage } from './ccusage.js';
+import { fmt, jsonOf, median, percentile, sameBlocks, timed } from './measure.js';
 import { startServe } from './serve.js';
 
 export interface HistoryBuild {
@@ -85,10 +86,12 @@ export async function freshState(base: string): Promise<string> {
  * folder, beside a full scan (`blocks --json`) run just before each for the ratio, and `blocks
  * --json` once more after each build, answered from that history.
  */
-export async function historyRows(bin: string, dir: string, dataDir: string, runs: number, label: string): Promise<string[][]> {
+export async function historyRows(bin: string, dir: string, dataDir: string, runs: number, label: string, cc: Ccusage): Promise<string[][]> {
   const builds: HistoryBuild[] = [];
   const scans: number[] = [];
   const fromHistory: number[] = [];
+  const theirs: number[] = [];
+  let same = true;
   for (let i = 0; i < runs; i++) {
     const state = await freshState(dataDir);
     const env = { PATH: process.env.PATH, HOME: state, CLAUDE_CONFIG_DIR: dir, CLAUDE_GAUGE_STATE_DIR: state };
@@ -98,6 +101,10 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
     const r = await timed(process.execPath, [bin, 'blocks', '--json'], env);
     if (!r.stderr.includes('(from the history)')) throw new Error(`blocks did not answer from the current history: ${r.stderr}`);
     fromHistory.push(r.ms);
+    // ccusage's answer to the same question, in the same minutes: it has no history to ask.
+    const c = await timed(cc.cmd, [...cc.argsPrefix, 'blocks', '--json', '--offline'], env);
+    theirs.push(c.ms);
+    same &&= sameBlocks(jsonOf(r, 'claude-gauge blocks --json (from the history)'), jsonOf(c, 'ccusage blocks --json --offline'));
     await fs.rm(state, { recursive: true, force: true });
   }
   const ms = median(builds.map((b) => b.ms));
@@ -106,7 +113,7 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
   return [
     [label, 'history first build (fresh `serve` until /api/ingest says backfilled), wall ms', fmt(ms), '', fmt(ms / scan, 1), `x the full scan (${fmt(scan)} ms)${builds.every((b) => b.sawProgress) ? '; /stats showed progress' : ''}`],
     [label, 'history first build: daemon peak resident memory, MB', fmt(median(builds.map((b) => b.mainPeakMb))), '', '', `build child peak ${fmt(median(builds.map((b) => b.childPeakMb)))} MB`],
-    [label, 'blocks --json from the current history (--from auto chose it), wall ms', fmt(answer), '', fmt(answer / scan, 2), `x the full scan (${fmt(scan)} ms); against ccusage: its full-scan figure above`],
+    [label, 'blocks --json from the current history (--from auto chose it), wall ms', fmt(answer), fmt(median(theirs)), fmt(answer / median(theirs), 2), `${same ? 'identical blocks' : 'BLOCKS DIFFER'}; ${fmt(answer / scan, 2)} x our full scan (${fmt(scan)} ms)`],
     [label, 'history first build: /usage p99 while it runs, ms', fmt(median(builds.map((b) => b.usageP99Ms)), 1), '', '', `${fmt(median(builds.map((b) => b.usageCount)))} requests, polled every 5 ms; from the daemon's start on: ${fmt(median(builds.map((b) => b.usageP99FromStartMs)), 1)}`],
   ];
 }

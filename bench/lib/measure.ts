@@ -70,3 +70,10 @@ export function parseSize(s: string): number {
 }
 
 export const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+
+/** Whether two `blocks --json` answers (ours, ccusage's) hold the same blocks: ids, times, entries, tokens and models. */
+export function sameBlocks(a: any, b: any): boolean {
+  const canon = (v: any): any => (Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v);
+  const strip = (j: any) => JSON.stringify(j.blocks.map((x: any) => canon([x.id, x.startTime, x.endTime, x.actualEndTime, x.isGap, x.entries, x.tokenCounts, x.totalTokens, x.models])));
+  return strip(a) === strip(b);
+}
