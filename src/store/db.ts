@@ -9,6 +9,8 @@ import { errorCode } from '../util/errno.js';
 export type Db = Database.Database;
 
 export const HISTORY_FILE = 'history.sqlite';
+/** More than a history of years takes. */
+const REPORT_MMAP_BYTES = 1 << 30;
 
 export interface History {
   db: Db;
@@ -27,6 +29,10 @@ export function openHistory(dirOrFile: string, o: { readonly?: boolean; onMovedA
   if (o.readonly) {
     const db = new Database(file, { readonly: true });
     db.pragma('busy_timeout = 5000'); // a reader beside the daemon's writer waits rather than fails
+    // A report reads much of the file once: mapped, its pages are not copied in one read call each
+    // (daily at 1 GB: the query's first run 294 -> 111 ms). Only for these short-lived readers: the
+    // daemon's pages would count as its own memory.
+    db.pragma(`mmap_size = ${REPORT_MMAP_BYTES}`);
     return wrap(db, file);
   }
   try {
