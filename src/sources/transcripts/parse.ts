@@ -49,6 +49,18 @@ export function parseLine(line: string, detail = true, cut = false): ParsedLine 
   } catch {
     return MALFORMED;
   }
+  return readRecord(line, record, usage, detail, trusted, cut);
+}
+
+/**
+ * parseLine(line, detail) for a line that holds USAGE_MARK, when the caller has JSON.parse'd it
+ * already (`record`): the history's extraction reads the same record for more (store/extract.ts).
+ */
+export function parseParsedUsageLine(line: string, record: unknown, detail = true): ParsedLine {
+  return readRecord(line, record, true, detail, false, false);
+}
+
+function readRecord(line: string, record: any, usage: boolean, detail: boolean, trusted: boolean, cut: boolean): ParsedLine {
   if (record === null || typeof record !== 'object') return MALFORMED;
   let events: (ResponseEvent | TurnEvent)[] = [];
   // A line without a message.usage object holds no usage record (a progress line mirrors one a
