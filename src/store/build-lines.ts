@@ -11,7 +11,7 @@
 //   are the same text when they are ASCII; when one is not, the line is decoded and read again.
 import { isUtf8 } from 'node:buffer';
 import { NOT_UTF8 } from '../sources/files/lines.js';
-import { USAGE_MARK } from '../sources/transcripts/parse.js';
+import { parseTime, USAGE_MARK } from '../sources/transcripts/parse.js';
 import { EMPTY, extractLine, factsOf, type LineFacts } from './extract.js';
 
 const NEWLINE = 0x0a;
@@ -49,20 +49,36 @@ export function extractBytes(buf: Buffer, start: number, end: number, folderProj
   const to = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length; // CRLF
   const bytes = line.subarray(0, to);
   const text = () => bytes.toString('utf8');
-  if (bytes.includes(USAGE)) return extractLine(text(), folderProject);
+  // A user line (most of a history's bytes: tool output) says so near its start; whether it holds
+  // a usage mark is asked only when the answer can matter (markMatters), after parsing it.
+  const user = bytes.includes(USER);
+  if (!user && bytes.includes(USAGE)) return extractLine(text(), folderProject);
   const objectLike = to > 1 && bytes[0] === 0x7b && bytes[to - 1] === 0x7d;
-  if (!bytes.includes(USER) && !bytes.includes(ASSISTANT)) return objectLike ? EMPTY : extractLine(text(), folderProject);
+  const unmarked = () => (objectLike ? EMPTY : extractLine(text(), folderProject));
+  if (!user && !bytes.includes(ASSISTANT)) return unmarked();
   const latin1 = bytes.toString('latin1');
-  if (!MAY_MATTER_BYTES.test(latin1)) return objectLike ? EMPTY : extractLine(text(), folderProject);
+  if (!MAY_MATTER_BYTES.test(latin1)) return user && bytes.includes(USAGE) ? extractLine(text(), folderProject) : unmarked();
   let rec: any;
   try {
     rec = JSON.parse(latin1);
   } catch {
-    return null;
+    return null; // with a usage mark too (parseLine: malformed)
   }
-  if (!rec || typeof rec !== 'object') return null;
+  if (!rec || typeof rec !== 'object') return null; // the same
+  if (user && markMatters(rec) && bytes.includes(USAGE)) return extractLine(text(), folderProject);
   if (readsAscii(rec)) return factsOf(rec, null, folderProject);
   return extractLine(text(), folderProject);
+}
+
+/**
+ * Whether extractLine could answer differently for this parsed record with a usage mark than
+ * without one. For a user record whose message has no usage, parseLine's answer is its turn: an
+ * ASCII timestamp it reads gives a turn, which factsOf ignores, and then the answers are the same.
+ */
+function markMatters(r: any): boolean {
+  if (r.type !== 'user') return true;
+  if (typeof r.message === 'object' && r.message !== null && r.message.usage !== undefined) return true;
+  return !(typeof r.timestamp === 'string' && !NOT_ASCII.test(r.timestamp) && parseTime(r.timestamp) !== null);
 }
 
 /** Whether every string factsOf reads from a record without a usage mark is ASCII (the same text in Latin-1). */

@@ -112,6 +112,16 @@ function awkwardLines(): Buffer[] {
     s('  {"type": "user", "message": {"content": "typed \u2014 here"}, "timestamp": "2026-03-02T01:00:00.000Z"}  '),
     s('   '),
     s('{"type":"summary","summary":"caf\u00e9"}'),
+    // A usage mark in a user line (a subagent's result): it matters only with a usage in the
+    // message, a timestamp parseLine refuses, or another type.
+    s(rec({ toolUseResult: { usage: { input_tokens: 1 } } }, [result('toolu_a21', 'done')], 21)),
+    s(rec({ toolUseResult: { usage: { input_tokens: 1 } }, timestamp: '2026-03-02 00:00' }, [result('toolu_a22', 'done')], 22)),
+    s(rec({ toolUseResult: { usage: { input_tokens: 1 } }, timestamp: 'yesterday' }, 'typed after a subagent', 23)),
+    s(rec({ toolUseResult: { usage: { input_tokens: 1 } }, timestamp: '2026-03-02T00:00:24.000\u005a' }, 'typed', 24).replace('\\u005a', '\u005a')),
+    s(JSON.stringify({ type: 'user', timestamp: '2026-03-02T00:00:25.000Z', cwd: '/home/dev/y', message: { role: 'user', content: 'with usage', usage: { input_tokens: 1, output_tokens: 2 } } })),
+    s(JSON.stringify({ type: 'user', timestamp: '2026-03-02T00:00:26.000Z', message: { role: 'user', content: 'with null usage', usage: null } }) + ',"usage":{'),
+    s(JSON.stringify({ type: 'progress', cwd: '/home/dev/z', data: { type: 'user', message: { usage: { input_tokens: 1 } } } })),
+    s(JSON.stringify({ type: 'user', timestamp: '2026-03-02T00:00:27.000Z', message: { role: 'user', content: 'bad json after' } }).slice(0, -1) + ',"x":{"usage":{}'),
     s(rec({ isMeta: true }, '[Request interrupted by user for tool use]', 19)),
     s(rec({}, '[Request interrupted by user]', 20)),
   ];
