@@ -15,8 +15,14 @@ export interface BuildChild {
   stop(): Promise<void>;
 }
 
+/** The build's semi-space (two of them, and as much again for the young generation's other space). */
+export const SEMI_SPACE_MB = 32;
+
 export function buildInChild(request: BuildRequest, st: IngestStatus, log: (msg: string) => void): BuildChild {
-  const child = fork(fileURLToPath(entryUrl('store/build-child')), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // A larger young generation: the build turns each line into strings and objects that die at once
+  // (at 500 MB, GC took 0.55 s of its 4 s of reading with the default 16 MB, 0.39 s with 32 MB).
+  const execArgv = [...process.execArgv, `--max-semi-space-size=${SEMI_SPACE_MB}`];
+  const child = fork(fileURLToPath(entryUrl('store/build-child')), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const done = new Promise<BuildResult | null>((resolve) => {
     let result: BuildResult | null = null;
