@@ -2,7 +2,8 @@
 // a history is tool output that the history never keeps, and turning it into UTF-16 text (slow for
 // any line with one byte past ASCII) cost them more than anything else. Every answer is the one
 // extractLine gives for the line's text (build.test.ts holds the two together, line by line):
-// - a line with a usage mark is decoded and goes to extractLine whole;
+// - a line with a usage mark is decoded and goes to extractLine whole (told whether the bulk
+//   scan's module finds it plain, plain-usage.ts: then ccusage's rules need no second walk);
 // - a line that cannot match extractLine's test for assistant or user records is answered from
 //   its first and last bytes when it can be, like extractLine does, without decoding it;
 // - any other line is read as Latin-1 (a byte per character, a copy): in a line that is UTF-8,
@@ -13,6 +14,7 @@ import { isUtf8 } from 'node:buffer';
 import { NOT_UTF8 } from '../sources/files/lines.js';
 import { parseTime, USAGE_MARK } from '../sources/transcripts/parse.js';
 import { EMPTY, extractLine, factsOf, type LineFacts } from './extract.js';
+import { plainUsageLine } from './plain-usage.js';
 
 const NEWLINE = 0x0a;
 const USAGE = Buffer.from(USAGE_MARK);
@@ -52,7 +54,7 @@ export function extractBytes(buf: Buffer, start: number, end: number, folderProj
   // A user line (most of a history's bytes: tool output) says so near its start; whether it holds
   // a usage mark is asked only when the answer can matter (markMatters), after parsing it.
   const user = bytes.includes(USER);
-  if (!user && bytes.includes(USAGE)) return extractLine(text(), folderProject);
+  if (!user && bytes.includes(USAGE)) return extractLine(text(), folderProject, plainUsageLine(bytes));
   const objectLike = to > 1 && bytes[0] === 0x7b && bytes[to - 1] === 0x7d;
   const unmarked = () => (objectLike ? EMPTY : extractLine(text(), folderProject));
   if (!user && !bytes.includes(ASSISTANT)) return unmarked();

@@ -4,15 +4,17 @@
 // from a history that already holds part of the files.
 import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
-import { appendFileSync, promises as fs } from 'node:fs';
+import { appendFileSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { generateCorpus } from '../generate/corpus.js';
 import { discover } from '../sources/transcripts/discover.js';
 import { textLines } from '../sources/files/lines.js';
+import { plainLine } from '../sources/transcripts/plain-json.js';
 import { extractBytes } from './build-lines.js';
 import { buildHistory, type BuildFile } from './build.js';
 import { extractLine } from './extract.js';
+import { plainUsageLine } from './plain-usage.js';
 import { openHistory, type Db } from './db.js';
 import { ingestPaths } from './ingest.js';
 import { Pricer } from './pricing.js';
@@ -122,6 +124,22 @@ function awkwardLines(): Buffer[] {
     s(JSON.stringify({ type: 'user', timestamp: '2026-03-02T00:00:26.000Z', message: { role: 'user', content: 'with null usage', usage: null } }) + ',"usage":{'),
     s(JSON.stringify({ type: 'progress', cwd: '/home/dev/z', data: { type: 'user', message: { usage: { input_tokens: 1 } } } })),
     s(JSON.stringify({ type: 'user', timestamp: '2026-03-02T00:00:27.000Z', message: { role: 'user', content: 'bad json after' } }).slice(0, -1) + ',"x":{"usage":{}'),
+    // Usage lines ccusage drops (strict-json.ts), or keeps but for their advisor iterations, which
+    // only a walk of the text finds (plain ones skip it: plain-usage.ts).
+    ...[
+      '"output_tokens":2',
+      '"output_tokens":2,"output_tokens":3',
+      '"output_tokens":2.0',
+      '"output_tokens":2,"x":1e400',
+      '"output_tokens":2,"model":null',
+      '"output_tokens":2,"x":"\\ud800"',
+      '"output_tokens":2,"x":' + '['.repeat(130) + ']'.repeat(130),
+      '"output_tokens":2,"iterations":[{"type":"advisor_message","model":"claude-opus-4-5","input_tokens":1,"output_tokens":1e0}]',
+      '"output_tokens":2,"iterations":[{"type":"advisor_message","model":"claude-opus-4-5","input_tokens":1,"output_tokens":4}]',
+      '"output_tokens": 2',
+    ].map((usage, n) =>
+      s(`{"type":"assistant","cwd":"/home/dev/x","sessionId":"s1","timestamp":"2026-03-02T00:01:0${n % 10}.000Z","requestId":"req_${n}","message":{"id":"msg_${n}","model":"claude-sonnet-4-5","role":"assistant","content":[{"type":"text","text":"caf\u00e9 ${'x'.repeat(n * 100)}"}],"usage":{"input_tokens":1,${usage}}}}`),
+    ),
     s(rec({ isMeta: true }, '[Request interrupted by user for tool use]', 19)),
     s(rec({}, '[Request interrupted by user]', 20)),
   ];
@@ -159,3 +177,27 @@ test('the readers answer awkward lines from their bytes as extractLine does from
     await fs.rm(dir, { recursive: true, force: true });
   }
 });
+
+test('the module calls a usage line plain exactly when plain-json.ts does, on generated lines and awkward ones', async () => {
+  const dir = await tempDir('cg-build-plain-');
+  try {
+    await generateCorpus({ outDir: dir, targetBytes: 1024 * 1024, seed: 5, start: new Date('2026-03-01T00:00:00Z'), end: new Date('2026-03-03T00:00:00Z'), junkRate: 0.05 });
+    const lines = [...awkwardLines(), ...listed(dir).flatMap((f) => splitLines(readFileSync(f.path)))].filter((l) => l.includes('"usage":{') && isUtf8(l));
+    const plain = lines.filter((l) => plainLine(l, 0, l.length, 0, 0));
+    assert.ok(plain.length > 100 && plain.length < lines.length, 'plain lines and others');
+    for (const [i, l] of lines.entries()) assert.equal(plainUsageLine(l), plainLine(l, 0, l.length, 0, 0), `line ${i}`);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+function splitLines(b: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let start = 0; start < b.length; ) {
+    const nl = b.indexOf(0x0a, start);
+    const end = nl === -1 ? b.length : nl;
+    out.push(b.subarray(start, end));
+    start = end + 1;
+  }
+  return out;
+}

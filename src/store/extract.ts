@@ -57,9 +57,12 @@ export interface LineFacts {
 export const EMPTY: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [], interrupts: [] };
 const MAY_MATTER = /"type"\s*:\s*"(assistant|user)"/;
 
-/** null: a malformed line (counted by the caller, never fatal). */
-export function extractLine(line: string, folderProject: string): LineFacts | null {
-  if (line.includes(USAGE_MARK)) return extractUsageLine(line, folderProject);
+/**
+ * null: a malformed line (counted by the caller, never fatal). `plain`: the line is known to be
+ * plain (plain-json.ts plainLine; store/plain-usage.ts), and ccusage's strict rules need no check.
+ */
+export function extractLine(line: string, folderProject: string, plain = false): LineFacts | null {
+  if (line.includes(USAGE_MARK)) return extractUsageLine(line, folderProject, plain);
   if (!MAY_MATTER.test(line)) return line.trim() === '' || isObjectLine(line) ? EMPTY : null;
   const rec = parseRecord(line);
   if (!rec) return null;
@@ -67,7 +70,7 @@ export function extractLine(line: string, folderProject: string): LineFacts | nu
 }
 
 /** extractLine for a line with a usage mark: parsed once, for the gauges' reading and this one. */
-function extractUsageLine(line: string, folderProject: string): LineFacts | null {
+function extractUsageLine(line: string, folderProject: string, plain: boolean): LineFacts | null {
   let rec: unknown;
   try {
     rec = JSON.parse(line);
@@ -75,7 +78,7 @@ function extractUsageLine(line: string, folderProject: string): LineFacts | null
     return null; // parseLine: malformed
   }
   // A usage line is read only as the gauges read it: what ccusage drops is dropped here too.
-  const usage = parseParsedUsageLine(line, rec, true);
+  const usage = parseParsedUsageLine(line, rec, true, plain);
   if (!usage.ok) return usage.reason === 'malformed' ? null : EMPTY;
   return factsOf(rec, usage, folderProject); // an object: parseLine calls anything else malformed
 }

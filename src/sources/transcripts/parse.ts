@@ -55,9 +55,11 @@ export function parseLine(line: string, detail = true, cut = false): ParsedLine 
 /**
  * parseLine(line, detail) for a line that holds USAGE_MARK, when the caller has JSON.parse'd it
  * already (`record`): the history's extraction reads the same record for more (store/extract.ts).
+ * `plain`: the line is known to be plain (plain-json.ts plainLine), so ccusage's strict rules are
+ * not checked again, as for a bulk scan's TRUSTED copy.
  */
-export function parseParsedUsageLine(line: string, record: unknown, detail = true): ParsedLine {
-  return readRecord(line, record, true, detail, false, false);
+export function parseParsedUsageLine(line: string, record: unknown, detail = true, plain = false): ParsedLine {
+  return readRecord(line, record, true, detail, plain, false);
 }
 
 function readRecord(line: string, record: any, usage: boolean, detail: boolean, trusted: boolean, cut: boolean): ParsedLine {
