@@ -20,6 +20,9 @@ const NEWLINE = 0x0a;
 const USAGE = Buffer.from(USAGE_MARK);
 const USER = Buffer.from('"user"');
 const ASSISTANT = Buffer.from('"assistant"');
+const USER_TYPE = Buffer.from('"type":"user"');
+/** How far into a line its top-level type is looked for first (after its ids, cwd, version, branch). */
+const PEEK_BYTES = 1024;
 // extractLine's test (/"type"\s*:\s*"(assistant|user)"/) on the Latin-1 reading: `\s` of the
 // text, written as its UTF-8 bytes (Unicode's spaces and line separators, the byte order mark).
 const SPACE = '(?:[\\t\\n\\v\\f\\r ]|\\xc2\\xa0|\\xe1\\x9a\\x80|\\xe2\\x80[\\x80-\\x8a\\xa8\\xa9\\xaf]|\\xe2\\x81\\x9f|\\xe3\\x80\\x80|\\xef\\xbb\\xbf)';
@@ -51,15 +54,20 @@ export function extractBytes(buf: Buffer, start: number, end: number, folderProj
   const to = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length; // CRLF
   const bytes = line.subarray(0, to);
   const text = () => bytes.toString('utf8');
-  // A user line (most of a history's bytes: tool output) says so near its start; whether it holds
-  // a usage mark is asked only when the answer can matter (markMatters), after parsing it.
-  const user = bytes.includes(USER);
-  if (!user && bytes.includes(USAGE)) return extractLine(text(), folderProject, plainUsageLine(bytes));
+  let marked: boolean | undefined;
+  const hasMark = () => (marked ??= bytes.includes(USAGE));
+  const withMark = () => extractLine(text(), folderProject, plainUsageLine(bytes));
+  // Claude Code writes a user line's type before its message, whose tool output is most of a
+  // history's bytes: such a line is asked for a usage mark only when the answer can matter
+  // (markMatters), after parsing it; any other line first (an assistant line holds one).
+  const userFirst = bytes.subarray(0, PEEK_BYTES).includes(USER_TYPE);
+  if (!userFirst && hasMark()) return withMark();
+  const user = userFirst || bytes.includes(USER);
   const objectLike = to > 1 && bytes[0] === 0x7b && bytes[to - 1] === 0x7d;
   const unmarked = () => (objectLike ? EMPTY : extractLine(text(), folderProject));
-  if (!user && !bytes.includes(ASSISTANT)) return unmarked();
+  if (!user && !bytes.includes(ASSISTANT)) return unmarked(); // and no mark, found above
   const latin1 = bytes.toString('latin1');
-  if (!MAY_MATTER_BYTES.test(latin1)) return user && bytes.includes(USAGE) ? extractLine(text(), folderProject) : unmarked();
+  if (!MAY_MATTER_BYTES.test(latin1)) return hasMark() ? withMark() : unmarked();
   let rec: any;
   try {
     rec = JSON.parse(latin1);
@@ -67,7 +75,7 @@ export function extractBytes(buf: Buffer, start: number, end: number, folderProj
     return null; // with a usage mark too (parseLine: malformed)
   }
   if (!rec || typeof rec !== 'object') return null; // the same
-  if (user && markMatters(rec) && bytes.includes(USAGE)) return extractLine(text(), folderProject);
+  if (markMatters(rec) && hasMark()) return withMark();
   if (readsAscii(rec)) return factsOf(rec, null, folderProject);
   return extractLine(text(), folderProject);
 }
