@@ -3,7 +3,7 @@
 // any line with one byte past ASCII) cost them more than anything else. Every answer is the one
 // extractLine gives for the line's text (build.test.ts holds the two together, line by line):
 // - a line with a usage mark is decoded and goes to extractLine whole (told whether the bulk
-//   scan's module finds it plain, plain-usage.ts: then ccusage's rules need no second walk);
+//   scan's module finds it plain, plain-line.ts: then ccusage's rules need no second walk);
 // - a line that cannot match extractLine's test for assistant or user records is answered from
 //   its first and last bytes when it can be, like extractLine does, without decoding it;
 // - any other line is read as Latin-1 (a byte per character, a copy): in a line that is UTF-8,
@@ -14,7 +14,7 @@ import { isUtf8 } from 'node:buffer';
 import { NOT_UTF8 } from '../sources/files/lines.js';
 import { parseTime, USAGE_MARK } from '../sources/transcripts/parse.js';
 import { EMPTY, extractLine, factsOf, type LineFacts } from './extract.js';
-import { plainUsageLine } from './plain-usage.js';
+import { plainLine } from './plain-line.js';
 
 const NEWLINE = 0x0a;
 const USAGE = Buffer.from(USAGE_MARK);
@@ -56,7 +56,7 @@ export function extractBytes(buf: Buffer, start: number, end: number, folderProj
   const text = () => bytes.toString('utf8');
   let marked: boolean | undefined;
   const hasMark = () => (marked ??= bytes.includes(USAGE));
-  const withMark = () => extractLine(text(), folderProject, plainUsageLine(bytes));
+  const withMark = () => extractLine(text(), folderProject, plainLine(bytes));
   // Claude Code writes a user line's type before its message, whose tool output is most of a
   // history's bytes: such a line is asked for a usage mark only when the answer can matter
   // (markMatters), after parsing it; any other line first (an assistant line holds one).
@@ -66,13 +66,16 @@ export function extractBytes(buf: Buffer, start: number, end: number, folderProj
   const objectLike = to > 1 && bytes[0] === 0x7b && bytes[to - 1] === 0x7d;
   const unmarked = () => (objectLike ? EMPTY : extractLine(text(), folderProject));
   if (!user && !bytes.includes(ASSISTANT)) return unmarked(); // and no mark, found above
-  const latin1 = bytes.toString('latin1');
-  if (!MAY_MATTER_BYTES.test(latin1)) return hasMark() ? withMark() : unmarked();
-  let rec: any;
-  try {
-    rec = JSON.parse(latin1);
-  } catch {
-    return null; // with a usage mark too (parseLine: malformed)
+  // A long user line the module finds plain is JSON: its long strings are cut before parsing.
+  let rec: any = userFirst && to >= CUT_LINE_BYTES && plainLine(bytes) ? parseCut(bytes) : undefined;
+  if (rec === undefined) {
+    const latin1 = bytes.toString('latin1');
+    if (!MAY_MATTER_BYTES.test(latin1)) return hasMark() ? withMark() : unmarked();
+    try {
+      rec = JSON.parse(latin1);
+    } catch {
+      return null; // with a usage mark too (parseLine: malformed)
+    }
   }
   if (!rec || typeof rec !== 'object') return null; // the same
   if (markMatters(rec) && hasMark()) return withMark();
@@ -107,4 +110,80 @@ function readsAscii(r: any): boolean {
 
 function ascii(v: unknown): boolean {
   return typeof v !== 'string' || !NOT_ASCII.test(v);
+}
+
+/** Long string values are cut from user lines at least this long (their tool output). */
+const CUT_LINE_BYTES = 4096;
+/** A string value whose JSON is this long or longer is cut: longer than any constant factsOf compares a string with. */
+const CUT_STRING_BYTES = 512;
+/** What a cut value becomes: a string none that factsOf reads may hold (readsCut). */
+const STAND_IN = '\\u0000';
+const CUT = '\u0000';
+const KEY_VALUE = Buffer.from('":"');
+
+/**
+ * JSON.parse of the line (read as Latin-1, and known to be JSON: plain) with the long string
+ * values of its plain keys (`"key":"…"`, the key of letters, digits and `_`) replaced by STAND_IN;
+ * the whole line parsed when a value factsOf reads was cut (readsCut). The values are found from
+ * bytes, soundly in any JSON text:
+ * - in `"key":"`, the last quote opens a string: were the first one closing a string, the key's
+ *   letters would follow it, which JSON never allows; so the second one closes the key (or a string
+ *   the first quote was escaped in) and the third opens a value;
+ * - a string ends at the first quote after it not escaped by an odd run of backslashes.
+ * The cut line is JSON with the same structure, and the same values but for those cut
+ * (build.test.ts holds the facts to extractLine's). undefined: nothing cut, read it as before.
+ */
+function parseCut(bytes: Buffer): any {
+  let out = '';
+  let kept = 0;
+  for (let i = 0; ; ) {
+    const p = bytes.indexOf(KEY_VALUE, i);
+    if (p === -1) break;
+    let k = p - 1;
+    while (k >= 0 && isKeyByte(bytes[k])) k--;
+    if (k === p - 1 || k < 0 || bytes[k] !== 0x22) {
+      i = p + 1;
+      continue;
+    }
+    const from = p + 3;
+    let end = bytes.indexOf(0x22, from);
+    while (end !== -1 && escaped(bytes, end)) end = bytes.indexOf(0x22, end + 1);
+    if (end === -1) return undefined; // not JSON after all: never for a plain line
+    if (end - from >= CUT_STRING_BYTES) {
+      out += bytes.toString('latin1', kept, from) + STAND_IN;
+      kept = end;
+    }
+    i = end + 1;
+  }
+  if (kept === 0) return undefined;
+  try {
+    const rec = JSON.parse(out + bytes.toString('latin1', kept, bytes.length));
+    return rec && typeof rec === 'object' && readsCut(rec) ? JSON.parse(bytes.toString('latin1')) : rec;
+  } catch {
+    return undefined; // never for a plain line
+  }
+}
+
+function isKeyByte(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+}
+
+/** Whether the quote at q is escaped: an odd run of backslashes before it. */
+function escaped(b: Buffer, q: number): boolean {
+  let n = 0;
+  while (q - 1 - n >= 0 && b[q - 1 - n] === 0x5c) n++;
+  return (n & 1) === 1;
+}
+
+/** Whether a string factsOf reads (those readsAscii checks) was cut: then the whole line is parsed. */
+function readsCut(r: any): boolean {
+  if (cutIn(r.cwd) || cutIn(r.timestamp) || cutIn(r.sessionId) || cutIn(r.type)) return true;
+  const content = r.message?.content;
+  if (!Array.isArray(content)) return cutIn(content);
+  for (const b of content) if (b && (cutIn(b.type) || cutIn(b.tool_use_id) || cutIn(b.text))) return true;
+  return false;
+}
+
+function cutIn(v: unknown): boolean {
+  return typeof v === 'string' && v.includes(CUT);
 }

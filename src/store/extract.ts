@@ -59,7 +59,7 @@ const MAY_MATTER = /"type"\s*:\s*"(assistant|user)"/;
 
 /**
  * null: a malformed line (counted by the caller, never fatal). `plain`: the line is known to be
- * plain (plain-json.ts plainLine; store/plain-usage.ts), and ccusage's strict rules need no check.
+ * plain (plain-json.ts plainLine; store/plain-line.ts), and ccusage's strict rules need no check.
  */
 export function extractLine(line: string, folderProject: string, plain = false): LineFacts | null {
   if (line.includes(USAGE_MARK)) return extractUsageLine(line, folderProject, plain);

@@ -1,7 +1,7 @@
-// Whether a usage line is plain (plain-json.ts: none of ccusage's rules can drop it), asked of the
-// bulk scan's WebAssembly module, so that the history's first build need not walk the line's text
-// again in strict-json.ts (at 500 MB, 0.28 s of its 4 s of reading). Without the module, no line
-// is called plain and every one is checked as before.
+// Whether a line is plain (plain-json.ts plainLine: JSON, and none of ccusage's rules can drop
+// it), asked of the bulk scan's WebAssembly module. The history's first build then reads a usage
+// line without walking its text again in strict-json.ts, and cuts a user line's tool output before
+// parsing it (build-lines.ts). Without the module no line is plain, and every one is read as before.
 import { wasmModule } from '../sources/transcripts/usage-lines.js';
 
 interface PlainExports {
@@ -17,8 +17,8 @@ const SLACK = 64;
 
 let exports: PlainExports | null | undefined;
 
-/** Whether the line's bytes (known to be UTF-8, without their newline) are a plain usage line. */
-export function plainUsageLine(line: Uint8Array): boolean {
+/** Whether the line's bytes (known to be UTF-8, without their newline) are plain. */
+export function plainLine(line: Uint8Array): boolean {
   if (exports === undefined) {
     const module = wasmModule();
     exports = module ? (new WebAssembly.Instance(module).exports as unknown as PlainExports) : null;
