@@ -43,11 +43,15 @@ export interface BuildResult {
 
 /**
  * Below this the files are read on the writer's thread. Measured on the 2-core machine of
- * docs/performance.md: at 100 MB reading here took 1.4 s against 1.6-1.7 s with two reader
- * threads, at 500 MB 5.6 s against 5.7 s (and 5.8 against 9.4 s of processor: the daemon's live
- * work shares the cores); at 1 GB the readers won, 10.4 s against 14.5 s.
+ * docs/performance.md, shared with other work (load 2-4), after reading got cheaper (plain lines,
+ * cut tool output): reading here took 5.5 s at 500 MB against 6.1 s with two reader threads (5.6
+ * against 9.1 s of processor), 11-12 s at 1 GB against 14-17 s, 26.8 s at 2 GB against 29.8 s.
+ * The one writer is the bottleneck, and the readers' copies of the facts to it (structured clone)
+ * and their own GC cost more than they save while anything else wants the cores, as the
+ * daemon's live work does. Before, with reading dearer, two readers won at 1 GB on a quieter
+ * machine (10.4 against 14.5 s); beyond what was measured they are still used.
  */
-const MIN_PARALLEL_BYTES = 512 * 1024 * 1024;
+const MIN_PARALLEL_BYTES = 4 * 1024 * 1024 * 1024;
 /** A batch's facts are a fraction of its bytes; small enough that progress moves and memory stays flat. */
 const BATCH_BYTES = 8 * 1024 * 1024;
 /** Batches a reader holds at once: the next waits in its queue while it sends a result. */
