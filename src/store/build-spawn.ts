@@ -15,8 +15,17 @@ export interface BuildChild {
   stop(): Promise<void>;
 }
 
+/** The build's semi-space (two of them, and as much again for the young generation's other space). */
+export const SEMI_SPACE_MB = 32;
+
 export function buildInChild(request: BuildRequest, st: IngestStatus, log: (msg: string) => void): BuildChild {
-  const child = fork(fileURLToPath(entryUrl('store/build-child')), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // Its own young generation, whatever the daemon's flags (a daemon started with a small one passes
+  // it on): the build turns each line into strings and objects that die at once. Reading 500 MB,
+  // GC took 1.0-1.1 s with 2 MB semi-spaces (98 MB resident), 0.6-0.9 s with 8 (117 MB), 0.54-0.67
+  // s with V8's default 16 (148 MB), 0.39-0.54 s with 32 (162 MB). The child's memory goes back
+  // when it exits.
+  const execArgv = [...process.execArgv, `--max-semi-space-size=${SEMI_SPACE_MB}`];
+  const child = fork(fileURLToPath(entryUrl('store/build-child')), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const done = new Promise<BuildResult | null>((resolve) => {
     let result: BuildResult | null = null;

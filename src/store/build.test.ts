@@ -4,15 +4,17 @@
 // from a history that already holds part of the files.
 import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
-import { appendFileSync, promises as fs } from 'node:fs';
+import { appendFileSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { generateCorpus } from '../generate/corpus.js';
 import { discover } from '../sources/transcripts/discover.js';
 import { textLines } from '../sources/files/lines.js';
+import { plainLine } from '../sources/transcripts/plain-json.js';
 import { extractBytes } from './build-lines.js';
 import { buildHistory, type BuildFile } from './build.js';
 import { extractLine } from './extract.js';
+import { plainLine as plainLineBytes } from './plain-line.js';
 import { openHistory, type Db } from './db.js';
 import { ingestPaths } from './ingest.js';
 import { Pricer } from './pricing.js';
@@ -112,13 +114,67 @@ function awkwardLines(): Buffer[] {
     s('  {"type": "user", "message": {"content": "typed \u2014 here"}, "timestamp": "2026-03-02T01:00:00.000Z"}  '),
     s('   '),
     s('{"type":"summary","summary":"caf\u00e9"}'),
+    // A usage mark in a user line (a subagent's result): it matters only with a usage in the
+    // message, a timestamp parseLine refuses, or another type.
+    s(rec({ toolUseResult: { usage: { input_tokens: 1 } } }, [result('toolu_a21', 'done')], 21)),
+    s(rec({ toolUseResult: { usage: { input_tokens: 1 } }, timestamp: '2026-03-02 00:00' }, [result('toolu_a22', 'done')], 22)),
+    s(rec({ toolUseResult: { usage: { input_tokens: 1 } }, timestamp: 'yesterday' }, 'typed after a subagent', 23)),
+    s(rec({ toolUseResult: { usage: { input_tokens: 1 } }, timestamp: '2026-03-02T00:00:24.000\u005a' }, 'typed', 24).replace('\\u005a', '\u005a')),
+    s(JSON.stringify({ type: 'user', timestamp: '2026-03-02T00:00:25.000Z', cwd: '/home/dev/y', message: { role: 'user', content: 'with usage', usage: { input_tokens: 1, output_tokens: 2 } } })),
+    s(JSON.stringify({ type: 'user', timestamp: '2026-03-02T00:00:26.000Z', message: { role: 'user', content: 'with null usage', usage: null } }) + ',"usage":{'),
+    s(JSON.stringify({ type: 'progress', cwd: '/home/dev/z', data: { type: 'user', message: { usage: { input_tokens: 1 } } } })),
+    s(JSON.stringify({ type: 'user', timestamp: '2026-03-02T00:00:27.000Z', message: { role: 'user', content: 'bad json after' } }).slice(0, -1) + ',"x":{"usage":{}'),
+    // Usage lines ccusage drops (strict-json.ts), or keeps but for their advisor iterations, which
+    // only a walk of the text finds (plain ones skip it: plain-line.ts).
+    ...[
+      '"output_tokens":2',
+      '"output_tokens":2,"output_tokens":3',
+      '"output_tokens":2.0',
+      '"output_tokens":2,"x":1e400',
+      '"output_tokens":2,"model":null',
+      '"output_tokens":2,"x":"\\ud800"',
+      '"output_tokens":2,"x":' + '['.repeat(130) + ']'.repeat(130),
+      '"output_tokens":2,"iterations":[{"type":"advisor_message","model":"claude-opus-4-5","input_tokens":1,"output_tokens":1e0}]',
+      '"output_tokens":2,"iterations":[{"type":"advisor_message","model":"claude-opus-4-5","input_tokens":1,"output_tokens":4}]',
+      '"output_tokens": 2',
+    ].map((usage, n) =>
+      s(`{"type":"assistant","cwd":"/home/dev/x","sessionId":"s1","timestamp":"2026-03-02T00:01:0${n % 10}.000Z","requestId":"req_${n}","message":{"id":"msg_${n}","model":"claude-sonnet-4-5","role":"assistant","content":[{"type":"text","text":"caf\u00e9 ${'x'.repeat(n * 100)}"}],"usage":{"input_tokens":1,${usage}}}}`),
+    ),
+    ...cutLines(rec, result, big),
     s(rec({ isMeta: true }, '[Request interrupted by user for tool use]', 19)),
     s(rec({}, '[Request interrupted by user]', 20)),
   ];
 }
 
+/**
+ * Long user lines the module finds plain (no `\\u` escapes, no raw control bytes), whose long
+ * strings build-lines.ts cuts before parsing: each with something a cut could get wrong.
+ */
+function cutLines(rec: (over: Record<string, unknown>, content: unknown[] | string, n: number) => string, result: (id: string, content: unknown, isError?: boolean) => unknown, big: (unit: string) => string): Buffer[] {
+  const tricky = big('say "key":"value" then \\"\\\\" and \\ and "a":"b", \u00e9 \u2028 tab\tnew\n ');
+  const endsInBackslashes = 'x'.repeat(600) + '\\\\';
+  return [
+    rec({ toolUseResult: { stdout: tricky, stderr: '', interrupted: false } }, [result('toolu_c1', tricky)], 30),
+    rec({ toolUseResult: 'Error: ' + tricky }, [result('toolu_c2', 'Permission to use Bash with command rm has been denied. ' + tricky, true)], 31),
+    rec({ toolUseResult: 'User rejected tool use' }, [result('toolu_c3', tricky, true)], 32),
+    rec({}, [result('toolu_c4', [{ type: 'text', text: tricky }, { type: 'image', source: { data: 'A'.repeat(5000) } }])], 33),
+    rec({}, 'a long prompt, read whole: ' + tricky, 34),
+    rec({}, [{ type: 'text', text: 'a long typed text beside a result ' + 'w'.repeat(5000) }, result('toolu_c5', tricky)], 35),
+    rec({ cwd: '/home/dev/' + 'd'.repeat(600) }, [result('toolu_c6', tricky)], 36),
+    rec({}, [result('toolu_' + 'i'.repeat(600), tricky)], 37),
+    rec({ toolUseResult: { 'odd-key': tricky, usage: { input_tokens: 1 } } }, [result('toolu_c8', endsInBackslashes)], 38),
+    rec({ toolUseResult: { usage: { input_tokens: 1 } }, timestamp: 'not a time' }, [result('toolu_c9', tricky)], 39),
+    rec({ sessionId: 's'.repeat(700), toolUseResult: { content: tricky } }, [result('toolu_c10', endsInBackslashes)], 40),
+    JSON.stringify({ type: 'user', timestamp: '2026-03-02T00:00:41.000Z', cwd: '/home/dev/x', message: { role: 'user', content: [result('toolu_c11', tricky)], usage: { input_tokens: 1, output_tokens: 1 } } }),
+    JSON.stringify({ type: 'progress', data: { type: 'user', stdout: tricky, message: { type: 'user', content: [result('toolu_c12', tricky)] } } }),
+    rec({ type: 'x'.repeat(600) }, [result('toolu_c13', tricky)], 42).replace('"type":"user"', '"type":"user","kind":"user"'),
+  ].map((l) => Buffer.from(l));
+}
+
 test('the readers answer awkward lines from their bytes as extractLine does from their text, and build the same history', async () => {
   const lines = awkwardLines();
+  const cut = lines.filter((l) => l.length >= 4096 && plainLineBytes(l) && l.subarray(0, 1024).includes('"type":"user"'));
+  assert.ok(cut.length >= 12, `${cut.length} long plain user lines, cut before parsing`);
   const joined = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
   let at = 0;
   for (const [i, l] of lines.entries()) {
@@ -140,7 +196,7 @@ test('the readers answer awkward lines from their bytes as extractLine does from
     const b = await buildHistory(built.db, files, pricer, { threads: 2, minParallelBytes: 0, batchBytes: 1 });
     assert.ok(a.skipped >= 5, 'the broken lines are skipped');
     assert.deepEqual([b.lines, b.skipped], [a.lines, a.skipped]);
-    assert.deepEqual(old.db.prepare('SELECT denial, count(*) n FROM tool_results WHERE denial IS NOT NULL GROUP BY 1 ORDER BY 1').all(), [{ denial: 'rejected', n: 2 }, { denial: 'rule', n: 2 }], 'denials read from long results');
+    assert.deepEqual(old.db.prepare('SELECT denial, count(*) n FROM tool_results WHERE denial IS NOT NULL GROUP BY 1 ORDER BY 1').all(), [{ denial: 'rejected', n: 3 }, { denial: 'rule', n: 3 }], 'denials read from long results');
     const want = contents(old.db);
     assert.deepEqual(contents(built.db), want);
   } finally {
@@ -149,3 +205,27 @@ test('the readers answer awkward lines from their bytes as extractLine does from
     await fs.rm(dir, { recursive: true, force: true });
   }
 });
+
+test('the module calls a usage line plain exactly when plain-json.ts does, on generated lines and awkward ones', async () => {
+  const dir = await tempDir('cg-build-plain-');
+  try {
+    await generateCorpus({ outDir: dir, targetBytes: 1024 * 1024, seed: 5, start: new Date('2026-03-01T00:00:00Z'), end: new Date('2026-03-03T00:00:00Z'), junkRate: 0.05 });
+    const lines = [...awkwardLines(), ...listed(dir).flatMap((f) => splitLines(readFileSync(f.path)))].filter((l) => l.includes('"usage":{') && isUtf8(l));
+    const plain = lines.filter((l) => plainLine(l, 0, l.length, 0, 0));
+    assert.ok(plain.length > 100 && plain.length < lines.length, 'plain lines and others');
+    for (const [i, l] of lines.entries()) assert.equal(plainLineBytes(l), plainLine(l, 0, l.length, 0, 0), `line ${i}`);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+function splitLines(b: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let start = 0; start < b.length; ) {
+    const nl = b.indexOf(0x0a, start);
+    const end = nl === -1 ? b.length : nl;
+    out.push(b.subarray(start, end));
+    start = end + 1;
+  }
+  return out;
+}

@@ -13,6 +13,7 @@ import { reprice } from './ingest.js';
 import { FORGET_FILE, SAVE_FILE } from './ingest-file.js';
 import { Pricer } from './pricing.js';
 import type { StoredFile } from './read-lines.js';
+import { SEMI_SPACE_MB } from './build-spawn.js';
 import { Writer } from './writer.js';
 import { entryUrl } from '../util/package-files.js';
 import { batches } from '../sources/transcripts/parallel.js';
@@ -42,17 +43,26 @@ export interface BuildResult {
 
 /**
  * Below this the files are read on the writer's thread. Measured on the 2-core machine of
- * docs/performance.md: at 100 MB reading here took 1.4 s against 1.6-1.7 s with two reader
- * threads, at 500 MB 5.6 s against 5.7 s (and 5.8 against 9.4 s of processor: the daemon's live
- * work shares the cores); at 1 GB the readers won, 10.4 s against 14.5 s.
+ * docs/performance.md, shared with other work (load 2-4), after reading got cheaper (plain lines,
+ * cut tool output): reading here took 5.5 s at 500 MB against 6.1 s with two reader threads (5.6
+ * against 9.1 s of processor), 11-12 s at 1 GB against 14-17 s, 26.8 s at 2 GB against 29.8 s.
+ * The one writer is the bottleneck, and the readers' copies of the facts to it (structured clone)
+ * and their own GC cost more than they save while anything else wants the cores, as the
+ * daemon's live work does. Before, with reading dearer, two readers won at 1 GB on a quieter
+ * machine (10.4 against 14.5 s); beyond what was measured they are still used.
  */
-const MIN_PARALLEL_BYTES = 512 * 1024 * 1024;
+const MIN_PARALLEL_BYTES = 4 * 1024 * 1024 * 1024;
 /** A batch's facts are a fraction of its bytes; small enough that progress moves and memory stays flat. */
 const BATCH_BYTES = 8 * 1024 * 1024;
 /** Batches a reader holds at once: the next waits in its queue while it sends a result. */
 const IN_FLIGHT = 2;
 const WORKER = entryUrl('store/build-worker');
-const COMMIT_MS = 1000;
+/**
+ * How often the batches read commit. Each commit writes every page it dirtied, and rows keyed by
+ * hashes dirty pages all over their tables: at 500 MB, commits every second took 0.42 s of COMMIT
+ * and 1.6 s of SQLite in all, every 4 s 0.13 s and 1.3 s. /stats sees what has committed.
+ */
+const COMMIT_MS = 3000;
 const BUILD_CACHE_KB = 64 * 1024;
 const BUILD_CHECKPOINT_PAGES = 16_384;
 
@@ -63,8 +73,7 @@ export async function buildHistory(db: Db, files: readonly BuildFile[], pricer =
   const forget = db.prepare(FORGET_FILE);
   const total: BuildResult = { lines: 0, skipped: 0, retry: [], problems: [] };
   let filesDone = 0;
-  // Batches commit together about once a second: each commit writes every page it dirtied, and
-  // rows keyed by hashes dirty pages all over their tables. /stats sees what has committed.
+  // Batches commit together every COMMIT_MS.
   let since = 0;
   const commit = () => {
     w.flush();
@@ -121,7 +130,7 @@ async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions
     return;
   }
   const storedList = [...stored];
-  const workers = Array.from({ length: threads }, () => new Worker(WORKER, { workerData: storedList }));
+  const workers = Array.from({ length: threads }, () => new Worker(WORKER, { workerData: storedList, resourceLimits: { maxYoungGenerationSizeMb: 3 * SEMI_SPACE_MB } }));
   const results: (FileFacts[] | undefined)[] = new Array(work.length);
   let next = 0;
   let passed = 0;

@@ -4,7 +4,7 @@
 // (never the text).
 import { createHash } from 'node:crypto';
 import type { ResponseEvent } from '../core/events.js';
-import { parseLine, USAGE_MARK } from '../sources/transcripts/parse.js';
+import { parseParsedUsageLine, USAGE_MARK } from '../sources/transcripts/parse.js';
 import { countText, type TextCounters } from './text.js';
 import { denialOf, interruptOf, toolDetail, type Denial, type ToolDetail } from './tool-detail.js';
 
@@ -57,15 +57,30 @@ export interface LineFacts {
 export const EMPTY: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [], interrupts: [] };
 const MAY_MATTER = /"type"\s*:\s*"(assistant|user)"/;
 
-/** null: a malformed line (counted by the caller, never fatal). */
-export function extractLine(line: string, folderProject: string): LineFacts | null {
-  // A usage line is read only as the gauges read it: what ccusage drops is dropped here too.
-  const usage = line.includes(USAGE_MARK) ? parseLine(line, true) : null;
-  if (usage && !usage.ok) return usage.reason === 'malformed' ? null : EMPTY;
-  if (!usage && !MAY_MATTER.test(line)) return line.trim() === '' || isObjectLine(line) ? EMPTY : null;
+/**
+ * null: a malformed line (counted by the caller, never fatal). `plain`: the line is known to be
+ * plain (plain-json.ts plainLine; store/plain-line.ts), and ccusage's strict rules need no check.
+ */
+export function extractLine(line: string, folderProject: string, plain = false): LineFacts | null {
+  if (line.includes(USAGE_MARK)) return extractUsageLine(line, folderProject, plain);
+  if (!MAY_MATTER.test(line)) return line.trim() === '' || isObjectLine(line) ? EMPTY : null;
   const rec = parseRecord(line);
   if (!rec) return null;
-  return factsOf(rec, usage, folderProject);
+  return factsOf(rec, null, folderProject);
+}
+
+/** extractLine for a line with a usage mark: parsed once, for the gauges' reading and this one. */
+function extractUsageLine(line: string, folderProject: string, plain: boolean): LineFacts | null {
+  let rec: unknown;
+  try {
+    rec = JSON.parse(line);
+  } catch {
+    return null; // parseLine: malformed
+  }
+  // A usage line is read only as the gauges read it: what ccusage drops is dropped here too.
+  const usage = parseParsedUsageLine(line, rec, true, plain);
+  if (!usage.ok) return usage.reason === 'malformed' ? null : EMPTY;
+  return factsOf(rec, usage, folderProject); // an object: parseLine calls anything else malformed
 }
 
 /** The facts of a parsed record (usage: what parseLine made of its line, null without a usage mark). */

@@ -49,6 +49,22 @@ export function parseLine(line: string, detail = true, cut = false): ParsedLine 
   } catch {
     return MALFORMED;
   }
+  return readRecord(line, record, usage, detail, trusted, cut);
+}
+
+/**
+ * parseLine(line, detail) for a line that holds USAGE_MARK, when the caller has JSON.parse'd it
+ * already (`record`): the history's extraction reads the same record for more (store/extract.ts).
+ * `plain`: the line is known to be plain (plain-json.ts plainLine), so ccusage's strict rules are
+ * not checked again, as for a bulk scan's TRUSTED copy. Its responses' visibleChars stay 0: the
+ * history counts them block by block (store/extract.ts), and JSON.stringify of every tool input
+ * twice cost it 0.1 s at 500 MB.
+ */
+export function parseParsedUsageLine(line: string, record: unknown, detail = true, plain = false): ParsedLine {
+  return readRecord(line, record, true, detail, plain, false, false);
+}
+
+function readRecord(line: string, record: any, usage: boolean, detail: boolean, trusted: boolean, cut: boolean, visible = detail): ParsedLine {
   if (record === null || typeof record !== 'object') return MALFORMED;
   let events: (ResponseEvent | TurnEvent)[] = [];
   // A line without a message.usage object holds no usage record (a progress line mirrors one a
@@ -56,7 +72,7 @@ export function parseLine(line: string, detail = true, cut = false): ParsedLine 
   if (usage && isObject(record.message) && isObject(record.message.usage)) {
     const problems = trusted ? 0 : strictProblems(line, cut ? cutOffset(line) : -1);
     if (problems & (BAD | CUT_ELSEWHERE)) return MALFORMED;
-    const r = fromUsage(record, detail, (problems & ITERATIONS_BAD) === 0);
+    const r = fromUsage(record, visible, (problems & ITERATIONS_BAD) === 0);
     if (!r.ok) return r;
     events = r.events;
   }
@@ -148,7 +164,7 @@ function daysIn(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-function fromUsage(r: any, detail: boolean, iterationsReadable: boolean): ParsedLine {
+function fromUsage(r: any, countVisible: boolean, iterationsReadable: boolean): ParsedLine {
   if (!ccusageFields(r)) return { ok: false, reason: 'invalid' };
   const at = usageTime(r.timestamp);
   if (at === null) return { ok: false, reason: 'no-timestamp' };
@@ -173,7 +189,7 @@ function fromUsage(r: any, detail: boolean, iterationsReadable: boolean): Parsed
     tokens,
     ...(split.cache1h > 0 ? { cacheCreation1h: split.cache1h } : {}),
     thinkingReported: typeof thinking === 'number' && tokenCount(thinking) !== null ? thinking : null,
-    visibleChars: detail ? visibleChars(msg.content) : 0,
+    visibleChars: countVisible ? visibleChars(msg.content) : 0,
     session,
     synthetic,
     sidechain: r.isSidechain === true,

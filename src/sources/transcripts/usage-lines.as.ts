@@ -83,6 +83,15 @@ export function find(input: usize, len: usize, out: usize): u32 {
   return lines;
 }
 
+/**
+ * plain-json.ts's plainLine without a cut and without its UTF-8 check (the host's): whether the
+ * line input[from, to) (offsets from input) is plain, so that none of ccusage's rules can drop it. For a host that
+ * reads whole usage lines (store/plain-line.ts, the history's first build).
+ */
+export function plainWhole(input: usize, from: usize, to: usize): bool {
+  return walk(input, from, to, true, 0, 0);
+}
+
 // @ts-ignore: decorator
 @inline
 function isMark(p: usize): bool {
