@@ -8,8 +8,9 @@ import { packageFile } from '../util/package-files.js';
  * the daemon at 115-124 MB resident after the benchmark's load on a 2 GB history; 89-92 MB with
  * 2 MB (98-99 with 3 or 4 MB). The price: about 35 ms more to the first reading (median 289
  * against 255 ms at 100 MB, a young generation that starts small grows slower). Its reader
- * threads and child processes inherit them and lose nothing: a 500 MB scan took 661-685 ms
- * against 736-762 in 77 MB instead of 104; the history's first build as long in 159 MB, not 201.
+ * threads and the older-history child inherit them and lose nothing (a 500 MB scan took 661-685
+ * ms against 736-762, in 77 MB instead of 104); the history's first build, which allocates far
+ * more, sets its own (store/build-spawn.ts).
  * `npm start` passes the same flags (test/service.test.ts holds them together).
  */
 export const DAEMON_NODE_ARGS: readonly string[] = ['--max-semi-space-size=2'];
