@@ -43,15 +43,15 @@ export interface BuildResult {
 
 /**
  * Below this the files are read on the writer's thread. Measured on the 2-core machine of
- * docs/performance.md, shared with other work (load 2-4), after reading got cheaper (plain lines,
- * cut tool output): reading here took 5.5 s at 500 MB against 6.1 s with two reader threads (5.6
- * against 9.1 s of processor), 11-12 s at 1 GB against 14-17 s, 26.8 s at 2 GB against 29.8 s.
- * The one writer is the bottleneck, and the readers' copies of the facts to it (structured clone)
- * and their own GC cost more than they save while anything else wants the cores, as the
- * daemon's live work does. Before, with reading dearer, two readers won at 1 GB on a quieter
- * machine (10.4 against 14.5 s); beyond what was measured they are still used.
+ * docs/performance.md after reading got cheaper (plain lines, cut tool output). With nothing
+ * else running, two reader threads took 5.4 s at 500 MB against 5.6 on the writer's thread (8.0
+ * against 5.7 s of processor), 8.0 against 10.4 s at 1 GB, 20.4 against 23.4 s at 2 GB. Shared
+ * with other work (load 2-4) they lost at every size (6.1 against 5.5 s at 500 MB, 14-17 against
+ * 11-12 at 1 GB, 29.8 against 26.8 at 2 GB): the one writer is the bottleneck, and the readers'
+ * copies of the facts (structured clone) and their own GC cost more than they save while
+ * anything else wants the cores. So: alone only where they clearly won on a quiet machine.
  */
-const MIN_PARALLEL_BYTES = 4 * 1024 * 1024 * 1024;
+const MIN_PARALLEL_BYTES = 768 * 1024 * 1024;
 /** A batch's facts are a fraction of its bytes; small enough that progress moves and memory stays flat. */
 const BATCH_BYTES = 8 * 1024 * 1024;
 /** Batches a reader holds at once: the next waits in its queue while it sends a result. */
