@@ -4,7 +4,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BuildMessage, BuildRequest } from './build-child.js';
-import type { BuildResult } from './build.js';
+import { SEMI_SPACE_MB, type BuildResult } from './build.js';
 import type { IngestStatus } from './ingest-status.js';
 import { entryUrl } from '../util/package-files.js';
 
@@ -14,9 +14,6 @@ export interface BuildChild {
   /** Stops it (what committed stays). */
   stop(): Promise<void>;
 }
-
-/** The build's semi-space (two of them, and as much again for the young generation's other space). */
-export const SEMI_SPACE_MB = 32;
 
 export function buildInChild(request: BuildRequest, st: IngestStatus, log: (msg: string) => void): BuildChild {
   // Its own young generation, whatever the daemon's flags (a daemon started with a small one passes

@@ -13,7 +13,6 @@ import { reprice } from './ingest.js';
 import { FORGET_FILE, SAVE_FILE } from './ingest-file.js';
 import { Pricer } from './pricing.js';
 import type { StoredFile } from './read-lines.js';
-import { SEMI_SPACE_MB } from './build-spawn.js';
 import { Writer } from './writer.js';
 import { entryUrl } from '../util/package-files.js';
 import { batches } from '../sources/transcripts/parallel.js';
@@ -52,6 +51,8 @@ export interface BuildResult {
  * anything else wants the cores. So: alone only where they clearly won on a quiet machine.
  */
 const MIN_PARALLEL_BYTES = 768 * 1024 * 1024;
+/** The build's semi-space (two of them, and as much again for the young generation's other space): build-spawn.ts says why. */
+export const SEMI_SPACE_MB = 32;
 /** A batch's facts are a fraction of its bytes; small enough that progress moves and memory stays flat. */
 const BATCH_BYTES = 8 * 1024 * 1024;
 /** Batches a reader holds at once: the next waits in its queue while it sends a result. */
