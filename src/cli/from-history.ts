@@ -5,10 +5,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
 import type { History } from '../store/db.js';
+import { HISTORY_FILE } from '../store/history-file.js';
 import { fail } from './fail.js';
-
-/** The history's file name (store/db.ts says it too); here so that a scan never loads SQLite (about 12 ms). */
-export const HISTORY_FILE = 'history.sqlite';
 
 export type RowSource = 'history' | 'transcripts';
 export type Want = 'auto' | RowSource;

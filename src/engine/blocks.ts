@@ -17,7 +17,7 @@ export function startsNewBlock(at: number, blockStart: number, prevAt: number): 
 /**
  * Every block and gap over `entries` (sorted ascending by `at`); with prices, each block's cost.
  * `before`: the blocks (no gaps) this same fold made of every entry older than these, as it left
- * them (store/block-summaries.ts keeps them): the fold goes on from their state, the last one still
+ * them (store/history-blocks.ts keeps them): the fold goes on from their state, the last one still
  * open, so the answer is the one over all the entries.
  */
 export function computeBlocks(entries: readonly BlockEntry[], now: number, price?: PriceFn, before: readonly Block[] = []): Block[] {

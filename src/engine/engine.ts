@@ -89,8 +89,7 @@ export class Engine {
   private readonly context: ContextTracker;
   private weekly: WeeklyCeiling | null;
   private price: PriceFn | undefined;
-  /** Whose midnight starts "today": resolved once (asking Intl for the machine's zone is not free). */
-  /** The machine's zone is looked up at the first snapshot: ICU takes about 20 ms, which `blocks` never needs. */
+  /** Whose midnight starts "today". The machine's zone is looked up at the first snapshot: ICU takes about 20 ms, which `blocks` never needs. */
   private zone: string | null;
   private late = 0;
 

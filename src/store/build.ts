@@ -61,7 +61,7 @@ const WORKER = entryUrl('store/build-worker');
 /**
  * How often the batches read commit. Each commit writes every page it dirtied, and rows keyed by
  * hashes dirty pages all over their tables: at 500 MB, commits every second took 0.42 s of COMMIT
- * and 1.6 s of SQLite in all, every 4 s 0.13 s and 1.3 s. /stats sees what has committed.
+ * and 1.6 s of SQLite in all, every 3 s 0.13 s and 1.3 s. /stats sees what has committed.
  */
 const COMMIT_MS = 3000;
 const BUILD_CACHE_KB = 64 * 1024;

@@ -3,12 +3,13 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
+import { HISTORY_FILE } from './history-file.js';
 import { MIGRATIONS } from './migrations.js';
 import { errorCode } from '../util/errno.js';
 
 export type Db = Database.Database;
 
-export const HISTORY_FILE = 'history.sqlite';
+export { HISTORY_FILE };
 /** More than a history of years takes. */
 const REPORT_MMAP_BYTES = 1 << 30;
 

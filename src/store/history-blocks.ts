@@ -51,11 +51,12 @@ export const storedCost = (e: BlockEntry): number | null => e.cost ?? null;
 
 type SummaryRow = [number, number, number, number, number, number, number, number, number, string, number];
 
-/** The blocks kept in block_summaries (migration 4), oldest first; none in an older history. */
-function storedBlocks(db: Db): Block[] {
+/** The blocks kept in block_summaries (migration 4), oldest first, or only the newest; none in an older history. */
+function storedBlocks(db: Db, o: { newestOnly?: boolean } = {}): Block[] {
   if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'block_summaries'").get()) return [];
+  const order = o.newestOnly ? 'ORDER BY start DESC LIMIT 1' : 'ORDER BY start';
   const rows = db
-    .prepare('SELECT start, end, first_at, last_at, entries, input, output, cache_create, cache_read, models, cost FROM block_summaries ORDER BY start')
+    .prepare(`SELECT start, end, first_at, last_at, entries, input, output, cache_create, cache_read, models, cost FROM block_summaries ${order}`)
     .raw(true)
     .all() as SummaryRow[];
   return rows.map(([start, end, firstAt, actualEnd, entries, input, output, cacheCreation, cacheRead, models, cost]) => ({
@@ -94,8 +95,8 @@ export function historyBlocks(db: Db, now: number): Block[] {
  */
 export function summarizeBlocks(db: Db): void {
   db.transaction(() => {
-    const kept = storedBlocks(db);
-    const last = kept.length ? kept[kept.length - 1] : undefined;
+    // After every batch the ingest writes: the newest kept block alone, not all of them.
+    const [last] = storedBlocks(db, { newestOnly: true });
     const entries = historyBlockEntries(db, { storedCosts: true, after: last?.actualEnd ?? undefined });
     if (entries.length === 0) return;
     const put = db.prepare(

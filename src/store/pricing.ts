@@ -60,11 +60,6 @@ export class Pricer {
     return this.book.save();
   }
 
-  /** Loads the price table now, at a moment the caller chooses, rather than at the first price it lacks. */
-  loadTable(): void {
-    table();
-  }
-
   price(u: PricedUsage): Price {
     if (u.synthetic) return { cost: 0, saved: 0 }; // a local placeholder: nothing was billed
     const o = this.override(u.model);
