@@ -37,11 +37,12 @@ export const ENTRIES = [
 const BUNDLED = new Set(['hono', '@hono/node-server', 'citty', 'zod']);
 
 /**
- * Run by Claude Code on every turn or hook event, each in a new process: bundled whole into one
- * CommonJS file each (`<entry>.cjs`), since every extra file costs a start a millisecond or two of
- * resolving and compiling, and bin/claude-gauge.cjs requires them without Node's ES module loader.
+ * Started by a person or by Claude Code (`statusline` every turn, `hook` on every hook event), each
+ * in a new process: bundled whole into one CommonJS file each (`<entry>.cjs`), since every extra
+ * file costs a start a millisecond or two of resolving and compiling, and bin/claude-gauge.cjs
+ * requires them without Node's ES module loader, from V8's code cache (scripts/code-cache.ts).
  */
-export const ONE_FILE = new Set(['statusline/run', 'hooks/run']);
+export const ONE_FILE = new Set(['cli/index', 'statusline/run', 'hooks/run']);
 
 export async function bundle(): Promise<void> {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -60,7 +61,17 @@ export async function bundle(): Promise<void> {
   } as const;
   const entries = (names: string[]) => Object.fromEntries(names.map((e) => [e, path.join(SRC, `${e}.js`)]));
   await build({ ...common, entryPoints: entries(ENTRIES.filter((e) => !ONE_FILE.has(e))), chunkNames: 'chunks/[name]-[hash]', splitting: true });
-  await build({ ...common, entryPoints: entries(ENTRIES.filter((e) => ONE_FILE.has(e))), format: 'cjs', outExtension: { '.js': '.cjs' } });
+  await build({
+    ...common,
+    entryPoints: entries(ENTRIES.filter((e) => ONE_FILE.has(e))),
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    // A module's own URL, for the few that find package files from it (util/package-files.ts).
+    define: { ...common.define, 'import.meta.url': '__claudeGaugeModuleUrl' },
+    banner: { js: "var __claudeGaugeModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // Every import() a require: a script run from V8's code cache (vm.Script) has no module loader.
+    supported: { 'dynamic-import': false },
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await bundle();

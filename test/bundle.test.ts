@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { ENTRIES, ONE_FILE } from '../scripts/bundle.js';
-import { FIXTURES, isolatedEnv, ROOT, runCli, startServe, tempDir } from './helpers/cli.js';
+import { DAEMON_NODE_ARGS } from '../src/service/spec.js';
+import { BIN, FIXTURES, isolatedEnv, ROOT, runCli, startServe, tempDir } from './helpers/cli.js';
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -68,7 +69,7 @@ test('bin runs the bundle only while it is as new as the compiled modules (a bar
   await fs.cp(path.join(ROOT, 'dist', 'src'), path.join(pkg, 'dist', 'src'), { recursive: true });
   await fs.cp(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
   await fs.symlink(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
-  const bundleIndex = path.join(pkg, 'dist', 'bundle', 'cli', 'index.js');
+  const bundleIndex = path.join(pkg, 'dist', 'bundle', 'cli', 'index.cjs');
   await fs.mkdir(path.dirname(bundleIndex), { recursive: true });
   await fs.writeFile(bundleIndex, 'throw new Error("the stale bundle ran");\n');
   const run = () => new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -88,4 +89,56 @@ test('bin runs the bundle only while it is as new as the compiled modules (a bar
   const used = await run();
   assert.notEqual(used.code, 0);
   assert.match(used.out, /the stale bundle ran/);
+});
+
+test('every one-file bundle starts from a code cache V8 accepts, for plain commands and under the daemon\'s node flags', async () => {
+  const script = path.join(await tempDir('cg-bundle-probe-'), 'probe.cjs');
+  for (const flags of [[], [...DAEMON_NODE_ARGS]]) {
+    // Asked in a child started with those flags: V8 refuses a cache made under other flags.
+    const probe = `
+      const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module');
+      const { cachePath } = require(${JSON.stringify(path.join(ROOT, 'bin', 'code-cache.cjs'))});
+      const out = {};
+      for (const f of ${JSON.stringify([...ONE_FILE].map((e) => path.join(ROOT, 'dist', 'bundle', `${e}.cjs`)))}) {
+        const s = new vm.Script(Module.wrap(fs.readFileSync(f, 'utf8')), { filename: f, cachedData: fs.readFileSync(cachePath(f)) });
+        out[f] = s.cachedDataRejected;
+      }
+      process.stdout.write(JSON.stringify(out));`;
+    await fs.writeFile(script, probe); // a file, not -e: the cache is chosen by the node flags, and -e is one
+    const rejected = JSON.parse(execFileSync(process.execPath, [...flags, script], { encoding: 'utf8' }));
+    assert.equal(Object.keys(rejected).length, ONE_FILE.size);
+    for (const [file, no] of Object.entries(rejected)) assert.equal(no, false, `${path.relative(ROOT, file)}: V8 refused its cache under [${flags.join(' ')}]`);
+  }
+});
+
+test('a damaged or missing code cache costs only the compile: the command answers the same', async () => {
+  const pkg = await tempDir('cg-bundle-cache-');
+  for (const part of ['bin', 'dist/bundle', 'dist/wasm', 'package.json']) await fs.cp(path.join(ROOT, part), path.join(pkg, part), { recursive: true });
+  await fs.symlink(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
+  const home = await tempDir('cg-bundle-cache-home-');
+  const env = isolatedEnv({ HOME: home, CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: home, CLAUDE_GAUGE_HISTORY: 'off' });
+  const blocks = async (bin: string) => {
+    const r = await runCli(['blocks', '--json'], { env, bin });
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  };
+  const expected = await blocks(BIN);
+  assert.ok(expected.length > 100);
+  const dir = path.join(pkg, 'dist', 'bundle', 'cli');
+  const caches = readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+  assert.ok(caches.length >= 2, `the build wrote ${caches.join(', ')}`);
+  const whole = await fs.readFile(path.join(dir, caches[0]));
+  const damage: [string, Buffer | null][] = [
+    ['garbage', Buffer.from('not a code cache'.repeat(1000))],
+    ['truncated', whole.subarray(0, 5000)],
+    ['bit-flipped', Buffer.from(whole.map((b, i) => (i > 64 && i % 97 === 0 ? b ^ 0xff : b)))],
+    ['missing', null],
+  ];
+  for (const [what, bytes] of damage) {
+    for (const c of caches) {
+      if (bytes) await fs.writeFile(path.join(dir, c), bytes);
+      else await fs.rm(path.join(dir, c), { force: true });
+    }
+    assert.equal(await blocks(path.join(pkg, 'bin', 'claude-gauge.cjs')), expected, `blocks differs with a ${what} code cache`);
+  }
 });

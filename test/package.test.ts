@@ -78,7 +78,7 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 test('the tarball holds the program, its pages, its schema and its WebAssembly, and no test code', () => {
-  for (const f of ['bin/claude-gauge.cjs', 'dist/bundle/cli/index.js', 'dist/src/cli/index.js', 'dist/wasm/usage-lines.wasm', 'schema/usage.schema.json', 'web/index.html', 'web/stats/index.html', 'README.md']) {
+  for (const f of ['bin/claude-gauge.cjs', 'dist/bundle/cli/index.cjs', 'dist/bundle/cli/index.cjs.plain.v8cache', 'dist/src/cli/index.js', 'dist/wasm/usage-lines.wasm', 'schema/usage.schema.json', 'web/index.html', 'web/stats/index.html', 'README.md']) {
     assert.ok(files.includes(f), `${f} is missing from the package`);
   }
   const tests = files.filter((f) => /(^|\/)test\/|\.test\.js$|^dist\/bench\//.test(f));

@@ -23,6 +23,7 @@ test('statusline hands rate_limits to the running daemon, which then shows the o
   try {
     const before = await getJson(`${served.url}/usage`);
     assert.equal(before.window_5h_source, 'estimate');
+    await waitFor(async () => (await fs.stat(path.join(state, 'snapshot.json')).catch(() => null)) !== null, 5000); // the tach's figure
     const r = await runCli(['statusline'], { env, input: input(37, 7200) });
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^Opus 4\.6 · 5h 37% until \d\d:\d\d · 7d 12% · 0 tok\/min/);
@@ -44,6 +45,8 @@ test("statusline --format with a running daemon: the segments in order, this ses
   const env = isolatedEnv({ CLAUDE_CONFIG_DIR: FIXTURES, CLAUDE_GAUGE_STATE_DIR: state });
   const served = await startServe(env);
   try {
+    // The daemon's figures reach the statusline through the snapshot file, written just after start-up.
+    await waitFor(async () => (await fs.stat(path.join(state, 'snapshot.json')).catch(() => null)) !== null, 5000);
     // 170k of a 200k window in this session: 85 %, flagged as near compaction.
     const stdin = { ...JSON.parse(input(37, 7200)), context_window: { context_window_size: 200_000, current_usage: { input_tokens: 4000, cache_creation_input_tokens: 6000, cache_read_input_tokens: 160_000 } } };
     const r = await runCli(['statusline', '--format', 'context,5h,range,cost,7d,tach'], { env, input: JSON.stringify(stdin) });
