@@ -64,6 +64,22 @@ test('blocks on the fixtures: the history, the scan and ccusage agree; a line af
   assert.equal(entries(JSON.parse(stale.json).blocks), entries(list), '--from history insists, and answers as of its build');
 });
 
+test('a transcript moved, or a new one, since the history read them: auto scans', async () => {
+  const home = await fixtureCopy();
+  const env = await withHistory(home);
+  assert.equal((await blocks(env, 'auto')).from, 'history');
+  const file = discover([home]).files.find((f) => f.path.endsWith('short.jsonl'))!.path;
+  // The same file (its identity kept) under another name: the history knows it under the old one.
+  const moved = path.join(path.dirname(file), 'moved.jsonl');
+  await fs.rename(file, moved);
+  assert.equal((await blocks(env, 'auto')).from, 'transcripts', 'a renamed transcript');
+  await fs.rename(moved, file);
+  assert.equal((await blocks(env, 'auto')).from, 'history', 'back under its name');
+  // Another file with the same lines at a new path: not read by the history.
+  await fs.copyFile(file, moved);
+  assert.equal((await blocks(env, 'auto')).from, 'transcripts', 'a new transcript');
+});
+
 test('a history that does not read never stops blocks: auto scans, --from history says why', async () => {
   const home = await fixtureCopy();
   const state = await tempDir('blocks-history-junk');

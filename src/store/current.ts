@@ -13,11 +13,13 @@ const TAIL_LIMIT = 1 << 20;
 export function historyComplete(db: Db, configDirs: string[]): boolean {
   if ((db.pragma('user_version', { simple: true }) as number) !== MIGRATIONS.length) return false;
   // Every file's offset in one query: a look-up per file costs about 10 µs, 30 ms at 3000 files.
-  const offsets = new Map<string, number>();
-  for (const [id, file, offset] of db.prepare('SELECT id, path, offset FROM files').raw(true).all() as [string, string, number][]) offsets.set(`${id}\0${file}`, offset);
+  // Keyed by identity, the table's key (no key strings built for 6,000 files twice over); the path is compared after.
+  const byId = new Map<string, [string, string, number]>();
+  for (const row of db.prepare('SELECT id, path, offset FROM files').raw(true).all() as [string, string, number][]) byId.set(row[0], row);
   for (const f of discover(configDirs).files) {
-    const offset = offsets.get(`${f.id}\0${f.path}`);
-    if (offset === undefined) return false;
+    const row = byId.get(f.id);
+    if (row === undefined || row[1] !== f.path) return false;
+    const offset = row[2];
     if (offset >= f.size) continue;
     if (f.size - offset > TAIL_LIMIT || tailHasNewline(f.path, offset, f.size)) return false;
   }
