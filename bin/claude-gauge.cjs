@@ -30,6 +30,7 @@ function load(name) {
 }
 
 const argv = process.argv.slice(2);
+const REPORTS = new Set(['usage', 'blocks', 'daily', 'weekly', 'monthly', 'session']);
 const fast = (command) => argv[0] === command && !argv.includes('--help') && !argv.includes('-h');
 if (fast('statusline')) {
   // Skip the CLI framework and go straight to the work; main() ends the process when done.
@@ -41,5 +42,7 @@ if (fast('statusline')) {
 } else {
   // The CLI framework colours its help and errors; only for a terminal (it does not check).
   if (!(process.stdout.isTTY && process.stderr.isTTY) && process.env.NO_COLOR === undefined && process.env.FORCE_COLOR === undefined) process.env.NO_COLOR = '1';
-  load('cli/index').then(({ run }) => run(argv));
+  // The reports (src/cli/report-commands.ts) have a bundle of their own, less than half the whole CLI's.
+  if (REPORTS.has(argv[0])) load('cli/reports').then(({ run }) => run(argv));
+  else load('cli/index').then(({ run }) => run(argv));
 }

@@ -18,6 +18,7 @@ const OUT = path.join(ROOT, 'dist', 'bundle');
  */
 export const ENTRIES = [
   'cli/index',
+  'cli/reports',
   'statusline/run',
   'hooks/run',
   'sources/transcripts/discover-worker',
@@ -42,7 +43,7 @@ const BUNDLED = new Set(['hono', '@hono/node-server', 'citty', 'zod']);
  * file costs a start a millisecond or two of resolving and compiling, and bin/claude-gauge.cjs
  * requires them without Node's ES module loader, from V8's code cache (scripts/code-cache.ts).
  */
-export const ONE_FILE = new Set(['cli/index', 'statusline/run', 'hooks/run']);
+export const ONE_FILE = new Set(['cli/index', 'cli/reports', 'statusline/run', 'hooks/run']);
 
 export async function bundle(): Promise<void> {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));

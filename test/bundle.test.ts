@@ -6,7 +6,8 @@ import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { ENTRIES, ONE_FILE } from '../scripts/bundle.js';
-import { DAEMON_NODE_ARGS } from '../src/service/spec.js';
+import { RUNS } from '../scripts/code-cache.js';
+import { REPORT_COMMANDS } from '../src/cli/report-commands.js';
 import { BIN, FIXTURES, isolatedEnv, ROOT, runCli, startServe, tempDir } from './helpers/cli.js';
 
 function sources(dir: string): string[] {
@@ -91,24 +92,35 @@ test('bin runs the bundle only while it is as new as the compiled modules (a bar
   assert.match(used.out, /the stale bundle ran/);
 });
 
-test('every one-file bundle starts from a code cache V8 accepts, for plain commands and under the daemon\'s node flags', async () => {
+test('every one-file bundle starts from a code cache V8 accepts, under each set of node flags it is started with', async () => {
+  assert.deepEqual(new Set(RUNS.map((r) => r.bundle)), ONE_FILE, 'a run writes a cache for every one-file bundle');
   const script = path.join(await tempDir('cg-bundle-probe-'), 'probe.cjs');
-  for (const flags of [[], [...DAEMON_NODE_ARGS]]) {
+  for (const flags of new Set(RUNS.map((r) => r.flags.join(' ')))) {
+    const files = RUNS.filter((r) => r.flags.join(' ') === flags).map((r) => path.join(ROOT, 'dist', 'bundle', `${r.bundle}.cjs`));
     // Asked in a child started with those flags: V8 refuses a cache made under other flags.
     const probe = `
       const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module');
       const { cachePath } = require(${JSON.stringify(path.join(ROOT, 'bin', 'code-cache.cjs'))});
       const out = {};
-      for (const f of ${JSON.stringify([...ONE_FILE].map((e) => path.join(ROOT, 'dist', 'bundle', `${e}.cjs`)))}) {
+      for (const f of ${JSON.stringify(files)}) {
         const s = new vm.Script(Module.wrap(fs.readFileSync(f, 'utf8')), { filename: f, cachedData: fs.readFileSync(cachePath(f)) });
         out[f] = s.cachedDataRejected;
       }
       process.stdout.write(JSON.stringify(out));`;
     await fs.writeFile(script, probe); // a file, not -e: the cache is chosen by the node flags, and -e is one
-    const rejected = JSON.parse(execFileSync(process.execPath, [...flags, script], { encoding: 'utf8' }));
-    assert.equal(Object.keys(rejected).length, ONE_FILE.size);
-    for (const [file, no] of Object.entries(rejected)) assert.equal(no, false, `${path.relative(ROOT, file)}: V8 refused its cache under [${flags.join(' ')}]`);
+    const rejected = JSON.parse(execFileSync(process.execPath, [...(flags ? flags.split(' ') : []), script], { encoding: 'utf8' }));
+    assert.equal(Object.keys(rejected).length, files.length);
+    for (const [file, no] of Object.entries(rejected)) assert.equal(no, false, `${path.relative(ROOT, file)}: V8 refused its cache under [${flags}]`);
   }
+});
+
+test('bin starts the reports from their own bundle, and every other command from the whole CLI', () => {
+  const bin = readFileSync(path.join(ROOT, 'bin', 'claude-gauge.cjs'), 'utf8');
+  const listed = /const REPORTS = new Set\(\[([^\]]*)\]\)/.exec(bin)?.[1].match(/'([^']+)'/g)?.map((w) => w.slice(1, -1));
+  assert.deepEqual(listed?.sort(), Object.keys(REPORT_COMMANDS).sort(), 'bin/claude-gauge.cjs REPORTS is src/cli/report-commands.ts');
+  const whole = readFileSync(path.join(ROOT, 'dist', 'bundle', 'cli', 'index.cjs')).length;
+  const reports = readFileSync(path.join(ROOT, 'dist', 'bundle', 'cli', 'reports.cjs')).length;
+  assert.ok(reports < whole / 2, `the reports' bundle is ${reports} bytes, the whole CLI's ${whole}`);
 });
 
 test('a damaged or missing code cache costs only the compile: the command answers the same', async () => {

@@ -1,24 +1,16 @@
 // The claude-gauge command. Subcommands load lazily so `statusline`, which Claude Code
 // runs every turn, pays only for what it uses.
-import { defineCommand, runCommand, type CommandDef } from 'citty';
-import { ConfigError } from '../config/index.js';
-import { renderHelp } from './help.js';
-import { argProblem } from './strict.js';
-import { VERSION } from '../version.js';
-import { errorCode } from '../util/errno.js';
-import { fail } from './fail.js';
+import { defineCommand } from 'citty';
+import { REPORT_COMMANDS } from './report-commands.js';
+import { runProgram } from './run.js';
+import { PROGRAM } from './program.js';
 
 export const main = defineCommand({
-  meta: { name: 'claude-gauge', version: VERSION, description: 'Instrument cluster for Claude Code: a daemon that turns transcripts into gauges.' },
+  meta: PROGRAM,
   subCommands: {
     serve: () => import('./commands/serve.js').then((m) => m.default),
     watch: () => import('./commands/watch.js').then((m) => m.default),
-    usage: () => import('./commands/usage.js').then((m) => m.default),
-    blocks: () => import('./commands/blocks.js').then((m) => m.default),
-    daily: () => import('./commands/daily.js').then((m) => m.default),
-    weekly: () => import('./commands/weekly.js').then((m) => m.default),
-    monthly: () => import('./commands/monthly.js').then((m) => m.default),
-    session: () => import('./commands/session.js').then((m) => m.default),
+    ...REPORT_COMMANDS,
     doctor: () => import('./commands/doctor.js').then((m) => m.default),
     statusline: () => import('./commands/statusline.js').then((m) => m.default),
     setup: () => import('./commands/setup.js').then((m) => m.default),
@@ -34,63 +26,6 @@ export const main = defineCommand({
   },
 });
 
-export async function run(argv = process.argv.slice(2)): Promise<void> {
-  if (argv[0] === '--version' || argv[0] === '-v') {
-    console.log(VERSION);
-    return;
-  }
-  try {
-    const found = await commandOf(argv);
-    // `<command> --help` shows that command's usage and never runs it (`service install --help` must not install);
-    // a group named alone (`setup`) shows what it holds.
-    if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || (found.subs && found.rest.length === 0)) {
-      process.stdout.write(renderHelp(found.cmd, found.subs, found.path));
-      return;
-    }
-    if (found.subs) fail(`unknown command "${[...found.path.slice(1), found.rest[0]].join(' ')}" (see ${found.path.join(' ')} --help)`, 2);
-    const problem = argProblem(found.cmd.args, found.rest);
-    if (problem) fail(`${found.path.slice(1).join(' ')}: ${problem}; see ${found.path.join(' ')} --help`, 2);
-    await runCommand(main, { rawArgs: argv });
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message, 2);
-    const code = errorCode(err);
-    if (code === 'E_UNKNOWN_COMMAND' || code === 'E_NO_COMMAND' || code === 'EARG') fail(`${(err as Error).message} (see claude-gauge --help)`, 2);
-    // One line for the user; the stack only when asked for (it is for us, and it buries the message).
-    if (process.env.CLAUDE_GAUGE_DEBUG) fail((err as Error).stack ?? String(err), 1);
-    fail(`${err instanceof Error ? err.message : String(err)} (set CLAUDE_GAUGE_DEBUG=1 for details)`, 1);
-  }
-}
-
-interface Found {
-  cmd: CommandDef<any>;
-  /** Its sub-commands, resolved, when it is a group (main, setup, hooks, ...). */
-  subs: Record<string, CommandDef<any>> | null;
-  /** The words naming it, program first. */
-  path: string[];
-  /** The words after them. */
-  rest: string[];
-}
-
-/** The (sub)command the leading words of argv name. */
-async function commandOf(argv: string[]): Promise<Found> {
-  let cmd: CommandDef<any> = main;
-  const path = ['claude-gauge'];
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const next = (await resolve(cmd.subCommands))?.[argv[i]];
-    if (!next) break;
-    cmd = await resolve(next);
-    path.push(argv[i]);
-  }
-  const table = await resolve(cmd.subCommands);
-  let subs: Record<string, CommandDef<any>> | null = null;
-  if (table) {
-    subs = {};
-    for (const [name, def] of Object.entries(table)) subs[name] = await resolve(def);
-  }
-  return { cmd, subs, path, rest: argv.slice(i) };
-}
-
-async function resolve<T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T> {
-  return typeof v === 'function' ? (v as () => T | Promise<T>)() : v;
+export function run(argv = process.argv.slice(2)): Promise<void> {
+  return runProgram(main, argv);
 }
