@@ -3,7 +3,7 @@
 // A model nobody has a price for costs null (unknown), never $0.
 import { createRequire } from 'node:module';
 import { loadOverrides, pricesFile, pricesInForce, pricingFingerprint, type Overrides, type PriceOverride } from './price-overrides.js';
-import { RateBook, type Rates } from './rate-book.js';
+import { RateBook, type RateCard, type Rates } from './rate-book.js';
 
 export { loadOverrides, pricesFile, type Overrides, type PriceOverride } from './price-overrides.js';
 
@@ -26,8 +26,6 @@ export interface Price {
 }
 
 const DAY_MS = 86_400_000;
-/** Anthropic's long-context prices start above 200k input tokens per request; below, prices are linear. */
-const LINEAR_UP_TO = 200_000;
 const PROBE = 100_000;
 
 export interface PricerOptions {
@@ -66,60 +64,60 @@ export class Pricer {
     if (o) return fromOverride(o, u);
     // Fast mode is billed at a premium the table does not know; the table would match the base model.
     if (u.model.endsWith('-fast')) return { cost: null, saved: null };
-    // Below the tier both the request and its uncached twin (same total input) are linear: the
-    // cached rates answer both, without two table look-ups per response (the history's first build
-    // prices every response it reads).
-    if (u.input + u.cache5m + u.cache1h + u.cacheRead <= LINEAR_UP_TO) {
-      const r = this.rates(u.model, u.at);
-      if (!r) return { cost: null, saved: null };
-      return { cost: linearCost(u, r), saved: Math.max(0, u.cacheRead * (r.input - r.cacheRead)) };
-    }
-    const cost = tableCost(u.model, u, u.cacheRead, 0);
-    if (cost === null) return { cost: null, saved: null };
-    // The saving: the same request with its cache reads billed as plain input.
-    const uncached = tableCost(u.model, u, 0, u.cacheRead);
-    return { cost, saved: uncached === null ? null : Math.max(0, uncached - cost) };
+    // The table bills a whole request at the rates of the tier its total input falls in (Anthropic's
+    // long-context prices start above 200k), so within a tier a price is linear: the rates kept per
+    // model and day answer every request and its uncached twin (the same total input), without two
+    // table look-ups per response (the history's first build prices every response it reads).
+    const r = this.ratesAt(u);
+    if (!r) return { cost: null, saved: null };
+    return { cost: linearCost(u, r), saved: Math.max(0, u.cacheRead * (r.input - r.cacheRead)) };
   }
 
-  /**
-   * The cost alone, for many responses at a time (live figures, `blocks`): below the long-context
-   * tier the table's price is linear in each kind of token, so its rates are asked once per model
-   * and day and the rest is arithmetic; a request above the tier asks the table itself.
-   */
+  /** The cost alone, for many responses at a time (live figures, `blocks`); see price(). */
   cost(u: PricedUsage): number | null {
     if (u.synthetic) return 0;
     const o = this.override(u.model);
     if (o) return fromOverride(o, u).cost;
     if (u.model.endsWith('-fast')) return null;
-    if (u.input + u.cache5m + u.cache1h + u.cacheRead > LINEAR_UP_TO) return tableCost(u.model, u, u.cacheRead, 0);
-    const r = this.rates(u.model, u.at);
+    const r = this.ratesAt(u);
     return r ? linearCost(u, r) : null;
   }
 
-  private rates(model: string, at: number): Rates | null {
+  /** The rates of the tier a request's total input falls in (the table: above a start, its price). */
+  private ratesAt(u: PricedUsage): Rates | null {
+    const card = this.rates(u.model, u.at);
+    if (!card) return null;
+    const total = u.input + u.cache5m + u.cache1h + u.cacheRead;
+    let r: Rates = card;
+    for (const t of card.tiers) if (total > t.start) r = t.rates;
+    return r;
+  }
+
+  private rates(model: string, at: number): RateCard | null {
     // A table lookup costs a tenth of a millisecond; per model and day, a history of months asked thousands.
     // Models whose price the table does not date (most): their rates hold on every day.
     const always = this.book.undated.get(model);
     if (always !== undefined) return always;
     const day = Math.floor(at / DAY_MS) * DAY_MS;
     const key = `${model}|${day}`;
-    let r = this.book.dated.get(key);
-    if (r !== undefined) return r;
-    // One probe per kind of token, each well below the tier, at noon of that day (prices change by the day).
-    const probe = (p: Partial<PricedUsage>) => tableCost(model, { model, at: day + DAY_MS / 2, input: 0, output: 0, cache5m: 0, cache1h: 0, cacheRead: 0, ...p }, p.cacheRead ?? 0, 0);
-    const per = (p: Partial<PricedUsage>) => {
-      const c = probe(p);
-      return c === null ? null : c / PROBE;
-    };
-    const input = per({ input: PROBE });
-    const output = per({ output: PROBE });
-    const cache5m = per({ cache5m: PROBE });
-    const cache1h = per({ cache1h: PROBE });
-    const cacheRead = per({ cacheRead: PROBE });
-    r = input === null || output === null || cache5m === null || cache1h === null || cacheRead === null ? null : { input, output, cache5m, cache1h, cacheRead };
-    if (datedPrices(model, day)) this.book.learn('dated', key, r);
-    else this.book.learn('undated', model, r);
-    return r;
+    let card = this.book.dated.get(key);
+    if (card !== undefined) return card;
+    // At noon of that day (prices change by the day): one probe per kind of token below the first
+    // tier, and the same just above each tier's start.
+    const noon = day + DAY_MS / 2;
+    const below = probeRates(model, noon, 0);
+    card = below && { ...below, tiers: [] };
+    for (const start of card ? tierStarts(model, noon) : []) {
+      const above = probeRates(model, noon, start + 1);
+      if (!above) {
+        card = null;
+        break;
+      }
+      card!.tiers.push({ start, rates: above });
+    }
+    if (datedPrices(model, day)) this.book.learn('dated', key, card ?? null);
+    else this.book.learn('undated', model, card ?? null);
+    return card ?? null;
   }
 
   private override(model: string): PriceOverride | null {
@@ -137,6 +135,39 @@ let loaded: PriceTable | null = null;
 /** The table, loaded at its first use (synchronously: prices are asked inside the engine's fold). */
 function table(): PriceTable {
   return (loaded ??= createRequire(import.meta.url)('@pydantic/genai-prices') as PriceTable);
+}
+
+/**
+ * USD per token of each kind in the tier a total input of `total` falls in (0: below the first),
+ * or null when the table has no price: each kind alone at that total, and output beside it.
+ */
+function probeRates(model: string, at: number, total: number): Rates | null {
+  const base = { model, at, input: 0, output: 0, cache5m: 0, cache1h: 0, cacheRead: 0 };
+  const n = Math.max(total, PROBE);
+  const per = (p: Partial<PricedUsage>) => {
+    const c = tableCost(model, { ...base, ...p }, p.cacheRead ?? 0, 0);
+    return c === null ? null : c / n;
+  };
+  const input = per({ input: n });
+  const cache5m = per({ cache5m: n });
+  const cache1h = per({ cache1h: n });
+  const cacheRead = per({ cacheRead: n });
+  // Output has no share in the total: asked beside input that puts the request in the tier.
+  const withOutput = total > 0 ? tableCost(model, { ...base, input: total, output: PROBE }, 0, 0) : tableCost(model, { ...base, output: PROBE }, 0, 0);
+  const inputAlone = total > 0 ? tableCost(model, { ...base, input: total }, 0, 0) : 0;
+  const output = withOutput === null || inputAlone === null ? null : (withOutput - inputAlone) / PROBE;
+  return input === null || output === null || cache5m === null || cache1h === null || cacheRead === null ? null : { input, output, cache5m, cache1h, cacheRead };
+}
+
+/** Where the table's tiers of a model start (total input tokens), ascending; none for a flat price. */
+function tierStarts(model: string, at: number): number[] {
+  const r = table().calcPrice({ input_tokens: PROBE }, model, { providerId: 'anthropic', timestamp: new Date(at) });
+  const starts = new Set<number>();
+  for (const v of Object.values((r?.model_price ?? {}) as Record<string, unknown>)) {
+    const tiers = (v as { tiers?: unknown } | null)?.tiers;
+    if (Array.isArray(tiers)) for (const t of tiers) if (Number.isSafeInteger((t as { start?: unknown }).start)) starts.add((t as { start: number }).start);
+  }
+  return [...starts].sort((a, b) => a - b);
 }
 
 function linearCost(u: PricedUsage, r: Rates): number {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,8 @@ import { Pricer, type PricedUsage } from './pricing.js';
 import { rateBookFile } from './rate-book.js';
 
 const DAY = 86_400_000;
-// Models the table dates (Opus 4.6's price changed) and does not, one it lacks, one above the tier.
+// Models the table dates (Opus 4.6's price changed) and does not, one with long-context tiers
+// (Sonnet 4.5), one without (Haiku 4.5), and one it lacks.
 const MODELS = ['claude-sonnet-4-5-20250929', 'claude-opus-4-6', 'claude-haiku-4-5-20251001', 'no-such-model-x'];
 
 function usages(): PricedUsage[] {
@@ -17,7 +19,9 @@ function usages(): PricedUsage[] {
   let seed = 7;
   const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
   for (let i = 0; i < 400; i++) {
-    out.push({ model: MODELS[i % MODELS.length], at: Date.UTC(2026, 0, 1) + rnd(300) * DAY + rnd(DAY), input: rnd(5000), output: rnd(20_000), cache5m: rnd(30_000), cache1h: rnd(10_000), cacheRead: rnd(150_000) });
+    // Every third one above the long-context tier (200k of total input), some just above it.
+    const long = i % 3 === 0 ? 200_001 + (i % 2 === 0 ? 0 : rnd(600_000)) : 0;
+    out.push({ model: MODELS[i % MODELS.length], at: Date.UTC(2026, 0, 1) + rnd(300) * DAY + rnd(DAY), input: rnd(5000), output: rnd(20_000), cache5m: rnd(30_000), cache1h: rnd(10_000), cacheRead: long || rnd(150_000) });
   }
   return out;
 }
@@ -33,7 +37,9 @@ test('a rate book prices exactly as the table, and a second run reads it back', 
   assert.ok(expected.some((c) => c === null), 'the unknown model stays unknown');
   await first.saveRates();
   const saved = JSON.parse(readFileSync(file, 'utf8'));
-  assert.equal(saved.version, 1);
+  assert.equal(saved.version, 2);
+  assert.deepEqual(saved.undated['claude-sonnet-4-5-20250929'].tiers.map((t: { start: number }) => t.start), [200_000], 'the long-context tier is kept');
+  assert.deepEqual(saved.undated['claude-haiku-4-5-20251001'].tiers, [], 'a flat price has none');
   assert.equal(saved.fingerprint, first.fingerprint);
   assert.ok(Object.keys(saved.dated).some((k) => k.startsWith('claude-opus-4-6|')), 'the dated model is kept per day');
   assert.ok('claude-sonnet-4-5-20250929' in saved.undated);
@@ -61,9 +67,10 @@ test('with a full rate book the price table is never loaded', async () => {
   assert.equal(out.loaded, false);
   const plain = new Pricer();
   assert.deepEqual(out.costs, all.map((u) => plain.cost(u)));
-  // And above the long-context tier the table is asked (a request's price is not linear across it).
-  const big = script.replace('const loaded', `p.cost({ ...${JSON.stringify(all[0])}, input: 250000 }); const loaded`);
-  assert.equal(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', big], { encoding: 'utf8' })).loaded, true);
+  assert.ok(all.some((u) => u.input + u.cache5m + u.cache1h + u.cacheRead > 200_000), 'requests above the long-context tier among them');
+  // A model the book lacks sends for the table.
+  const unknown = script.replace('const loaded', `p.cost({ ...${JSON.stringify(all[0])}, model: 'claude-not-in-the-book' }); const loaded`);
+  assert.equal(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', unknown], { encoding: 'utf8' })).loaded, true);
 });
 
 test('a book of other prices, garbage or a half-valid one is ignored, never fatal', async () => {
@@ -72,10 +79,13 @@ test('a book of other prices, garbage or a half-valid one is ignored, never fata
   const u: PricedUsage = { model: 'claude-sonnet-4-5-20250929', at: Date.UTC(2026, 5, 1), input: 1000, output: 2000, cache5m: 0, cache1h: 0, cacheRead: 5000 };
   const truth = new Pricer().cost(u);
   const rates = { input: 1, output: 1, cache5m: 1, cache1h: 1, cacheRead: 1 }; // absurd: would show if read
+  const card = { ...rates, tiers: [] };
   const cases = [
-    JSON.stringify({ version: 1, fingerprint: 'someone-else', undated: { [u.model]: rates }, dated: {} }),
+    JSON.stringify({ version: 2, fingerprint: 'someone-else', undated: { [u.model]: card }, dated: {} }),
+    JSON.stringify({ version: 1, fingerprint: new Pricer().fingerprint, undated: { [u.model]: rates }, dated: {} }),
+    JSON.stringify({ version: 2, fingerprint: new Pricer().fingerprint, undated: { [u.model]: card, other: { ...card, input: -1 } }, dated: {} }),
     JSON.stringify({ version: 2, fingerprint: new Pricer().fingerprint, undated: { [u.model]: rates }, dated: {} }),
-    JSON.stringify({ version: 1, fingerprint: new Pricer().fingerprint, undated: { [u.model]: rates, other: { ...rates, input: -1 } }, dated: {} }),
+    JSON.stringify({ version: 2, fingerprint: new Pricer().fingerprint, undated: { [u.model]: { ...rates, tiers: [{ start: 5, rates }, { start: 5, rates }] } }, dated: {} }),
     '{"version":1,',
     '\u0000\u0001garbage',
   ];
@@ -84,6 +94,27 @@ test('a book of other prices, garbage or a half-valid one is ignored, never fata
     assert.equal(new Pricer({}, { rateBook: file }).cost(u), truth, text);
   }
   // The same book under the right fingerprint is read (the cases above failed for their own reason).
-  writeFileSync(file, JSON.stringify({ version: 1, fingerprint: new Pricer().fingerprint, undated: { [u.model]: rates }, dated: {} }));
+  writeFileSync(file, JSON.stringify({ version: 2, fingerprint: new Pricer().fingerprint, undated: { [u.model]: card }, dated: {} }));
   assert.equal(new Pricer({}, { rateBook: file }).cost(u), 1000 + 2000 + 5000);
+});
+
+test('above and below the long-context tier, the kept rates price as the table itself, to the last bits', async () => {
+  const { calcPrice } = createRequire(import.meta.url)('@pydantic/genai-prices') as typeof import('@pydantic/genai-prices');
+  const p = new Pricer();
+  let above = 0;
+  for (const u of usages().filter((x) => x.model !== 'no-such-model-x')) {
+    const total = u.input + u.cache5m + u.cache1h + u.cacheRead;
+    above += total > 200_000 ? 1 : 0;
+    const t = calcPrice(
+      { input_tokens: total, cache_read_tokens: u.cacheRead, cache_write_tokens: u.cache5m + u.cache1h, cache_write_1h_tokens: u.cache1h, output_tokens: u.output },
+      u.model,
+      { providerId: 'anthropic', timestamp: new Date(u.at) },
+    )!.total_price;
+    const ours = p.cost(u)!;
+    assert.ok(Math.abs(ours - t) <= 1e-12 * t, `${u.model} at ${new Date(u.at).toISOString()}, ${total} tokens in: ${ours} against the table's ${t}`);
+    // The saving: the same request with its cache reads billed as input, as the table prices that.
+    const twin = calcPrice({ input_tokens: total, cache_write_tokens: u.cache5m + u.cache1h, cache_write_1h_tokens: u.cache1h, output_tokens: u.output }, u.model, { providerId: 'anthropic', timestamp: new Date(u.at) })!.total_price;
+    assert.ok(Math.abs(p.price(u).saved! - Math.max(0, twin - t)) <= 1e-12 * twin);
+  }
+  assert.ok(above > 50, `${above} requests above the tier`);
 });
