@@ -22,7 +22,7 @@ export interface ResponseEvent {
   at: number;
   model: string;
   tokens: Tokens;
-  /** The part of tokens.cacheCreation written for 1 hour (priced higher than 5-minute writes); absent: none or unknown. */
+  /** The part of tokens.cacheCreation written for 1 hour (priced higher than 5-minute writes); 0 or absent: none or unknown. */
   cacheCreation1h?: number;
   /** Thinking tokens when the API reported them (output_tokens_details), else null. */
   thinkingReported: number | null;

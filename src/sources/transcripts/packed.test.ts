@@ -6,7 +6,7 @@ import { pack, transferables, unpack } from './packed.js';
 
 const event = (i: number, o: Partial<ResponseEvent> = {}): ResponseEvent => ({
   kind: 'response', key: `msg_${i}:req_${i}`, at: Date.parse('2026-11-23T10:00:00.123Z') + i, model: i % 2 ? 'claude-opus-4-6' : '<synthetic>',
-  tokens: { input: i, output: 2 ** 40 + i, cacheCreation: 0, cacheRead: 7 * i }, thinkingReported: i % 3 ? i : null,
+  tokens: { input: i, output: 2 ** 40 + i, cacheCreation: 3 * i, cacheRead: 7 * i }, cacheCreation1h: i % 2 ? i : 0, thinkingReported: i % 3 ? i : null,
   visibleChars: i * 5, session: `s${i % 4}/agent-${i}`, synthetic: i % 2 === 0, sidechain: i % 5 === 0, speed: i % 7 === 0, ...o,
 });
 

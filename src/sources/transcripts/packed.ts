@@ -70,7 +70,7 @@ export function unpack(p: PackedScan): ScanResult {
       at: x[o],
       model: p.strings[p.refs[2 * i]],
       tokens: { input: x[o + 1], output: x[o + 2], cacheCreation: x[o + 3], cacheRead: x[o + 4] },
-      ...(x[o + 7] > 0 ? { cacheCreation1h: x[o + 7] } : {}),
+      cacheCreation1h: x[o + 7],
       thinkingReported: x[o + 5] < 0 ? null : x[o + 5],
       visibleChars: x[o + 6],
       session: p.strings[p.refs[2 * i + 1]],

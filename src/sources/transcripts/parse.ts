@@ -187,7 +187,10 @@ function fromUsage(r: any, countVisible: boolean, iterationsReadable: boolean): 
     at,
     model,
     tokens,
-    ...(split.cache1h > 0 ? { cacheCreation1h: split.cache1h } : {}),
+    // Always set (0: none), like every field here: one shape for every response, whichever line
+    // or worker it came from, keeps the fold and the engine's property reads monomorphic
+    // (optional fields made them 6-9 % slower on a 2 GB scan).
+    cacheCreation1h: split.cache1h,
     thinkingReported: typeof thinking === 'number' && tokenCount(thinking) !== null ? thinking : null,
     visibleChars: countVisible ? visibleChars(msg.content) : 0,
     session,
@@ -204,13 +207,12 @@ function fromUsage(r: any, countVisible: boolean, iterationsReadable: boolean): 
       if (it.type !== 'advisor_message' || typeof it.model !== 'string' || it.model === '' || it.model.length > MAX_STRING) return;
       const itSplit = tokensWithSplit(it);
       if (!itSplit) return; // the main response still counts; this iteration's figures are beyond our range
-      const { cacheCreation1h: _, ...base } = main;
       events.push({
-        ...base,
-        ...(itSplit.cache1h > 0 ? { cacheCreation1h: itSplit.cache1h } : {}),
+        ...main,
         key: id ? responseKey(`${id}:advisor:${i}`, req, r) : `${main.key}:advisor:${i}`,
         model: it.model,
         tokens: itSplit.tokens,
+        cacheCreation1h: itSplit.cache1h,
         thinkingReported: null,
         visibleChars: 0,
         synthetic: false,
