@@ -100,24 +100,15 @@ export class Pricer {
     if (always !== undefined) return always;
     const day = Math.floor(at / DAY_MS) * DAY_MS;
     const key = `${model}|${day}`;
-    let card = this.book.dated.get(key);
-    if (card !== undefined) return card;
-    // At noon of that day (prices change by the day): one probe per kind of token below the first
-    // tier, and the same just above each tier's start.
+    const kept = this.book.dated.get(key);
+    if (kept !== undefined) return kept;
+    // At noon of that day (prices change by the day).
     const noon = day + DAY_MS / 2;
-    const below = probeRates(model, noon, 0);
-    card = below && { ...below, tiers: [] };
-    for (const start of card ? tierStarts(model, noon) : []) {
-      const above = probeRates(model, noon, start + 1);
-      if (!above) {
-        card = null;
-        break;
-      }
-      card!.tiers.push({ start, rates: above });
-    }
-    if (datedPrices(model, day)) this.book.learn('dated', key, card ?? null);
-    else this.book.learn('undated', model, card ?? null);
-    return card ?? null;
+    const { dated, tierStarts } = describe(model, noon);
+    const card = rateCard(model, noon, tierStarts);
+    if (dated) this.book.learn('dated', key, card);
+    else this.book.learn('undated', model, card);
+    return card;
   }
 
   private override(model: string): PriceOverride | null {
@@ -137,6 +128,19 @@ function table(): PriceTable {
   return (loaded ??= createRequire(import.meta.url)('@pydantic/genai-prices') as PriceTable);
 }
 
+/** One probe per kind of token below the first tier, and the same just above each tier's start; null: the table has no price. */
+function rateCard(model: string, at: number, tierStarts: number[]): RateCard | null {
+  const below = probeRates(model, at, 0);
+  if (!below) return null;
+  const card: RateCard = { ...below, tiers: [] };
+  for (const start of tierStarts) {
+    const above = probeRates(model, at, start + 1);
+    if (!above) return null;
+    card.tiers.push({ start, rates: above });
+  }
+  return card;
+}
+
 /**
  * USD per token of each kind in the tier a total input of `total` falls in (0: below the first),
  * or null when the table has no price: each kind alone at that total, and output beside it.
@@ -145,7 +149,7 @@ function probeRates(model: string, at: number, total: number): Rates | null {
   const base = { model, at, input: 0, output: 0, cache5m: 0, cache1h: 0, cacheRead: 0 };
   const n = Math.max(total, PROBE);
   const per = (p: Partial<PricedUsage>) => {
-    const c = tableCost(model, { ...base, ...p }, p.cacheRead ?? 0, 0);
+    const c = tableCost({ ...base, ...p });
     return c === null ? null : c / n;
   };
   const input = per({ input: n });
@@ -153,44 +157,42 @@ function probeRates(model: string, at: number, total: number): Rates | null {
   const cache1h = per({ cache1h: n });
   const cacheRead = per({ cacheRead: n });
   // Output has no share in the total: asked beside input that puts the request in the tier.
-  const withOutput = total > 0 ? tableCost(model, { ...base, input: total, output: PROBE }, 0, 0) : tableCost(model, { ...base, output: PROBE }, 0, 0);
-  const inputAlone = total > 0 ? tableCost(model, { ...base, input: total }, 0, 0) : 0;
+  const withOutput = tableCost({ ...base, input: total, output: PROBE });
+  const inputAlone = total > 0 ? tableCost({ ...base, input: total }) : 0;
   const output = withOutput === null || inputAlone === null ? null : (withOutput - inputAlone) / PROBE;
   return input === null || output === null || cache5m === null || cache1h === null || cacheRead === null ? null : { input, output, cache5m, cache1h, cacheRead };
 }
 
-/** Where the table's tiers of a model start (total input tokens), ascending; none for a flat price. */
-function tierStarts(model: string, at: number): number[] {
+/**
+ * What the table says of a model's price, from one look-up: whether it changes with the date (an
+ * unknown model is unknown on every date), and where its tiers start on `at` (total input tokens,
+ * ascending; none for a flat price).
+ */
+function describe(model: string, at: number): { dated: boolean; tierStarts: number[] } {
   const r = table().calcPrice({ input_tokens: PROBE }, model, { providerId: 'anthropic', timestamp: new Date(at) });
   const starts = new Set<number>();
   for (const v of Object.values((r?.model_price ?? {}) as Record<string, unknown>)) {
     const tiers = (v as { tiers?: unknown } | null)?.tiers;
     if (Array.isArray(tiers)) for (const t of tiers) if (Number.isSafeInteger((t as { start?: unknown }).start)) starts.add((t as { start: number }).start);
   }
-  return [...starts].sort((a, b) => a - b);
+  return { dated: r !== null && Array.isArray(r.model.prices), tierStarts: [...starts].sort((a, b) => a - b) };
 }
 
 function linearCost(u: PricedUsage, r: Rates): number {
   return u.input * r.input + u.output * r.output + u.cache5m * r.cache5m + u.cache1h * r.cache1h + u.cacheRead * r.cacheRead;
 }
 
-/** Whether the table's price for `model` changes with the date (an unknown model is unknown on every date). */
-function datedPrices(model: string, at: number): boolean {
-  const r = table().calcPrice({ input_tokens: PROBE }, model, { providerId: 'anthropic', timestamp: new Date(at) });
-  return r !== null && Array.isArray(r.model.prices);
-}
-
-function tableCost(model: string, u: PricedUsage, cacheRead: number, extraInput: number): number | null {
-  const total = u.input + extraInput + u.cache5m + u.cache1h + cacheRead;
+/** The table's price of one request. */
+function tableCost(u: PricedUsage): number | null {
   const r = table().calcPrice(
     {
-      input_tokens: total, // the library takes the total and the cache parts as partitions of it
-      cache_read_tokens: cacheRead,
+      input_tokens: u.input + u.cache5m + u.cache1h + u.cacheRead, // the library takes the total and the cache parts as partitions of it
+      cache_read_tokens: u.cacheRead,
       cache_write_tokens: u.cache5m + u.cache1h,
       cache_write_1h_tokens: u.cache1h,
       output_tokens: u.output,
     },
-    model,
+    u.model,
     { providerId: 'anthropic', timestamp: new Date(u.at) },
   );
   return r ? r.total_price : null;
