@@ -1,10 +1,10 @@
-// The history's first build (and any backfill at start-up) at scan speed: reader threads read
-// and extract batches of transcripts in parallel (build-read.ts), and this thread alone writes,
-// applying each batch's facts strictly in file order, so the history is exactly the one the
+// The history's first build (and any backfill at start-up) at scan speed: a reader thread reads
+// and extracts batches of transcripts (build-read.ts) while this thread writes (and reads batches
+// too while it would wait), applying each batch's facts strictly in file order, so the history is exactly the one the
 // file-by-file ingest makes (ingest.ts). One transaction per batch: its rows and its files'
 // offsets commit together, so a kill leaves the history at a batch boundary and the rest is read
 // again on the next start.
-import { availableParallelism } from 'node:os';
+import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
 import { readBatch, type FileFacts } from './build-read.js';
@@ -24,6 +24,7 @@ export interface BuildFile {
 }
 
 export interface BuildOptions {
+  /** Reader threads (0: the files are read on this thread). */
   threads?: number;
   /** Below this many bytes the files are read on this thread (a worker costs more than it saves). */
   minParallelBytes?: number;
@@ -41,22 +42,30 @@ export interface BuildResult {
 }
 
 /**
- * Below this the files are read on the writer's thread. Measured on the 2-core machine of
- * docs/performance.md after reading got cheaper (plain lines, cut tool output). With nothing
- * else running, two reader threads took 5.4 s at 500 MB against 5.6 on the writer's thread (8.0
- * against 5.7 s of processor), 8.0 against 10.4 s at 1 GB, 20.4 against 23.4 s at 2 GB. Shared
- * with other work (load 2-4) they lost at every size (6.1 against 5.5 s at 500 MB, 14-17 against
- * 11-12 at 1 GB, 29.8 against 26.8 at 2 GB): the one writer is the bottleneck, and the readers'
- * copies of the facts (structured clone) and their own GC cost more than they save while
- * anything else wants the cores. So: alone only where they clearly won on a quiet machine.
+ * Below this the files are read on the writer's thread (a thread costs tens of milliseconds to
+ * start and a heap of its own). Above it one reader thread extracts while this thread writes.
+ * Measured on the 2-core machine of docs/performance.md, a fresh `serve` until the history was
+ * built: 500 MB 6.3-6.4 s with one reader against 7.0-7.1 on the writer's thread and 6.4-6.6
+ * with two; 2 GB 18.7 s with one against 20.7 with two. Two readers and the writer are three
+ * busy threads on two cores: the writer, the one that paces the build, got less than a core, and
+ * its statements slowed the most (Writer.apply 1.6 s of processor at 500 MB, 0.9 with one reader).
+ * While it waits for the reader it reads batches too (READ_AHEAD): 500 MB 5.9-6.1 s, 2 GB 18.7.
+ * At 100 MB the reader and the writer's thread alone came out even (1.2-1.7 s each, alternating).
  */
-const MIN_PARALLEL_BYTES = 768 * 1024 * 1024;
+const MIN_PARALLEL_BYTES = 256 * 1024 * 1024;
+/** Reader threads above MIN_PARALLEL_BYTES: one, whatever the cores (above). */
+const READERS = 1;
 /** The build's semi-space (two of them, and as much again for the young generation's other space): build-spawn.ts says why. */
 export const SEMI_SPACE_MB = 32;
 /** A batch's facts are a fraction of its bytes; small enough that progress moves and memory stays flat. */
 const BATCH_BYTES = 8 * 1024 * 1024;
 /** Batches a reader holds at once: the next waits in its queue while it sends a result. */
 const IN_FLIGHT = 2;
+/**
+ * How far past the batch it must apply next the writer reads batches itself while it waits (their
+ * facts wait in memory). With one reader it waited 1.6 s of a 4.5 s build at 500 MB.
+ */
+const READ_AHEAD = 6;
 const WORKER = entryUrl('store/build-worker');
 /**
  * How often the batches read commit. Each commit writes every page it dirtied, and rows keyed by
@@ -125,8 +134,8 @@ async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions
   // The scan's cutting: contiguous runs of files, in order, of about that many bytes each.
   const work = batches(files, o.batchBytes ?? BATCH_BYTES).map((run) => run.map((f) => f.path));
   const bytes = files.reduce((a, f) => a + f.size, 0);
-  const threads = Math.min(work.length, Math.max(1, o.threads ?? availableParallelism()));
-  if (bytes < (o.minParallelBytes ?? MIN_PARALLEL_BYTES) || threads <= 1) {
+  const threads = Math.min(work.length, o.threads ?? READERS);
+  if (bytes < (o.minParallelBytes ?? MIN_PARALLEL_BYTES) || threads < 1) {
     for (const b of work) take(readBatch(b, stored));
     return;
   }
@@ -134,32 +143,49 @@ async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions
   const workers = Array.from({ length: threads }, () => new Worker(WORKER, { workerData: storedList, resourceLimits: { maxYoungGenerationSizeMb: 3 * SEMI_SPACE_MB } }));
   const results: (FileFacts[] | undefined)[] = new Array(work.length);
   let next = 0;
-  let passed = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const give = (wk: Worker) => {
-        if (next < work.length) wk.postMessage({ batch: next, paths: work[next++] } satisfies ReadRequest);
-      };
-      for (const wk of workers) {
-        wk.on('message', (m: { batch: number; files: FileFacts[] }) => {
-          results[m.batch] = m.files;
-          give(wk);
-          try {
-            for (; passed < work.length && results[passed]; passed++) {
-              take(results[passed]!);
-              results[passed] = undefined;
-            }
-          } catch (err) {
-            reject(err); // the database refused (a full disk): what committed stays, the rest is read next time
-            return;
-          }
-          if (passed === work.length) resolve();
-        });
-        wk.once('error', reject);
-        wk.once('exit', (code) => passed < work.length && reject(new Error(`history reader exited with ${code}`)));
-        for (let i = 0; i < IN_FLIGHT; i++) give(wk);
-      }
+  let failed: Error | null = null;
+  let wake: (() => void) | null = null;
+  const arrived = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const give = (wk: Worker) => {
+    if (next < work.length) wk.postMessage({ batch: next, paths: work[next++] } satisfies ReadRequest);
+  };
+  for (const wk of workers) {
+    wk.on('message', (m: { batch: number; files: FileFacts[] }) => {
+      results[m.batch] = m.files;
+      give(wk);
+      arrived();
     });
+    wk.once('error', (err) => {
+      failed ??= err;
+      arrived();
+    });
+    wk.once('exit', (code) => {
+      failed ??= new Error(`history reader exited with ${code}`);
+      arrived();
+    });
+    for (let i = 0; i < IN_FLIGHT; i++) give(wk);
+  }
+  try {
+    for (let passed = 0; passed < work.length; ) {
+      if (failed) throw failed;
+      const ready = results[passed];
+      if (ready) {
+        results[passed++] = undefined;
+        take(ready); // a refusal (a full disk) ends the build: what committed stays, the rest is read next time
+      } else if (next < work.length && next - passed < READ_AHEAD) {
+        // The writer would wait for a reader: it reads the next batch itself meanwhile.
+        const mine = next++;
+        results[mine] = readBatch(work[mine], stored);
+      } else {
+        await new Promise<void>((r) => (wake = r));
+        continue;
+      }
+      await setImmediate(); // the readers' results come in, and they get their next batches
+    }
   } finally {
     await Promise.all(workers.map((wk) => wk.terminate()));
   }
