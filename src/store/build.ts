@@ -44,12 +44,13 @@ export interface BuildResult {
 /**
  * Below this the files are read on the writer's thread (a thread costs tens of milliseconds to
  * start and a heap of its own). Above it one reader thread extracts while this thread writes.
- * Measured on the 2-core machine of docs/performance.md, a fresh `serve` until the history was
- * built: 500 MB 6.3-6.4 s with one reader against 7.0-7.1 on the writer's thread and 6.4-6.6
- * with two; 2 GB 18.7 s with one against 20.7 with two. Two readers and the writer are three
- * busy threads on two cores: the writer, the one that paces the build, got less than a core, and
- * its statements slowed the most (Writer.apply 1.6 s of processor at 500 MB, 0.9 with one reader).
- * While it waits for the reader it reads batches too (READ_AHEAD): 500 MB 5.9-6.1 s, 2 GB 18.7.
+ * Two readers and the writer were three busy threads on two cores: the writer, the one that paces
+ * the build, got less than a core, and its statements slowed the most (Writer.apply 1.6 s of
+ * processor at 500 MB, 0.9 with one reader). While it waits for the reader, it reads batches too
+ * (READ_AHEAD). On the 2-core machine of docs/performance.md, alternating with the build before
+ * (two readers above 768 MB), a fresh `serve` until the history was built: 2 GB 20.0 -> 18.8 s
+ * (medians of 3), 500 MB 8.3 -> 8.1 s; in one process, 500 MB 4.7 -> 4.3 s (medians of 5); child
+ * peak memory at 2 GB 474 -> 396 MB.
  * At 100 MB the reader and the writer's thread alone came out even (1.2-1.7 s each, alternating).
  */
 const MIN_PARALLEL_BYTES = 256 * 1024 * 1024;
