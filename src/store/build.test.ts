@@ -43,18 +43,23 @@ test('a history built by the parallel readers equals one ingested file by file, 
   const old = openHistory(path.join(dir, 'old.sqlite'));
   const parallel = openHistory(path.join(dir, 'parallel.sqlite'));
   const inline = openHistory(path.join(dir, 'inline.sqlite'));
+  const oneReader = openHistory(path.join(dir, 'one-reader.sqlite'));
   try {
     const a = ingestPaths(old.db, files.map((f) => f.path), pricer);
     // Small batches over two threads: many batches arrive out of order and are applied in order.
     const b = await buildHistory(parallel.db, files, pricer, { threads: 2, minParallelBytes: 0, batchBytes: 64 * 1024 });
     const c = await buildHistory(inline.db, files, pricer, { threads: 0 });
+    // As the daemon builds: one reader, and the writer reads the batches ahead while it waits.
+    const d = await buildHistory(oneReader.db, files, pricer, { threads: 1, minParallelBytes: 0, batchBytes: 64 * 1024 });
     assert.ok(a.lines > 1000 && a.skipped > 0);
     assert.deepEqual([b.lines, b.skipped], [a.lines, a.skipped], 'lines read and skipped');
     assert.deepEqual([c.lines, c.skipped], [a.lines, a.skipped]);
+    assert.deepEqual([d.lines, d.skipped], [a.lines, a.skipped]);
     const want = contents(old.db);
     assert.ok((want as { responses: unknown[] }).responses.length > 100);
     assert.deepEqual(contents(parallel.db), want);
     assert.deepEqual(contents(inline.db), want);
+    assert.deepEqual(contents(oneReader.db), want);
 
     // Going on: files grow (one by an unfinished line, left for its newline), a new one appears.
     const grown = files.slice(-3).map((f) => f.path);
@@ -71,6 +76,7 @@ test('a history built by the parallel readers equals one ingested file by file, 
     old.close();
     parallel.close();
     inline.close();
+    oneReader.close();
     await fs.rm(dir, { recursive: true, force: true });
   }
 });
