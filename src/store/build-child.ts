@@ -1,5 +1,5 @@
 // The history's first build (build.ts) in a child process of its own, at a lower priority: its
-// reader threads, page cache and facts in flight never count against the daemon's memory, it
+// reader thread, page cache and facts in flight never count against the daemon's memory, it
 // gives the processor up to the daemon's live work, and all it holds goes back when it exits.
 import { setPriority } from 'node:os';
 import path from 'node:path';

@@ -1,8 +1,8 @@
 // The reading half of a transcript's ingest, without the database: where to start (from the
 // file's stored row, by device:inode and head checksum, through the shared file-reading layer),
 // and its new complete lines chunk by chunk. The follow worker commits each chunk as it comes
-// (ingest-file.ts); the first build's reader threads extract them and hand the facts to one
-// writer (build.ts).
+// (ingest-file.ts); in the first build a reader thread (and the writer, while it would wait)
+// extracts them, and the one writer applies the facts (build.ts).
 import { closeSync } from 'node:fs';
 import { newCheckpoint, reconcile, type Checkpoint } from '../sources/files/checkpoint.js';
 import { linesOf, START, type LineChunk, type LinePosition } from '../sources/files/lines.js';
