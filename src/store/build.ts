@@ -1,9 +1,9 @@
 // The history's first build (and any backfill at start-up) at scan speed: a reader thread reads
 // and extracts batches of transcripts (build-read.ts) while this thread writes (and reads batches
-// too while it would wait), applying each batch's facts strictly in file order, so the history is exactly the one the
-// file-by-file ingest makes (ingest.ts). One transaction per batch: its rows and its files'
-// offsets commit together, so a kill leaves the history at a batch boundary and the rest is read
-// again on the next start.
+// too while it would wait), applying each batch's facts strictly in file order, so the history is
+// exactly the one the file-by-file ingest makes (ingest.ts). A batch's rows and its files' offsets
+// commit together (every COMMIT_MS, at a batch's end), so a kill leaves the history at a batch
+// boundary and the rest is read again on the next start.
 import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
