@@ -3,6 +3,7 @@
 import type { Db } from './db.js';
 import type { LineFacts, ResponseFact } from './extract.js';
 import type { Pricer } from './pricing.js';
+import type { TextCounters } from './text.js';
 
 export const CHARS_PER_TOKEN = 4.38; // engine.ts: the measured thinking estimate
 
@@ -18,6 +19,8 @@ export interface ResponseRow {
 export const RESPONSE_COLUMNS = ['key', 'at', 'model', 'input', 'output', 'cache_create', 'cache_5m', 'cache_1h', 'cache_read', 'thinking', 'thinking_reported', 'visible_chars', 'cost', 'cache_saved', 'project', 'session', 'agent', 'sidechain', 'synthetic', 'speed', 'stop_reason'] as const;
 
 const NONE: readonly never[] = [];
+
+type ClaudeText = TextCounters & { side: 'claude'; hash: string };
 
 export class Writer {
   private readonly get;
@@ -36,11 +39,22 @@ export class Writer {
    * transaction commits. Rows from the database are read through it.
    */
   private readonly pending: Map<string, ResponseRow> | null;
+  /**
+   * Deferred mode: the texts of the replies held in `pending`, written by flush() with their row's
+   * time, project and session as they stand then. A streamed reply's next line wins with a later
+   * time, and its texts followed it one UPDATE each (2 GB: 104k UPDATEs, 0.9 s of the writer's
+   * thread, which paces the build).
+   */
+  private readonly pendingTexts: Map<string, ClaudeText[]> | null;
+  /** Deferred mode: replies in `pending` that were read from the database, whose texts are there too. */
+  private readonly stored: Set<string> | null;
   /** Project folders known to be stored (their first cwd wins, so later ones need no statement). */
   private readonly projects: Set<string> | null;
 
   constructor(readonly db: Db, readonly pricer: Pricer, o: { deferred?: boolean } = {}) {
     this.pending = o.deferred ? new Map() : null;
+    this.pendingTexts = o.deferred ? new Map() : null;
+    this.stored = o.deferred ? new Set() : null;
     this.projects = o.deferred ? new Set() : null;
     this.get = db.prepare('SELECT * FROM responses WHERE key = ?');
     const cols = RESPONSE_COLUMNS.join(', ');
@@ -72,13 +86,21 @@ export class Writer {
       if (row) {
         row.visible_chars += b.visible;
         this.save(row);
-        if (b.text) this.text({ ...b.text, hash: b.hash, at: row.at, project: row.project, session: row.session });
+        if (b.text) this.replyText(row, { ...b.text, hash: b.hash });
       }
     }
     for (const t of f.texts ?? NONE) this.text(t);
     for (const t of f.tools ?? NONE) this.addTool.run(t.id, t.response, t.name, t.at, t.project, t.executable, t.file, t.ext);
     for (const r of f.toolResults ?? NONE) this.addResult.run(r.id, r.isError ? 1 : 0, r.denial);
     for (const i of f.interrupts ?? NONE) this.addInterrupt.run(i);
+  }
+
+  private replyText(row: ResponseRow, t: ClaudeText): void {
+    const held = this.pendingTexts;
+    if (!held) return this.text({ ...t, at: row.at, project: row.project, session: row.session });
+    const list = held.get(row.key);
+    if (list) list.push(t);
+    else held.set(row.key, [t]);
   }
 
   private text(t: { hash: string; side: string; at: number; project: string; session: string; chars: number; emDashes: number; emoji: number; correction: boolean; thanks: boolean; phrases: string[] }): void {
@@ -99,7 +121,9 @@ export class Writer {
     if (!cur || beatsRow(candidate, cur)) {
       if (reported >= 0) [candidate.thinking, candidate.thinking_reported] = [reported, 1];
       this.save(candidate);
-      if (cur && (cur.session !== candidate.session || cur.project !== candidate.project || cur.at !== candidate.at)) this.moveTexts.run(candidate.at, candidate.project, candidate.session, candidate.key);
+      // Texts still held follow the row when flushed; only those already written need moving.
+      const written = !this.pending || this.stored!.has(candidate.key);
+      if (written && cur && (cur.session !== candidate.session || cur.project !== candidate.project || cur.at !== candidate.at)) this.moveTexts.run(candidate.at, candidate.project, candidate.session, candidate.key);
       return;
     }
     let changed = false;
@@ -109,7 +133,11 @@ export class Writer {
   }
 
   private row(key: string): ResponseRow | undefined {
-    return this.pending?.get(key) ?? (this.get.get(key) as ResponseRow | undefined);
+    const held = this.pending?.get(key);
+    if (held) return held;
+    const row = this.get.get(key) as ResponseRow | undefined;
+    if (row) this.stored?.add(key);
+    return row;
   }
 
   /** Writes a row with its derived fields (thinking estimate, cost) recomputed. */
@@ -122,8 +150,13 @@ export class Writer {
   /** Deferred mode: writes the rows held (call it inside the transaction, before it commits). */
   flush(): void {
     if (!this.pending) return;
-    for (const row of this.pending.values()) this.write(row);
+    for (const row of this.pending.values()) {
+      this.write(row);
+      for (const t of this.pendingTexts!.get(row.key) ?? NONE) this.text({ ...t, at: row.at, project: row.project, session: row.session });
+    }
     this.pending.clear();
+    this.pendingTexts!.clear();
+    this.stored!.clear();
   }
 
   private write(row: ResponseRow): void {
