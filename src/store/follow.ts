@@ -4,8 +4,7 @@
 // for everything), and a periodic rescan is the safety net.
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { discover } from '../sources/transcripts/discover.js';
-import { discoverOffThread } from '../sources/transcripts/offthread.js';
+import { discover, discoverInSteps } from '../sources/transcripts/discover.js';
 import type { History } from './db.js';
 import { pricesFile as defaultPricesFile } from './price-overrides.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
@@ -126,8 +125,8 @@ export function startIngest(o: IngestOptions): Ingest {
   };
 
   // Backfill in batches so the status moves and live files queued meanwhile get their turn.
-  // Listed on another thread: at 2 GB (6,325 files) listing here held the daemon's thread 60-70 ms.
-  const listed = discoverOffThread(o.configDirs);
+  // Listed in steps (discoverInSteps): in one go, at 2 GB, it held the daemon's thread 60-70 ms.
+  const listed = discoverInSteps(o.configDirs);
   let files: string[] = [];
   const batch = o.batchFiles ?? 25;
   let builder: BuildChild | null = null;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ROOT } from '../../../test/helpers/cli.js';
 import { rootFor } from '../../../test/helpers/unprivileged.js';
-import { discover, discoverShallow, SUBAGENT_GRACE_MS } from './discover.js';
+import { discover, discoverInSteps, discoverShallow, SUBAGENT_GRACE_MS } from './discover.js';
 
 test('finds transcripts, subagent files and symlinked project folders, each once', async () => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-disc-'));
@@ -81,6 +81,31 @@ test('the shallow listing leaves session folders for later, and listing them giv
   assert.equal(shallow.deferred[0].writtenBy, t.getTime() + SUBAGENT_GRACE_MS);
   assert.deepEqual(names(shallow.expand(shallow.deferred[0])), ['agent-a.jsonl', 'agent-b.jsonl']);
   assert.deepEqual(names(shallow.files), names(discover([root]).files));
+});
+
+test('the listing in steps gives exactly the full listing, and lets other work run between its steps', async () => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-steps-'));
+  const proj = path.join(root, 'projects', '-home-p');
+  for (let s = 0; s < 5; s++) {
+    await fs.mkdir(path.join(proj, `s${s}`, 'subagents'), { recursive: true });
+    await fs.writeFile(path.join(proj, `s${s}.jsonl`), '{}\n');
+    for (const a of ['a', 'b']) await fs.writeFile(path.join(proj, `s${s}`, 'subagents', `agent-${a}.jsonl`), '{}\n');
+  }
+  await fs.symlink('nowhere.jsonl', path.join(proj, 's0', 'subagents', 'dangling.jsonl')); // a problem inside a session folder
+  const sorted = (d: Awaited<ReturnType<typeof discoverInSteps>>) => ({ ...d, files: [...d.files].sort((a, b) => (a.path < b.path ? -1 : 1)), problems: [...d.problems].sort() });
+  let ran = 0;
+  let listing = true;
+  const other = () => {
+    ran++; // once per turn of the event loop
+    if (listing) setImmediate(other);
+  };
+  setImmediate(other);
+  const steps = await discoverInSteps([root], 0); // a step per session folder
+  listing = false;
+  assert.equal(steps.files.length, 15);
+  assert.deepEqual(sorted(steps), sorted(discover([root])));
+  assert.ok(steps.problems.some((p) => p.includes('dangling.jsonl')), 'the session folder\'s problem is kept');
+  assert.ok(ran >= 4, `other work ran between the steps (${ran} turns)`);
 });
 
 /** A projects tree with every kind of hostile entry beside two good transcripts. */
