@@ -131,12 +131,12 @@ export function startIngest(o: IngestOptions): Ingest {
   const batch = o.batchFiles ?? 25;
   let builder: BuildChild | null = null;
   const backfill = (async () => {
-    const found = await listed;
-    files = found.files.sort(byMtime).map((f) => f.path);
+    const found = (await listed).files.sort(byMtime);
+    files = found.map((f) => f.path);
     st.files_total = files.length;
     if (closed) return;
     if (o.buildInChild !== false && files.length > 0) {
-      builder = buildInChild({ file: o.history.file, pricesFile, files: found.files.sort(byMtime).map((f) => ({ path: f.path, size: f.size })) }, st, log);
+      builder = buildInChild({ file: o.history.file, pricesFile, files: found.map((f) => ({ path: f.path, size: f.size })) }, st, log);
       const r = await builder.done;
       builder = null;
       if (r) {
