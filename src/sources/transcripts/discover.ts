@@ -84,7 +84,7 @@ export function discoverShallow(configDirs: string[]): ShallowDiscovery {
  * discover(), in steps for a thread that answers requests meanwhile: the shallow listing, then the
  * session folders, yielding whenever `stepMs` has passed. At 2 GB (6,325 files) the listing in one
  * go held the daemon's thread 60-70 ms; in steps the longest is the shallow listing, 9-12 ms. A
- * worker thread would hold none of it, but cost the daemon 10-12 MB while it runs.
+ * worker thread would hold none of it, but cost the daemon about 7 MB while the first build runs.
  */
 export async function discoverInSteps(configDirs: string[], stepMs = 5): Promise<Discovery> {
   const { deferred, expand, ...out } = discoverShallow(configDirs);
