@@ -108,7 +108,7 @@ export class Daemon extends EventEmitter<{ change: [Snapshot] }> {
         if (this.closing) return;
         this.engine.setPrice(price);
         this.refresh();
-        saveRates().catch((err: Error) => this.log?.(`cannot keep the price rates: ${err.message}`));
+        void saveRates();
       })
       .catch((err: Error) => this.log?.(`prices: ${err.message}; the cost figures stay empty`));
   }

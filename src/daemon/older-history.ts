@@ -43,7 +43,7 @@ export function summarize(results: readonly ScanResult[], before: number, now: n
 
 export interface Pricing {
   price: PriceFn;
-  /** Keeps the table's rates learned this run in the state folder, for the next run to skip the table. */
+  /** Keeps the table's rates learned this run in the state folder, for the next run to skip the table; never rejects (a failure goes to loadPriceFn's onProblem). */
   saveRates(): Promise<void>;
 }
 
@@ -55,7 +55,7 @@ export interface Pricing {
 export async function loadPriceFn(onProblem: (message: string) => void, stateDir?: string): Promise<Pricing> {
   const [{ loadPricer }, { rateBookFile }] = await Promise.all([import('../store/pricing.js'), import('../store/rate-book.js')]);
   const pricer = loadPricer(undefined, onProblem, { rateBook: stateDir ? rateBookFile(stateDir) : undefined });
-  return { price: priceWith(pricer), saveRates: () => pricer.saveRates() };
+  return { price: priceWith(pricer), saveRates: () => pricer.saveRates(onProblem) };
 }
 
 /** The engine's price function over a Pricer: list price of one entry. */

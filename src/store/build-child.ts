@@ -40,7 +40,7 @@ process.once('message', async (m: BuildRequest) => {
       const done = await buildHistory(history.db, m.files, pricer, { onProgress: (progress) => void send({ progress }) });
       keepBlocks(history.db);
       history.close();
-      await pricer.saveRates().catch(() => {}); // only a speed-up for the next reader
+      await pricer.saveRates((problem) => void send({ problem }));
       await send({ done });
     } finally {
       if (history.db.open) history.close();

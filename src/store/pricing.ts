@@ -53,9 +53,17 @@ export class Pricer {
     this.book = new RateBook(this.fingerprint, o.rateBook ?? null);
   }
 
-  /** Keeps the rates learned this run for the next (a no-op without a rate book or anything new). */
-  saveRates(): Promise<void> {
-    return this.book.save();
+  /**
+   * Keeps the rates learned this run for the next (a no-op without a rate book or anything new).
+   * Never rejects: the rates only spare the next run the table, so a book that cannot be written
+   * (a read-only or full state folder) is told to `onProblem` and nothing else changes.
+   */
+  async saveRates(onProblem?: (problem: string) => void): Promise<void> {
+    try {
+      await this.book.save();
+    } catch (err) {
+      onProblem?.(`prices: cannot keep the rates for the next run (${(err as Error).message})`);
+    }
   }
 
   price(u: PricedUsage): Price {

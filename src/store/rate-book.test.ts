@@ -118,3 +118,22 @@ test('above and below the long-context tier, the kept rates price as the table i
   }
   assert.ok(above > 50, `${above} requests above the tier`);
 });
+
+test('a rate book that cannot be written is told, and never fails the run', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cg-rates-'));
+  // A state "folder" that is a file: no user, root included, can write under it.
+  const notADir = path.join(dir, 'state');
+  writeFileSync(notADir, 'a file\n');
+  const pricer = new Pricer({}, { rateBook: rateBookFile(notADir) });
+  const u = usages()[1];
+  const cost = pricer.cost(u);
+  assert.equal(typeof cost, 'number');
+  const told: string[] = [];
+  await pricer.saveRates((p) => told.push(p));
+  assert.equal(told.length, 1);
+  assert.match(told[0], /^prices: cannot keep the rates for the next run \(.*(ENOTDIR|EEXIST)/);
+  // Nothing new learned since: nothing to write, nothing to tell.
+  await pricer.saveRates((p) => told.push(p));
+  assert.equal(told.length, 1);
+  assert.equal(pricer.cost(u), cost, 'prices as before');
+});

@@ -60,7 +60,7 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
     if (blocks) return { blocks, from: 'history' };
     if (entries) {
       const priced = computeBlocks(entries, now, await price());
-      await (await load()).saveRates().catch(() => {}); // only a speed-up for the next run
+      await (await load()).saveRates();
       return { blocks: priced, from: 'history' };
     }
   }
@@ -69,7 +69,7 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
   const { engine } = await loadEngine(config, { turns: false });
   engine.setPrice(await price());
   const blocks = engine.blocks(now);
-  await (await load()).saveRates().catch(() => {}); // only a speed-up for the next run
+  await (await load()).saveRates();
   return { blocks, from: 'transcripts' };
 }
 

@@ -36,7 +36,7 @@ export async function reportDb(config: Config, want: Want = 'auto'): Promise<{ d
   const found = discover(config.configDirs);
   const pricer = new Pricer(loadOverrides(), { rateBook: rateBookFile(config.stateDir) });
   ingestPaths(db, found.files.map((f) => f.path), pricer);
-  await pricer.saveRates().catch(() => {}); // only a speed-up for the next run
+  await pricer.saveRates((problem) => void process.stderr.write(`${problem}\n`));
   return { db, from: 'transcripts', close: () => db.close() };
 }
 

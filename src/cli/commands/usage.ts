@@ -27,7 +27,7 @@ export default defineCommand({
     const snap = { ...engine.snapshot(now), seq: 1 };
     tellProblems(snap.source.problems);
     process.stdout.write(JSON.stringify(snap, null, args.compact ? 0 : 2) + '\n');
-    await (await pricing).saveRates().catch(() => {}); // only a speed-up for the next run
+    await (await pricing).saveRates();
   },
 });
 
