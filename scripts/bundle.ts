@@ -25,6 +25,7 @@ export const ENTRIES = [
   'sources/transcripts/scan-worker',
   'daemon/older-history-worker',
   'store/worker',
+  'store/check-worker',
   'store/build-worker',
   'store/build-child',
   'sources/otlp/parse-worker',

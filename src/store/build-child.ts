@@ -33,7 +33,7 @@ process.once('message', async (m: BuildRequest) => {
   }
   let code = 0;
   try {
-    const history = openHistory(m.file);
+    const history = openHistory(m.file, { checked: true }); // by the daemon's start (serve.ts)
     try {
       // The daemon's rates (rate-book.ts), when it kept them: the price table need not load here.
       const pricer = loadPricer(m.pricesFile, (problem) => void send({ problem }), { rateBook: rateBookFile(path.dirname(m.file)) });

@@ -23,7 +23,7 @@ export interface WorkerReply {
 }
 
 const { file, pricesFile } = workerData as { file: string; pricesFile: string };
-const history = openHistory(file);
+const history = openHistory(file, { checked: true }); // by the daemon's start (serve.ts)
 const pricer = loadPricer(pricesFile, (error) => parentPort!.postMessage({ seq: -1, lines: 0, skipped: 0, error } satisfies WorkerReply));
 
 parentPort!.on('message', (m: WorkerRequest | 'close') => {

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { defineCommand } from 'citty';
 import { Daemon } from '../../daemon/index.js';
 import { announce, withdraw } from '../../daemon/discovery.js';
@@ -127,11 +128,20 @@ function lazy<T>(make: () => Promise<T>): () => Promise<T> {
 
 /** The history, or null when it cannot be opened (a full disk, no permission): the gauges run without it. */
 async function openHistorySafely(stateDir: string, log: (m: string) => void): Promise<History | null> {
-  const { openHistory } = await import('../../store/db.js');
+  const [{ openHistory, HISTORY_FILE }, { checkHistory }] = await Promise.all([import('../../store/db.js'), import('../../store/check.js')]);
+  const cannot = (why: string) => log(`problem: the history behind /stats is off this run: cannot open it in ${stateDir}: ${why}`);
+  const movedAside = (to: string, why: string) => log(`the history was damaged (${why}); kept it as ${to} and rebuilding it from the transcripts`);
+  // Checked in a worker thread, /usage answering meanwhile; then opened here without a second check.
+  const checked = await checkHistory(path.join(stateDir, HISTORY_FILE));
+  if (checked && !checked.ok) {
+    cannot(checked.error);
+    return null;
+  }
+  if (checked?.movedAside) movedAside(checked.movedAside.to, checked.movedAside.why);
   try {
-    return openHistory(stateDir, { onMovedAside: (to, why) => log(`the history was damaged (${why}); kept it as ${to} and rebuilding it from the transcripts`) });
+    return openHistory(stateDir, { checked: checked !== null, onMovedAside: movedAside });
   } catch (err) {
-    log(`problem: the history behind /stats is off this run: cannot open it in ${stateDir}: ${errorText(err)}`);
+    cannot(errorText(err));
     return null;
   }
 }
