@@ -33,7 +33,8 @@ function damageMiddle(file: string): void {
 
 test('a sound history: the worker says so and leaves it where it is', async () => {
   const { dir, file, rows } = await builtHistory();
-  assert.deepEqual(await checkHistory(file), { ok: true, movedAside: null });
+  assert.equal(await checkHistory(file), null, 'small: checked as it opens');
+  assert.deepEqual(await checkHistory(file, { hereBelow: 0 }), { ok: true, movedAside: null });
   const h = openHistory(dir, { checked: true });
   assert.equal((h.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n, rows);
   h.close();
@@ -42,7 +43,7 @@ test('a sound history: the worker says so and leaves it where it is', async () =
 test('a damaged history: the worker moves it aside and leaves a fresh, migrated one', async () => {
   const { dir, file } = await builtHistory();
   damageMiddle(file);
-  const r = await checkHistory(file);
+  const r = await checkHistory(file, { hereBelow: 0 });
   assert.ok(r?.ok && r.movedAside, JSON.stringify(r));
   assert.match(r.movedAside.why, /quick_check|SQLITE_CORRUPT/);
   assert.equal(path.dirname(r.movedAside.to), dir);
@@ -57,7 +58,7 @@ test('a history that cannot be opened at all: the worker says why, and nothing i
   const dir = await tempDir('check');
   const notADir = path.join(dir, 'state');
   writeFileSync(notADir, 'a file\n');
-  const r = await checkHistory(path.join(notADir, HISTORY_FILE));
+  const r = await checkHistory(path.join(notADir, HISTORY_FILE), { hereBelow: 0 });
   assert.ok(r && !r.ok, JSON.stringify(r));
   assert.match(r.error, /EEXIST|ENOTDIR/);
   assert.deepEqual(readdirSync(dir), ['state']);

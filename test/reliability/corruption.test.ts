@@ -6,6 +6,7 @@ import { promises as fs, copyFileSync, openSync, writeSync, closeSync, truncateS
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { CHECK_HERE_BYTES } from '../../src/store/check.js';
 import { openHistory } from '../../src/store/db.js';
 import { ingestPaths, transcriptFiles } from '../../src/store/ingest.js';
 import { fixtureCopy, getJson, isolatedEnv, runCli, startServe, tempDir, waitFor } from '../helpers/cli.js';
@@ -75,6 +76,28 @@ for (const [kind, damage] of HISTORY_DAMAGE) {
     outcomes[kind] = `moved aside, rebuilt: ${want} of ${want} responses, integrity ok`;
   });
 }
+
+test('a damaged history too large to check on the daemon\'s thread: checked in a worker, moved aside, rebuilt', { timeout: 120_000 }, async () => {
+  const t = await setup();
+  const want = buildHistory(t.home, t.state);
+  // Past CHECK_HERE_BYTES with a table of filler: serve then checks it in a worker thread (store/check.ts).
+  const db = new Database(t.db);
+  db.exec('CREATE TABLE filler (x BLOB)');
+  const put = db.prepare('INSERT INTO filler VALUES (?)');
+  db.transaction(() => {
+    for (let i = 0; i < (2 * CHECK_HERE_BYTES) / 4000; i++) put.run(Buffer.alloc(4000, i % 251));
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  assert.ok(statSync(t.db).size > CHECK_HERE_BYTES);
+  writeAt(t.db, Buffer.from('garbage!'.repeat(512)), Math.floor(statSync(t.db).size / 2 / 4096) * 4096);
+  const stderr = await serveUntilIngested(t.env);
+  assert.match(stderr, /the history was damaged \(quick_check: .+\); kept it as .+history\.sqlite\.corrupt-\d{4}-\d\d-\d\dT.+ and rebuilding it from the transcripts/);
+  const aside = (await fs.readdir(t.state)).filter((f) => /^history\.sqlite\.corrupt-/.test(f));
+  assert.equal(aside.length, 1, 'the damaged file is kept, once');
+  assert.deepEqual(rows(t.db), { n: want, check: 'ok' }, 'rebuilt: every response back');
+  outcomes['large history with garbage in the middle'] = `checked off the daemon's thread, moved aside, rebuilt: ${want} of ${want} responses, integrity ok`;
+});
 
 test('a WAL from another database: SQLite cannot tell it apart (it applies it); the ingest still ends with every response', { timeout: 120_000 }, async () => {
   const t = await setup();
