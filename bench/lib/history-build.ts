@@ -76,6 +76,49 @@ async function childrenPeakKb(pid: number): Promise<number> {
   return max;
 }
 
+export interface HistoryRestart {
+  /** The slowest /usage in the first RESTART_WATCH_MS after the daemon said it serves (no other request meanwhile). */
+  slowestUsageMs: number;
+  /** In a second start: until /api/ingest says the history is current again, from the process's start. */
+  currentMs: number;
+}
+
+const RESTART_WATCH_MS = 3000;
+
+/**
+ * `serve` started again on the history a first build left, nothing new in the transcripts: what
+ * every start after the first (a login, an upgrade) costs. Twice: once with /usage polled every
+ * 5 ms from the moment it serves (the daemon opens, checks and catches the history up meanwhile),
+ * once with /api/ingest polled until it says current (apart: the first /api request loads the
+ * page's fetch adapter, listen.ts, which a device polling /usage never does).
+ */
+export async function historyRestart(bin: string, env: NodeJS.ProcessEnv): Promise<HistoryRestart> {
+  let slowest = 0;
+  {
+    const { url, stop } = await startServe(bin, env);
+    try {
+      const until = performance.now() + RESTART_WATCH_MS;
+      while (performance.now() < until) {
+        const t = performance.now();
+        await (await fetch(`${url}/usage`)).text();
+        slowest = Math.max(slowest, performance.now() - t);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    } finally {
+      await stop();
+    }
+  }
+  const started = performance.now();
+  const { url, stop } = await startServe(bin, env);
+  try {
+    const current = async () => ((await (await fetch(`${url}/api/ingest`)).json()) as { ingest: { backfilled: boolean } | null }).ingest?.backfilled === true;
+    while (!(await current())) await new Promise((r) => setTimeout(r, 20));
+    return { slowestUsageMs: slowest, currentMs: performance.now() - started };
+  } finally {
+    await stop();
+  }
+}
+
 /** A fresh state folder beside `base` for one build. */
 export async function freshState(base: string): Promise<string> {
   return fs.mkdtemp(path.join(base, 'history-state-'));
@@ -88,6 +131,7 @@ export async function freshState(base: string): Promise<string> {
  */
 export async function historyRows(bin: string, dir: string, dataDir: string, runs: number, label: string, cc: Ccusage): Promise<string[][]> {
   const builds: HistoryBuild[] = [];
+  const restarts: HistoryRestart[] = [];
   const scans: number[] = [];
   const fromHistory: number[] = [];
   const theirs: number[] = [];
@@ -105,6 +149,7 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
     const c = await timed(cc.cmd, [...cc.argsPrefix, 'blocks', '--json', '--offline'], env);
     theirs.push(c.ms);
     same &&= sameBlocks(jsonOf(r, 'claude-gauge blocks --json (from the history)'), jsonOf(c, 'ccusage blocks --json --offline'));
+    restarts.push(await historyRestart(bin, env));
     await fs.rm(state, { recursive: true, force: true });
   }
   const ms = median(builds.map((b) => b.ms));
@@ -114,6 +159,8 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
     [label, 'history first build (fresh `serve` until /api/ingest says backfilled), wall ms', fmt(ms), '', fmt(ms / scan, 1), `x the full scan (${fmt(scan)} ms)${builds.every((b) => b.sawProgress) ? '; /stats showed progress' : ''}`],
     [label, 'history first build: daemon peak resident memory, MB', fmt(median(builds.map((b) => b.mainPeakMb))), '', '', `build child peak ${fmt(median(builds.map((b) => b.childPeakMb)))} MB`],
     [label, 'blocks --json from the current history (--from auto chose it), wall ms', fmt(answer), fmt(median(theirs)), fmt(answer / median(theirs), 2), `${same ? 'identical blocks' : 'BLOCKS DIFFER'}; ${fmt(answer / scan, 2)} x our full scan (${fmt(scan)} ms)`],
+    [label, 'restart on the current history: slowest /usage in the 3 s after start-up, ms', fmt(median(restarts.map((r) => r.slowestUsageMs)), 1), '', '', 'polled every 5 ms; history on, nothing new in the transcripts'],
+    [label, 'restart on the current history: until /api/ingest says current again, wall ms', fmt(median(restarts.map((r) => r.currentMs))), '', '', 'process start included; /api/ingest polled every 20 ms'],
     [label, 'history first build: /usage p99 while it runs, ms', fmt(median(builds.map((b) => b.usageP99Ms)), 1), '', '', `${fmt(median(builds.map((b) => b.usageCount)))} requests, polled every 5 ms; from the daemon's start on: ${fmt(median(builds.map((b) => b.usageP99FromStartMs)), 1)}`],
   ];
 }
