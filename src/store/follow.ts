@@ -4,12 +4,14 @@
 // for everything), and a periodic rescan is the safety net.
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { discover, discoverInSteps } from '../sources/transcripts/discover.js';
+import { discover, discoverInSteps, type FoundFile } from '../sources/transcripts/discover.js';
 import type { History } from './db.js';
 import { pricesFile as defaultPricesFile } from './price-overrides.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 import { entryUrl } from '../util/package-files.js';
 import { buildInChild, type BuildChild } from './build-spawn.js';
+import { staleFiles } from './current.js';
+import { pricedAsNow } from './history-blocks.js';
 import { notStarted, type IngestStatus } from './ingest-status.js';
 
 export type { IngestStatus } from './ingest-status.js';
@@ -27,6 +29,8 @@ export interface IngestOptions {
   batchFiles?: number;
   /** Backfill in a child process with parallel readers (default true); false: in the worker, file by file. */
   buildInChild?: boolean;
+  /** What starts that child (build-spawn.ts); the tests count its calls. */
+  spawnBuild?: typeof buildInChild;
 }
 
 export interface Ingest {
@@ -124,6 +128,16 @@ export function startIngest(o: IngestOptions): Ingest {
     return flushing;
   };
 
+  /** The files to read: all of them when the history cannot be asked (the build sorts it out). */
+  const behind = <F extends FoundFile>(found: F[]): F[] => {
+    try {
+      return staleFiles(o.history.db, found);
+    } catch (err) {
+      log(`history: cannot tell which transcripts it is behind on (${(err as Error).message}); reading them all`);
+      return found;
+    }
+  };
+
   // Backfill in batches so the status moves and live files queued meanwhile get their turn.
   // Listed in steps (discoverInSteps): in one go, at 2 GB, it held the daemon's thread 60-70 ms.
   const listed = discoverInSteps(o.configDirs);
@@ -133,10 +147,18 @@ export function startIngest(o: IngestOptions): Ingest {
   const backfill = (async () => {
     const found = (await listed).files.sort(byMtime);
     files = found.map((f) => f.path);
-    st.files_total = files.length;
     if (closed) return;
-    if (o.buildInChild !== false && files.length > 0) {
-      builder = buildInChild({ file: o.history.file, pricesFile, files: found.map((f) => ({ path: f.path, size: f.size })) }, st, log);
+    // A start after the first: only the files the history is behind on are read (by identity, path
+    // and size; current.ts), and none when it is current and priced as now. The build child checked
+    // every file's head for a reason to read it: at 2 GB, 1-2 s of processor on every start.
+    const stale = behind(found);
+    st.files_total = stale.length;
+    if (stale.length === 0 && pricedAsNow(o.history.db)) {
+      st.backfilled = true;
+      return;
+    }
+    if (o.buildInChild !== false) {
+      builder = (o.spawnBuild ?? buildInChild)({ file: o.history.file, pricesFile, files: stale.map((f) => ({ path: f.path, size: f.size })) }, st, log);
       const r = await builder.done;
       builder = null;
       if (r) {
@@ -146,8 +168,10 @@ export function startIngest(o: IngestOptions): Ingest {
       }
       st.files_done = 0; // the worker goes on from what the child committed
     }
-    for (let i = 0; i < files.length && !closed; i += batch) {
-      const part = files.slice(i, i + batch);
+    const rest = stale.map((f) => f.path);
+    if (rest.length === 0) await send([]); // the prices changed, nothing else: the worker reprices what is stored
+    for (let i = 0; i < rest.length && !closed; i += batch) {
+      const part = rest.slice(i, i + batch);
       await send(part);
       st.files_done += part.length;
     }

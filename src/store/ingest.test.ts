@@ -137,3 +137,51 @@ test('startIngest backfills in a worker, then reads what the daemon says grew', 
   await ing.close();
   h.close();
 });
+
+test('a start after the first reads only the files the history is behind on, and none when it is current', { timeout: 60_000 }, async () => {
+  const { startIngest } = await import('./follow.js');
+  const { buildInChild } = await import('./build-spawn.js');
+  const { setMeta } = await import('./db.js');
+  const home = await fixtureCopy();
+  const h = openHistory(await tempDir('hist'));
+  const all = transcriptFiles([home]);
+  const asked: string[][] = [];
+  // The real child, its requests noted.
+  const spawnBuild: typeof buildInChild = (request, st, log) => {
+    asked.push(request.files.map((f) => f.path));
+    return buildInChild(request, st, log);
+  };
+  const start = async () => {
+    const ing = startIngest({ history: h, configDirs: [home], rescanMs: 0, spawnBuild });
+    await ing.whenIdle();
+    assert.equal(ing.status().backfilled, true);
+    await ing.close();
+    return ing.status();
+  };
+  const count = () => (h.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n;
+
+  await start();
+  assert.equal(asked.length, 1);
+  assert.deepEqual([...asked[0]].sort(), [...all].sort(), 'the first start reads every file');
+  const n = count();
+  assert.ok(n > 1000);
+
+  assert.equal((await start()).files_total, 0);
+  assert.equal(asked.length, 1, 'current: no build child at all');
+
+  const grown = path.join(home, 'projects', '-home-dev-spotter', 'short.jsonl');
+  await fs.appendFile(grown, assistant({ id: 'offline1', req: 'ro', at: Date.now(), output: 3 }) + '\n');
+  // A line still being written (no newline yet) is not a reason to read a file.
+  const writing = all.find((f) => f !== grown)!;
+  await fs.appendFile(writing, '{"type":"assistant","message":{"id":"half');
+  assert.equal((await start()).files_total, 1);
+  assert.deepEqual(asked[1], [grown], 'only the file that grew by a line while no daemon ran');
+  assert.equal(count(), n + 1);
+
+  setMeta(h.db, 'pricing', 'prices of an older claude-gauge');
+  await start();
+  assert.deepEqual(asked[2], [], 'other prices: the child reprices what is stored, reading nothing');
+  assert.equal((await start()).files_total, 0);
+  assert.equal(asked.length, 3, 'and then it is current again');
+  h.close();
+});
