@@ -21,7 +21,6 @@ export const ENTRIES = [
   'cli/reports',
   'statusline/run',
   'hooks/run',
-  'sources/transcripts/discover-worker',
   'sources/transcripts/scan-worker',
   'daemon/older-history-worker',
   'store/worker',

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ROOT } from '../../../test/helpers/cli.js';
+import { fixtureCopy, ROOT } from '../../../test/helpers/cli.js';
 import { rootFor } from '../../../test/helpers/unprivileged.js';
 import { discover, discoverInSteps, discoverShallow, SUBAGENT_GRACE_MS } from './discover.js';
 
@@ -159,4 +159,15 @@ test('link loops, a self-link, a link to nothing, a link through a file, a FIFO 
   } finally {
     await fs.chmod(locked, 0o755);
   }
+});
+
+test("the rescan's listing in steps finds what one listing finds: real transcripts, a symlinked loop, a missing folder", async () => {
+  const dir = await fixtureCopy();
+  await fs.symlink(path.join(dir, 'projects'), path.join(dir, 'projects', 'loop'), 'dir');
+  const canonical = (d: Awaited<ReturnType<typeof discoverInSteps>>) => ({ ...d, files: d.files.map((f) => `${f.path} ${f.size} ${f.mtimeMs} ${f.id}`).sort(), problems: [...d.problems].sort() });
+  const once = discover([dir]);
+  assert.ok(once.files.length > 10);
+  assert.deepEqual(canonical(await discoverInSteps([dir], 0)), canonical(once));
+  const missing = path.join(dir, 'nothing-here');
+  assert.deepEqual(canonical(await discoverInSteps([missing], 0)), canonical(discover([missing])));
 });
