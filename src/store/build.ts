@@ -4,7 +4,6 @@
 // exactly the one the file-by-file ingest makes (ingest.ts). A batch's rows and its files' offsets
 // commit together (every COMMIT_MS, at a batch's end), so a kill leaves the history at a batch
 // boundary and the rest is read again on the next start.
-import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
 import { readBatch, type FileFacts } from './build-read.js';
@@ -14,6 +13,7 @@ import { FORGET_FILE, SAVE_FILE } from './ingest-file.js';
 import { Pricer } from './pricing.js';
 import type { StoredFile } from './read-lines.js';
 import { Writer } from './writer.js';
+import { runOrdered } from '../util/ordered-batches.js';
 import { entryUrl } from '../util/package-files.js';
 import { batches } from '../sources/transcripts/parallel.js';
 
@@ -141,54 +141,17 @@ async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions
     return;
   }
   const storedList = [...stored];
-  const workers = Array.from({ length: threads }, () => new Worker(WORKER, { workerData: storedList, resourceLimits: { maxYoungGenerationSizeMb: 3 * SEMI_SPACE_MB } }));
-  const results: (FileFacts[] | undefined)[] = new Array(work.length);
-  let next = 0;
-  let failed: Error | null = null;
-  let wake: (() => void) | null = null;
-  const arrived = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  const give = (wk: Worker) => {
-    if (next < work.length) wk.postMessage({ batch: next, paths: work[next++] } satisfies ReadRequest);
-  };
-  for (const wk of workers) {
-    wk.on('message', (m: { batch: number; files: FileFacts[] }) => {
-      results[m.batch] = m.files;
-      give(wk);
-      arrived();
-    });
-    wk.once('error', (err) => {
-      failed ??= err;
-      arrived();
-    });
-    wk.once('exit', (code) => {
-      failed ??= new Error(`history reader exited with ${code}`);
-      arrived();
-    });
-    for (let i = 0; i < IN_FLIGHT; i++) give(wk);
-  }
-  try {
-    for (let passed = 0; passed < work.length; ) {
-      if (failed) throw failed;
-      const ready = results[passed];
-      if (ready) {
-        results[passed++] = undefined;
-        take(ready); // a refusal (a full disk) ends the build: what committed stays, the rest is read next time
-      } else if (next < work.length && next - passed < READ_AHEAD) {
-        // The writer would wait for a reader: it reads the next batch itself meanwhile.
-        const mine = next++;
-        results[mine] = readBatch(work[mine], stored);
-      } else {
-        await new Promise<void>((r) => (wake = r));
-        continue;
-      }
-      await setImmediate(); // the readers' results come in, and they get their next batches
-    }
-  } finally {
-    await Promise.all(workers.map((wk) => wk.terminate()));
-  }
+  await runOrdered<FileFacts[]>({
+    count: work.length,
+    workers: Array.from({ length: threads }, () => new Worker(WORKER, { workerData: storedList, resourceLimits: { maxYoungGenerationSizeMb: 3 * SEMI_SPACE_MB } })),
+    inFlight: IN_FLIGHT,
+    send: (w, batch) => w.postMessage({ batch, paths: work[batch] } satisfies ReadRequest),
+    receive: (m: { batch: number; files: FileFacts[] }) => ({ batch: m.batch, result: m.files }),
+    // The writer would wait for a reader: it reads the next batches itself meanwhile.
+    here: (batch) => readBatch(work[batch], stored),
+    aheadLimit: READ_AHEAD,
+    onResult: take, // a refusal (a full disk) ends the build: what committed stays, the rest is read next time
+    workerName: 'history reader',
+  });
 }
 

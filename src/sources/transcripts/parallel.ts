@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { FoundFile } from './discover.js';
 import { unpack, type PackedScan } from './packed.js';
 import { scanFiles, UsageReader, type ScanResult } from './scan.js';
+import { runOrdered } from '../../util/ordered-batches.js';
 import { entryUrl } from '../../util/package-files.js';
 
 /** Below this much data a worker costs more to start than it saves. */
@@ -76,60 +77,22 @@ export async function scanParallel(files: readonly FoundFile[], onResult: (r: Sc
   const work = batches(files, o.batchBytes);
   const workers = Array.from({ length: Math.min(threads, o.scanHere ? work.length - 1 : work.length) }, (_, i) => pool?.take(i) ?? scanWorker());
   await pool?.close(); // the ones this scan does not need
-  const results: (ScanResult | undefined)[] = new Array(work.length);
-  let next = 0; // next batch to hand out
-  let passed = 0; // batches passed on, in order
+  const reader = o.scanHere ? new UsageReader() : null;
   let filesDone = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      const give = (w: Worker) => {
-        if (next < work.length) {
-          w.postMessage({ batch: next, paths: work[next].map((f) => f.path), sizes: work[next].map((f) => f.size) } satisfies ScanBatch);
-          next++;
-        }
-      };
-      const passOn = () => {
-        for (; passed < work.length && results[passed]; passed++) {
-          onResult(results[passed]!);
-          results[passed] = undefined;
-          filesDone += work[passed].length;
-          o.onProgress?.(filesDone);
-        }
-        if (passed === work.length) resolve();
-      };
-      const fail = (err: unknown) => {
-        failed = true;
-        reject(err);
-      };
-      for (const w of workers) {
-        w.on('message', ({ batch, packed }: { batch: number; packed: PackedScan }) => {
-          results[batch] = unpack(packed);
-          give(w);
-          passOn();
-        });
-        w.once('error', fail);
-        w.once('exit', (code) => passed < work.length && fail(new Error(`scan worker exited with ${code}`)));
-        for (let i = 0; i < IN_FLIGHT; i++) give(w);
-      }
-      if (o.scanHere) void scanOnThisThread(work, () => (failed || next >= work.length ? -1 : next++), results, passOn).catch(fail);
-    });
-  } finally {
-    for (const w of workers) void w.terminate();
-  }
-}
-
-/**
- * Takes the next batch nobody has, scans it here, and yields after each one so that the workers'
- * results are taken in (and the workers handed more) before the next.
- */
-async function scanOnThisThread(work: FoundFile[][], take: () => number, results: (ScanResult | undefined)[], passOn: () => void): Promise<void> {
-  const reader = new UsageReader();
-  for (let b = take(); b >= 0; b = take()) {
-    results[b] = scanFiles(work[b], reader);
-    passOn();
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  await runOrdered<ScanResult>({
+    count: work.length,
+    workers,
+    inFlight: IN_FLIGHT,
+    send: (w, batch) => w.postMessage({ batch, paths: work[batch].map((f) => f.path), sizes: work[batch].map((f) => f.size) } satisfies ScanBatch),
+    receive: ({ batch, packed }: { batch: number; packed: PackedScan }) => ({ batch, result: unpack(packed) }),
+    here: reader ? (batch) => scanFiles(work[batch], reader) : undefined,
+    onResult: (r, batch) => {
+      onResult(r);
+      filesDone += work[batch].length;
+      o.onProgress?.(filesDone);
+    },
+    workerName: 'scan worker',
+  });
 }
 
 const WORKER = entryUrl('sources/transcripts/scan-worker');
