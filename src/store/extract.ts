@@ -2,7 +2,7 @@
 // (the same key, tokens, dedup rules and ccusage's verdict on the line as the gauges); this adds
 // what only the history needs: cache write TTLs, stop reason, tools, project, and text counters
 // (never the text).
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import type { ResponseEvent } from '../core/events.js';
 import { parseParsedUsageLine, USAGE_MARK } from '../sources/transcripts/parse.js';
 import { countText, type TextCounters } from './text.js';
@@ -159,8 +159,13 @@ function projectOf(r: any, folderProject: string): string {
 }
 
 function hash(kind: string, a: string, b: string): string {
-  return createHash('sha1').update(kind).update('\0').update(a).update('\0').update(b).digest('base64url').slice(0, 22);
+  return sha1(`${kind}\0${a}\0${b}`).slice(0, 22);
 }
+
+// One call per hash where Node has it (20.12 on): a third of createHash's time, the same digest. The
+// first build hashes every block of every streamed copy of a reply.
+const sha1: (s: string) => string =
+  typeof crypto.hash === 'function' ? (s) => crypto.hash('sha1', s, 'base64url') : (s) => crypto.createHash('sha1').update(s).digest('base64url');
 
 function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0;
