@@ -54,6 +54,9 @@ test('range: the time the window reaches 100 % at the burn, and whether that is 
   assert.deepEqual(range(0.5, 1 / 100_000, 0, now + 2 * H, now), { emptyAt: null, runsOut: false }, 'no burn: lasts to the reset');
   assert.deepEqual(range(1, 1 / 100_000, 0, now + 2 * H, now), { emptyAt: now, runsOut: true }, 'already empty');
   assert.deepEqual(range(0.5, 1 / 100_000, 1000, null, now), { emptyAt: null, runsOut: false }, 'no window');
+  // Claude Code's share at a denormal percentage (fuzzing found 3.705e-321 %): the pace never reaches 100 %.
+  assert.deepEqual(range(3.705e-323, 3.705e-323, 1, now + 2 * H, now), { emptyAt: null, runsOut: false }, 'too slow for any date');
+  assert.deepEqual(range(0, 1e-18, 1, now + 2 * H, now), { emptyAt: null, runsOut: false }, 'past the last date');
 });
 
 test('the snapshot projects the local block against its ceiling, and WARN-flash state follows it', () => {

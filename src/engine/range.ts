@@ -5,6 +5,8 @@ import { entryCost } from './history.js';
 import { lowerBound } from './timeline.js';
 
 const MINUTE = 60_000;
+/** The last instant a Date can hold (ECMAScript: 8.64e15 ms after 1970). */
+const MAX_TIME = 8.64e15;
 /** The burn looks back this far: long enough to span a pause, short enough to follow a change of pace. */
 export const BURN_MINUTES = 15;
 
@@ -70,5 +72,8 @@ export function range(pct: number, pctPerToken: number, tokensPerMinute: number,
   const perMinute = tokensPerMinute * pctPerToken;
   if (!(perMinute > 0)) return { emptyAt: null, runsOut: false };
   const emptyAt = Math.round(now + ((1 - pct) / perMinute) * MINUTE);
+  // A pace too slow to reach 100 % before time itself ends (a share of 1e-321 % per token, found by
+  // fuzzing): no date to give, and it never runs out.
+  if (!(emptyAt <= MAX_TIME)) return { emptyAt: null, runsOut: false };
   return { emptyAt, runsOut: emptyAt < resetsAt };
 }
