@@ -31,8 +31,6 @@ export class SourceState {
   projectDirs: string[] = [];
   /** What the tree watcher watches: the projects folders and the targets of symlinked folders. */
   roots: string[] = [];
-  /** Files in the last listing. */
-  listed = 0;
   unlisted: Unlisted = NOTHING_UNLISTED;
   /** Files listed at start-up and left to the background read, until it is done. */
   pending = new Set<string>();
@@ -41,7 +39,6 @@ export class SourceState {
 
   /** The files of a listing, after taking in what it says about the folders. */
   took(d: Discovery): FoundFile[] {
-    this.listed = d.files.length;
     this.listingProblems = d.problems;
     this.unreadableAt = new Map(d.unreadable.flatMap((u) => [[u.id, u.problem], [u.path, u.problem]]));
     this.projectDirs = d.projectDirs;
