@@ -28,6 +28,7 @@ export const ENTRIES = [
   'store/build-worker',
   'store/build-child',
   'sources/otlp/parse-worker',
+  'sinks/stats/query-worker',
 ];
 
 /**

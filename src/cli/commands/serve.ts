@@ -9,6 +9,7 @@ import { SnapshotFileWriter } from '../../sinks/snapshot-file.js';
 import { Hono, type Context } from 'hono';
 import type { History } from '../../store/db.js';
 import type { Ingest } from '../../store/follow.js';
+import type { QueryRunner } from '../../sinks/stats/runner.js';
 import { notStarted } from '../../store/ingest-status.js';
 import { progressBar } from '../../sinks/terminal/progress.js';
 import { configFrom, gaugeArgs, serverArgs } from '../args.js';
@@ -38,13 +39,17 @@ export default defineCommand({
     daemon.on('change', (s) => snapshotFile.offer(s));
     const started = Date.now();
     await daemon.start();
-    // /stats, /api and /mcp load on their first request, with the history they read.
+    // /stats, /api and /mcp load on their first request, with the history they read; their
+    // queries run in threads of their own (runner.ts), never in the way of /usage.
+    let queries: QueryRunner | null = null;
     const statsApp = lazy(async () => {
       const h = await historyReady;
       if (!h) return null;
-      const { mountStats } = await import('../../sinks/stats/http.js');
+      const [{ mountStats }, { QueryPool }] = await Promise.all([import('../../sinks/stats/http.js'), import('../../sinks/stats/runner.js')]);
+      const live = { snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? notStarted() };
+      const runner = (queries = new QueryPool({ file: h.file, live }));
       const sub = new Hono();
-      mountStats(sub, { history: h, snapshot: () => daemon.snapshot(), ingest: () => ingest?.status() ?? notStarted(), token: config.token });
+      mountStats(sub, { history: h, ...live, runner, token: config.token });
       return sub;
     });
     const app = createApp({
@@ -71,6 +76,7 @@ export default defineCommand({
       await http.close();
       await daemon.close();
       await ingest?.close();
+      await queries?.close();
       history?.close();
       await withdraw(config.stateDir);
       process.exit(0);

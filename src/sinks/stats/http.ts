@@ -10,6 +10,7 @@ import type { Context, Hono } from 'hono';
 import type { Snapshot } from '../../core/snapshot.js';
 import { FilterError, parseFilter } from './filter.js';
 import { QUERIES, type StatsContext } from './registry.js';
+import { runHere, type QueryRunner } from './runner.js';
 import type { History } from '../../store/db.js';
 import type { IngestStatus } from '../../store/follow.js';
 import { loadStatic, webRoot, type StaticFile } from '../http/static.js';
@@ -23,6 +24,8 @@ export interface StatsDeps {
   /** Page files; defaults to web/stats/ in the package. */
   files?: Map<string, StaticFile>;
   now?: () => number;
+  /** Where the queries run (the daemon: worker threads, runner.ts); this thread when absent. */
+  runner?: QueryRunner;
 }
 
 const COOKIE = 'cg_token';
@@ -33,6 +36,8 @@ export function chartJsPath(): string {
 
 export function mountStats(app: Hono, deps: StatsDeps): void {
   const ctx: StatsContext = { db: deps.history.db, snapshot: deps.snapshot, ingest: deps.ingest, now: deps.now };
+  const runner = deps.runner ?? runHere(ctx);
+  const now = ctx.now ?? Date.now;
   const token = deps.token || null;
   const guard = async (c: Context, next: () => Promise<void>) => {
     const why = refuse(c, token);
@@ -56,19 +61,20 @@ export function mountStats(app: Hono, deps: StatsDeps): void {
 
   app.get('/api', (c) => c.json({ routes: QUERIES.map((q) => ({ path: `/api/${q.path}`, tool: q.tool, description: q.description })) }));
   for (const q of QUERIES) {
-    app.get(`/api/${q.path}`, (c) => {
+    app.get(`/api/${q.path}`, async (c) => {
+      let f;
       try {
-        const f = parseFilter((k) => c.req.query(k), (ctx.now ?? Date.now)());
-        return c.json(q.run(ctx, f) as object);
+        f = parseFilter((k) => c.req.query(k), now());
       } catch (err) {
         if (err instanceof FilterError) return c.json({ error: 'bad_request', message: err.message }, 400);
         throw err;
       }
+      return c.json((await runner.run(q.path, f)) as object);
     });
   }
 
   // The MCP SDK loads on the first call, not with the daemon: most users never use it.
-  app.post('/mcp', async (c) => (await import('./mcp.js')).handleMcp(ctx, c.req.raw));
+  app.post('/mcp', async (c) => (await import('./mcp.js')).handleMcp({ runner, now }, c.req.raw));
   // Stateless, with nothing to push: no standalone server stream to hold open.
   app.get('/mcp', (c) => c.json({ error: 'method_not_allowed', message: 'POST JSON-RPC messages' }, 405, { Allow: 'POST' }));
 }

@@ -5,7 +5,14 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { z } from 'zod';
 import { VERSION } from '../../version.js';
 import { FilterError, parseFilter } from './filter.js';
-import { QUERIES, type StatsContext } from './registry.js';
+import { QUERIES } from './registry.js';
+import type { QueryRunner } from './runner.js';
+
+/** Where the tools' queries run, and the clock their default range ends at. */
+export interface McpDeps {
+  runner: QueryRunner;
+  now: () => number;
+}
 
 const FILTER = {
   from: z.string().optional().describe('start, ISO 8601 date or date-time (inclusive); default: the beginning'),
@@ -14,7 +21,7 @@ const FILTER = {
   tz: z.string().optional().describe("IANA time zone for days and hours, e.g. Europe/Rome; default: the daemon machine's"),
 };
 
-function buildServer(ctx: StatsContext): McpServer {
+function buildServer(deps: McpDeps): McpServer {
   const server = new McpServer(
     { name: 'claude-gauge', version: VERSION },
     { instructions: 'Usage statistics of Claude Code on this machine, from its local history. Every tool takes optional from, to, project and tz.' },
@@ -22,8 +29,8 @@ function buildServer(ctx: StatsContext): McpServer {
   for (const q of QUERIES) {
     server.registerTool(q.tool, { description: q.description, inputSchema: FILTER }, async (args) => {
       try {
-        const f = parseFilter((k) => (args as Record<string, string | undefined>)[k], (ctx.now ?? Date.now)());
-        const data = q.run(ctx, f) as Record<string, unknown>;
+        const f = parseFilter((k) => (args as Record<string, string | undefined>)[k], deps.now());
+        const data = (await deps.runner.run(q.path, f)) as Record<string, unknown>;
         return { content: [{ type: 'text' as const, text: JSON.stringify(data) }], structuredContent: data, isError: false };
       } catch (err) {
         if (err instanceof FilterError) return { content: [{ type: 'text' as const, text: err.message }], isError: true };
@@ -35,8 +42,8 @@ function buildServer(ctx: StatsContext): McpServer {
 }
 
 /** Answers one MCP HTTP request (POST JSON-RPC; GET and DELETE as the transport defines them). */
-export async function handleMcp(ctx: StatsContext, req: Request): Promise<Response> {
-  const server = buildServer(ctx);
+export async function handleMcp(deps: McpDeps, req: Request): Promise<Response> {
+  const server = buildServer(deps);
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   try {

@@ -23,6 +23,8 @@ export interface Query {
   /** Path under /api/. */
   path: string;
   description: string;
+  /** Reads only the daemon's live state, never the history: answered on the daemon's thread (runner.ts). */
+  live?: true;
   run(ctx: StatsContext, f: Filter): unknown;
 }
 
@@ -59,9 +61,9 @@ export function usageNow(ctx: StatsContext) {
 }
 
 export const QUERIES: readonly Query[] = [
-  { tool: 'usage_now', path: 'now', description: 'The live figures: 5-hour window (and its source), when it runs out at the current burn, cost (block, today, per hour), the seven-day figure, context fill, tokens/min, cache hit, thinking ratio.', run: (ctx) => usageNow(ctx) },
+  { tool: 'usage_now', path: 'now', live: true, description: 'The live figures: 5-hour window (and its source), when it runs out at the current burn, cost (block, today, per hour), the seven-day figure, context fill, tokens/min, cache hit, thinking ratio.', run: (ctx) => usageNow(ctx) },
   // The history's progress alone: what a script or the bench polls while it fills, without the totals' queries (which cost the daemon's thread tens of milliseconds on a large history).
-  { tool: 'history_status', path: 'ingest', description: 'How far the durable history has read: files done of files total, lines, skipped lines, whether it has read everything, and the last error.', run: (ctx) => ({ ingest: ctx.ingest?.() ?? null }) },
+  { tool: 'history_status', path: 'ingest', live: true, description: 'How far the durable history has read: files done of files total, lines, skipped lines, whether it has read everything, and the last error.', run: (ctx) => ({ ingest: ctx.ingest?.() ?? null }) },
   {
     tool: 'summary', path: 'summary', description: 'Totals for the range (responses, tokens, cost, cache savings, sessions), the projects to filter by, and the ingest status.',
     run: (ctx, f) => ({ totals: totals(ctx.db, f), projects: projects(ctx.db, { ...f, from: 0, to: Number.MAX_SAFE_INTEGER, project: null }).rows.map((p) => ({ project: p.project, label: p.label })), ingest: ctx.ingest?.() ?? null, tz: f.tz }),
@@ -89,3 +91,12 @@ export const QUERIES: readonly Query[] = [
   { tool: 'project_switching', path: 'project-switching', description: 'How often the work moves between projects: prompts in another project than the previous one the same day, and sessions in another project than the one before.', run: (ctx, f) => projectSwitching(ctx.db, f) },
   { tool: 'character', path: 'character', description: "Em-dashes and emoji in Claude's replies per week, the user's correction reflex and thank-you rate, most used phrases, all-nighters.", run: (ctx, f) => character(ctx.db, f) },
 ];
+
+const BY_PATH = new Map(QUERIES.map((q) => [q.path, q] as const));
+
+/** The query at /api/<path>; throws for a path that has none. */
+export function queryAt(path: string): Query {
+  const q = BY_PATH.get(path);
+  if (!q) throw new Error(`no stats query at /api/${path}`);
+  return q;
+}
