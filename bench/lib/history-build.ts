@@ -81,6 +81,11 @@ export interface HistoryRestart {
   slowestUsageMs: number;
   /** In a second start: until /api/ingest says the history is current again, from the process's start. */
   currentMs: number;
+  /** Then: the /stats page's queries (every /api route at once, as the page asks them), wall. */
+  pageMs: number;
+  /** The slowest /usage meanwhile (polled every 5 ms): what a device polling the daemon sees while someone opens the page. */
+  pageUsageMaxMs: number;
+  pageRoutes: number;
 }
 
 const RESTART_WATCH_MS = 3000;
@@ -113,10 +118,38 @@ export async function historyRestart(bin: string, env: NodeJS.ProcessEnv): Promi
   try {
     const current = async () => ((await (await fetch(`${url}/api/ingest`)).json()) as { ingest: { backfilled: boolean } | null }).ingest?.backfilled === true;
     while (!(await current())) await new Promise((r) => setTimeout(r, 20));
-    return { slowestUsageMs: slowest, currentMs: performance.now() - started };
+    const currentMs = performance.now() - started;
+    return { slowestUsageMs: slowest, currentMs, ...(await statsPage(url)) };
   } finally {
     await stop();
   }
+}
+
+/** Every /api route at once, as the /stats page asks for its panels, with /usage polled every 5 ms meanwhile. */
+async function statsPage(url: string): Promise<{ pageMs: number; pageUsageMaxMs: number; pageRoutes: number }> {
+  const routes = ((await (await fetch(`${url}/api`)).json()) as { routes: { path: string }[] }).routes.map((r) => r.path);
+  let done = false;
+  let slowest = 0;
+  const poll = (async () => {
+    while (!done) {
+      const t = performance.now();
+      await (await fetch(`${url}/usage`)).text();
+      slowest = Math.max(slowest, performance.now() - t);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  const t = performance.now();
+  await Promise.all(
+    routes.map(async (p) => {
+      const res = await fetch(url + p);
+      if (!res.ok) throw new Error(`${p} answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    }),
+  );
+  const pageMs = performance.now() - t;
+  done = true;
+  await poll;
+  return { pageMs, pageUsageMaxMs: slowest, pageRoutes: routes.length };
 }
 
 /** A fresh state folder beside `base` for one build. */
@@ -161,6 +194,7 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
     [label, 'blocks --json from the current history (--from auto chose it), wall ms', fmt(answer), fmt(median(theirs)), fmt(answer / median(theirs), 2), `${same ? 'identical blocks' : 'BLOCKS DIFFER'}; ${fmt(answer / scan, 2)} x our full scan (${fmt(scan)} ms)`],
     [label, 'restart on the current history: slowest /usage in the 3 s after start-up, ms', fmt(median(restarts.map((r) => r.slowestUsageMs)), 1), '', '', 'polled every 5 ms; history on, nothing new in the transcripts'],
     [label, 'restart on the current history: until /api/ingest says current again, wall ms', fmt(median(restarts.map((r) => r.currentMs))), '', '', 'process start included; /api/ingest polled every 20 ms'],
+    [label, '/stats page on the current history: its /api queries at once, wall ms', fmt(median(restarts.map((r) => r.pageMs))), '', '', `${restarts[0]?.pageRoutes} routes; /usage polled every 5 ms meanwhile, slowest ${fmt(median(restarts.map((r) => r.pageUsageMaxMs)), 1)} ms`],
     [label, 'history first build: /usage p99 while it runs, ms', fmt(median(builds.map((b) => b.usageP99Ms)), 1), '', '', `${fmt(median(builds.map((b) => b.usageCount)))} requests, polled every 5 ms; from the daemon's start on: ${fmt(median(builds.map((b) => b.usageP99FromStartMs)), 1)}`],
   ];
 }

@@ -2,6 +2,7 @@
 // the time-of-day heatmap and the projected monthly spend.
 import type { Db } from '../../store/db.js';
 import { where, type Filter } from './filter.js';
+import { rangeKey, remembered } from './memo.js';
 import { localParts, SLOT_MS } from './time.js';
 
 interface SlotRow {
@@ -22,8 +23,12 @@ interface SlotRow {
   sub_n: number;
 }
 
-/** The one scan most charts fold: per 15-minute slot and model. */
+/** The one scan most charts fold: per 15-minute slot and model (in UTC: the same for every zone). */
 function slots(db: Db, f: Filter): SlotRow[] {
+  return remembered(db, `slots|${rangeKey(db, f)}`, () => slotsNow(db, f));
+}
+
+function slotsNow(db: Db, f: Filter): SlotRow[] {
   const w = where(f);
   return db
     .prepare(

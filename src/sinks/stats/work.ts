@@ -3,6 +3,7 @@
 // extension; never a command line or a file's content.
 import type { Db } from '../../store/db.js';
 import { where, type Filter } from './filter.js';
+import { rangeKey, remembered } from './memo.js';
 import { languageOf } from './languages.js';
 import { label } from './usage.js';
 
@@ -42,7 +43,12 @@ interface FileRow {
   last_at: number;
 }
 
+/** Per file named by a tool: what files and languages both fold. */
 function fileRows(db: Db, f: Filter): FileRow[] {
+  return remembered(db, `files|${rangeKey(db, f)}`, () => fileRowsNow(db, f));
+}
+
+function fileRowsNow(db: Db, f: Filter): FileRow[] {
   const w = where(f, 't');
   return db
     .prepare(
