@@ -13,6 +13,8 @@ const root = document.querySelector('[data-panels]');
 const notice = document.querySelector('[data-notice]');
 /** While the history is being read for the first time, the page asks again this often. */
 const FILLING_REFRESH_MS = 3000;
+/** While it fills, the page asks again no sooner than this many times its last answer took: its queries share the machine with the build. */
+const FILLING_SHARE = 3;
 let again = null;
 const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const day = (d) => d.toISOString().slice(0, 10);
@@ -40,6 +42,7 @@ function card(label, value, hint = '') {
 let generation = 0;
 async function refresh() {
   const gen = ++generation;
+  const began = performance.now();
   const f = filter();
   status.textContent = 'loading…';
   status.dataset.state = 'loading';
@@ -67,7 +70,7 @@ async function refresh() {
     status.textContent = filling ? `reading history: ${ing.files_done}/${ing.files_total} files` : t.first_at ? `${t.first_at.slice(0, 10)} to ${t.last_at.slice(0, 10)} · ${tz}` : `no data · ${tz}`;
     await explain(t, ing, f);
     clearTimeout(again);
-    if (filling) again = setTimeout(refresh, FILLING_REFRESH_MS);
+    if (filling) again = setTimeout(refresh, Math.max(FILLING_REFRESH_MS, FILLING_SHARE * (performance.now() - began)));
     status.dataset.state = 'ok';
     document.body.dataset.ready = 'true';
   } catch (err) {
