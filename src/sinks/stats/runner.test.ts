@@ -113,6 +113,20 @@ test('a query thread that dies fails only the queries it held; the next query st
   }
 });
 
+test('live figures that cannot be handed to a thread fail that query alone', async () => {
+  let bad = true;
+  const pool = new QueryPool({ file: history.file, live: { ...live, snapshot: () => (bad ? { ...snapshot(), later: () => 1 } : snapshot()) } });
+  try {
+    const f = parseFilter(() => undefined, NOW);
+    await assert.rejects(pool.run('blocks', f), /could not be cloned/);
+    bad = false;
+    assert.deepEqual(await pool.run('blocks', f), await runHere({ db: history.db, ...live }).run('blocks', f));
+    assert.equal(pool.size, 1);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('idle threads stop; close is safe twice and fails later queries clearly, the live ones still answer', async () => {
   const pool = new QueryPool({ file: history.file, live, idleMs: 50 });
   const f = parseFilter(() => undefined, NOW);

@@ -66,11 +66,17 @@ export class QueryPool implements QueryRunner {
     const slot = this.slot();
     const request: QueryRequest = { id: this.nextId++, path, filter: f, snapshot: live.snapshot?.(), ingest: live.ingest?.(), now: (live.now ?? Date.now)() };
     return new Promise((resolve, reject) => {
-      slot.waiting.set(request.id, { resolve, reject });
       if (slot.idle) clearTimeout(slot.idle);
       slot.idle = null;
+      try {
+        slot.worker.postMessage(request);
+      } catch (err) {
+        // Live figures that cannot be copied to a thread: this query fails, the thread stays.
+        if (slot.waiting.size === 0) this.rest(slot);
+        return reject(err);
+      }
+      slot.waiting.set(request.id, { resolve, reject });
       slot.worker.ref(); // a query under way keeps the process up
-      slot.worker.postMessage(request);
     });
   }
 
