@@ -124,3 +124,15 @@ test('docs/stats-api.md lists every route with its MCP tool', () => {
   const doc = readFileSync(path.join(ROOT, 'docs', 'stats-api.md'), 'utf8');
   for (const q of QUERIES) assert.ok(doc.includes(`| \`/api/${q.path}\` | \`${q.tool}\` |`), `${q.path} / ${q.tool}`);
 });
+
+test('asking for the page starts the query threads ahead; its other files and the API do not', async () => {
+  let warmed = 0;
+  const runner = { run: async () => ({ rows: [] }), warm: () => void warmed++, close: async () => {} };
+  const a = new Hono();
+  mountStats(a, { history, snapshot, token: null, runner });
+  assert.equal((await a.request('http://localhost:8080/stats/app.js', {}, LOCAL)).status, 200);
+  assert.equal((await a.request('http://localhost:8080/api/daily', {}, LOCAL)).status, 200);
+  assert.equal(warmed, 0);
+  assert.equal((await a.request('http://localhost:8080/stats/', {}, LOCAL)).status, 200);
+  assert.equal(warmed, 1);
+});

@@ -56,6 +56,7 @@ export function mountStats(app: Hono, deps: StatsDeps): void {
   app.get('/stats/*', (c, next) => {
     const f = files.get(c.req.path.slice('/stats'.length));
     if (!f) return next();
+    if (f.type.startsWith('text/html')) runner.warm?.(); // the page's queries follow once its scripts load
     return c.body(new Uint8Array(f.body), 200, { 'Content-Type': f.type });
   });
 

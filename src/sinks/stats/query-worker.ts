@@ -20,8 +20,14 @@ export interface QueryRequest {
 export type QueryReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
 const { file } = workerData as { file: string };
-// Opened on the first query, and again on the next one while it cannot be (a history moved aside and not yet made anew).
+// Opened as the thread starts (before the first query, when it was started ahead), and again at
+// each query while it cannot be (a history moved aside and not yet made anew).
 let history: History | null = null;
+try {
+  history = openHistory(file, { readonly: true });
+} catch {
+  history = null; // the first query says why
+}
 
 parentPort!.on('message', (m: QueryRequest) => {
   let reply: QueryReply;

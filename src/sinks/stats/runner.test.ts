@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { openHistory, type History } from '../../store/db.js';
 import { ingestPaths, transcriptFiles } from '../../store/ingest.js';
@@ -125,6 +126,26 @@ test('live figures that cannot be handed to a thread fail that query alone', asy
   } finally {
     await pool.close();
   }
+});
+
+test('threads started ahead rest until the queries come, then answer them; idle, they stop', async () => {
+  const pool = new QueryPool({ file: history.file, live, idleMs: 300 });
+  try {
+    pool.warm();
+    const threads = Math.min(2, availableParallelism());
+    assert.equal(pool.size, threads);
+    pool.warm();
+    assert.equal(pool.size, threads, 'warm twice starts no more');
+    const f = parseFilter(() => undefined, NOW);
+    assert.deepEqual(await pool.run('daily', f), await runHere({ db: history.db, ...live }).run('daily', f));
+    const since = Date.now();
+    while (pool.size > 0 && Date.now() - since < 5000) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(pool.size, 0);
+  } finally {
+    await pool.close();
+  }
+  pool.warm();
+  assert.equal(pool.size, 0, 'closed: nothing starts');
 });
 
 test('idle threads stop; close is safe twice and fails later queries clearly, the live ones still answer', async () => {

@@ -13,6 +13,8 @@ import { entryUrl } from '../../util/package-files.js';
 export interface QueryRunner {
   /** The answer of the query at /api/<path> for this filter; rejects with the query's error. */
   run(path: string, f: Filter): Promise<unknown>;
+  /** Starts what the queries will need (the page was asked for: its queries follow in a moment). */
+  warm?(): void;
   /** Stops its threads, failing what they still had; safe to call twice. */
   close(): Promise<void>;
 }
@@ -78,6 +80,11 @@ export class QueryPool implements QueryRunner {
       slot.waiting.set(request.id, { resolve, reject });
       slot.worker.ref(); // a query under way keeps the process up
     });
+  }
+
+  /** Every thread started ahead, resting until the queries come (a thread takes 50-100 ms to start and open the history). */
+  warm(): void {
+    while (!this.closed && this.slots.length < this.threads) this.rest(this.start());
   }
 
   /** How many query threads run now. */
