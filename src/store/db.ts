@@ -21,6 +21,12 @@ export interface History {
 
 export interface OpenOptions {
   readonly?: boolean;
+  /**
+   * Read-only: map the file into memory (a report, which reads much of it once and exits). Off for
+   * a reader that lives in the daemon (the stats query threads): mapped pages count as the
+   * daemon's own memory, once per connection.
+   */
+  mapped?: boolean;
   onMovedAside?: (to: string, why: string) => void;
   /**
    * The file was checked (and migrated) by this daemon's start already (check-worker.ts): its
@@ -44,7 +50,7 @@ export function openHistory(dirOrFile: string, o: OpenOptions = {}): History {
     // A report reads much of the file once: mapped, its pages are not copied in one read call each
     // (daily at 1 GB: the query's first run 294 -> 111 ms). Only for these short-lived readers: the
     // daemon's pages would count as its own memory.
-    db.pragma(`mmap_size = ${REPORT_MMAP_BYTES}`);
+    if (o.mapped ?? true) db.pragma(`mmap_size = ${REPORT_MMAP_BYTES}`);
     return wrap(db, file);
   }
   const check = !o.checked;

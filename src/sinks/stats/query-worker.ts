@@ -23,8 +23,10 @@ const { file } = workerData as { file: string };
 // Opened as the thread starts (before the first query, when it was started ahead), and again at
 // each query while it cannot be (a history moved aside and not yet made anew).
 let history: History | null = null;
+// Not mapped: the daemon's memory would hold the file's pages once per thread (2 GB of history: 320 MB).
+const open = () => openHistory(file, { readonly: true, mapped: false });
 try {
-  history = openHistory(file, { readonly: true });
+  history = open();
 } catch {
   history = null; // the first query says why
 }
@@ -32,7 +34,7 @@ try {
 parentPort!.on('message', (m: QueryRequest) => {
   let reply: QueryReply;
   try {
-    history ??= openHistory(file, { readonly: true });
+    history ??= open();
     const result = queryAt(m.path).run({ db: history.db, snapshot: m.snapshot && (() => m.snapshot!), ingest: m.ingest && (() => m.ingest!), now: () => m.now }, m.filter);
     reply = { id: m.id, ok: true, result };
   } catch (err) {
