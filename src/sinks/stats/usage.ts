@@ -130,7 +130,12 @@ export function subagents(db: Db, f: Filter) {
   return { rows, share_tokens: all ? round(sub / all, 4) : 0, share_responses: days.reduce((s, d) => s + d.responses, 0) ? round(days.reduce((s, d) => s + d.sub_n, 0) / days.reduce((s, d) => s + d.responses, 0), 4) : 0 };
 }
 
+/** Per project (the summary lists them all, the projects panel those of the range: often one question). */
 export function projects(db: Db, f: Filter) {
+  return remembered(db, `projects|${rangeKey(db, f)}`, () => projectsNow(db, f));
+}
+
+function projectsNow(db: Db, f: Filter) {
   const w = where(f, 'r');
   const rows = db
     .prepare(
