@@ -12,7 +12,7 @@ import { touchToLastRecord, writeCurrentChain } from './lib/history.js';
 import { prepareCcusage, type Ccusage } from './lib/ccusage.js';
 import { historyRows } from './lib/history-build.js';
 import { fmt, jsonOf, median, parseSize, percentile, sameBlocks, timed, type Run } from './lib/measure.js';
-import { startServe } from './lib/serve.js';
+import { pollUsage, startServe } from './lib/serve.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'claude-gauge.cjs');
@@ -115,14 +115,9 @@ async function coldStart(label: string, dir: string, state: string) {
   const slowest: number[] = [];
   for (let i = 0; i < runs; i++) {
     const { url, stop } = await startServe(BIN, envFor(dir, state));
-    let worst = 0;
-    for (const until = Date.now() + 3000; Date.now() < until; ) {
-      const t = process.hrtime.bigint();
-      await (await fetch(`${url}/usage`)).text();
-      worst = Math.max(worst, Number(process.hrtime.bigint() - t) / 1e6);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    slowest.push(worst);
+    const poll = pollUsage(url);
+    await new Promise((r) => setTimeout(r, 3000));
+    slowest.push(Math.max(...(await poll.stop()).map((a) => a.ms)));
     await stop();
   }
   rows.push([label, 'slowest /usage in the 3 s after start-up (housekeeping, history read), ms', fmt(median(slowest), 1), '', '', 'polled every 5 ms']);

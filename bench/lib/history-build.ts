@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Ccusage } from './ccusage.js';
 import { fmt, jsonOf, median, percentile, sameBlocks, timed } from './measure.js';
-import { startServe } from './serve.js';
+import { pollUsage, startServe } from './serve.js';
 
 export interface HistoryBuild {
   ms: number;
@@ -24,21 +24,12 @@ export interface HistoryBuild {
 
 /** `env` must point CLAUDE_GAUGE_STATE_DIR at an empty folder (no history yet) with the history on. */
 export async function historyBuild(bin: string, env: NodeJS.ProcessEnv): Promise<HistoryBuild> {
-  const started = process.hrtime.bigint();
+  const started = performance.now();
   const { child, url, stop } = await startServe(bin, env);
-  const latencies: [at: number, ms: number][] = [];
   let buildSeenAt = Infinity;
   let childPeakKb = 0;
   let sawProgress = false;
-  let done = false;
-  const poll = (async () => {
-    while (!done) {
-      const t = process.hrtime.bigint();
-      await (await fetch(`${url}/usage`)).text();
-      latencies.push([Number(t - started) / 1e6, Number(process.hrtime.bigint() - t) / 1e6]);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
+  const poll = pollUsage(url);
   const watchChildren = setInterval(() => void childrenPeakKb(child.pid!).then((kb) => (childPeakKb = Math.max(childPeakKb, kb))), 100);
   try {
     for (;;) {
@@ -46,20 +37,19 @@ export async function historyBuild(bin: string, env: NodeJS.ProcessEnv): Promise
       const r = await fetch(`${url}/api/ingest`);
       const ingest = r.ok ? ((await r.json()) as { ingest: { backfilled: boolean; files_done: number; files_total: number } | null }).ingest : null;
       if (ingest?.backfilled) break;
-      if (ingest && ingest.files_total > 0) buildSeenAt = Math.min(buildSeenAt, Number(process.hrtime.bigint() - started) / 1e6);
+      if (ingest && ingest.files_total > 0) buildSeenAt = Math.min(buildSeenAt, performance.now());
       if (ingest && ingest.files_done > 0 && ingest.files_done < ingest.files_total) sawProgress = true;
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
-    done = true;
     clearInterval(watchChildren);
   }
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  await poll;
+  const ms = performance.now() - started;
+  const answers = await poll.stop();
   const mainPeakMb = (await peakKb(child.pid!)) / 1024;
   await stop();
-  const during = latencies.filter(([at]) => at >= buildSeenAt).map(([, l]) => l);
-  const all = latencies.map(([, l]) => l);
+  const during = answers.filter((a) => a.at >= buildSeenAt).map((a) => a.ms);
+  const all = answers.map((a) => a.ms);
   return { ms, mainPeakMb, childPeakMb: childPeakKb / 1024, usageP99Ms: during.length ? percentile(during, 99) : NaN, usageCount: during.length, usageP99FromStartMs: percentile(all, 99), sawProgress };
 }
 
@@ -102,13 +92,9 @@ export async function historyRestart(bin: string, env: NodeJS.ProcessEnv): Promi
   {
     const { url, stop } = await startServe(bin, env);
     try {
-      const until = performance.now() + RESTART_WATCH_MS;
-      while (performance.now() < until) {
-        const t = performance.now();
-        await (await fetch(`${url}/usage`)).text();
-        slowest = Math.max(slowest, performance.now() - t);
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      const poll = pollUsage(url);
+      await new Promise((r) => setTimeout(r, RESTART_WATCH_MS));
+      slowest = Math.max(...(await poll.stop()).map((a) => a.ms));
     } finally {
       await stop();
     }
@@ -132,16 +118,7 @@ export async function historyRestart(bin: string, env: NodeJS.ProcessEnv): Promi
 /** Every /api route at once, as the /stats page asks for its panels, with /usage polled every 5 ms meanwhile. */
 async function statsPage(url: string): Promise<{ pageMs: number; pageUsageMaxMs: number; pageRoutes: number }> {
   const routes = ((await (await fetch(`${url}/api`)).json()) as { routes: { path: string }[] }).routes.map((r) => r.path);
-  let done = false;
-  let slowest = 0;
-  const poll = (async () => {
-    while (!done) {
-      const t = performance.now();
-      await (await fetch(`${url}/usage`)).text();
-      slowest = Math.max(slowest, performance.now() - t);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  })();
+  const poll = pollUsage(url);
   const t = performance.now();
   await Promise.all(
     routes.map(async (p) => {
@@ -151,8 +128,7 @@ async function statsPage(url: string): Promise<{ pageMs: number; pageUsageMaxMs:
     }),
   );
   const pageMs = performance.now() - t;
-  done = true;
-  await poll;
+  const slowest = Math.max(...(await poll.stop()).map((a) => a.ms));
   return { pageMs, pageUsageMaxMs: slowest, pageRoutes: routes.length };
 }
 

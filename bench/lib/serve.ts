@@ -1,5 +1,6 @@
-// Starts `claude-gauge serve` on a free loopback port and resolves with its URL once it says so:
-// with node's flags as the login service and `npm start` run it (src/service/spec.ts).
+// Starts `claude-gauge serve` on a free loopback port and resolves with its URL once it says so
+// (with node's flags as the login service and `npm start` run it: src/service/spec.ts), and polls
+// its /usage the way the bench watches the gauges while something else goes on.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DAEMON_NODE_ARGS } from '../../src/service/spec.js';
 
@@ -20,4 +21,34 @@ export async function startServe(bin: string, env: NodeJS.ProcessEnv): Promise<{
     await new Promise((r) => child.once('exit', r));
   };
   return { child, url, stop };
+}
+
+/** One /usage answer while polling: when it was asked (performance.now()) and how long it took, ms. */
+export interface UsageAnswer {
+  at: number;
+  ms: number;
+}
+
+/**
+ * Polls `${url}/usage` every 5 ms, as a device that wants every change would, until `stop()`, which
+ * resolves with every answer (the one under way when it was called included).
+ */
+export function pollUsage(url: string): { stop: () => Promise<UsageAnswer[]> } {
+  const answers: UsageAnswer[] = [];
+  let done = false;
+  const poll = (async () => {
+    while (!done) {
+      const at = performance.now();
+      await (await fetch(`${url}/usage`)).text();
+      answers.push({ at, ms: performance.now() - at });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return {
+    stop: async () => {
+      done = true;
+      await poll;
+      return answers;
+    },
+  };
 }
