@@ -5,16 +5,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openHistory } from '../src/store/db.js';
 import { fixtureCopy, getJson, isolatedEnv, startServe, tempDir, waitFor } from './helpers/cli.js';
+import { addResponses } from './helpers/history.js';
 
 test('serve: /usage answers at once while a slow /api query runs', async () => {
   const state = await tempDir('stats-thread');
   // 100k responses beside the fixtures': a day-by-day query over them takes SQLite 0.1-0.2 s.
   const h = openHistory(state);
-  const put = h.db.prepare("INSERT INTO responses (key, at, model, input, output, cache_create, cache_5m, cache_1h, cache_read, thinking, thinking_reported, visible_chars, cost, cache_saved, project, session, agent, sidechain, synthetic, speed, stop_reason) VALUES (?, ?, 'claude-sonnet-4-5', 10, 20, 30, 30, 0, 40, 5, 0, 100, 0.01, 0.001, ?, ?, NULL, 0, 0, 0, 'end_turn')");
-  const start = Date.parse('2025-01-01T00:00:00Z');
-  h.db.transaction(() => {
-    for (let i = 0; i < 100_000; i++) put.run(`synthetic-${i}`, start + i * 60_000, `p${i % 20}`, `s${i % 2000}`);
-  })();
+  addResponses(h.db, 100_000, Date.parse('2025-01-01T00:00:00Z'), 'synthetic-');
   h.close();
   const served = await startServe(isolatedEnv({ HOME: state, CLAUDE_CONFIG_DIR: await fixtureCopy(), CLAUDE_GAUGE_STATE_DIR: state }), ['--mdns', 'off']);
   try {

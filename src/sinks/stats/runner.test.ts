@@ -8,6 +8,7 @@ import path from 'node:path';
 import { openHistory, type History } from '../../store/db.js';
 import { ingestPaths, transcriptFiles } from '../../store/ingest.js';
 import { fixtureCopy, tempDir } from '../../../test/helpers/cli.js';
+import { addResponses } from '../../../test/helpers/history.js';
 import { parseFilter } from './filter.js';
 import { QUERIES } from './registry.js';
 import { QueryPool, runHere } from './runner.js';
@@ -49,11 +50,7 @@ test('the calling thread stays free while a slow query runs in a query thread', 
   const dir = await tempDir('stats-runner-big');
   const big = openHistory(dir);
   try {
-    // 100k responses: a day-by-day query over them takes SQLite 0.1-0.2 s on the 2-core machine.
-    const put = big.db.prepare("INSERT INTO responses (key, at, model, input, output, cache_create, cache_5m, cache_1h, cache_read, thinking, thinking_reported, visible_chars, cost, cache_saved, project, session, agent, sidechain, synthetic, speed, stop_reason) VALUES (?, ?, 'claude-sonnet-4-5', 10, 20, 30, 30, 0, 40, 5, 0, 100, 0.01, 0.001, ?, ?, NULL, 0, 0, 0, 'end_turn')");
-    big.db.transaction(() => {
-      for (let i = 0; i < 100_000; i++) put.run(`k${i}`, NOW - 200 * 86_400_000 + i * 60_000, `p${i % 20}`, `s${i % 2000}`);
-    })();
+    addResponses(big.db, 100_000, NOW - 200 * 86_400_000);
     const f = parseFilter(() => undefined, NOW);
     const here = runHere({ db: big.db, ...live });
     const pool = new QueryPool({ file: big.file, live });
