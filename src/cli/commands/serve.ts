@@ -40,7 +40,7 @@ export default defineCommand({
     const started = Date.now();
     await daemon.start();
     // /stats, /api and /mcp load on their first request, with the history they read; their
-    // queries run in threads of their own (runner.ts), never in the way of /usage.
+    // queries run in a thread of their own (runner.ts), never in the way of /usage.
     let queries: QueryRunner | null = null;
     const statsApp = lazy(async () => {
       const h = await historyReady;

@@ -24,7 +24,7 @@ export interface StatsDeps {
   /** Page files; defaults to web/stats/ in the package. */
   files?: Map<string, StaticFile>;
   now?: () => number;
-  /** Where the queries run (the daemon: worker threads, runner.ts); this thread when absent. */
+  /** Where the queries run (the daemon: a worker thread, runner.ts); this thread when absent. */
   runner?: QueryRunner;
 }
 

@@ -1,7 +1,7 @@
 // One answer to one question while the history stands still. Several panels fold the same scan
 // (the per-slot sums behind daily, heatmap, cache, thinking and subagents; the files behind files
-// and languages; the sessions behind sessions and character), and the page asks for them all at
-// once: at 2 GB each scan is 0.1-0.4 s of SQLite. An answer is kept until the history moves:
+// and languages; the sessions behind sessions and character; the projects behind the projects
+// panel and the summary's list), and the page asks for them all at once: at 2 GB each scan is 0.1-0.4 s of SQLite. An answer is kept until the history moves:
 // SQLite's data_version (which changes when another connection commits) and this connection's own
 // changes together say so. Callers never change what they get.
 import type { Db } from '../../store/db.js';
