@@ -13,10 +13,19 @@ import { entryUrl } from '../../util/package-files.js';
 
 /** Below this much data a worker costs more to start than it saves. */
 const MIN_PARALLEL_BYTES = 64 * 1024 * 1024;
-/** Small enough that the last batches end together, large enough that messages cost nothing. */
-const BATCH_BYTES = 16 * 1024 * 1024;
-/** Batches a worker holds at once: the next one waits in its queue while it sends a result. */
-const IN_FLIGHT = 2;
+/**
+ * Small enough that the last batches end together, large enough that messages cost nothing. A
+ * report scans batches on its own thread too (scanHere), and a worker's next batch is handed out
+ * only between them: with 16 MB batches and two in a worker's hands, the worker stood idle 5-8 %
+ * of a 1 GB scan while this thread read one, and the last batch ran alone for about 0.1 s. With
+ * 4 MB and three in hand, alternating on the 2-core machine of docs/performance.md (`blocks
+ * --json`, ccusage in the same rounds): 1 GB 1,217 -> 1,119 ms (0.75 -> 0.69 x ccusage, medians
+ * of 9), 2 GB 2,035 -> 1,959 (0.61 -> 0.59, medians of 5); 8 MB, and 2 MB with four in hand, were
+ * slower.
+ */
+const BATCH_BYTES = 4 * 1024 * 1024;
+/** Batches a worker holds at once: the next ones wait in its queue while it sends a result. */
+const IN_FLIGHT = 3;
 
 /** Contiguous runs of `files`, in order, of about `bytes` each (a larger file is a run alone). */
 export function batches<F extends { size: number }>(files: readonly F[], bytes = BATCH_BYTES): F[][] {
