@@ -27,9 +27,12 @@ export type { TranscriptSourceOptions } from './options.js';
  * A one-shot scan below this many bytes runs on one thread. Reading transcripts is bound by memory
  * more than by the core: two scans side by side each run about 30 % slower on the 2-core machine
  * of docs/performance.md, and a worker costs tens of milliseconds to boot and its own heap. There
- * one thread beat a worker beside it up to about 250 MB, tied at 500 MB and lost by a fifth at 1 GB.
+ * one thread beat a worker beside it at 100 MB (312 against 343 ms, medians of 11 alternating).
+ * Since the scan's batches keep the worker busy (parallel.ts), the worker wins at 500 MB: 946 ->
+ * 809 ms (medians of 9; ccusage 958 in the same rounds), peak memory 118 -> 117-122 MB (ccusage
+ * 126). It was 512 MB, where at 16 MB batches the two tied.
  */
-export const ONE_SHOT_PARALLEL_BYTES = 512 * 1024 * 1024;
+export const ONE_SHOT_PARALLEL_BYTES = 256 * 1024 * 1024;
 
 export class TranscriptSource {
   private readonly shared = new SourceState();
