@@ -47,6 +47,8 @@ export class Pricer {
   readonly fingerprint: string;
   private readonly overrides: Overrides;
   private readonly book: RateBook;
+  /** Each model's override (or none), found once: every response asks, and a wildcard search walks all of them. */
+  private readonly overrideOf = new Map<string, PriceOverride | null>();
   constructor(overrides: Overrides = {}, o: PricerOptions = {}) {
     this.overrides = pricesInForce(overrides);
     this.fingerprint = pricingFingerprint(this.overrides);
@@ -120,6 +122,12 @@ export class Pricer {
   }
 
   private override(model: string): PriceOverride | null {
+    let found = this.overrideOf.get(model);
+    if (found === undefined) this.overrideOf.set(model, (found = this.findOverride(model)));
+    return found;
+  }
+
+  private findOverride(model: string): PriceOverride | null {
     if (this.overrides[model]) return this.overrides[model];
     let best: string | null = null;
     for (const k of Object.keys(this.overrides)) {
