@@ -2,6 +2,8 @@
 // and any symlinked folder in them. It batches and never drops a change, but walks the whole tree
 // before it reports anything, so it is set up only once start-up has settled; until then (or if
 // it cannot be set up) direct watches, polling and the rescan cover the files.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { TranscriptSourceOptions } from '../options.js';
 import type { SourceState } from '../state.js';
@@ -56,9 +58,16 @@ export class TreeWatcher {
       this.options.log?.(`watcher: ${err.message}`);
       return;
     }
-    // The native watcher batches and never drops a change: one read per file per batch.
+    // The native watcher batches and never drops a change it sees: one read per file per batch.
     const paths = new Set<string>();
-    for (const e of events) if (e.type !== 'delete' && e.path.endsWith('.jsonl')) paths.add(e.path);
+    for (const e of events) {
+      if (e.type === 'delete') continue;
+      if (e.path.endsWith('.jsonl')) paths.add(e.path);
+      // A folder just made (a new project, a session's subagents): inotify watches it only once the
+      // watcher has heard of it, so a transcript written into it before then raised no event (Claude
+      // Code makes a project's folder and writes its first session at once). Its files are read now.
+      else if (e.type === 'create') for (const p of transcriptsIn(e.path)) paths.add(p);
+    }
     for (const p of paths) this.changed(p);
   }
 
@@ -66,5 +75,16 @@ export class TreeWatcher {
     const subs = [...this.subscriptions.values()];
     this.subscriptions.clear();
     await Promise.all(subs.map(async (s) => (await s)?.unsubscribe().catch(() => {})));
+  }
+}
+
+/** The transcripts anywhere under `dir` (none when it is not a folder, or is gone already). */
+function transcriptsIn(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.jsonl'))
+      .map((name) => path.join(dir, name));
+  } catch {
+    return []; // a file, or gone: the events for what is there say the rest
   }
 }

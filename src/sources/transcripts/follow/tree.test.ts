@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { SourceState } from '../state.js';
+import { TreeWatcher } from './tree.js';
+
+test('transcripts written into folders the moment they are made are read, though inotify was not watching them yet', async (t) => {
+  const root = mkdtempSync(path.join(tmpdir(), 'cg-tree-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const shared = new SourceState();
+  shared.took({ projectDirs: [root], linkedDirs: [], files: [], problems: [], unreadable: [], unlisted: [] });
+  const seen = new Set<string>();
+  const tree = new TreeWatcher(shared, (p) => seen.add(p), {});
+  await tree.watchRoots();
+  t.after(() => tree.close());
+  // As Claude Code starts in a new project: the folder, then at once its first session (and a
+  // subagent's, a level down). Made in one burst, most land before the watcher can watch the folder.
+  const expected: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const project = path.join(root, `-home-dev-p${i}`);
+    mkdirSync(path.join(project, 'session', 'subagents'), { recursive: true });
+    for (const file of [path.join(project, 'session.jsonl'), path.join(project, 'session', 'subagents', 'agent-a.jsonl')]) {
+      writeFileSync(file, '{}\n');
+      expected.push(file);
+    }
+  }
+  writeFileSync(path.join(root, 'notes.txt'), 'not a folder, not a transcript\n');
+  const deadline = Date.now() + 5000;
+  while (expected.some((f) => !seen.has(f)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(expected.filter((f) => !seen.has(f)), [], 'every transcript reported');
+  assert.ok(![...seen].some((p) => !p.endsWith('.jsonl')), 'only transcripts reported');
+});
