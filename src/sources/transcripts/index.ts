@@ -9,7 +9,7 @@
 import { availableParallelism } from 'node:os';
 import type { SourceHealth } from '../../core/snapshot.js';
 import { startBackfill } from './backfill.js';
-import { byPath, discover } from './discover.js';
+import { byPath, discover, discoverShallow, type FoundFile } from './discover.js';
 import { FollowSet } from './follow/index.js';
 import { DirectWatches } from './follow/direct.js';
 import { TreeWatcher } from './follow/tree.js';
@@ -34,6 +34,8 @@ export type { TranscriptSourceOptions } from './options.js';
  */
 export const ONE_SHOT_PARALLEL_BYTES = 256 * 1024 * 1024;
 
+const bytesOf = (files: readonly FoundFile[]): number => files.reduce((a, f) => a + f.size, 0);
+
 export class TranscriptSource {
   private readonly shared = new SourceState();
   private readonly reader: TranscriptReader;
@@ -55,13 +57,18 @@ export class TranscriptSource {
 
   /** Reads every file to its end: for one-shot reports. `turns: false` skips prompt records (blocks need none). */
   async loadAll(turns = true): Promise<void> {
-    // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
-    const found = this.shared.took(discover(this.options.configDirs)).sort(byPath);
     if (!turns) {
       // Usage only (blocks): copies folded as they are read, then here, in path order. Workers only
-      // for a large history (see ONE_SHOT_PARALLEL_BYTES), this thread scanning beside them.
-      const total = found.reduce((a, f) => a + f.size, 0);
-      const pool = total >= ONE_SHOT_PARALLEL_BYTES ? new ScanPool(Math.max(1, availableParallelism() - 1)) : null;
+      // for a large history (see ONE_SHOT_PARALLEL_BYTES), this thread scanning beside them. The
+      // sessions' own transcripts are listed first: when they alone pass the mark, the worker boots
+      // while the subagents' folders, most of the files, are listed.
+      const listing = discoverShallow(this.options.configDirs);
+      const poolFor = (files: FoundFile[]) => (bytesOf(files) >= ONE_SHOT_PARALLEL_BYTES ? new ScanPool(Math.max(1, availableParallelism() - 1)) : null);
+      const early = poolFor(listing.files);
+      for (const d of listing.deferred) listing.expand(d);
+      // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
+      const found = this.shared.took(listing).sort(byPath);
+      const pool = early ?? poolFor(found);
       await scanParallel(
         found,
         (r) => {
@@ -74,6 +81,7 @@ export class TranscriptSource {
       for (const f of found) this.shared.track(f);
       return;
     }
+    const found = this.shared.took(discover(this.options.configDirs)).sort(byPath);
     for (const f of found) await this.reader.readFile(f.path, f.id, { takeUnterminated: true }, f.mtimeMs);
   }
 

@@ -16,9 +16,9 @@ test('transcripts written into folders the moment they are made are read, though
   await tree.watchRoots();
   t.after(() => tree.close());
   // As Claude Code starts in a new project: the folder, then at once its first session (and a
-  // subagent's, a level down). Made in one burst, most land before the watcher can watch the folder.
+  // subagent's, a level down). Made in one burst, some land before the watcher can watch their folder.
   const expected: string[] = [];
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 50; i++) {
     const project = path.join(root, `-home-dev-p${i}`);
     mkdirSync(path.join(project, 'session', 'subagents'), { recursive: true });
     for (const file of [path.join(project, 'session.jsonl'), path.join(project, 'session', 'subagents', 'agent-a.jsonl')]) {
