@@ -61,7 +61,8 @@ export class TranscriptSource {
       // Usage only (blocks): copies folded as they are read, then here, in path order. Workers only
       // for a large history (see ONE_SHOT_PARALLEL_BYTES), this thread scanning beside them. The
       // sessions' own transcripts are listed first: when they alone pass the mark, the worker boots
-      // while the subagents' folders, most of the files, are listed.
+      // while the subagents' folders, most of the files, are listed (alternating, medians of 9, 5
+      // and 7: 1 GB 1,227 -> 1,127 ms, 2 GB 2,210 -> 2,010, 500 MB 748 -> 671).
       const listing = discoverShallow(this.options.configDirs);
       const poolFor = (files: FoundFile[]) => (bytesOf(files) >= ONE_SHOT_PARALLEL_BYTES ? new ScanPool(Math.max(1, availableParallelism() - 1)) : null);
       const early = poolFor(listing.files);
