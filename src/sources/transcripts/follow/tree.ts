@@ -1,7 +1,8 @@
 // The tree watcher (@parcel/watcher): one recursive subscription per root, the projects folders
-// and any symlinked folder in them. It batches and never drops a change, but walks the whole tree
-// before it reports anything, so it is set up only once start-up has settled; until then (or if
-// it cannot be set up) direct watches, polling and the rescan cover the files.
+// and any symlinked folder in them. It batches and never drops a change it sees (a folder just
+// made it sees only once it watches it: onEvents reads such a folder whole), but walks the whole
+// tree before it reports anything, so it is set up only once start-up has settled; until then (or
+// if it cannot be set up) direct watches, polling and the rescan cover the files.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
