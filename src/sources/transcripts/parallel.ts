@@ -20,8 +20,8 @@ const MIN_PARALLEL_BYTES = 64 * 1024 * 1024;
  * of a 1 GB scan while this thread read one, and the last batch ran alone for about 0.1 s. With
  * 4 MB and three in hand, alternating on the 2-core machine of docs/performance.md (`blocks
  * --json`, ccusage in the same rounds): 1 GB 1,217 -> 1,119 ms (0.75 -> 0.69 x ccusage, medians
- * of 9), 2 GB 2,035 -> 1,959 (0.61 -> 0.59, medians of 5); 8 MB, and 2 MB with four in hand, were
- * slower.
+ * of 9), 2 GB 2,035 -> 1,959 (0.61 -> 0.59, medians of 5). Against 4 MB and three, in the same
+ * rounds: 8 MB and two in hand 1,184 against 1,060 ms, 2 MB and four 1,165 against 1,079.
  */
 const BATCH_BYTES = 4 * 1024 * 1024;
 /** Batches a worker holds at once: the next ones wait in its queue while it sends a result. */
