@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { SourceState } from '../state.js';
-import { TreeWatcher } from './tree.js';
+import { transcriptsIn, TreeWatcher } from './tree.js';
 
 test('transcripts written into folders the moment they are made are read, though inotify was not watching them yet', async (t) => {
   const root = mkdtempSync(path.join(tmpdir(), 'cg-tree-'));
@@ -27,8 +27,30 @@ test('transcripts written into folders the moment they are made are read, though
     }
   }
   writeFileSync(path.join(root, 'notes.txt'), 'not a folder, not a transcript\n');
+  // A new folder with a link back up: read through its real folders only (a walk that followed the
+  // link would go round until the heap ran out; the watcher itself may report paths through it).
+  const looped = path.join(root, '-home-dev-looped');
+  mkdirSync(looped);
+  symlinkSync(root, path.join(looped, 'up'));
+  writeFileSync(path.join(looped, 'session.jsonl'), '{}\n');
+  expected.push(path.join(looped, 'session.jsonl'));
   const deadline = Date.now() + 5000;
   while (expected.some((f) => !seen.has(f)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(expected.filter((f) => !seen.has(f)), [], 'every transcript reported');
   assert.ok(![...seen].some((p) => !p.endsWith('.jsonl')), 'only transcripts reported');
+});
+
+test("a new folder's transcripts are read through its real folders, not its links", (t) => {
+  const root = mkdtempSync(path.join(tmpdir(), 'cg-tree-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const project = path.join(root, '-home-dev-p');
+  mkdirSync(path.join(project, 'session', 'subagents'), { recursive: true });
+  const files = [path.join(project, 'a.jsonl'), path.join(project, 'session', 'subagents', 'agent-b.jsonl')];
+  for (const f of files) writeFileSync(f, '{}\n');
+  writeFileSync(path.join(project, 'session', 'notes.md'), 'no\n');
+  symlinkSync(root, path.join(project, 'up')); // a loop
+  symlinkSync(files[0], path.join(project, 'alias.jsonl')); // the listing's to judge
+  assert.deepEqual(transcriptsIn(project).sort(), files.sort());
+  assert.deepEqual(transcriptsIn(files[0]), [], 'a file is no folder');
+  assert.deepEqual(transcriptsIn(path.join(root, 'gone')), []);
 });

@@ -3,7 +3,7 @@
 // made it sees only once it watches it: onEvents reads such a folder whole), but walks the whole
 // tree before it reports anything, so it is set up only once start-up has settled; until then (or
 // if it cannot be set up) direct watches, polling and the rescan cover the files.
-import { readdirSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { TranscriptSourceOptions } from '../options.js';
@@ -79,13 +79,26 @@ export class TreeWatcher {
   }
 }
 
-/** The transcripts anywhere under `dir` (none when it is not a folder, or is gone already). */
-function transcriptsIn(dir: string): string[] {
+/** Folders below a new one that are looked in: a project, its sessions, their subagents, and a level to spare. */
+const NEW_FOLDER_DEPTH = 4;
+
+/**
+ * The transcripts under `dir` (none when it is not a folder, or is gone already). Its real folders
+ * only: a symbolic link is the listing's to follow (once, loops caught), not this. Node 20's own
+ * recursive readdir follows links, and a link to a folder above looped it until the heap ran out.
+ */
+export function transcriptsIn(dir: string, depth = 0): string[] {
+  let entries: Dirent[];
   try {
-    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .filter((name) => name.endsWith('.jsonl'))
-      .map((name) => path.join(dir, name));
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return []; // a file, or gone: the events for what is there say the rest
   }
+  const out: string[] = [];
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isFile() && e.name.endsWith('.jsonl')) out.push(p);
+    else if (e.isDirectory() && depth < NEW_FOLDER_DEPTH) out.push(...transcriptsIn(p, depth + 1));
+  }
+  return out;
 }
