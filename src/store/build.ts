@@ -15,7 +15,7 @@ import type { StoredFile } from './read-lines.js';
 import { Writer } from './writer.js';
 import { runOrdered } from '../util/ordered-batches.js';
 import { entryUrl } from '../util/package-files.js';
-import { batches } from '../sources/transcripts/parallel.js';
+import { batches, bytesOf } from '../sources/transcripts/parallel.js';
 
 export interface BuildFile {
   path: string;
@@ -134,7 +134,7 @@ async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions
   const stored = new Map((db.prepare('SELECT id, offset, head, head_len FROM files').all() as (StoredFile & { id: string })[]).map((r) => [r.id, r] as const));
   // The scan's cutting: contiguous runs of files, in order, of about that many bytes each.
   const work = batches(files, o.batchBytes ?? BATCH_BYTES).map((run) => run.map((f) => f.path));
-  const bytes = files.reduce((a, f) => a + f.size, 0);
+  const bytes = bytesOf(files);
   const threads = Math.min(work.length, o.threads ?? READERS);
   if (bytes < (o.minParallelBytes ?? MIN_PARALLEL_BYTES) || threads < 1) {
     for (const b of work) take(readBatch(b, stored));

@@ -15,7 +15,7 @@ import { DirectWatches } from './follow/direct.js';
 import { TreeWatcher } from './follow/tree.js';
 import { addStats } from './lines.js';
 import type { TranscriptSourceOptions } from './options.js';
-import { ScanPool, scanParallel } from './parallel.js';
+import { bytesOf, ScanPool, scanParallel } from './parallel.js';
 import { TranscriptReader } from './reader.js';
 import { readNewestFirst } from './startup.js';
 import { SourceState } from './state.js';
@@ -33,8 +33,6 @@ export type { TranscriptSourceOptions } from './options.js';
  * 126). It was 512 MB, where at 16 MB batches the two tied.
  */
 export const ONE_SHOT_PARALLEL_BYTES = 256 * 1024 * 1024;
-
-const bytesOf = (files: readonly FoundFile[]): number => files.reduce((a, f) => a + f.size, 0);
 
 export class TranscriptSource {
   private readonly shared = new SourceState();

@@ -27,6 +27,9 @@ const BATCH_BYTES = 4 * 1024 * 1024;
 /** Batches a worker holds at once: the next ones wait in its queue while it sends a result. */
 const IN_FLIGHT = 3;
 
+/** The bytes of `files` as listed. */
+export const bytesOf = (files: readonly { size: number }[]): number => files.reduce((a, f) => a + f.size, 0);
+
 /** Contiguous runs of `files`, in order, of about `bytes` each (a larger file is a run alone). */
 export function batches<F extends { size: number }>(files: readonly F[], bytes = BATCH_BYTES): F[][] {
   const out: F[][] = [];
@@ -75,7 +78,7 @@ export async function scanAll(files: readonly FoundFile[], o: ParallelOptions = 
 export async function scanParallel(files: readonly FoundFile[], onResult: (r: ScanResult) => void, o: ParallelOptions = {}): Promise<void> {
   const pool = o.pool;
   const threads = Math.max(1, pool?.size ?? o.threads ?? availableParallelism());
-  const total = files.reduce((a, f) => a + f.size, 0);
+  const total = bytesOf(files);
   if (files.length === 0 || total < (o.minBytes ?? MIN_PARALLEL_BYTES)) {
     await pool?.close();
     if (files.length === 0) return;
