@@ -31,9 +31,11 @@ const NOT_ASCII = /[^\x00-\x7f]/;
 
 /**
  * Each line of buf[0, end) (a chunk of complete lines, the last one's newline at `end`) to
- * `each` as extractLine's answer; returns how many lines there were.
+ * `each` as extractLine's answer; returns how many lines there were. Given `marksOnly`, the caller
+ * wants responses alone (extractBytes responsesOnly), and while it says so a line without a usage
+ * mark is answered EMPTY unread.
  */
-export function extractChunk(buf: Buffer, end: number, folderProject: string, each: (f: LineFacts | null) => void): number {
+export function extractChunk(buf: Buffer, end: number, folderProject: string, each: (f: LineFacts | null) => void, marksOnly?: () => boolean): number {
   const utf8 = isUtf8(buf.subarray(0, end)); // nearly always: no line needs its own check
   let lines = 0;
   let start = 0;
@@ -41,14 +43,19 @@ export function extractChunk(buf: Buffer, end: number, folderProject: string, ea
     let nl = buf.indexOf(NEWLINE, start);
     if (nl === -1 || nl > end) nl = end;
     lines++;
-    each(extractBytes(buf, start, nl, folderProject, utf8));
+    // Only responses wanted (build.ts usageOnly): a line without a usage mark yields none.
+    if (marksOnly?.() && !buf.subarray(start, nl).includes(USAGE)) each(EMPTY);
+    else each(extractBytes(buf, start, nl, folderProject, utf8, marksOnly !== undefined));
     if (nl >= end) return lines;
     start = nl + 1;
   }
 }
 
-/** extractLine's answer for the line buf[start, end) (without its newline); `utf8`: known to be UTF-8. */
-export function extractBytes(buf: Buffer, start: number, end: number, folderProject: string, utf8 = false): LineFacts | null {
+/**
+ * extractLine's answer for the line buf[start, end) (without its newline); `utf8`: known to be
+ * UTF-8; `responsesOnly`: of a line with a usage mark, its responses and directory alone.
+ */
+export function extractBytes(buf: Buffer, start: number, end: number, folderProject: string, utf8 = false, responsesOnly = false): LineFacts | null {
   const line = buf.subarray(start, end);
   if (!utf8 && !isUtf8(line)) return extractLine(NOT_UTF8, folderProject);
   const to = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length; // CRLF
@@ -56,7 +63,7 @@ export function extractBytes(buf: Buffer, start: number, end: number, folderProj
   const text = () => bytes.toString('utf8');
   let marked: boolean | undefined;
   const hasMark = () => (marked ??= bytes.includes(USAGE));
-  const withMark = () => extractLine(text(), folderProject, plainLine(bytes));
+  const withMark = () => extractLine(text(), folderProject, plainLine(bytes), responsesOnly);
   // Claude Code writes a user line's type before its message, whose tool output is most of a
   // history's bytes: such a line is asked for a usage mark only when the answer can matter
   // (markMatters), after parsing it; any other line first (an assistant line holds one).

@@ -28,25 +28,40 @@ export interface FileFacts {
   facts: Partial<LineFacts>[];
 }
 
-export function readBatch(paths: readonly string[], stored: ReadonlyMap<string, StoredFile>): FileFacts[] {
+/**
+ * `usageOnly`: the facts of responses alone, and each project's working directory (a report's
+ * rows, cli/commands/report.ts). Lines are read whole until the batch has its project's directory,
+ * as the full read would state it first; after that, only lines with a usage mark are read.
+ * Skipped-line counts then leave out malformed lines without a mark.
+ */
+export function readBatch(paths: readonly string[], stored: ReadonlyMap<string, StoredFile>, usageOnly = false): FileFacts[] {
   const projects = new Set<string>();
-  return paths.map((p) => readFile(p, stored, projects));
+  return paths.map((p) => readFile(p, stored, projects, usageOnly));
 }
 
-function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, projects: Set<string>): FileFacts {
+function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, projects: Set<string>, usageOnly: boolean): FileFacts {
   const project = folderProjectOf(path);
   const facts: Partial<LineFacts>[] = [];
   let skipped = 0;
+  // A file outside projects/ has a project per working directory: every line may state one.
+  const marksOnly = usageOnly ? () => project !== '' && projects.has(project) : undefined;
+  const lists = usageOnly ? RESPONSES : LISTS;
   const r = readNewLines(path, {
     stored: (id) => stored.get(id),
     onBytes: (c) =>
-      extractChunk(c.buf, c.lastNl, project, (f) => {
-        if (!f) skipped++;
-        else {
-          const sent = compact(f, projects);
-          if (sent) facts.push(sent);
-        }
-      }),
+      extractChunk(
+        c.buf,
+        c.lastNl,
+        project,
+        (f) => {
+          if (!f) skipped++;
+          else {
+            const sent = compact(f, projects, lists);
+            if (sent) facts.push(sent);
+          }
+        },
+        marksOnly,
+      ),
   });
   const cp = r.cp;
   return {
@@ -65,12 +80,13 @@ function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, project
 }
 
 const LISTS = ['responses', 'blocks', 'tools', 'toolResults', 'texts', 'interrupts'] as const;
+const RESPONSES = ['responses'] as const;
 
 /** What of `f` the writer needs to see, or null when applying it would write nothing (most lines). */
-function compact(f: LineFacts, projects: Set<string>): Partial<LineFacts> | null {
+function compact(f: LineFacts, projects: Set<string>, lists: readonly (typeof LISTS)[number][]): Partial<LineFacts> | null {
   const out: Partial<LineFacts> = {};
   let any = false;
-  for (const k of LISTS) {
+  for (const k of lists) {
     if (f[k].length === 0) continue;
     (out as Record<string, unknown>)[k] = f[k];
     any = true;

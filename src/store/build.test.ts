@@ -81,6 +81,54 @@ test('a history built by the parallel readers equals one ingested file by file, 
   }
 });
 
+/** What a report reads (sinks/reports/report.ts): every response's counted copy, and each project's first directory. */
+function reportRows(db: Db): unknown {
+  return {
+    responses: db.prepare('SELECT key, at, model, input, output, cache_create, cache_5m, cache_1h, cache_read, cost, cache_saved, project, session, agent, sidechain, synthetic, speed FROM responses ORDER BY key').all(),
+    projects: db.prepare('SELECT folder, cwd FROM projects ORDER BY folder').all(),
+  };
+}
+
+test('a usage-only build (a report read from the transcripts) holds the responses and projects of a full one', async () => {
+  const dir = await tempDir('cg-build-usage-');
+  await generateCorpus({ outDir: dir, targetBytes: 2 * 1024 * 1024, seed: 5, start: new Date('2026-03-01T00:00:00Z'), end: new Date('2026-03-05T00:00:00Z'), junkRate: 0.05 });
+  // A project whose directory changes: its first line, without usage, states the directory the
+  // full read keeps; a reader of usage lines alone would keep the second. And a transcript outside
+  // projects/, where every directory is a project of its own.
+  const turn = (cwd: string, n: number, usage: boolean) =>
+    JSON.stringify({
+      type: usage ? 'assistant' : 'user', cwd, sessionId: 'moved', timestamp: `2026-03-02T00:0${n}:00.000Z`, requestId: `req_moved_${n}`,
+      message: usage ? { id: `msg_moved_${n}`, model: 'claude-sonnet-4-5', role: 'assistant', content: [{ type: 'text', text: 'done' }], usage: { input_tokens: 3, output_tokens: 5 } } : { role: 'user', content: 'go' },
+    });
+  await fs.mkdir(path.join(dir, 'projects', '-home-dev-moved'), { recursive: true });
+  await fs.writeFile(path.join(dir, 'projects', '-home-dev-moved', 'moved.jsonl'), [turn('/home/dev/moved', 1, false), turn('/home/dev/moved/sub', 2, true), turn('/home/dev/moved', 3, true)].join('\n') + '\n');
+  await fs.writeFile(path.join(dir, 'loose.jsonl'), [turn('/srv/a', 4, false), turn('/srv/b', 5, true), turn('/srv/c', 6, true)].join('\n') + '\n');
+  const files = [...listed(dir), { path: path.join(dir, 'loose.jsonl'), size: (await fs.stat(path.join(dir, 'loose.jsonl'))).size }];
+  const full = openHistory(path.join(dir, 'full.sqlite'));
+  const inline = openHistory(path.join(dir, 'usage-inline.sqlite'));
+  const threaded = openHistory(path.join(dir, 'usage-threads.sqlite'));
+  try {
+    ingestPaths(full.db, files.map((f) => f.path), pricer);
+    await buildHistory(inline.db, files, pricer, { usageOnly: true, threads: 0 });
+    await buildHistory(threaded.db, files, pricer, { usageOnly: true, threads: 1, minParallelBytes: 0, batchBytes: 64 * 1024 });
+    const want = reportRows(full.db) as { responses: unknown[]; projects: { folder: string; cwd: string }[] };
+    assert.ok(want.responses.length > 100);
+    assert.deepEqual(want.projects.find((p) => p.folder === '-home-dev-moved')?.cwd, '/home/dev/moved');
+    assert.ok(want.projects.some((p) => p.folder === '/srv/c'), 'outside projects/, each directory is a project');
+    assert.deepEqual(reportRows(inline.db), want);
+    assert.deepEqual(reportRows(threaded.db), want);
+    for (const h of [inline, threaded]) {
+      const kept = h.db.prepare('SELECT (SELECT count(*) FROM texts) + (SELECT count(*) FROM tool_uses) + (SELECT count(*) FROM blocks) + (SELECT count(*) FROM interrupts) n').get() as { n: number };
+      assert.equal(kept.n, 0, 'nothing but responses and projects is written');
+    }
+  } finally {
+    full.close();
+    inline.close();
+    threaded.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
 /** Lines the readers answer from bytes (build-lines.ts) without decoding all of them, each with something that could go wrong there. */
 function awkwardLines(): Buffer[] {
   const big = (unit: string) => unit.repeat(Math.ceil((1024 * 1024) / unit.length));

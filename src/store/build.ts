@@ -29,6 +29,12 @@ export interface BuildOptions {
   /** Below this many bytes the files are read on this thread (a worker costs more than it saves). */
   minParallelBytes?: number;
   batchBytes?: number;
+  /**
+   * Responses and projects alone (a report's rows, cli/commands/report.ts): the lines without a
+   * usage mark are not read, and the rows of texts, tools and blocks not written. Such a history
+   * is for one answer: its responses' visible characters (and so thinking estimates) stay 0.
+   */
+  usageOnly?: boolean;
   /** After each batch commits: files done so far, and their lines. */
   onProgress?: (p: { files: number; lines: number; skipped: number }) => void;
 }
@@ -137,7 +143,7 @@ async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions
   const bytes = bytesOf(files);
   const threads = Math.min(work.length, o.threads ?? READERS);
   if (bytes < (o.minParallelBytes ?? MIN_PARALLEL_BYTES) || threads < 1) {
-    for (const b of work) take(readBatch(b, stored));
+    for (const b of work) take(readBatch(b, stored, o.usageOnly));
     return;
   }
   const storedList = [...stored];
@@ -145,10 +151,10 @@ async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions
     count: work.length,
     workers: Array.from({ length: threads }, () => new Worker(WORKER, { workerData: storedList, resourceLimits: { maxYoungGenerationSizeMb: 3 * SEMI_SPACE_MB } })),
     inFlight: IN_FLIGHT,
-    send: (w, batch) => w.postMessage({ batch, paths: work[batch] } satisfies ReadRequest),
+    send: (w, batch) => w.postMessage({ batch, paths: work[batch], usageOnly: o.usageOnly } satisfies ReadRequest),
     receive: (m: { batch: number; files: FileFacts[] }) => ({ batch: m.batch, result: m.files }),
     // The writer would wait for a reader: it reads the next batches itself meanwhile.
-    here: (batch) => readBatch(work[batch], stored),
+    here: (batch) => readBatch(work[batch], stored, o.usageOnly),
     aheadLimit: READ_AHEAD,
     onResult: take, // a refusal (a full disk) ends the build: what committed stays, the rest is read next time
     workerName: 'history reader',

@@ -61,8 +61,8 @@ const MAY_MATTER = /"type"\s*:\s*"(assistant|user)"/;
  * null: a malformed line (counted by the caller, never fatal). `plain`: the line is known to be
  * plain (plain-json.ts plainLine; store/plain-line.ts), and ccusage's strict rules need no check.
  */
-export function extractLine(line: string, folderProject: string, plain = false): LineFacts | null {
-  if (line.includes(USAGE_MARK)) return extractUsageLine(line, folderProject, plain);
+export function extractLine(line: string, folderProject: string, plain = false, responsesOnly = false): LineFacts | null {
+  if (line.includes(USAGE_MARK)) return extractUsageLine(line, folderProject, plain, responsesOnly);
   if (!MAY_MATTER.test(line)) return line.trim() === '' || isObjectLine(line) ? EMPTY : null;
   const rec = parseRecord(line);
   if (!rec) return null;
@@ -70,7 +70,7 @@ export function extractLine(line: string, folderProject: string, plain = false):
 }
 
 /** extractLine for a line with a usage mark: parsed once, for the gauges' reading and this one. */
-function extractUsageLine(line: string, folderProject: string, plain: boolean): LineFacts | null {
+function extractUsageLine(line: string, folderProject: string, plain: boolean, responsesOnly: boolean): LineFacts | null {
   let rec: unknown;
   try {
     rec = JSON.parse(line);
@@ -80,20 +80,23 @@ function extractUsageLine(line: string, folderProject: string, plain: boolean): 
   // A usage line is read only as the gauges read it: what ccusage drops is dropped here too.
   const usage = parseParsedUsageLine(line, rec, true, plain);
   if (!usage.ok) return usage.reason === 'malformed' ? null : EMPTY;
-  return factsOf(rec, usage, folderProject); // an object: parseLine calls anything else malformed
+  return factsOf(rec, usage, folderProject, responsesOnly); // an object: parseLine calls anything else malformed
 }
 
-/** The facts of a parsed record (usage: what parseLine made of its line, null without a usage mark). */
-export function factsOf(rec: any, usage: { events: readonly (ResponseEvent | { kind: 'turn' })[] } | null, folderProject: string): LineFacts {
+/**
+ * The facts of a parsed record (usage: what parseLine made of its line, null without a usage mark).
+ * `responsesOnly`: the responses and the working directory, nothing else (a report's rows).
+ */
+export function factsOf(rec: any, usage: { events: readonly (ResponseEvent | { kind: 'turn' })[] } | null, folderProject: string, responsesOnly = false): LineFacts {
   const out: LineFacts = { responses: [], blocks: [], tools: [], toolResults: [], texts: [], interrupts: [] };
-  if (usage) fromResponses(usage.events, rec, folderProject, out);
-  if (rec.type === 'user') fromUser(rec, folderProject, out);
+  if (usage) fromResponses(usage.events, rec, folderProject, out, responsesOnly);
+  if (rec.type === 'user' && !responsesOnly) fromUser(rec, folderProject, out);
   const facts = usage || rec.type === 'assistant' || rec.type === 'user' ? out : EMPTY;
   if (facts !== EMPTY && typeof rec.cwd === 'string' && rec.cwd) facts.cwd = { project: projectOf(rec, folderProject), cwd: rec.cwd };
   return facts;
 }
 
-function fromResponses(events: readonly (ResponseEvent | { kind: 'turn' })[], r: any, folderProject: string, out: LineFacts): void {
+function fromResponses(events: readonly (ResponseEvent | { kind: 'turn' })[], r: any, folderProject: string, out: LineFacts, responsesOnly: boolean): void {
   if (!events.some((e) => e.kind === 'response')) return; // a usage mark, no usage record (a progress line)
   const project = projectOf(r, folderProject);
   const session = typeof r.sessionId === 'string' ? r.sessionId : '';
@@ -111,7 +114,7 @@ function fromResponses(events: readonly (ResponseEvent | { kind: 'turn' })[], r:
     first = false;
   }
   const main = out.responses[0];
-  if (!main) return;
+  if (!main || responsesOnly) return;
   const content = r.message.content;
   for (const b of Array.isArray(content) ? content : []) {
     if (!b || typeof b !== 'object') continue;

@@ -1,7 +1,8 @@
 // What `daily`, `weekly`, `monthly` and `session` share: the flags, where the rows come from, and
 // the output. The rows come from the daemon's durable history when it has read every transcript
-// to its end (store/current.ts), and otherwise from the transcripts themselves, read by the same
-// ingest into a history in memory: same fold, same prices, so the answer does not depend on which was used.
+// to its end (store/current.ts), and otherwise from the transcripts themselves, read by the first
+// build's reader into a history in memory (its responses alone): same fold, same prices, so the
+// answer does not depend on which was used.
 import Database from 'better-sqlite3';
 import { defineCommand, type ArgsDef } from 'citty';
 import { configFrom } from '../args.js';
@@ -10,7 +11,7 @@ import type { Config } from '../../config/index.js';
 import { discover } from '../../sources/transcripts/discover.js';
 import { currentHistory, FROM_HELP, wantFrom, type RowSource, type Want } from '../from-history.js';
 import { migrate, type Db } from '../../store/db.js';
-import { ingestPaths } from '../../store/ingest.js';
+import { buildHistory } from '../../store/build.js';
 import { loadOverrides, Pricer } from '../../store/pricing.js';
 import { rateBookFile } from '../../store/rate-book.js';
 import { reportDate, report, type ReportKind } from '../../sinks/reports/report.js';

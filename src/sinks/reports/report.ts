@@ -1,6 +1,6 @@
 // Usage reports by day, week (Monday first), month or session, with ccusage 20's JSON field names.
-// Rows come from a history database: the daemon's own, or one built fresh from the transcripts by
-// the same ingest (the command decides which), so both answer identically. One counting rule for
+// Rows come from a history database: the daemon's own, or one built in memory from the transcripts'
+// usage lines by the same reader and writer (the command decides which), so both answer identically. One counting rule for
 // every report and for `blocks`: a response counts once, from its own transcript lines; a
 // subagent's `progress` mirror in the parent transcript never adds usage (docs/stats-api.md).
 import type { Db } from '../../store/db.js';
