@@ -36,7 +36,8 @@ export async function reportDb(config: Config, want: Want = 'auto'): Promise<{ d
   migrate(db);
   const found = discover(config.configDirs);
   const pricer = new Pricer(loadOverrides(), { rateBook: rateBookFile(config.stateDir) });
-  ingestPaths(db, found.files.map((f) => f.path), pricer);
+  // The first build's bulk reader, responses alone: the rows a report reads, as the ingest makes them.
+  await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: true });
   await pricer.saveRates((problem) => void process.stderr.write(`${problem}\n`));
   return { db, from: 'transcripts', close: () => db.close() };
 }
@@ -69,7 +70,8 @@ export function reportCommand(kind: ReportKind) {
       try {
         const r = report(rows.db, kind, { tz, since, until, project: args.project ?? null });
         process.stdout.write((args.json ? JSON.stringify(r, null, 2) : reportTable(r, kind, { breakdown: args.breakdown })) + '\n');
-        if (!args.json) process.stderr.write(`(from the ${rows.from === 'history' ? 'history' : 'transcripts'}, ${tz})\n`);
+        // On stderr, JSON or not (as `blocks` does): which one answered.
+        process.stderr.write(`(from the ${rows.from === 'history' ? 'history' : 'transcripts'}, ${tz})\n`);
       } finally {
         rows.close();
       }
