@@ -149,6 +149,8 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
   const fromHistory: number[] = [];
   const theirs: number[] = [];
   let same = true;
+  const [dailyHistory, dailyScan, dailyTheirs] = [[], [], []] as number[][];
+  let dailySame = true;
   for (let i = 0; i < runs; i++) {
     const state = await freshState(dataDir);
     const env = { PATH: process.env.PATH, HOME: state, CLAUDE_CONFIG_DIR: dir, CLAUDE_GAUGE_STATE_DIR: state };
@@ -162,6 +164,20 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
     const c = await timed(cc.cmd, [...cc.argsPrefix, 'blocks', '--json', '--offline'], env);
     theirs.push(c.ms);
     same &&= sameBlocks(jsonOf(r, 'claude-gauge blocks --json (from the history)'), jsonOf(c, 'ccusage blocks --json --offline'));
+    // `daily` from that history, from the transcripts (what a report without a current history
+    // does), and ccusage's; our two answers must be the same JSON.
+    const tz = { ...env, TZ: 'UTC' };
+    const d = await timed(process.execPath, [bin, 'daily', '--json', '--timezone', 'UTC'], tz);
+    if (!d.stderr.includes('(from the history')) throw new Error(`daily did not answer from the current history: ${d.stderr}`);
+    if (jsonOf(d, 'claude-gauge daily --json').daily === undefined) throw new Error('daily --json gave no rows');
+    dailyHistory.push(d.ms);
+    const ds = await timed(process.execPath, [bin, 'daily', '--json', '--timezone', 'UTC', '--from', 'transcripts'], tz);
+    jsonOf(ds, 'claude-gauge daily --json --from transcripts');
+    dailyScan.push(ds.ms);
+    dailySame &&= d.stdout === ds.stdout;
+    const dc = await timed(cc.cmd, [...cc.argsPrefix, 'daily', '--json', '--offline', '--timezone', 'UTC'], tz);
+    jsonOf(dc, 'ccusage daily --json --offline');
+    dailyTheirs.push(dc.ms);
     restarts.push(await historyRestart(bin, env));
     await fs.rm(state, { recursive: true, force: true });
   }
@@ -172,6 +188,8 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
     [label, 'history first build (fresh `serve` until /api/ingest says backfilled), wall ms', fmt(ms), '', fmt(ms / scan, 1), `x the full scan (${fmt(scan)} ms)${builds.every((b) => b.sawProgress) ? '; /stats showed progress' : ''}`],
     [label, 'history first build: daemon peak resident memory, MB', fmt(median(builds.map((b) => b.mainPeakMb))), '', '', `build child peak ${fmt(median(builds.map((b) => b.childPeakMb)))} MB`],
     [label, 'blocks --json from the current history (--from auto chose it), wall ms', fmt(answer), fmt(median(theirs)), fmt(answer / median(theirs), 2), `${same ? 'identical blocks' : 'BLOCKS DIFFER'}; ${fmt(answer / scan, 2)} x our full scan (${fmt(scan)} ms)`],
+    [label, 'daily --json from the current history, wall ms', fmt(median(dailyHistory)), fmt(median(dailyTheirs)), fmt(median(dailyHistory) / median(dailyTheirs), 2), ''],
+    [label, 'daily --json read from the transcripts (--from transcripts), wall ms', fmt(median(dailyScan)), fmt(median(dailyTheirs)), fmt(median(dailyScan) / median(dailyTheirs), 2), dailySame ? 'the same JSON as from the history' : 'DIFFERS FROM THE HISTORY'],
     [label, 'restart on the current history: slowest /usage in the 3 s after start-up, ms', fmt(median(restarts.map((r) => r.slowestUsageMs)), 1), '', '', 'polled every 5 ms; history on, nothing new in the transcripts'],
     [label, 'restart on the current history: until /api/ingest says current again, wall ms', fmt(median(restarts.map((r) => r.currentMs))), '', '', 'process start included; /api/ingest polled every 20 ms'],
     [label, '/stats page on the current history, the daemon settled: its /api queries at once, wall ms', fmt(median(restarts.map((r) => r.pageMs))), '', '', `${restarts[0]?.pageRoutes} routes; /usage polled every 5 ms meanwhile, slowest ${fmt(median(restarts.map((r) => r.pageUsageMaxMs)), 1)} ms`],
