@@ -1,8 +1,11 @@
 // The reader's half of the history's first build (build.ts), which runs in worker threads: a
 // batch of transcripts read from where the history left each one, every line turned into its facts
 // (extract.ts). No database here: the facts go to the one writer, in order.
-import { extractChunk } from './build-lines.js';
-import { folderProjectOf, type LineFacts } from './extract.js';
+import type { LineChunk } from '../sources/files/lines.js';
+import { parseParsedUsageLine } from '../sources/transcripts/parse.js';
+import { COMPACTED, lineFinder, PLAIN_LINE, type LineFinder } from '../sources/transcripts/usage-lines.js';
+import { extractBytes, extractChunk } from './build-lines.js';
+import { EMPTY, factsOf, folderProjectOf, type LineFacts } from './extract.js';
 import { readNewLines, type StoredFile } from './read-lines.js';
 
 /** One transcript's new facts, and where its row in the files table goes. */
@@ -29,39 +32,42 @@ export interface FileFacts {
 }
 
 /**
- * `usageOnly`: the facts of responses alone, and each project's working directory (a report's
- * rows, cli/commands/report.ts). Lines are read whole until the batch has its project's directory,
- * as the full read would state it first; after that, only lines with a usage mark are read.
+ * A report's read (build.ts usageOnly): the facts of responses alone, and with 'with projects'
+ * each project's working directory too (--project names a project by it). Without it, lines with
+ * a usage mark are the only ones read. With it, lines are read whole until the batch has its
+ * project's directory, as the full read would state it first, and only then the marked ones.
  * Skipped-line counts then leave out malformed lines without a mark.
  */
-export function readBatch(paths: readonly string[], stored: ReadonlyMap<string, StoredFile>, usageOnly = false): FileFacts[] {
+export type UsageOnly = 'responses' | 'with projects';
+
+export function readBatch(paths: readonly string[], stored: ReadonlyMap<string, StoredFile>, usageOnly?: UsageOnly): FileFacts[] {
+  if (usageOnly) finder ??= lineFinder();
   const projects = new Set<string>();
   return paths.map((p) => readFile(p, stored, projects, usageOnly));
 }
 
-function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, projects: Set<string>, usageOnly: boolean): FileFacts {
+function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, projects: Set<string>, usageOnly: UsageOnly | undefined): FileFacts {
   const project = folderProjectOf(path);
   const facts: Partial<LineFacts>[] = [];
   let skipped = 0;
   // A file outside projects/ has a project per working directory: every line may state one.
-  const marksOnly = usageOnly ? () => project !== '' && projects.has(project) : undefined;
+  const cwd = usageOnly !== 'responses';
+  const marksOnly = usageOnly ? () => project !== '' && (!cwd || projects.has(project)) : undefined;
   const lists = usageOnly ? RESPONSES : LISTS;
+  const each = (f: LineFacts | null) => {
+    if (!f) skipped++;
+    else {
+      const sent = compact(f, cwd ? projects : null, lists);
+      if (sent) facts.push(sent);
+    }
+  };
+  const found = usageOnly ? finder : undefined;
   const r = readNewLines(path, {
     stored: (id) => stored.get(id),
-    onBytes: (c) =>
-      extractChunk(
-        c.buf,
-        c.lastNl,
-        project,
-        (f) => {
-          if (!f) skipped++;
-          else {
-            const sent = compact(f, projects, lists);
-            if (sent) facts.push(sent);
-          }
-        },
-        marksOnly,
-      ),
+    area: found && ((bytes) => found.area(bytes)),
+    // A chunk that starts with its project's directory known needs its usage lines alone: the
+    // bulk scan's finder hands them out, the plain ones compacted (their content never decoded).
+    onBytes: (c) => (found && marksOnly!() ? usageChunk(found, c, project, each) : extractChunk(c.buf, c.lastNl, project, each, marksOnly)),
   });
   const cp = r.cp;
   return {
@@ -79,11 +85,48 @@ function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, project
   };
 }
 
+/** This thread's usage-line finder (the bulk scan's), for usage-only batches. */
+let finder: LineFinder | undefined;
+
+/**
+ * The responses of the usage lines in c.buf[0, lastNl], as extractBytes answers them with
+ * responsesOnly (build.test.ts holds the two builds equal): a compacted line holds every member
+ * a response is read from (plain-json.ts KEPT_AT_TOP), all but the working directory, which the
+ * batch has already or does not want; any other marked line is read whole, where it still stands. Returns how many
+ * usage lines there were (a usage-only read counts no others).
+ */
+function usageChunk(f: LineFinder, c: LineChunk, project: string, each: (f: LineFacts | null) => void): number {
+  const lines = f.find(c.lastNl);
+  const n = lines.length / 4;
+  for (let i = 0; i < n; i++) {
+    const [start, end, cutFrom, last] = [lines[4 * i], lines[4 * i + 1], lines[4 * i + 2], lines[4 * i + 3]];
+    if (cutFrom !== COMPACTED || (last & PLAIN_LINE) === 0) {
+      each(extractBytes(c.buf, start, end, project, false, true));
+      continue;
+    }
+    const text = c.buf.toString('utf8', start, (last & ~PLAIN_LINE) >>> 0); // plain: UTF-8, JSON
+    each(compactedFacts(text, project));
+  }
+  return n;
+}
+
+function compactedFacts(text: string, project: string): LineFacts | null {
+  let rec: unknown;
+  try {
+    rec = JSON.parse(text);
+  } catch {
+    return null; // never for a compacted line
+  }
+  const usage = parseParsedUsageLine(text, rec, true, true);
+  if (!usage.ok) return usage.reason === 'malformed' ? null : EMPTY;
+  return factsOf(rec, usage, project, true);
+}
+
 const LISTS = ['responses', 'blocks', 'tools', 'toolResults', 'texts', 'interrupts'] as const;
 const RESPONSES = ['responses'] as const;
 
-/** What of `f` the writer needs to see, or null when applying it would write nothing (most lines). */
-function compact(f: LineFacts, projects: Set<string>, lists: readonly (typeof LISTS)[number][]): Partial<LineFacts> | null {
+/** What of `f` the writer needs to see, or null when applying it would write nothing (most lines). `projects` null: no directories. */
+function compact(f: LineFacts, projects: Set<string> | null, lists: readonly (typeof LISTS)[number][]): Partial<LineFacts> | null {
   const out: Partial<LineFacts> = {};
   let any = false;
   for (const k of lists) {
@@ -91,7 +134,7 @@ function compact(f: LineFacts, projects: Set<string>, lists: readonly (typeof LI
     (out as Record<string, unknown>)[k] = f[k];
     any = true;
   }
-  if (f.cwd && !projects.has(f.cwd.project)) {
+  if (f.cwd && projects && !projects.has(f.cwd.project)) {
     projects.add(f.cwd.project);
     out.cwd = f.cwd;
     any = true;

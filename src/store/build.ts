@@ -6,7 +6,7 @@
 // boundary and the rest is read again on the next start.
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
-import { readBatch, type FileFacts } from './build-read.js';
+import { readBatch, type FileFacts, type UsageOnly } from './build-read.js';
 import type { ReadRequest } from './build-worker.js';
 import { reprice } from './ingest.js';
 import { FORGET_FILE, SAVE_FILE } from './ingest-file.js';
@@ -30,11 +30,12 @@ export interface BuildOptions {
   minParallelBytes?: number;
   batchBytes?: number;
   /**
-   * Responses and projects alone (a report's rows, cli/commands/report.ts): the lines without a
-   * usage mark are not read, and the rows of texts, tools and blocks not written. Such a history
-   * is for one answer: its responses' visible characters (and so thinking estimates) stay 0.
+   * A report's read (cli/commands/report.ts; build-read.ts UsageOnly): the responses alone, or
+   * with the projects' directories; the lines without a usage mark are not read (or only until a
+   * project's directory is known), and the rows of texts, tools and blocks not written. Such a
+   * history is for one answer: its responses' visible characters (and so thinking estimates) stay 0.
    */
-  usageOnly?: boolean;
+  usageOnly?: UsageOnly;
   /** After each batch commits: files done so far, and their lines. */
   onProgress?: (p: { files: number; lines: number; skipped: number }) => void;
 }

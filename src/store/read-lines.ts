@@ -43,6 +43,8 @@ export interface ReadHooks {
   onChunk?(lines: string[], cp: Checkpoint): void;
   /** Instead of onChunk: the chunk's bytes, its lines ending at buf[0, lastNl]; returns how many lines it held. */
   onBytes?(c: LineChunk, cp: Checkpoint): number;
+  /** The buffer to read into (a usage-line finder's area, which onBytes may rewrite before lastNl). */
+  area?: (bytes: number) => Buffer;
 }
 
 class ChunkFailed {
@@ -85,7 +87,7 @@ export function readNewLines(file: string, h: ReadHooks): LinesRead {
             throw new ChunkFailed(err);
           }
         },
-        { readBytes: CHUNK, minRead: CHUNK },
+        { readBytes: CHUNK, minRead: CHUNK, area: h.area },
       );
       res.overlong = r.overlong;
     } catch (err) {

@@ -29,15 +29,16 @@ export const reportArgs = {
 } satisfies ArgsDef;
 
 /** The database to report from, and which it is. */
-export async function reportDb(config: Config, want: Want = 'auto'): Promise<{ db: Db; from: RowSource; close(): void }> {
+export async function reportDb(config: Config, want: Want = 'auto', o: { projects?: boolean } = {}): Promise<{ db: Db; from: RowSource; close(): void }> {
   const history = await currentHistory(config, want);
   if (history) return { db: history.db, from: 'history', close: history.close };
   const db = new Database(':memory:');
   migrate(db);
   const found = discover(config.configDirs);
   const pricer = new Pricer(loadOverrides(), { rateBook: rateBookFile(config.stateDir) });
-  // The first build's bulk reader, responses alone: the rows a report reads, as the ingest makes them.
-  await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: true });
+  // The first build's bulk reader, responses alone (and the projects' directories, which --project
+  // names them by): the rows a report reads, as the ingest makes them.
+  await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: o.projects ?? true ? 'with projects' : 'responses' });
   await pricer.saveRates((problem) => void process.stderr.write(`${problem}\n`));
   return { db, from: 'transcripts', close: () => db.close() };
 }
@@ -66,7 +67,7 @@ export function reportCommand(kind: ReportKind) {
       if (since && until && until < since) fail(`${kind}: --until is before --since`, 2);
       const want = wantFrom(kind, args.from);
       const config = configFrom({});
-      const rows = await reportDb(config, want);
+      const rows = await reportDb(config, want, { projects: args.project !== undefined });
       try {
         const r = report(rows.db, kind, { tz, since, until, project: args.project ?? null });
         process.stdout.write((args.json ? JSON.stringify(r, null, 2) : reportTable(r, kind, { breakdown: args.breakdown })) + '\n');
