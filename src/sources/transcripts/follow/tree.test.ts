@@ -53,4 +53,6 @@ test("a new folder's transcripts are read through its real folders, not its link
   assert.deepEqual(transcriptsIn(project).sort(), files.sort());
   assert.deepEqual(transcriptsIn(files[0]), [], 'a file is no folder');
   assert.deepEqual(transcriptsIn(path.join(root, 'gone')), []);
+  // A link made to a folder is itself no new folder: its transcripts already have their own paths.
+  assert.deepEqual(transcriptsIn(path.join(project, 'up')), [], 'a link to a folder is not walked');
 });

@@ -3,7 +3,7 @@
 // made it sees only once it watches it: onEvents reads such a folder whole), but walks the whole
 // tree before it reports anything, so it is set up only once start-up has settled; until then (or
 // if it cannot be set up) direct watches, polling and the rescan cover the files.
-import { readdirSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { TranscriptSourceOptions } from '../options.js';
@@ -83,13 +83,15 @@ export class TreeWatcher {
 const NEW_FOLDER_DEPTH = 4;
 
 /**
- * The transcripts under `dir` (none when it is not a folder, or is gone already). Its real folders
- * only: a symbolic link is the listing's to follow (once, loops caught), not this. Node 20's own
+ * The transcripts under `dir` (none when it is not a folder, is a link, or is gone already). Its
+ * real folders only: a symbolic link is the listing's to follow (once, loops caught), not this. Node 20's own
  * recursive readdir follows links, and a link to a folder above looped it until the heap ran out.
  */
 export function transcriptsIn(dir: string, depth = 0): string[] {
   let entries: Dirent[];
   try {
+    // A link made to a folder (readdir would follow it): the listing's to follow, by its rules.
+    if (depth === 0 && lstatSync(dir).isSymbolicLink()) return [];
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return []; // a file, or gone: the events for what is there say the rest
