@@ -16,6 +16,7 @@ import { buildHistory, type BuildFile } from './build.js';
 import { extractLine } from './extract.js';
 import { plainLine as plainLineBytes } from './plain-line.js';
 import { openHistory, type Db } from './db.js';
+import { historyBlocks, keepBlocks } from './history-blocks.js';
 import { ingestPaths } from './ingest.js';
 import { Pricer } from './pricing.js';
 import { exportJson } from './transfer.js';
@@ -61,9 +62,21 @@ test('a history built by the parallel readers equals one ingested file by file, 
     assert.deepEqual(contents(inline.db), want);
     assert.deepEqual(contents(oneReader.db), want);
 
+    // The blocks kept so far (the daemon keeps them after each build): a build that changes a
+    // response they folded must drop them, so it keeps the trigger that does while any are kept.
+    const trigger = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'block_summaries_insert'";
+    for (const h of [old, parallel, inline, oneReader]) assert.equal(h.db.prepare(trigger).pluck().get(), 1, 'the build leaves the trigger in place');
+    keepBlocks(old.db);
+    keepBlocks(parallel.db);
+    assert.ok((parallel.db.prepare('SELECT count(*) FROM block_summaries').pluck().get() as number) > 3);
+
     // Going on: files grow (one by an unfinished line, left for its newline), a new one appears.
     const grown = files.slice(-3).map((f) => f.path);
-    appendFileSync(grown[0], (await fs.readFile(files[0].path, 'utf8')).split('\n').slice(0, 20).join('\n') + '\n');
+    const first = (await fs.readFile(files[0].path, 'utf8')).split('\n');
+    // A larger copy of the first response: it wins, at a time long before the last kept block.
+    const larger = JSON.parse(first.find((l) => l.includes('"usage":{') && l.includes('"output_tokens"'))!);
+    larger.message.usage.output_tokens += 1000;
+    appendFileSync(grown[0], first.slice(0, 20).join('\n') + '\n' + JSON.stringify(larger) + '\n');
     appendFileSync(grown[1], '{"type":"user","message":{"role":"user","content":"half a li');
     await fs.copyFile(grown[2], path.join(path.dirname(grown[2]), 'copied-session.jsonl'));
     const again = listed(dir);
@@ -72,6 +85,11 @@ test('a history built by the parallel readers equals one ingested file by file, 
     assert.ok(a2.lines > 0 && a2.lines < a.lines, 'only what is new is read');
     assert.deepEqual([b2.lines, b2.skipped], [a2.lines, a2.skipped]);
     assert.deepEqual(contents(parallel.db), contents(old.db));
+    const now = Date.parse('2026-04-01T00:00:00Z');
+    const kept = historyBlocks(parallel.db, now);
+    assert.deepEqual(kept, historyBlocks(old.db, now));
+    parallel.db.exec('DELETE FROM block_summaries');
+    assert.deepEqual(kept, historyBlocks(parallel.db, now), 'what stayed kept through the build is the fold over the rows as they are now');
   } finally {
     old.close();
     parallel.close();
