@@ -5,7 +5,7 @@
 // and a mirror's copy beats the subagent's own), so there the gap must equal exactly what the
 // mirrors change, computed here without our code.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
@@ -210,4 +210,21 @@ test('the command: the history and the transcripts give the same JSON; a history
   const bad = await runCli(['daily', '--since', '2026-13-01'], { env });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /not a date/);
+});
+
+test('a transcript that cannot be read is named on stderr, and the rest is reported', { skip: process.platform === 'win32' }, async () => {
+  const home = await fixtureCopy();
+  const state = await tempDir('reports-unreadable');
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state });
+  const clean = await runCli(['daily', '--json', '--timezone', 'UTC', '--from', 'transcripts'], { env });
+  const project = path.dirname(discover([home]).files[0].path);
+  execFileSync('mkfifo', [path.join(project, 'a-pipe.jsonl')]);
+  await fs.symlink(path.join(project, 'gone.jsonl'), path.join(project, 'dangling.jsonl'));
+  for (const args of [['daily', '--json', '--timezone', 'UTC', '--from', 'transcripts'], ['blocks', '--json', '--from', 'transcripts']]) {
+    const r = await runCli(args, { env, timeoutMs: 20_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /a-pipe\.jsonl/, `${args[0]}: the FIFO is named`);
+    assert.match(r.stderr, /dangling\.jsonl/, `${args[0]}: the dangling link is named`);
+    if (args[0] === 'daily') assert.equal(r.stdout, clean.stdout, 'the readable transcripts, all of them');
+  }
 });

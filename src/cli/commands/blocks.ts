@@ -5,7 +5,7 @@ import { autoCeiling, recentBlocks } from '../../engine/ceiling.js';
 import { loadPriceFn, type Pricing } from '../../daemon/older-history.js';
 import { blocksJson, blocksTable } from '../../sinks/blocks.js';
 import { currentHistory, FROM_HELP, wantFrom, type RowSource } from '../from-history.js';
-import { configFrom } from '../args.js';
+import { configFrom, tellProblems } from '../args.js';
 import { fail } from '../fail.js';
 import type { Config } from '../../config/index.js';
 
@@ -66,7 +66,8 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
   }
   void price();
   const { loadEngine } = await import('../../daemon/load.js');
-  const { engine } = await loadEngine(config, { turns: false });
+  const { engine, source } = await loadEngine(config, { turns: false });
+  tellProblems(source.health().problems);
   engine.setPrice(await price());
   const blocks = engine.blocks(now);
   await (await load()).saveRates();

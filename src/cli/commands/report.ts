@@ -5,7 +5,7 @@
 // answer does not depend on which was used.
 import Database from 'better-sqlite3';
 import { defineCommand, type ArgsDef } from 'citty';
-import { configFrom } from '../args.js';
+import { configFrom, tellProblems } from '../args.js';
 import { fail } from '../fail.js';
 import type { Config } from '../../config/index.js';
 import { discover } from '../../sources/transcripts/discover.js';
@@ -38,7 +38,9 @@ export async function reportDb(config: Config, want: Want = 'auto', o: { project
   const pricer = new Pricer(loadOverrides(), { rateBook: rateBookFile(config.stateDir) });
   // The first build's bulk reader, responses alone (and the projects' directories, which --project
   // names them by): the rows a report reads, as the ingest makes them.
-  await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: o.projects ?? true ? 'with projects' : 'responses' });
+  const read = await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: o.projects ?? true ? 'with projects' : 'responses' });
+  // What could not be read is said, not silently left out of the totals.
+  tellProblems([...new Set([...found.problems, ...read.problems])]);
   await pricer.saveRates((problem) => void process.stderr.write(`${problem}\n`));
   return { db, from: 'transcripts', close: () => db.close() };
 }
