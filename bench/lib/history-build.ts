@@ -149,7 +149,7 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
   const fromHistory: number[] = [];
   const theirs: number[] = [];
   let same = true;
-  const [dailyHistory, dailyScan, dailyTheirs] = [[], [], []] as number[][];
+  const [dailyHistory, dailyScan, dailyTheirs, dailyScanMb, dailyTheirsMb] = [[], [], [], [], []] as number[][];
   let dailySame = true;
   for (let i = 0; i < runs; i++) {
     const state = await freshState(dataDir);
@@ -174,10 +174,12 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
     const ds = await timed(process.execPath, [bin, 'daily', '--json', '--timezone', 'UTC', '--from', 'transcripts'], tz);
     jsonOf(ds, 'claude-gauge daily --json --from transcripts');
     dailyScan.push(ds.ms);
+    dailyScanMb.push(ds.peakMb ?? NaN);
     dailySame &&= d.stdout === ds.stdout;
     const dc = await timed(cc.cmd, [...cc.argsPrefix, 'daily', '--json', '--offline', '--timezone', 'UTC'], tz);
     jsonOf(dc, 'ccusage daily --json --offline');
     dailyTheirs.push(dc.ms);
+    dailyTheirsMb.push(dc.peakMb ?? NaN);
     restarts.push(await historyRestart(bin, env));
     await fs.rm(state, { recursive: true, force: true });
   }
@@ -190,6 +192,7 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
     [label, 'blocks --json from the current history (--from auto chose it), wall ms', fmt(answer), fmt(median(theirs)), fmt(answer / median(theirs), 2), `${same ? 'identical blocks' : 'BLOCKS DIFFER'}; ${fmt(answer / scan, 2)} x our full scan (${fmt(scan)} ms)`],
     [label, 'daily --json from the current history, wall ms', fmt(median(dailyHistory)), fmt(median(dailyTheirs)), fmt(median(dailyHistory) / median(dailyTheirs), 2), ''],
     [label, 'daily --json read from the transcripts (--from transcripts), wall ms', fmt(median(dailyScan)), fmt(median(dailyTheirs)), fmt(median(dailyScan) / median(dailyTheirs), 2), dailySame ? 'the same JSON as from the history' : 'DIFFERS FROM THE HISTORY'],
+    [label, 'daily --json read from the transcripts: peak memory MB', fmt(median(dailyScanMb)), fmt(median(dailyTheirsMb)), fmt(median(dailyScanMb) / median(dailyTheirsMb), 2), ''],
     [label, 'restart on the current history: slowest /usage in the 3 s after start-up, ms', fmt(median(restarts.map((r) => r.slowestUsageMs)), 1), '', '', 'polled every 5 ms; history on, nothing new in the transcripts'],
     [label, 'restart on the current history: until /api/ingest says current again, wall ms', fmt(median(restarts.map((r) => r.currentMs))), '', '', 'process start included; /api/ingest polled every 20 ms'],
     [label, '/stats page on the current history, the daemon settled: its /api queries at once, wall ms', fmt(median(restarts.map((r) => r.pageMs))), '', '', `${restarts[0]?.pageRoutes} routes; /usage polled every 5 ms meanwhile, slowest ${fmt(median(restarts.map((r) => r.pageUsageMaxMs)), 1)} ms`],

@@ -178,7 +178,8 @@ async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions
   const storedList = [...stored];
   await runOrdered<FileFacts[]>({
     count: work.length,
-    workers: Array.from({ length: threads }, () => new Worker(WORKER, { workerData: storedList, resourceLimits: { maxYoungGenerationSizeMb: 3 * SEMI_SPACE_MB } })),
+    // A report's read (usageOnly) makes little garbage: the young generation stays V8's own size.
+    workers: Array.from({ length: threads }, () => new Worker(WORKER, { workerData: storedList, resourceLimits: o.usageOnly ? {} : { maxYoungGenerationSizeMb: 3 * SEMI_SPACE_MB } })),
     inFlight: IN_FLIGHT,
     send: (w, batch) => w.postMessage({ batch, paths: work[batch], usageOnly: o.usageOnly } satisfies ReadRequest),
     receive: (m: { batch: number; files: FileFacts[] }) => ({ batch: m.batch, result: m.files }),
