@@ -50,8 +50,8 @@ function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, project
   const project = folderProjectOf(path);
   const facts: Partial<LineFacts>[] = [];
   let skipped = 0;
-  // A file outside projects/ has a project per working directory: every line may state one.
   const cwd = usageOnly !== 'responses';
+  // A file outside projects/ has a project per working directory: every line may state one.
   const marksOnly = usageOnly ? () => project !== '' && (!cwd || projects.has(project)) : undefined;
   const lists = usageOnly ? RESPONSES : LISTS;
   const each = (f: LineFacts | null) => {
@@ -85,15 +85,15 @@ function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, project
   };
 }
 
-/** This thread's usage-line finder (the bulk scan's), for usage-only batches. */
+/** This thread's usage-line finder (the bulk scan's), made at its first usage-only batch: its area is the read buffer. */
 let finder: LineFinder | undefined;
 
 /**
  * The responses of the usage lines in c.buf[0, lastNl], as extractBytes answers them with
  * responsesOnly (build.test.ts holds the two builds equal): a compacted line holds every member
- * a response is read from (plain-json.ts KEPT_AT_TOP), all but the working directory, which the
- * batch has already or does not want; any other marked line is read whole, where it still stands. Returns how many
- * usage lines there were (a usage-only read counts no others).
+ * a response is read from (plain-json.ts KEPT_AT_TOP) but the working directory, which the batch
+ * has already or does not want; any other marked line is read whole, where it still stands.
+ * Returns how many usage lines there were (a usage-only read counts no others).
  */
 function usageChunk(f: LineFinder, c: LineChunk, project: string, each: (f: LineFacts | null) => void): number {
   const lines = f.find(c.lastNl);
