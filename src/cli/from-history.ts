@@ -66,8 +66,12 @@ async function caughtUp(history: History, config: Config): Promise<boolean> {
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, CATCH_UP_STEP_MS));
     const now = behind.flatMap((f) => {
-      const st = statSync(f.path, { throwIfNoEntry: false });
-      return st ? [{ path: f.path, size: st.size, mtimeMs: st.mtimeMs, id: fileId(st) }] : [];
+      try {
+        const st = statSync(f.path, { throwIfNoEntry: false });
+        return st ? [{ path: f.path, size: st.size, mtimeMs: st.mtimeMs, id: fileId(st) }] : [];
+      } catch {
+        return [f]; // not readable now: still behind, and the whole check below says so too
+      }
     });
     behind = staleFiles(history.db, now);
     if (behind.length === 0) return historyComplete(history.db, config.configDirs);
