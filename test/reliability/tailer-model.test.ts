@@ -43,8 +43,11 @@ const LIVE_MAX_STEPS = 40;
 const SLOTS = 3;
 const HISTORY_EVERY = 10; // one rescan sequence in ten also drives the SQLite history
 const LIVE_HISTORY_EVERY = 4;
-/** A live settle point waits this long at most for the source to catch up: past it, a record was lost. */
-// Generous: a live run settles in about 0.15 s here, and a slow moment under the full suite's load must not pass for a missed event.
+/**
+ * A live settle point waits this long at most for the source to catch up: past it, a record was
+ * lost. Generous: a live run settles in about 0.15 s here, and a slow moment under the full
+ * suite's load must not pass for a lost record.
+ */
 const SETTLE_MS = 15_000;
 const MAX_FIFOS = 6;
 // Thousands of tiny directories and SQLite files: on tmpfs when there is one, as the logic under
