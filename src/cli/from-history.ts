@@ -4,6 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.js';
+import type { FoundFile } from '../sources/transcripts/discover.js';
 import type { History } from '../store/db.js';
 import { HISTORY_FILE } from '../store/history-file.js';
 import { fail } from './fail.js';
@@ -27,11 +28,13 @@ export function wantFrom(command: string, value: string | undefined): Want {
 export async function currentHistory(config: Config, want: Want): Promise<History | null> {
   const file = path.join(config.stateDir, HISTORY_FILE);
   if (want !== 'transcripts' && existsSync(file)) {
-    const [{ openHistory }, { historyComplete }] = await Promise.all([import('../store/db.js'), import('../store/current.js')]);
+    const [{ openHistory }, { filesBehind }] = await Promise.all([import('../store/db.js'), import('../store/current.js')]);
     let history: History | null = null;
     try {
       history = openHistory(file, { readonly: true });
-      if (want === 'history' || historyComplete(history.db, config.configDirs) || (await caughtUp(history, config))) return history;
+      if (want === 'history') return history;
+      const behind = filesBehind(history.db, config.configDirs);
+      if (behind && (behind.length === 0 || (await caughtUp(history, config, behind)))) return history;
     } catch (err) {
       // A damaged or foreign file never stops a report: the transcripts are the truth.
       if (want === 'history') fail(`the history at ${file} does not read (${(err as Error).message}): use --from transcripts`, 2);
@@ -56,16 +59,17 @@ const ASK_MS = 1000;
  * written (its watcher's debounce). While Claude Code writes a session, a report would often find
  * the history a line behind and read every transcript instead. When a live daemon says it reads
  * into this history (its /api/ingest, over loopback) and it is behind on a few files only, this
- * waits up to CATCH_UP_MS for it, rechecking those files, and then every file once more.
+ * waits up to CATCH_UP_MS for it, rechecking those files (`behind`, of the listing just made),
+ * and then every file once more.
  */
-async function caughtUp(history: History, config: Config): Promise<boolean> {
-  const [{ staleFiles, historyComplete }, { discover, fileId }] = await Promise.all([import('../store/current.js'), import('../sources/transcripts/discover.js')]);
-  let behind = staleFiles(history.db, discover(config.configDirs).files);
-  if (behind.length === 0 || behind.length > CATCH_UP_FILES || !(await daemonKeepsHistory(config.stateDir))) return false;
+async function caughtUp(history: History, config: Config, behind: FoundFile[]): Promise<boolean> {
+  if (behind.length > CATCH_UP_FILES || !(await daemonKeepsHistory(config.stateDir))) return false;
+  const [{ staleFiles, historyComplete }, { fileId }] = await Promise.all([import('../store/current.js'), import('../sources/transcripts/discover.js')]);
   const deadline = Date.now() + CATCH_UP_MS;
+  let left = behind;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, CATCH_UP_STEP_MS));
-    const now = behind.flatMap((f) => {
+    const now = left.flatMap((f) => {
       try {
         const st = statSync(f.path, { throwIfNoEntry: false });
         return st ? [{ path: f.path, size: st.size, mtimeMs: st.mtimeMs, id: fileId(st) }] : [];
@@ -73,8 +77,8 @@ async function caughtUp(history: History, config: Config): Promise<boolean> {
         return [f]; // not readable now: still behind, and the whole check below says so too
       }
     });
-    behind = staleFiles(history.db, now);
-    if (behind.length === 0) return historyComplete(history.db, config.configDirs);
+    left = staleFiles(history.db, now);
+    if (left.length === 0) return historyComplete(history.db, config.configDirs);
   }
   return false;
 }

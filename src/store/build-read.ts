@@ -2,10 +2,9 @@
 // batch of transcripts read from where the history left each one, every line turned into its facts
 // (extract.ts). No database here: the facts go to the one writer, in order.
 import type { LineChunk } from '../sources/files/lines.js';
-import { parseParsedUsageLine } from '../sources/transcripts/parse.js';
 import { COMPACTED, lineFinder, PLAIN_LINE, type LineFinder } from '../sources/transcripts/usage-lines.js';
 import { extractBytes, extractChunk } from './build-lines.js';
-import { EMPTY, factsOf, folderProjectOf, type LineFacts } from './extract.js';
+import { extractUsageLine, folderProjectOf, type LineFacts } from './extract.js';
 import { readNewLines, type StoredFile } from './read-lines.js';
 
 /** One transcript's new facts, and where its row in the files table goes. */
@@ -104,22 +103,9 @@ function usageChunk(f: LineFinder, c: LineChunk, project: string, each: (f: Line
       each(extractBytes(c.buf, start, end, project, false, true));
       continue;
     }
-    const text = c.buf.toString('utf8', start, (last & ~PLAIN_LINE) >>> 0); // plain: UTF-8, JSON
-    each(compactedFacts(text, project));
+    each(extractUsageLine(c.buf.toString('utf8', start, (last & ~PLAIN_LINE) >>> 0), project, true, true)); // plain: UTF-8, JSON
   }
   return n;
-}
-
-function compactedFacts(text: string, project: string): LineFacts | null {
-  let rec: unknown;
-  try {
-    rec = JSON.parse(text);
-  } catch {
-    return null; // never for a compacted line
-  }
-  const usage = parseParsedUsageLine(text, rec, true, true);
-  if (!usage.ok) return usage.reason === 'malformed' ? null : EMPTY;
-  return factsOf(rec, usage, project, true);
 }
 
 const LISTS = ['responses', 'blocks', 'tools', 'toolResults', 'texts', 'interrupts'] as const;

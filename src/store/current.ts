@@ -12,9 +12,13 @@ const TAIL_LIMIT = 1 << 20;
 
 /** True when the history has taken every complete line of every transcript there is now. */
 export function historyComplete(db: Db, configDirs: string[]): boolean {
-  if ((db.pragma('user_version', { simple: true }) as number) !== MIGRATIONS.length) return false;
-  const offsets = storedOffsets(db);
-  return discover(configDirs).files.every((f) => isCurrent(offsets, f));
+  return filesBehind(db, configDirs)?.length === 0;
+}
+
+/** The transcripts there are now that the history is behind on (staleFiles); null when its schema is not this code's. */
+export function filesBehind(db: Db, configDirs: string[]): FoundFile[] | null {
+  if ((db.pragma('user_version', { simple: true }) as number) !== MIGRATIONS.length) return null;
+  return staleFiles(db, discover(configDirs).files);
 }
 
 /**

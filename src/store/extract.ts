@@ -69,8 +69,11 @@ export function extractLine(line: string, folderProject: string, plain = false, 
   return factsOf(rec, null, folderProject);
 }
 
-/** extractLine for a line with a usage mark: parsed once, for the gauges' reading and this one. */
-function extractUsageLine(line: string, folderProject: string, plain: boolean, responsesOnly: boolean): LineFacts | null {
+/**
+ * extractLine for a line with a usage mark: parsed once, for the gauges' reading and this one.
+ * `plain`: known plain JSON (a bulk scan's compacted copy, build-read.ts, is always so).
+ */
+export function extractUsageLine(line: string, folderProject: string, plain: boolean, responsesOnly: boolean): LineFacts | null {
   let rec: unknown;
   try {
     rec = JSON.parse(line);
