@@ -86,15 +86,22 @@ test('/stats from another machine, without a token, is refused', { skip: browser
 
 /** Chart.js's own view of a panel's chart: labels, dataset colours, and the ticks it drew. */
 async function chartOf(page: import('playwright-core').Page, id: string) {
-  return page.$eval(`[data-panel="${id}"] canvas`, (c) => {
-    const ch = (globalThis as any).Chart.getChart(c);
+  // Waits for the chart and reads it in one step: on a loaded machine the page can be marked ready
+  // while a panel's chart is still being made or remade (a refresh while the history fills).
+  const handle = await page.waitForFunction((sel) => {
+    const ch = (globalThis as any).Chart?.getChart(document.querySelector(sel));
+    if (!ch) return null;
     return {
       labels: ch.data.labels as string[],
       colors: Object.fromEntries(ch.data.datasets.map((d: any) => [d.label, d.backgroundColor])) as Record<string, string>,
       yTicks: ch.scales.y.ticks.map((t: any) => t.value) as number[],
       yLabels: ch.scales.y.ticks.map((t: any) => t.label) as string[],
+      rows: (ch.data.labels as unknown[]).length,
     };
-  });
+  }, `[data-panel="${id}"] canvas`, { timeout: 15_000 });
+  const view = await handle.jsonValue();
+  assert.ok(view, `the ${id} chart`);
+  return view;
 }
 
 test('/stats reads true: a date axis without gaps, one colour per model in every range, whole-number counts, every bar named', { skip: browserSkip, timeout: 60_000 }, async () => {
@@ -107,13 +114,12 @@ test('/stats reads true: a date axis without gaps, one colour per model in every
   const sessions = await chartOf(page, 'sessions');
   assert.ok(sessions.yTicks.every((v) => Number.isInteger(v)), `session counts: ${sessions.yTicks}`);
   const tools = await chartOf(page, 'tools');
-  const toolRows = await page.$eval('[data-panel="tools"] canvas', (c) => (globalThis as any).Chart.getChart(c).data.labels.length);
-  assert.equal(tools.yLabels.length, toolRows, 'every bar has its name');
+  assert.equal(tools.yLabels.length, tools.rows, 'every bar has its name');
   // A narrower range holds fewer models: each keeps its colour.
   const last = all.labels[all.labels.length - 1];
   await page.fill('input[name="from"]', last);
   await page.dispatchEvent('input[name="from"]', 'change');
-  await page.waitForFunction((n) => (globalThis as any).Chart.getChart(document.querySelector('[data-panel="tokens-daily"] canvas')).data.labels.length < n, all.labels.length, { timeout: 10_000 });
+  await page.waitForFunction((n) => ((globalThis as any).Chart.getChart(document.querySelector('[data-panel="tokens-daily"] canvas'))?.data.labels.length ?? n) < n, all.labels.length, { timeout: 10_000 });
   const one = await chartOf(page, 'tokens-daily');
   assert.ok(Object.keys(one.colors).length >= 1);
   for (const [model, c] of Object.entries(one.colors)) assert.equal(c, all.colors[model], `${model} keeps its colour`);
