@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { generateCorpus } from '../src/generate/corpus.js';
 import { discover } from '../src/sources/transcripts/discover.js';
 import { migrate, openHistory, type Db } from '../src/store/db.js';
+import { fillReportSlots } from '../src/store/report-slots.js';
 import { ingestPaths } from '../src/store/ingest.js';
 import { report, type ReportKind } from '../src/sinks/reports/report.js';
 import { FIXTURES, ROOT, fixtureCopy, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
@@ -179,25 +180,42 @@ test('the command: the history and the transcripts give the same JSON; a history
   const h = openHistory(state);
   ingestPaths(h.db, discover([home]).files.map((f) => f.path));
   h.close();
-  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state });
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state, CLAUDE_GAUGE_PRICES: path.join(state, 'prices.json') });
   // The transcripts are read for their usage lines alone (store/build.ts usageOnly); a project is
   // also named by its first directory's last name, which lines without usage state first.
   const h2 = openHistory(state, { readonly: true });
   const named = (h2.db.prepare("SELECT p.cwd FROM projects p WHERE p.folder IN (SELECT project FROM responses) ORDER BY p.folder LIMIT 1").get() as { cwd: string }).cwd.split('/').pop()!;
   h2.close();
-  for (const [kind, ...more] of [['daily'], ['weekly'], ['monthly'], ['session'], ['session', '--project', named], ['daily', '--project', named]]) {
-    const args = [kind, '--json', '--timezone', 'Asia/Kolkata', ...more];
-    const fromHistory = await runCli([...args, '--from', 'history'], { env });
-    const fromScan = await runCli([...args, '--from', 'transcripts'], { env });
-    assert.equal(fromHistory.code, 0, fromHistory.stderr);
-    assert.ok(JSON.parse(fromHistory.stdout).totals.totalTokens > 0, `${args.join(' ')}: something to compare`);
-    assert.equal(fromHistory.stdout, fromScan.stdout, args.join(' '));
+  // From the responses, then from the sums the daemon keeps (store/report-slots.ts) once made.
+  for (const sums of [false, true]) {
+    if (sums) {
+      const w = openHistory(state);
+      assert.equal(fillReportSlots(w.db), true);
+      w.close();
+    }
+    for (const [kind, ...more] of [['daily'], ['weekly'], ['monthly'], ['session'], ['session', '--project', named], ['daily', '--project', named]]) {
+      const args = [kind, '--json', '--timezone', 'Asia/Kolkata', ...more];
+      const fromHistory = await runCli([...args, '--from', 'history'], { env });
+      const fromScan = await runCli([...args, '--from', 'transcripts'], { env });
+      assert.equal(fromHistory.code, 0, fromHistory.stderr);
+      assert.ok(JSON.parse(fromHistory.stdout).totals.totalTokens > 0, `${args.join(' ')}: something to compare`);
+      assert.equal(fromHistory.stdout, fromScan.stdout, `${args.join(' ')}${sums ? ', from the kept sums' : ''}`);
+    }
   }
   const auto = await runCli(['daily', '--breakdown', '--timezone', 'UTC'], { env });
   assert.match(auto.stderr, /from the history/);
   const lines = auto.stdout.split('\n');
   assert.equal(lines.filter((l) => l.startsWith('  └ ')).length, report(corpora.fixtures.db, 'daily', { tz: 'UTC' }).daily!.reduce((s, d) => s + d.modelBreakdowns.length, 0));
   assert.match(lines.find((l) => l.startsWith('total'))!, /83,930,673/);
+  // Prices changed since the history stored its costs: `auto` reads the transcripts at today's.
+  const models = (JSON.parse((await runCli(['daily', '--json'], { env })).stdout).daily as { modelsUsed: string[] }[]).flatMap((d) => d.modelsUsed);
+  await fs.writeFile(path.join(state, 'prices.json'), JSON.stringify(Object.fromEntries([...new Set(models)].map((m) => [m, { input: 1, output: 1, cache_write_5m: 1, cache_write_1h: 1, cache_read: 1 }]))));
+  const repriced = await runCli(['daily', '--json', '--timezone', 'UTC'], { env });
+  assert.match(repriced.stderr, /from the transcripts/);
+  assert.equal(JSON.parse(repriced.stdout).totals.totalCost, 83.930673, 'a dollar a million tokens');
+  const stale = await runCli(['daily', '--json', '--timezone', 'UTC', '--from', 'history'], { env });
+  assert.match(stale.stderr, /older prices/);
+  await fs.rm(path.join(state, 'prices.json'));
   // A response written after the history was built: the history is behind, so the transcripts answer.
   const file = discover([home]).files.find((f) => f.path.endsWith('short.jsonl'))!.path;
   const last = JSON.parse((await fs.readFile(file, 'utf8')).trim().split('\n').filter((l) => l.includes('"usage"')).pop()!);

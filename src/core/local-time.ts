@@ -25,7 +25,7 @@ export function localParts(ms: number, tz: string): LocalParts {
     f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23', weekday: 'short' });
     fmts.set(tz, f);
   }
-  const parts = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  const parts = partsOf(f, ms);
   const date = `${parts.year}-${parts.month}-${parts.day}`;
   const dow = DOW[parts.weekday] ?? 0;
   const monday = new Date(Date.parse(`${date}T00:00:00Z`) - dow * 86_400_000).toISOString().slice(0, 10);
@@ -33,6 +33,19 @@ export function localParts(ms: number, tz: string): LocalParts {
   if (cache.size > 200_000) cache.clear();
   cache.set(key, p);
   return p;
+}
+
+/** en-US's "Sun, 03/08/2026, 16" for the options above. */
+const FORMATTED = /^(\w{3}), (\d{2})\/(\d{2})\/(\d{4}), (\d{2})$/;
+
+/**
+ * The formatter's parts: read from its string, about 4x faster than formatToParts (a report at
+ * 2 GB maps some 3,000 slots), and from formatToParts whenever the string is not of that shape.
+ */
+function partsOf(f: Intl.DateTimeFormat, ms: number): Record<string, string> {
+  const m = FORMATTED.exec(f.format(ms));
+  if (m) return { weekday: m[1], month: m[2], day: m[3], year: m[4], hour: m[5] };
+  return Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
 }
 
 /** Queries group rows into slots of this size before mapping them to local time. */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openHistory } from './db.js';
 import { buildHistory, type BuildFile, type BuildResult } from './build.js';
 import { keepBlocks } from './history-blocks.js';
+import { keepReportSlots } from './report-slots.js';
 import { loadPricer } from './pricing.js';
 import { rateBookFile } from './rate-book.js';
 import { errorText } from '../util/errno.js';
@@ -39,6 +40,7 @@ process.once('message', async (m: BuildRequest) => {
       const pricer = loadPricer(m.pricesFile, (problem) => void send({ problem }), { rateBook: rateBookFile(path.dirname(m.file)) });
       const done = await buildHistory(history.db, m.files, pricer, { onProgress: (progress) => void send({ progress }) });
       keepBlocks(history.db);
+      keepReportSlots(history.db);
       history.close();
       await pricer.saveRates((problem) => void send({ problem }));
       await send({ done });

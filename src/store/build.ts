@@ -11,6 +11,7 @@ import type { ReadRequest } from './build-worker.js';
 import { reprice } from './ingest.js';
 import { FORGET_FILE, SAVE_FILE } from './ingest-file.js';
 import { Pricer } from './pricing.js';
+import { dropReportSlots } from './report-slots.js';
 import type { StoredFile } from './read-lines.js';
 import { Writer } from './writer.js';
 import { runOrdered } from '../util/ordered-batches.js';
@@ -82,10 +83,14 @@ const WORKER = entryUrl('store/build-worker');
  */
 const COMMIT_MS = 3000;
 const BUILD_CACHE_KB = 64 * 1024;
+/** Above this many bytes to read, the report sums are dropped and made again after (report-slots.ts). */
+const RESUM_BYTES = 16 * 1024 * 1024;
 const BUILD_CHECKPOINT_PAGES = 16_384;
 
 export async function buildHistory(db: Db, files: readonly BuildFile[], pricer = new Pricer(), o: BuildOptions = {}): Promise<BuildResult> {
   reprice(new Writer(db, pricer));
+  // A long read would recompute a report group per response written: summed again once after (keepReportSlots).
+  if (bytesOf(files) > RESUM_BYTES) dropReportSlots(db);
   const w = new Writer(db, pricer, { deferred: true });
   const save = db.prepare(SAVE_FILE);
   const forget = db.prepare(FORGET_FILE);

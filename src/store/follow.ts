@@ -12,6 +12,7 @@ import { entryUrl } from '../util/package-files.js';
 import { buildInChild, type BuildChild } from './build-spawn.js';
 import { staleFiles } from './current.js';
 import { pricedAsNow } from './history-blocks.js';
+import { reportSlotsKept } from './report-slots.js';
 import { notStarted, type IngestStatus } from './ingest-status.js';
 
 export type { IngestStatus } from './ingest-status.js';
@@ -155,6 +156,8 @@ export function startIngest(o: IngestOptions): Ingest {
     st.files_total = stale.length;
     if (stale.length === 0 && pricedAsNow(o.history.db)) {
       st.backfilled = true;
+      // A history from before the report sums (migration 6): the worker makes them after any batch, this empty one too.
+      if (!reportSlotsKept(o.history.db)) await send([]);
       return;
     }
     if (o.buildInChild !== false) {

@@ -4,6 +4,7 @@ import { discover } from '../sources/transcripts/discover.js';
 import { getMeta, setMeta, type Db } from './db.js';
 import { ingestFile, type FileResult } from './ingest-file.js';
 import { Pricer } from './pricing.js';
+import { dropReportSlots } from './report-slots.js';
 import { Writer, type ResponseRow } from './writer.js';
 
 export function transcriptFiles(configDirs: string[]): string[] {
@@ -39,6 +40,7 @@ export function reprice(w: Writer): boolean {
   const rows = w.db.prepare('SELECT * FROM responses').iterate() as IterableIterator<ResponseRow>;
   const all = [...rows];
   w.db.transaction(() => {
+    dropReportSlots(w.db); // every row changes: summed again once afterwards (keepReportSlots)
     for (const r of all) w.save(r);
     setMeta(w.db, 'pricing', w.pricer.fingerprint);
   })();

@@ -135,4 +135,73 @@ export const MIGRATIONS: readonly string[] = [
   // path (ingest-file.ts FORGET_FILE), which without this scanned the whole table once per file
   // (at 1 GB, 3,144 files: 84 us a file and growing with the table).
   `CREATE INDEX IF NOT EXISTS files_path ON files(path);`,
+  // 6: the reports' sums by 15-minute slot, model, session and project (report-slots.ts), so
+  // `daily` at 2 GB groups some 12,000 rows, not 110,000 responses. Empty means not made yet: a
+  // reader then groups the responses, and the daemon fills it (keepReportSlots). While it holds
+  // rows, every change to a response recomputes the groups it leaves and joins from the responses
+  // themselves, so what is kept is always the grouping of the rows as they are now. Costs are kept
+  // in whole nano-dollars, each response's rounded once: integer sums are exact in any order, so
+  // the kept sums and a fresh grouping agree to the last digit.
+  `
+  CREATE TABLE report_slots (
+    slot INTEGER NOT NULL,           -- at / 900000
+    model TEXT NOT NULL,
+    session TEXT NOT NULL,
+    project TEXT NOT NULL,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    cache_create INTEGER NOT NULL,
+    cache_read INTEGER NOT NULL,
+    cost_nanos INTEGER NOT NULL,     -- sum of round(cost * 1e9) over the priced responses
+    n INTEGER NOT NULL,
+    priced INTEGER NOT NULL,
+    last INTEGER NOT NULL,           -- max(at)
+    PRIMARY KEY (slot, model, session, project)
+  ) WITHOUT ROWID;
+  -- INSERT OR REPLACE (writer.ts) fires no delete trigger: the group of the row it replaces is
+  -- recomputed here without that row, and the new row's group after the insert.
+  CREATE TRIGGER report_slots_replace BEFORE INSERT ON responses
+  WHEN EXISTS (SELECT 1 FROM report_slots) AND EXISTS (SELECT 1 FROM responses WHERE key = NEW.key AND synthetic = 0)
+  BEGIN
+    DELETE FROM report_slots WHERE (slot, model, session, project) = (SELECT at / 900000, model, session, project FROM responses WHERE key = NEW.key);
+    INSERT INTO report_slots
+    SELECT r.at / 900000, r.model, r.session, r.project, sum(r.input), sum(r.output), sum(r.cache_create), sum(r.cache_read),
+      sum(CAST(round(coalesce(r.cost, 0) * 1e9) AS INTEGER)), count(*), count(r.cost), max(r.at)
+    FROM responses o JOIN responses r ON r.at >= o.at / 900000 * 900000 AND r.at < o.at / 900000 * 900000 + 900000
+      AND r.model = o.model AND r.session = o.session AND r.project = o.project
+    WHERE o.key = NEW.key AND r.key <> NEW.key AND r.synthetic = 0
+    GROUP BY 1, 2, 3, 4;
+  END;
+  CREATE TRIGGER report_slots_insert AFTER INSERT ON responses
+  WHEN NEW.synthetic = 0 AND EXISTS (SELECT 1 FROM report_slots)
+  BEGIN
+    INSERT OR REPLACE INTO report_slots
+    SELECT at / 900000, model, session, project, sum(input), sum(output), sum(cache_create), sum(cache_read),
+      sum(CAST(round(coalesce(cost, 0) * 1e9) AS INTEGER)), count(*), count(cost), max(at)
+    FROM responses WHERE at >= NEW.at / 900000 * 900000 AND at < NEW.at / 900000 * 900000 + 900000
+      AND model = NEW.model AND session = NEW.session AND project = NEW.project AND synthetic = 0
+    GROUP BY 1, 2, 3, 4;
+  END;
+  CREATE TRIGGER report_slots_update AFTER UPDATE ON responses WHEN EXISTS (SELECT 1 FROM report_slots)
+  BEGIN
+    DELETE FROM report_slots WHERE (slot, model, session, project) IN (VALUES (OLD.at / 900000, OLD.model, OLD.session, OLD.project), (NEW.at / 900000, NEW.model, NEW.session, NEW.project));
+    INSERT INTO report_slots
+    SELECT at / 900000, model, session, project, sum(input), sum(output), sum(cache_create), sum(cache_read),
+      sum(CAST(round(coalesce(cost, 0) * 1e9) AS INTEGER)), count(*), count(cost), max(at)
+    FROM responses WHERE ((at >= OLD.at / 900000 * 900000 AND at < OLD.at / 900000 * 900000 + 900000 AND model = OLD.model AND session = OLD.session AND project = OLD.project)
+      OR (at >= NEW.at / 900000 * 900000 AND at < NEW.at / 900000 * 900000 + 900000 AND model = NEW.model AND session = NEW.session AND project = NEW.project))
+      AND synthetic = 0
+    GROUP BY 1, 2, 3, 4;
+  END;
+  CREATE TRIGGER report_slots_delete AFTER DELETE ON responses WHEN OLD.synthetic = 0 AND EXISTS (SELECT 1 FROM report_slots)
+  BEGIN
+    DELETE FROM report_slots WHERE (slot, model, session, project) = (OLD.at / 900000, OLD.model, OLD.session, OLD.project);
+    INSERT INTO report_slots
+    SELECT at / 900000, model, session, project, sum(input), sum(output), sum(cache_create), sum(cache_read),
+      sum(CAST(round(coalesce(cost, 0) * 1e9) AS INTEGER)), count(*), count(cost), max(at)
+    FROM responses WHERE at >= OLD.at / 900000 * 900000 AND at < OLD.at / 900000 * 900000 + 900000
+      AND model = OLD.model AND session = OLD.session AND project = OLD.project AND synthetic = 0
+    GROUP BY 1, 2, 3, 4;
+  END;
+  `,
 ];

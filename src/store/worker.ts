@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openHistory } from './db.js';
 import { ingestPaths } from './ingest.js';
 import { keepBlocks } from './history-blocks.js';
+import { keepReportSlots } from './report-slots.js';
 import { loadPricer } from './pricing.js';
 
 export interface WorkerRequest {
@@ -34,6 +35,7 @@ parentPort!.on('message', (m: WorkerRequest | 'close') => {
   try {
     const r = ingestPaths(history.db, m.paths, pricer);
     keepBlocks(history.db);
+    keepReportSlots(history.db);
     parentPort!.postMessage({ seq: m.seq, lines: r.lines, skipped: r.skipped, retry: r.retry, problems: r.problems } satisfies WorkerReply);
   } catch (err) {
     parentPort!.postMessage({ seq: m.seq, lines: 0, skipped: 0, error: (err as Error).message } satisfies WorkerReply);

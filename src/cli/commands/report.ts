@@ -31,7 +31,17 @@ export const reportArgs = {
 /** The database to report from, and which it is. */
 export async function reportDb(config: Config, want: Want = 'auto', o: { projects?: boolean } = {}): Promise<{ db: Db; from: RowSource; close(): void }> {
   const history = await currentHistory(config, want);
-  if (history) return { db: history.db, from: 'history', close: history.close };
+  if (history) {
+    // Its costs were stored under the prices then in force; after a change to prices.json (the
+    // daemon reprices at its next start) `auto` reads the transcripts at today's prices.
+    const { pricedAsNow } = await import('../../store/history-blocks.js');
+    if (pricedAsNow(history.db)) return { db: history.db, from: 'history', close: history.close };
+    if (want === 'history') {
+      process.stderr.write('(the history\'s costs are under older prices: the daemon reprices them at its next start)\n');
+      return { db: history.db, from: 'history', close: history.close };
+    }
+    history.close();
+  }
   const db = new Database(':memory:');
   migrate(db);
   const found = discover(config.configDirs);

@@ -4,6 +4,7 @@
 // every report and for `blocks`: a response counts once, from its own transcript lines; a
 // subagent's `progress` mirror in the parent transcript never adds usage (docs/stats-api.md).
 import type { Db } from '../../store/db.js';
+import { groupedResponses, reportSlotsKept } from '../../store/report-slots.js';
 import { localParts, SLOT_MS } from '../stats/time.js';
 
 export const REPORT_KINDS = ['daily', 'weekly', 'monthly', 'session'] as const;
@@ -62,7 +63,7 @@ interface SlotRow {
   output: number;
   cache_create: number;
   cache_read: number;
-  cost: number | null;
+  cost_nanos: number;
   n: number;
   priced: number;
   last: number;
@@ -89,16 +90,18 @@ export function projectFolders(db: Db, name: string): string[] {
 }
 
 function slots(db: Db, kind: ReportKind, o: ReportOptions): SlotRow[] {
-  const cond = ['synthetic = 0'];
+  // The kept sums when the history has them (store/report-slots.ts), else the responses grouped the same way.
+  const kept = reportSlotsKept(db);
+  const cond: string[] = [];
   const params: (string | number)[] = [];
-  // A rough cut by instant (a day of slack for any zone); the exact cut by local date is below.
+  // A rough cut by instant (a day of slack for any zone), widened to whole slots; the exact cut by local date is below.
   if (o.since) {
-    cond.push('at >= ?');
-    params.push(Date.parse(`${o.since}T00:00:00Z`) - ZONE_SLACK);
+    cond.push('slot >= ?');
+    params.push(Math.floor((Date.parse(`${o.since}T00:00:00Z`) - ZONE_SLACK) / SLOT_MS));
   }
   if (o.until) {
-    cond.push('at < ?');
-    params.push(Date.parse(`${o.until}T00:00:00Z`) + DAY + ZONE_SLACK);
+    cond.push('slot < ?');
+    params.push(Math.ceil((Date.parse(`${o.until}T00:00:00Z`) + DAY + ZONE_SLACK) / SLOT_MS));
   }
   if (o.project) {
     const folders = projectFolders(db, o.project);
@@ -106,12 +109,13 @@ function slots(db: Db, kind: ReportKind, o: ReportOptions): SlotRow[] {
     params.push(...folders);
   }
   const bySession = kind === 'session' ? 'session' : "''";
+  const groups = kept ? 'report_slots' : `(${groupedResponses('1')})`;
   return db
     .prepare(
-      `SELECT (at / ${SLOT_MS}) slot, model, ${bySession} session, ${kind === 'session' ? 'max(project)' : "''"} project,
+      `SELECT slot, model, ${bySession} session, ${kind === 'session' ? 'max(project)' : "''"} project,
         sum(input) input, sum(output) output, sum(cache_create) cache_create, sum(cache_read) cache_read,
-        sum(cost) cost, count(*) n, count(cost) priced, max(at) last
-       FROM responses WHERE ${cond.join(' AND ')} GROUP BY slot, model, ${bySession}`,
+        sum(cost_nanos) cost_nanos, sum(n) n, sum(priced) priced, max(last) last
+       FROM ${groups} ${cond.length ? `WHERE ${cond.join(' AND ')}` : ''} GROUP BY slot, model, ${bySession}`,
     )
     .all(...params) as SlotRow[];
 }
@@ -139,23 +143,28 @@ export function report(db: Db, kind: ReportKind, o: ReportOptions): Report {
     m.outputTokens += r.output;
     m.cacheCreationTokens += r.cache_create;
     m.cacheReadTokens += r.cache_read;
-    m.cost += r.cost ?? 0;
+    m.cost += r.cost_nanos; // whole nano-dollars until row(): exact, in any order
     g.last = Math.max(g.last, r.last);
     if (r.project) g.projects.add(r.project);
     unpriced += r.n - r.priced;
   }
+  const nanos = [...groups.values()].reduce((s, g) => s + [...g.models.values()].reduce((t, m) => t + m.cost, 0), 0);
   const rows = [...groups.values()].map((g) => row(kind, g));
   if (kind === 'session') rows.sort((a, b) => String(a.metadata.lastActivity).localeCompare(String(b.metadata.lastActivity)) || a.period.localeCompare(b.period));
   else rows.sort((a, b) => a.period.localeCompare(b.period));
   const totals: Totals = { cacheCreationTokens: 0, cacheReadTokens: 0, inputTokens: 0, outputTokens: 0, totalCost: 0, totalTokens: 0 };
-  for (const r of rows) for (const k of Object.keys(totals) as (keyof Totals)[]) totals[k] += r[k];
+  for (const r of rows) for (const k of Object.keys(totals) as (keyof Totals)[]) if (k !== 'totalCost') totals[k] += r[k];
+  totals.totalCost = nanos / 1e9;
   // ccusage puts the rows first for daily, the totals first for the others; JSON readers do not care, people comparing might.
   return { [kind]: rows, totals, ...(unpriced ? { unpricedResponses: unpriced } : {}) };
 }
 
+/** A period's row; its models' costs arrive in nano-dollars and leave in dollars. */
 function row(kind: ReportKind, g: Acc): ReportRow {
   const models = [...g.models.values()].sort((a, b) => b.cost - a.cost || a.modelName.localeCompare(b.modelName));
-  const sum = (k: 'inputTokens' | 'outputTokens' | 'cacheCreationTokens' | 'cacheReadTokens' | 'cost') => models.reduce((s, m) => s + m[k], 0);
+  const totalNanos = models.reduce((s, m) => s + m.cost, 0);
+  for (const m of models) m.cost /= 1e9;
+  const sum = (k: 'inputTokens' | 'outputTokens' | 'cacheCreationTokens' | 'cacheReadTokens') => models.reduce((s, m) => s + m[k], 0);
   const r = {
     agent: kind === 'session' ? 'claude' : 'all',
     cacheCreationTokens: sum('cacheCreationTokens'),
@@ -166,7 +175,7 @@ function row(kind: ReportKind, g: Acc): ReportRow {
     modelsUsed: models.map((m) => m.modelName),
     outputTokens: sum('outputTokens'),
     period: g.period,
-    totalCost: sum('cost'),
+    totalCost: totalNanos / 1e9,
     totalTokens: 0,
   };
   r.totalTokens = r.inputTokens + r.outputTokens + r.cacheCreationTokens + r.cacheReadTokens;
