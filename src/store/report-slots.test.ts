@@ -10,6 +10,7 @@ import { openHistory, type Db } from './db.js';
 import { ingestPaths, reprice, transcriptFiles } from './ingest.js';
 import { Pricer } from './pricing.js';
 import { dropReportSlots, fillReportSlots, groupedResponses, keepReportSlots, reportSlotsKept } from './report-slots.js';
+import { exportJson, importText } from './transfer.js';
 import { RESPONSE_COLUMNS, Writer, type ResponseRow } from './writer.js';
 import { tempDir } from '../../test/helpers/cli.js';
 
@@ -153,4 +154,24 @@ test('a reprice sums again once (the table emptied, then filled), with the new c
   assert.notEqual(costAfter, costBefore);
   assert.equal(costAfter, direct / 1e9);
   h.close();
+});
+
+test("another machine's export merged in keeps the sums equal, a few responses or many", async () => {
+  const from = await generatedHistory('export');
+  const doc = exportJson(from.db);
+  from.close();
+  assert.ok(doc.responses.length > 100, `${doc.responses.length} responses`);
+  // Its sessions under other keys, a few, or many copies a day apart: new groups, and old ones grown.
+  const few = doc.responses.slice(0, 50).map((r) => ({ ...r, key: `few-${r.key}`, at: r.at + 60_000 }));
+  const many = Array.from({ length: 25 }, (_, day) => doc.responses.map((r) => ({ ...r, key: `day${day}-${r.key}`, at: r.at + day * 86_400_000 }))).flat();
+  assert.ok(many.length > 2000, 'more than an import recomputes a group at a time');
+  for (const rows of [few, many]) {
+    const h = await generatedHistory(`import-${rows.length}`);
+    fillReportSlots(h.db);
+    const r = importText(h.db, JSON.stringify({ ...doc, responses: rows }));
+    assert.equal(r.responses_new, rows.length);
+    assert.equal(reportSlotsKept(h.db), true, 'kept through the import, or made again after it');
+    assert.deepEqual(kept(h.db), fresh(h.db), `${rows.length} responses imported`);
+    h.close();
+  }
 });

@@ -3,6 +3,7 @@
 // tools are keyed by content hash or tool id). Text never leaves: only counters and openers.
 import type { Db } from './db.js';
 import { Pricer } from './pricing.js';
+import { dropReportSlots, keepReportSlots } from './report-slots.js';
 import { beatsRow, RESPONSE_COLUMNS, Writer, type ResponseRow } from './writer.js';
 
 export const FORMAT = 'claude-gauge-history';
@@ -90,6 +91,9 @@ export interface ImportResult {
 
 const NUMERIC = new Set(['input', 'output', 'cache_create', 'cache_5m', 'cache_1h', 'cache_read', 'thinking', 'thinking_reported', 'visible_chars', 'sidechain', 'synthetic', 'speed']);
 
+/** Above this many responses an import empties the report sums and makes them again after (report-slots.ts). */
+const RESUM_ROWS = 2000;
+
 /** Merges a JSON export or a CSV of responses; costs are recomputed with this machine's prices. */
 export function importText(db: Db, text: string, pricer = new Pricer()): ImportResult {
   const trimmed = text.trimStart();
@@ -104,7 +108,10 @@ export function importText(db: Db, text: string, pricer = new Pricer()): ImportR
   const addResult = db.prepare('INSERT INTO tool_results (id, is_error, denial) VALUES (@id, @is_error, @denial) ON CONFLICT(id) DO UPDATE SET is_error = max(is_error, excluded.is_error), denial = coalesce(tool_results.denial, excluded.denial)');
   const addInterrupt = db.prepare('INSERT OR IGNORE INTO interrupts (hash, at, project, session, kind) VALUES (@hash, @at, @project, @session, @kind)');
   const addProject = db.prepare('INSERT OR IGNORE INTO projects (folder, cwd) VALUES (@folder, @cwd)');
+  const many = (doc.responses?.length ?? 0) > RESUM_ROWS;
   db.transaction(() => {
+    // Many responses would recompute a report group each: the sums are made again once, after.
+    if (many) dropReportSlots(db);
     for (const raw of doc.responses ?? []) {
       const r = normalize(raw as unknown as Record<string, unknown>);
       const cur = get.get(r.key) as ResponseRow | undefined;
@@ -124,6 +131,7 @@ export function importText(db: Db, text: string, pricer = new Pricer()): ImportR
     for (const i of doc.interrupts ?? []) addInterrupt.run(i);
     for (const p of doc.projects ?? []) addProject.run(p);
   })();
+  if (many) keepReportSlots(db);
   return res;
 }
 
