@@ -1,5 +1,16 @@
 // Schema history of the durable store. Append only: each entry runs once, in order, and
 // PRAGMA user_version records how many have run, so an old database upgrades in place.
+/**
+ * Migration 6's grouping of the responses in the report group of the trigger's OLD or NEW row: the
+ * same columns as report-slots.ts groupedResponses, found by session and the slot's range
+ * (responses_session_at).
+ */
+const groupOf = (row: 'OLD' | 'NEW') => `SELECT at / 900000, model, session, project, sum(input), sum(output), sum(cache_create), sum(cache_read),
+      sum(CAST(round(coalesce(cost, 0) * 1e9) AS INTEGER)), count(*), count(cost), max(at)
+    FROM responses WHERE at >= ${row}.at / 900000 * 900000 AND at < ${row}.at / 900000 * 900000 + 900000
+      AND model = ${row}.model AND session = ${row}.session AND project = ${row}.project AND synthetic = 0
+    GROUP BY 1, 2, 3, 4`;
+
 export const MIGRATIONS: readonly string[] = [
   // 1: responses, tools, text counters, file offsets.
   `
@@ -158,6 +169,10 @@ export const MIGRATIONS: readonly string[] = [
     last INTEGER NOT NULL,           -- max(at)
     PRIMARY KEY (slot, model, session, project)
   ) WITHOUT ROWID;
+  -- A group's responses by session and time: by the session alone a long session's every response
+  -- was read for each group recomputed, by the time alone every session's in the slot.
+  DROP INDEX responses_session;
+  CREATE INDEX responses_session_at ON responses(session, at);
   -- INSERT OR REPLACE (writer.ts) fires no delete trigger: the group of the row it replaces is
   -- recomputed here without that row, and the new row's group after the insert.
   CREATE TRIGGER report_slots_replace BEFORE INSERT ON responses
@@ -175,33 +190,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER report_slots_insert AFTER INSERT ON responses
   WHEN NEW.synthetic = 0 AND EXISTS (SELECT 1 FROM report_slots)
   BEGIN
-    INSERT OR REPLACE INTO report_slots
-    SELECT at / 900000, model, session, project, sum(input), sum(output), sum(cache_create), sum(cache_read),
-      sum(CAST(round(coalesce(cost, 0) * 1e9) AS INTEGER)), count(*), count(cost), max(at)
-    FROM responses WHERE at >= NEW.at / 900000 * 900000 AND at < NEW.at / 900000 * 900000 + 900000
-      AND model = NEW.model AND session = NEW.session AND project = NEW.project AND synthetic = 0
-    GROUP BY 1, 2, 3, 4;
+    INSERT OR REPLACE INTO report_slots ${groupOf('NEW')};
   END;
   CREATE TRIGGER report_slots_update AFTER UPDATE ON responses WHEN EXISTS (SELECT 1 FROM report_slots)
   BEGIN
     DELETE FROM report_slots WHERE (slot, model, session, project) IN (VALUES (OLD.at / 900000, OLD.model, OLD.session, OLD.project), (NEW.at / 900000, NEW.model, NEW.session, NEW.project));
-    INSERT INTO report_slots
-    SELECT at / 900000, model, session, project, sum(input), sum(output), sum(cache_create), sum(cache_read),
-      sum(CAST(round(coalesce(cost, 0) * 1e9) AS INTEGER)), count(*), count(cost), max(at)
-    FROM responses WHERE ((at >= OLD.at / 900000 * 900000 AND at < OLD.at / 900000 * 900000 + 900000 AND model = OLD.model AND session = OLD.session AND project = OLD.project)
-      OR (at >= NEW.at / 900000 * 900000 AND at < NEW.at / 900000 * 900000 + 900000 AND model = NEW.model AND session = NEW.session AND project = NEW.project))
-      AND synthetic = 0
-    GROUP BY 1, 2, 3, 4;
+    INSERT INTO report_slots ${groupOf('OLD')};
+    INSERT OR REPLACE INTO report_slots ${groupOf('NEW')};
   END;
   CREATE TRIGGER report_slots_delete AFTER DELETE ON responses WHEN OLD.synthetic = 0 AND EXISTS (SELECT 1 FROM report_slots)
   BEGIN
     DELETE FROM report_slots WHERE (slot, model, session, project) = (OLD.at / 900000, OLD.model, OLD.session, OLD.project);
-    INSERT INTO report_slots
-    SELECT at / 900000, model, session, project, sum(input), sum(output), sum(cache_create), sum(cache_read),
-      sum(CAST(round(coalesce(cost, 0) * 1e9) AS INTEGER)), count(*), count(cost), max(at)
-    FROM responses WHERE at >= OLD.at / 900000 * 900000 AND at < OLD.at / 900000 * 900000 + 900000
-      AND model = OLD.model AND session = OLD.session AND project = OLD.project AND synthetic = 0
-    GROUP BY 1, 2, 3, 4;
+    INSERT INTO report_slots ${groupOf('OLD')};
   END;
   `,
 ];
