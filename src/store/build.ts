@@ -149,27 +149,35 @@ export async function buildHistory(db: Db, files: readonly BuildFile[], pricer =
   }
 }
 
+/** Triggers that keep a summary table and do nothing while it is empty: each, and its table. */
+const IDLE_TRIGGERS = [
+  ['block_summaries_insert', 'block_summaries'],
+  ['report_slots_replace', 'report_slots'],
+  ['report_slots_insert', 'report_slots'],
+] as const;
+
 /**
- * The trigger that drops the kept blocks a changed response was folded into (migrations.ts 4)
- * cost an INSERT OR REPLACE into responses a third of its time with no blocks kept to drop, as in
- * a first build (200k rows: 2.0-2.5 s with it, 1.4 without). While none are kept, each of the
- * build's transactions drops it first and makes it again just before its COMMIT: DDL is
- * transactional, so no reader ever sees the history without it, and a rollback brings it back.
- * Nothing the build writes adds a kept block, so none can appear before the COMMIT.
+ * The triggers that keep the kept blocks and the report sums (migrations.ts 4 and 6) cost an
+ * INSERT OR REPLACE into responses a third of its time with nothing kept, as in a first build
+ * (200k rows: 2.0-2.5 s with the first, 1.4 without), only to find their table empty. While it is,
+ * each of the build's transactions drops them first and makes them again just before its COMMIT:
+ * DDL is transactional, so no reader ever sees the history without them, and a rollback brings
+ * them back. Nothing the build writes adds a kept block or a sum, so none appears before the COMMIT.
  */
 function idleTrigger(db: Db): { lift(): void; restore(): void } {
-  const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'block_summaries_insert'").get() as { sql: string } | undefined)?.sql;
-  const kept = db.prepare('SELECT EXISTS (SELECT 1 FROM block_summaries) AS any').pluck();
-  let lifted = false;
+  const idle = IDLE_TRIGGERS.flatMap(([name, table]) => {
+    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(name) as { sql: string } | undefined)?.sql;
+    return sql ? [{ name, sql, empty: db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${table}) AS empty`).pluck() }] : [];
+  });
+  let lifted: typeof idle = [];
   return {
     lift() {
-      if (!sql || kept.get()) return;
-      db.exec('DROP TRIGGER block_summaries_insert');
-      lifted = true;
+      lifted = idle.filter((t) => t.empty.get() === 1);
+      for (const t of lifted) db.exec(`DROP TRIGGER ${t.name}`);
     },
     restore() {
-      if (lifted) db.exec(sql!);
-      lifted = false;
+      for (const t of lifted) db.exec(t.sql);
+      lifted = [];
     },
   };
 }
