@@ -21,6 +21,7 @@ import { ingestPaths } from './ingest.js';
 import { Pricer } from './pricing.js';
 import { exportJson } from './transfer.js';
 import { tempDir } from '../../test/helpers/cli.js';
+import { fillReportSlots, groupedResponses } from './report-slots.js';
 
 function listed(dir: string): BuildFile[] {
   return discover([dir]).files.sort((a, b) => a.mtimeMs - b.mtimeMs).map((f) => ({ path: f.path, size: f.size }));
@@ -64,10 +65,12 @@ test('a history built by the parallel readers equals one ingested file by file, 
 
     // The blocks kept so far (the daemon keeps them after each build): a build that changes a
     // response they folded must drop them, so it keeps the trigger that does while any are kept.
-    const trigger = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'block_summaries_insert'";
-    for (const h of [old, parallel, inline, oneReader]) assert.equal(h.db.prepare(trigger).pluck().get(), 1, 'the build leaves the trigger in place');
+    // So with the report sums' triggers (lifted as those while the sums are empty).
+    const triggers = "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ('block_summaries_insert', 'report_slots_replace', 'report_slots_insert') ORDER BY name)";
+    for (const h of [old, parallel, inline, oneReader]) assert.equal(h.db.prepare(triggers).pluck().get(), 'block_summaries_insert report_slots_insert report_slots_replace', 'the build leaves the triggers in place');
     keepBlocks(old.db);
     keepBlocks(parallel.db);
+    assert.equal(fillReportSlots(parallel.db), true);
     assert.ok((parallel.db.prepare('SELECT count(*) FROM block_summaries').pluck().get() as number) > 3);
 
     // Going on: files grow (one by an unfinished line, left for its newline), a new one appears.
@@ -88,6 +91,8 @@ test('a history built by the parallel readers equals one ingested file by file, 
     const now = Date.parse('2026-04-01T00:00:00Z');
     const kept = historyBlocks(parallel.db, now);
     assert.deepEqual(kept, historyBlocks(old.db, now));
+    const sums = (h: typeof parallel) => h.db.prepare('SELECT * FROM report_slots ORDER BY slot, model, session, project').all();
+    assert.deepEqual(sums(parallel), parallel.db.prepare(`SELECT * FROM (${groupedResponses('1')}) ORDER BY slot, model, session, project`).all(), 'the report sums kept through the build');
     parallel.db.exec('DELETE FROM block_summaries');
     assert.deepEqual(kept, historyBlocks(parallel.db, now), 'what stayed kept through the build is the fold over the rows as they are now');
   } finally {
