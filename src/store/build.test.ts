@@ -21,7 +21,7 @@ import { ingestPaths } from './ingest.js';
 import { Pricer } from './pricing.js';
 import { exportJson } from './transfer.js';
 import { tempDir } from '../../test/helpers/cli.js';
-import { fillReportSlots, groupedResponses } from './report-slots.js';
+import { fillReportSlots, GROUPED_RESPONSES } from './report-slots.js';
 
 function listed(dir: string): BuildFile[] {
   return discover([dir]).files.sort((a, b) => a.mtimeMs - b.mtimeMs).map((f) => ({ path: f.path, size: f.size }));
@@ -92,7 +92,7 @@ test('a history built by the parallel readers equals one ingested file by file, 
     const kept = historyBlocks(parallel.db, now);
     assert.deepEqual(kept, historyBlocks(old.db, now));
     const sums = (h: typeof parallel) => h.db.prepare('SELECT * FROM report_slots ORDER BY slot, model, session, project').all();
-    assert.deepEqual(sums(parallel), parallel.db.prepare(`SELECT * FROM (${groupedResponses('1')}) ORDER BY slot, model, session, project`).all(), 'the report sums kept through the build');
+    assert.deepEqual(sums(parallel), parallel.db.prepare(`SELECT * FROM (${GROUPED_RESPONSES}) ORDER BY slot, model, session, project`).all(), 'the report sums kept through the build');
     parallel.db.exec('DELETE FROM block_summaries');
     assert.deepEqual(kept, historyBlocks(parallel.db, now), 'what stayed kept through the build is the fold over the rows as they are now');
   } finally {

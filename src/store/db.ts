@@ -114,6 +114,11 @@ export function migrate(db: Db): void {
   }
 }
 
+/** Whether the history has this table: one opened read-only at an older schema may lack a later migration's. */
+export function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
 export function getMeta(db: Db, k: string): string | null {
   const row = db.prepare('SELECT v FROM meta WHERE k = ?').get(k) as { v: string } | undefined;
   return row?.v ?? null;

@@ -3,7 +3,7 @@
 // the transcripts prints, byte for byte (test/blocks-history.test.ts holds them equal).
 import type { Block, BlockEntry } from '../core/blocks.js';
 import { computeBlocks } from '../engine/blocks.js';
-import { getMeta, type Db } from './db.js';
+import { getMeta, hasTable, type Db } from './db.js';
 import { loadOverrides, pricesInForce, pricingFingerprint } from './price-overrides.js';
 
 /** at, model, input, output, cache_create, cache_1h, cache_read, synthetic, sidechain, speed, cost: arrays, not objects (a third faster to read). */
@@ -53,7 +53,7 @@ type SummaryRow = [number, number, number, number, number, number, number, numbe
 
 /** The blocks kept in block_summaries (migration 4), oldest first, or only the newest; none in an older history. */
 function storedBlocks(db: Db, o: { newestOnly?: boolean } = {}): Block[] {
-  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'block_summaries'").get()) return [];
+  if (!hasTable(db, 'block_summaries')) return [];
   const order = o.newestOnly ? 'ORDER BY start DESC LIMIT 1' : 'ORDER BY start';
   const rows = db
     .prepare(`SELECT start, end, first_at, last_at, entries, input, output, cache_create, cache_read, models, cost FROM block_summaries ${order}`)

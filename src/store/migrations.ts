@@ -2,8 +2,8 @@
 // PRAGMA user_version records how many have run, so an old database upgrades in place.
 /**
  * Migration 6's grouping of the responses in the report group of the trigger's OLD or NEW row: the
- * same columns as report-slots.ts groupedResponses, found by session and the slot's range
- * (responses_session_at).
+ * same columns as report-slots.ts GROUPED_RESPONSES (written apart: a migration's text never
+ * changes), found by session and the slot's range (responses_session_at).
  */
 const groupOf = (row: 'OLD' | 'NEW') => `SELECT at / 900000, model, session, project, sum(input), sum(output), sum(cache_create), sum(cache_read),
       sum(CAST(round(coalesce(cost, 0) * 1e9) AS INTEGER)), count(*), count(cost), max(at)

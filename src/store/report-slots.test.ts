@@ -9,14 +9,17 @@ import { REPORT_KINDS, report } from '../sinks/reports/report.js';
 import { openHistory, type Db } from './db.js';
 import { ingestPaths, reprice, transcriptFiles } from './ingest.js';
 import { Pricer } from './pricing.js';
-import { dropReportSlots, fillReportSlots, groupedResponses, keepReportSlots, reportSlotsKept } from './report-slots.js';
+import { dropReportSlots, fillReportSlots, GROUPED_RESPONSES, keepReportSlots, reportSlotsKept } from './report-slots.js';
 import { exportJson, importText } from './transfer.js';
 import { RESPONSE_COLUMNS, Writer, type ResponseRow } from './writer.js';
 import { tempDir } from '../../test/helpers/cli.js';
 
 const ORDER = 'ORDER BY slot, model, session, project';
 const kept = (db: Db) => db.prepare(`SELECT * FROM report_slots ${ORDER}`).all();
-const fresh = (db: Db) => db.prepare(`SELECT * FROM (${groupedResponses('1')}) ${ORDER}`).all();
+const fresh = (db: Db) => db.prepare(`SELECT * FROM (${GROUPED_RESPONSES}) ${ORDER}`).all();
+
+/** The writer's own statement (writer.ts), with every column given here: Writer.save would price the rows. */
+const putter = (db: Db) => db.prepare(`INSERT OR REPLACE INTO responses (${RESPONSE_COLUMNS.join(', ')}) VALUES (${RESPONSE_COLUMNS.map((c) => '@' + c).join(', ')})`);
 
 /** A small deterministic generator (mulberry32), so a failure replays. */
 function random(seed: number): () => number {
@@ -62,7 +65,7 @@ test('the kept sums stay equal to a fresh grouping through inserts, replacements
 
   const rows = db.prepare('SELECT * FROM responses').all() as ResponseRow[];
   const models = [...new Set(rows.map((r) => r.model))];
-  const put = db.prepare(`INSERT OR REPLACE INTO responses (${RESPONSE_COLUMNS.join(', ')}) VALUES (${RESPONSE_COLUMNS.map((c) => '@' + c).join(', ')})`);
+  const put = putter(db);
   const rnd = random(20261206);
   const pick = <T>(a: readonly T[]) => a[Math.floor(rnd() * a.length)];
   const counts = { insert: 0, replace: 0, update: 0, delete: 0 };
@@ -111,8 +114,7 @@ test('the kept sums stay equal to a fresh grouping through inserts, replacements
 test('a single response replaced, a history emptied: an empty table is never read, and reads again once filled', async () => {
   const h = openHistory(await tempDir('report-slots-one'));
   const db = h.db;
-  // The writer's own statement, with the costs given here (Writer.save would price them).
-  const put = db.prepare(`INSERT OR REPLACE INTO responses (${RESPONSE_COLUMNS.join(', ')}) VALUES (${RESPONSE_COLUMNS.map((c) => '@' + c).join(', ')})`);
+  const put = putter(db);
   const w = { save: (r: ResponseRow) => put.run(r) };
   const row = (over: Partial<ResponseRow>): ResponseRow => ({
     key: 'a', at: Date.parse('2026-05-01T10:00:00Z'), model: 'claude-sonnet-4-5', input: 10, output: 20, cache_create: 0, cache_5m: 0, cache_1h: 0, cache_read: 5,

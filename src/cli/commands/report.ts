@@ -35,11 +35,9 @@ export async function reportDb(config: Config, want: Want = 'auto', o: { project
     // Its costs were stored under the prices then in force; after a change to prices.json (the
     // daemon reprices at its next start) `auto` reads the transcripts at today's prices.
     const { pricedAsNow } = await import('../../store/history-blocks.js');
-    if (pricedAsNow(history.db)) return { db: history.db, from: 'history', close: history.close };
-    if (want === 'history') {
-      process.stderr.write('(the history\'s costs are under older prices: the daemon reprices them at its next start)\n');
-      return { db: history.db, from: 'history', close: history.close };
-    }
+    const priced = pricedAsNow(history.db);
+    if (!priced && want === 'history') process.stderr.write('(the history\'s costs are under older prices: the daemon reprices them at its next start)\n');
+    if (priced || want === 'history') return { db: history.db, from: 'history', close: history.close };
     history.close();
   }
   const db = new Database(':memory:');

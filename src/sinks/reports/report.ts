@@ -4,7 +4,7 @@
 // every report and for `blocks`: a response counts once, from its own transcript lines; a
 // subagent's `progress` mirror in the parent transcript never adds usage (docs/stats-api.md).
 import type { Db } from '../../store/db.js';
-import { groupedResponses, reportSlotsKept } from '../../store/report-slots.js';
+import { GROUPED_RESPONSES, reportSlotsKept } from '../../store/report-slots.js';
 import { localParts, SLOT_MS } from '../stats/time.js';
 
 export const REPORT_KINDS = ['daily', 'weekly', 'monthly', 'session'] as const;
@@ -109,7 +109,7 @@ function slots(db: Db, kind: ReportKind, o: ReportOptions): SlotRow[] {
     params.push(...folders);
   }
   const bySession = kind === 'session' ? 'session' : "''";
-  const groups = kept ? 'report_slots' : `(${groupedResponses('1')})`;
+  const groups = kept ? 'report_slots' : `(${GROUPED_RESPONSES})`;
   return db
     .prepare(
       `SELECT slot, model, ${bySession} session, ${kind === 'session' ? 'max(project)' : "''"} project,
@@ -131,6 +131,7 @@ interface Acc {
 export function report(db: Db, kind: ReportKind, o: ReportOptions): Report {
   const groups = new Map<string, Acc>();
   let unpriced = 0;
+  let nanos = 0;
   for (const r of slots(db, kind, o)) {
     const local = localParts(r.slot * SLOT_MS, o.tz);
     if ((o.since && local.date < o.since) || (o.until && local.date > o.until)) continue;
@@ -144,11 +145,11 @@ export function report(db: Db, kind: ReportKind, o: ReportOptions): Report {
     m.cacheCreationTokens += r.cache_create;
     m.cacheReadTokens += r.cache_read;
     m.cost += r.cost_nanos; // whole nano-dollars until row(): exact, in any order
+    nanos += r.cost_nanos;
     g.last = Math.max(g.last, r.last);
     if (r.project) g.projects.add(r.project);
     unpriced += r.n - r.priced;
   }
-  const nanos = [...groups.values()].reduce((s, g) => s + [...g.models.values()].reduce((t, m) => t + m.cost, 0), 0);
   const rows = [...groups.values()].map((g) => row(kind, g));
   if (kind === 'session') rows.sort((a, b) => String(a.metadata.lastActivity).localeCompare(String(b.metadata.lastActivity)) || a.period.localeCompare(b.period));
   else rows.sort((a, b) => a.period.localeCompare(b.period));
