@@ -68,6 +68,13 @@ test('a history built by the parallel readers equals one ingested file by file, 
     // So with the report sums' triggers (lifted as those while the sums are empty).
     const triggers = "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ('block_summaries_insert', 'report_slots_replace', 'report_slots_insert') ORDER BY name)";
     for (const h of [old, parallel, inline, oneReader]) assert.equal(h.db.prepare(triggers).pluck().get(), 'block_summaries_insert report_slots_insert report_slots_replace', 'the build leaves the triggers in place');
+    // The first builds made their indexes at the end (deferred-indexes.ts): the same ones, and none left waiting.
+    const indexes = (h: typeof old) => h.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all();
+    assert.ok(indexes(old).length >= 10);
+    for (const h of [parallel, inline, oneReader]) {
+      assert.deepEqual(indexes(h), indexes(old), 'the first build leaves every index the migrations made');
+      assert.equal(h.db.prepare("SELECT count(*) FROM meta WHERE k = 'deferred_indexes'").pluck().get(), 0);
+    }
     keepBlocks(old.db);
     keepBlocks(parallel.db);
     assert.equal(fillReportSlots(parallel.db), true);

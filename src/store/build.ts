@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
 import { readBatch, type FileFacts, type UsageOnly } from './build-read.js';
 import type { ReadRequest } from './build-worker.js';
+import { deferIndexes, restoreIndexes } from './deferred-indexes.js';
 import { reprice } from './ingest.js';
 import { FORGET_FILE, SAVE_FILE } from './ingest-file.js';
 import { Pricer } from './pricing.js';
@@ -95,7 +96,11 @@ export async function buildHistory(db: Db, files: readonly BuildFile[], pricer =
   reprice(new Writer(db, pricer));
   // A long read would recompute a report group per response written: summed again once after (keepReportSlots).
   if (bytesOf(files) > RESUM_BYTES) dropReportSlots(db);
-  const w = new Writer(db, pricer, { deferred: true });
+  // From an empty history every row is new: its indexes are made once at the end, and a response
+  // is looked up only once this build has written it (writer.ts fresh).
+  const fresh = files.length > 0 && db.prepare('SELECT NOT EXISTS (SELECT 1 FROM responses)').pluck().get() === 1;
+  if (fresh) deferIndexes(db);
+  const w = new Writer(db, pricer, { deferred: true, fresh });
   const save = db.prepare(SAVE_FILE);
   const forget = db.prepare(FORGET_FILE);
   const total: BuildResult = { lines: 0, skipped: 0, retry: [], problems: [] };
@@ -141,6 +146,7 @@ export async function buildHistory(db: Db, files: readonly BuildFile[], pricer =
   try {
     await readAndWrite(db, files, o, take);
     if (db.inTransaction) commit();
+    restoreIndexes(db); // before keepBlocks and the report sums, which read by them
     return total;
   } finally {
     if (db.inTransaction) db.exec('ROLLBACK'); // a failure half way: the last second's batches are read again next time (and the trigger is back)

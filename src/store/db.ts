@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { HISTORY_FILE } from './history-file.js';
+import { restoreIndexes } from './deferred-indexes.js';
 import { MIGRATIONS } from './migrations.js';
 import { errorCode } from '../util/errno.js';
 
@@ -79,6 +80,11 @@ function openWritable(file: string, check: boolean): History {
   } catch (err) {
     db.close();
     throw err;
+  }
+  try {
+    restoreIndexes(db); // a first build killed half way left them to make (deferred-indexes.ts)
+  } catch {
+    // busy or a full disk: queries read the same rows without them, and the next open tries again
   }
   return wrap(db, file);
 }
