@@ -244,6 +244,10 @@ test(`crash loop: ${KILLS} kill -9 of the real serve during ingest and appends l
 
   // Against what the generator wrote: each response once (not lost), with its own counts (not doubled).
   const db = new Database(path.join(state, HISTORY_FILE), { readonly: true });
+  // A first build killed half way had dropped the indexes it makes at its end: a later start made them.
+  const indexes = (d: Database.Database) => d.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all();
+  assert.equal(db.prepare("SELECT count(*) FROM meta WHERE k = 'deferred_indexes'").pluck().get(), 0, 'no index is left waiting');
+  const haveIndexes = indexes(db);
   const got = db.prepare('SELECT count(*) n, sum(input) input, sum(output) output, sum(cache_create) cacheCreation, sum(cache_read) cacheRead FROM responses WHERE synthetic = 0').get() as Record<string, number>;
   db.close();
   const lost = Math.max(0, written.responses - got.n);
@@ -257,6 +261,7 @@ test(`crash loop: ${KILLS} kill -9 of the real serve during ingest and appends l
   dirs.push(cleanState);
   const clean = openHistory(cleanState);
   ingestPaths(clean.db, files);
+  assert.deepEqual(haveIndexes, indexes(clean.db), 'every index the migrations make');
   clean.close();
   const want = contents(path.join(cleanState, HISTORY_FILE));
   const have = contents(path.join(state, HISTORY_FILE));
