@@ -4,7 +4,10 @@
 // and makes each once at its end, from sorted rows. Their definitions wait in `meta` meanwhile, so
 // a build killed half way leaves a history that the next open puts right (restoreIndexes): the
 // indexes serve only speed, and queries read the same rows without them.
-import type { Db } from './db.js';
+import type Database from 'better-sqlite3';
+
+/** db.ts's Db, named from the driver: db.ts calls restoreIndexes at every open, and imports this file. */
+type Db = Database.Database;
 
 /** Read by the stats queries, reports and the report sums, never by the build's own statements. */
 const DEFERRABLE = ['responses_at', 'responses_session_at', 'tool_uses_at', 'tool_uses_name', 'texts_at', 'interrupts_at'];
