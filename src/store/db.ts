@@ -125,11 +125,4 @@ export function hasTable(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
-export function getMeta(db: Db, k: string): string | null {
-  const row = db.prepare('SELECT v FROM meta WHERE k = ?').get(k) as { v: string } | undefined;
-  return row?.v ?? null;
-}
-
-export function setMeta(db: Db, k: string, v: string): void {
-  db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v').run(k, v);
-}
+export { getMeta, setMeta } from './meta.js';

@@ -5,6 +5,7 @@
 // a build killed half way leaves a history that the next open puts right (restoreIndexes): the
 // indexes serve only speed, and queries read the same rows without them.
 import type Database from 'better-sqlite3';
+import { deleteMeta, getMeta, setMeta } from './meta.js';
 
 /** db.ts's Db, named from the driver: db.ts calls restoreIndexes at every open, and imports this file. */
 type Db = Database.Database;
@@ -20,8 +21,7 @@ export function deferIndexes(db: Db): number {
     const sql = DEFERRABLE.map((name) => db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").pluck().get(name) as string | undefined).filter((s): s is string => s !== undefined && PLAIN.test(s));
     if (sql.length === 0) return;
     // A leftover list (a build killed before) keeps its entries: none of them exists now.
-    const kept = listOf(db);
-    db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v').run(KEY, JSON.stringify([...kept, ...sql]));
+    setMeta(db, KEY, JSON.stringify([...plainOf(getMeta(db, KEY)), ...sql]));
     for (const s of sql) db.exec(`DROP INDEX ${nameOf(s)}`);
     n = sql.length;
   })();
@@ -30,18 +30,18 @@ export function deferIndexes(db: Db): number {
 
 /** Makes every index a build deferred and has not made yet; returns how many. Safe on any history. */
 export function restoreIndexes(db: Db): number {
-  if (!db.prepare('SELECT 1 FROM meta WHERE k = ?').get(KEY)) return 0;
-  const sql = listOf(db);
+  const list = getMeta(db, KEY);
+  if (list === null) return 0;
+  const sql = plainOf(list);
   db.transaction(() => {
     for (const s of sql) db.exec(s.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '));
-    db.prepare('DELETE FROM meta WHERE k = ?').run(KEY);
+    deleteMeta(db, KEY);
   })();
   return sql.length;
 }
 
-/** The definitions waiting, each in the plain form (anything else in the list is left out). */
-function listOf(db: Db): string[] {
-  const v = db.prepare('SELECT v FROM meta WHERE k = ?').pluck().get(KEY) as string | undefined;
+/** The definitions in a waiting list, each in the plain form (anything else in it is left out). */
+function plainOf(v: string | null): string[] {
   let list: unknown;
   try {
     list = JSON.parse(v ?? '[]');
