@@ -4,6 +4,9 @@ import { parentPort } from 'node:worker_threads';
 import { pack, transferables } from './packed.js';
 import type { ScanBatch } from './parallel.js';
 import { scanFiles, UsageReader } from './scan.js';
+import { keepYoungGenerationSmallHereToo } from '../../util/young-generation.js';
+
+keepYoungGenerationSmallHereToo(); // a report's scan
 
 const port = parentPort!;
 const reader = new UsageReader(); // one reading buffer for every batch
