@@ -230,6 +230,28 @@ test('the command: the history and the transcripts give the same JSON; a history
   assert.match(bad.stderr, /not a date/);
 });
 
+test('generated history: days, weeks and months scanned as blocks scans them equal the history\'s, to the byte, in every zone and cut', async () => {
+  // Resumed sessions replaying responses, subagent copies, placeholders, junk and a summer-time
+  // change: the scan (sinks/reports/entry-slots.ts) must sum exactly the rows the history groups.
+  const home = corpora.generated.home;
+  const state = await tempDir('reports-gen-state');
+  const h = openHistory(state);
+  ingestPaths(h.db, discover([home]).files.map((f) => f.path));
+  h.close();
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state, CLAUDE_GAUGE_PRICES: path.join(state, 'prices.json') });
+  for (const kind of ['daily', 'weekly', 'monthly']) {
+    for (const more of [['--timezone', 'UTC'], ['--timezone', 'America/New_York', '--since', '20260301', '--until', '2026-03-09'], ['--timezone', 'Asia/Kolkata', '--breakdown']]) {
+      const args = [kind, ...(more.includes('--breakdown') ? [] : ['--json']), ...more];
+      const fromHistory = await runCli([...args, '--from', 'history'], { env });
+      const fromScan = await runCli([...args, '--from', 'transcripts'], { env });
+      assert.equal(fromScan.code, 0, fromScan.stderr);
+      assert.match(fromScan.stderr, /from the transcripts/);
+      assert.ok(fromHistory.stdout.length > 200, `${args.join(' ')}: something to compare`);
+      assert.equal(fromScan.stdout, fromHistory.stdout, args.join(' '));
+    }
+  }
+});
+
 test('a transcript that cannot be read is named on stderr, and the rest is reported', { skip: process.platform === 'win32' }, async () => {
   const home = await fixtureCopy();
   const state = await tempDir('reports-unreadable');

@@ -1,8 +1,9 @@
 // What `daily`, `weekly`, `monthly` and `session` share: the flags, where the rows come from, and
 // the output. The rows come from the daemon's durable history when it has read every transcript
-// to its end (store/current.ts), and otherwise from the transcripts themselves, read by the first
-// build's reader into a history in memory (its responses alone): same fold, same prices, so the
-// answer does not depend on which was used.
+// to its end (store/current.ts), and otherwise from the transcripts themselves: scanned as `blocks`
+// scans them for days, weeks and months, read by the first build's reader into a history in
+// memory (its responses alone) for sessions and --project. Same fold, same prices, so the answer
+// does not depend on which was used.
 import Database from 'better-sqlite3';
 import { defineCommand, type ArgsDef } from 'citty';
 import { configFrom, tellProblems } from '../args.js';
@@ -14,7 +15,11 @@ import { migrate, type Db } from '../../store/db.js';
 import { buildHistory } from '../../store/build.js';
 import { loadOverrides, Pricer } from '../../store/pricing.js';
 import { rateBookFile } from '../../store/rate-book.js';
-import { reportDate, report, type ReportKind } from '../../sinks/reports/report.js';
+import { reportDate, report, reportOfSlots, type Report, type ReportKind, type ReportOptions, type SlotRow } from '../../sinks/reports/report.js';
+import { entrySlots } from '../../sinks/reports/entry-slots.js';
+import { loadEngine } from '../../daemon/load.js';
+import { loadPriceFn } from '../../daemon/older-history.js';
+import { keepYoungGenerationSmall } from '../../util/young-generation.js';
 import { reportTable } from '../../sinks/reports/table.js';
 import { zoneOrDefault } from '../../sinks/stats/time.js';
 
@@ -28,29 +33,69 @@ export const reportArgs = {
   from: { type: 'string', description: FROM_HELP },
 } satisfies ArgsDef;
 
-/** The database to report from, and which it is. */
-export async function reportDb(config: Config, want: Want = 'auto', o: { projects?: boolean } = {}): Promise<{ db: Db; from: RowSource; close(): void }> {
-  const history = await currentHistory(config, want);
+/** The report of `kind`, and which answered: the current history, else the transcripts. */
+async function answer(config: Config, kind: ReportKind, want: Want, o: ReportOptions): Promise<{ report: Report; from: RowSource }> {
+  const history = await historyToReport(config, want);
   if (history) {
-    // Its costs were stored under the prices then in force; after a change to prices.json (the
-    // daemon reprices at its next start) `auto` reads the transcripts at today's prices.
-    const { pricedAsNow } = await import('../../store/history-blocks.js');
-    const priced = pricedAsNow(history.db);
-    if (!priced && want === 'history') process.stderr.write('(the history\'s costs are under older prices: the daemon reprices them at its next start)\n');
-    if (priced || want === 'history') return { db: history.db, from: 'history', close: history.close };
-    history.close();
+    try {
+      return { report: report(history.db, kind, o), from: 'history' };
+    } finally {
+      history.close();
+    }
   }
+  // Days, weeks and months need no more of a response than `blocks` does: its scan (the same fold
+  // and prices), summed by slot as the history sums them. Sessions and --project need each
+  // response's session and project folder, which the scan does not keep: the history's reader.
+  if (kind !== 'session' && !o.project) return { report: reportOfSlots(await scannedSlots(config), kind, o), from: 'transcripts' };
+  const db = await transcriptsDb(config, o.project !== null && o.project !== undefined);
+  try {
+    return { report: report(db, kind, o), from: 'transcripts' };
+  } finally {
+    db.close();
+  }
+}
+
+/** The durable history when it is current and priced as now (or asked for by --from history), else null. */
+async function historyToReport(config: Config, want: Want): Promise<{ db: Db; close(): void } | null> {
+  const history = await currentHistory(config, want);
+  if (!history) return null;
+  // Its costs were stored under the prices then in force; after a change to prices.json (the
+  // daemon reprices at its next start) `auto` reads the transcripts at today's prices.
+  const { pricedAsNow } = await import('../../store/history-blocks.js');
+  const priced = pricedAsNow(history.db);
+  if (!priced && want === 'history') process.stderr.write('(the history\'s costs are under older prices: the daemon reprices them at its next start)\n');
+  if (priced || want === 'history') return history;
+  history.close();
+  return null;
+}
+
+/** The transcripts scanned as `blocks` scans them, every response summed into its slot. */
+async function scannedSlots(config: Config): Promise<SlotRow[]> {
+  const pricing = loadPriceFn((problem) => void process.stderr.write(`${problem}\n`), config.stateDir);
+  keepYoungGenerationSmall(); // the scan's memory, not its time (util/young-generation.ts)
+  const { engine, source } = await loadEngine(config, { turns: false });
+  tellProblems(source.health().problems);
+  const { price, saveRates } = await pricing;
+  const slots = entrySlots(engine.responseEntries(), price);
+  await saveRates();
+  return slots;
+}
+
+/**
+ * The transcripts read into a history in memory by the first build's bulk reader: responses alone
+ * (and with `projects` the projects' directories, which --project names them by), the rows as the
+ * ingest makes them.
+ */
+async function transcriptsDb(config: Config, projects: boolean): Promise<Db> {
   const db = new Database(':memory:');
   migrate(db);
   const found = discover(config.configDirs);
   const pricer = new Pricer(loadOverrides(), { rateBook: rateBookFile(config.stateDir) });
-  // The first build's bulk reader, responses alone (and the projects' directories, which --project
-  // names them by): the rows a report reads, as the ingest makes them.
-  const read = await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: o.projects ?? true ? 'with projects' : 'responses' });
+  const read = await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: projects ? 'with projects' : 'responses' });
   // What could not be read is said, not silently left out of the totals.
   tellProblems([...new Set([...found.problems, ...read.problems])]);
   await pricer.saveRates((problem) => void process.stderr.write(`${problem}\n`));
-  return { db, from: 'transcripts', close: () => db.close() };
+  return db;
 }
 
 const DESCRIPTIONS: Record<ReportKind, string> = {
@@ -77,15 +122,10 @@ export function reportCommand(kind: ReportKind) {
       if (since && until && until < since) fail(`${kind}: --until is before --since`, 2);
       const want = wantFrom(kind, args.from);
       const config = configFrom({});
-      const rows = await reportDb(config, want, { projects: args.project !== undefined });
-      try {
-        const r = report(rows.db, kind, { tz, since, until, project: args.project ?? null });
-        process.stdout.write((args.json ? JSON.stringify(r, null, 2) : reportTable(r, kind, { breakdown: args.breakdown })) + '\n');
-        // On stderr, JSON or not (as `blocks` does): which one answered.
-        process.stderr.write(`(from the ${rows.from === 'history' ? 'history' : 'transcripts'}, ${tz})\n`);
-      } finally {
-        rows.close();
-      }
+      const { report: r, from } = await answer(config, kind, want, { tz, since, until, project: args.project ?? null });
+      process.stdout.write((args.json ? JSON.stringify(r, null, 2) : reportTable(r, kind, { breakdown: args.breakdown })) + '\n');
+      // On stderr, JSON or not (as `blocks` does): which one answered.
+      process.stderr.write(`(from the ${from === 'history' ? 'history' : 'transcripts'}, ${tz})\n`);
     },
   });
 }

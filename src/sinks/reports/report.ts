@@ -54,7 +54,8 @@ export interface Totals {
 
 export type Report = { [k in ReportKind]?: ReportRow[] } & { totals: Totals; unpricedResponses?: number };
 
-interface SlotRow {
+/** A 15-minute slot's sums for one model (and session, for the session report): what a report folds. */
+export interface SlotRow {
   slot: number;
   model: string;
   session: string;
@@ -129,10 +130,18 @@ interface Acc {
 
 /** The report of `kind`: one row per period (or session) with per-model breakdowns, and the totals. */
 export function report(db: Db, kind: ReportKind, o: ReportOptions): Report {
+  return reportOfSlots(slots(db, kind, o), kind, o);
+}
+
+/**
+ * The report of `kind` from slot sums in any order (the history's, or a scan's: entry-slots.ts);
+ * --since and --until cut here, by local date. `o.project` is the slots' to apply (they are cut already).
+ */
+export function reportOfSlots(slotRows: Iterable<SlotRow>, kind: ReportKind, o: ReportOptions): Report {
   const groups = new Map<string, Acc>();
   let unpriced = 0;
   let nanos = 0;
-  for (const r of slots(db, kind, o)) {
+  for (const r of slotRows) {
     const local = localParts(r.slot * SLOT_MS, o.tz);
     if ((o.since && local.date < o.since) || (o.until && local.date > o.until)) continue;
     const period = kind === 'daily' ? local.date : kind === 'weekly' ? local.week : kind === 'monthly' ? local.date.slice(0, 7) : r.session;
