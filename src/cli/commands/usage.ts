@@ -6,7 +6,6 @@ import { readWeekly } from '../../daemon/weekly-ceiling.js';
 import { readHandoff } from '../../sources/statusline/handoff.js';
 import { configFrom, gaugeArgs, tellProblems } from '../args.js';
 import { fail } from '../fail.js';
-import { keepYoungGenerationSmall } from '../../util/young-generation.js';
 
 export default defineCommand({
   meta: { name: 'usage', description: 'Print one /usage snapshot as JSON and exit' },
@@ -21,7 +20,6 @@ export default defineCommand({
     if (now === null) fail(`invalid --now ${JSON.stringify(args.now)}: must be an ISO 8601 date-time between 2000 and 2100`, 2);
     // The price table loads while the history is read; the weekly ceiling is the daemon's, kept in the state folder.
     const pricing = loadPriceFn(toStderr, config.stateDir);
-    keepYoungGenerationSmall(); // the scan's memory, not its time (util/young-generation.ts)
     const { engine } = await loadEngine(config, { until: args.now ? now : undefined, weekly: readWeekly(config.stateDir) });
     engine.setPrice((await pricing).price);
     const limits = await readHandoff(config.stateDir);
