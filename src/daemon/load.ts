@@ -1,4 +1,4 @@
-// One-shot loads for reports (`blocks`, `usage`, `doctor`): only the engine and the transcript
+// One-shot loads for reports (`blocks`, `daily`/`weekly`/`monthly` from the transcripts, `usage`, `doctor`): only the engine and the transcript
 // reader, none of the daemon's servers, so a report does not pay for loading them.
 import type { Config } from '../config/index.js';
 import { Admission } from '../core/admission.js';
@@ -7,6 +7,7 @@ import { Engine, type EngineSettings } from '../engine/engine.js';
 import type { WeeklyCeiling } from '../engine/outlook.js';
 import { HookSource } from '../sources/hooks/index.js';
 import { TranscriptSource } from '../sources/transcripts/index.js';
+import { keepYoungGenerationSmall } from '../util/young-generation.js';
 
 export function engineSettings(c: Config, keepAllTicks = false, until?: number): EngineSettings {
   return {
@@ -30,6 +31,8 @@ export async function loadEngine(config: Config, o: { until?: number; turns?: bo
   const engine = new Engine({ ...engineSettings(config, true, o.until), blocksOnly: o.turns === false, weekly: o.weekly });
   // Reports of blocks list future-dated records as ccusage does; the gauges hold them out until their time.
   const now = o.turns === false ? Infinity : o.until ?? Date.now();
+  // Usage lines alone: their scan allocates much and keeps little (util/young-generation.ts says why not with turns).
+  if (o.turns === false) keepYoungGenerationSmall();
   const admission = new Admission((e) => engine.apply(e), () => now);
   const emit = (e: GaugeEvent) => admission.admit(e);
   const source = new TranscriptSource({ configDirs: config.configDirs, emit, rescanMs: 0 });

@@ -132,9 +132,9 @@ export class Engine {
     this.fuelHealth = h;
   }
 
-  /** Every 5-hour block of what this engine holds, with gaps, as ccusage lists them. */
   /** Every response's entry, oldest first: what blocks() folds (one-shot reports read them all). */
   responseEntries(): readonly BlockEntry[] { return this.entries.sorted(); }
+  /** Every 5-hour block of what this engine holds, with gaps, as ccusage lists them. */
   blocks(now: number): Block[] {
     return computeBlocks(this.entries.sorted(), now, this.price);
   }

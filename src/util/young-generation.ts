@@ -5,10 +5,10 @@
 // the same time or less. Only for the scan of usage lines: a read that keeps much of what it
 // allocates has it promoted early and grows the old generation instead (`usage`, which keeps every
 // turn and window, peaked at 341-370 MB at 2 GB against 189-210; `session` read into SQLite, 2 GB
-// 4.4 s against 3.8). The daemon gets its size from
-// node's flags (service/spec.ts); a report is started by `claude-gauge`, whose shebang cannot pass
-// any, so it asks V8 at run time: V8 reads the growth factor each time it would grow a young
-// generation. Two things undo or spoil that, hence the shape of this file:
+// 4.4 s against 3.8); daemon/load.ts asks for it when it loads usage lines alone. The daemon gets
+// its size from node's flags (service/spec.ts); a report is started by `claude-gauge`, whose shebang
+// cannot pass any, so it asks V8 at run time: V8 reads the growth factor each time it would grow a
+// young generation. Two things undo or spoil that, hence the shape of this file:
 // - a flag changed before the bundle is read from V8's code cache (bin/code-cache.cjs) makes V8
 //   refuse the cache, and a cache written after one is refused at every start;
 // - a worker thread's start sets V8's flags back (seen on Node 20: the main thread's and the

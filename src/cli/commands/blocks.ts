@@ -7,7 +7,6 @@ import { blocksJson, blocksTable } from '../../sinks/blocks.js';
 import { currentHistory, FROM_HELP, wantFrom, type RowSource } from '../from-history.js';
 import { configFrom, tellProblems } from '../args.js';
 import { fail } from '../fail.js';
-import { keepYoungGenerationSmall } from '../../util/young-generation.js';
 import type { Config } from '../../config/index.js';
 
 export default defineCommand({
@@ -66,7 +65,6 @@ async function allBlocks(config: Config, want: ReturnType<typeof wantFrom>, now:
     }
   }
   void price();
-  keepYoungGenerationSmall(); // the scan's memory, not its time (util/young-generation.ts)
   const { loadEngine } = await import('../../daemon/load.js');
   const { engine, source } = await loadEngine(config, { turns: false });
   tellProblems(source.health().problems);

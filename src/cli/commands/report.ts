@@ -19,7 +19,6 @@ import { reportDate, report, reportOfSlots, type Report, type ReportKind, type R
 import { entrySlots } from '../../sinks/reports/entry-slots.js';
 import { loadEngine } from '../../daemon/load.js';
 import { loadPriceFn } from '../../daemon/older-history.js';
-import { keepYoungGenerationSmall } from '../../util/young-generation.js';
 import { reportTable } from '../../sinks/reports/table.js';
 import { zoneOrDefault } from '../../sinks/stats/time.js';
 
@@ -47,7 +46,7 @@ async function answer(config: Config, kind: ReportKind, want: Want, o: ReportOpt
   // and prices), summed by slot as the history sums them. Sessions and --project need each
   // response's session and project folder, which the scan does not keep: the history's reader.
   if (kind !== 'session' && !o.project) return { report: reportOfSlots(await scannedSlots(config), kind, o), from: 'transcripts' };
-  const db = await transcriptsDb(config, o.project !== null && o.project !== undefined);
+  const db = await transcriptsDb(config, Boolean(o.project));
   try {
     return { report: report(db, kind, o), from: 'transcripts' };
   } finally {
@@ -72,7 +71,6 @@ async function historyToReport(config: Config, want: Want): Promise<{ db: Db; cl
 /** The transcripts scanned as `blocks` scans them, every response summed into its slot. */
 async function scannedSlots(config: Config): Promise<SlotRow[]> {
   const pricing = loadPriceFn((problem) => void process.stderr.write(`${problem}\n`), config.stateDir);
-  keepYoungGenerationSmall(); // the scan's memory, not its time (util/young-generation.ts)
   const { engine, source } = await loadEngine(config, { turns: false });
   tellProblems(source.health().problems);
   const { price, saveRates } = await pricing;

@@ -135,7 +135,7 @@ export function report(db: Db, kind: ReportKind, o: ReportOptions): Report {
 
 /**
  * The report of `kind` from slot sums in any order (the history's, or a scan's: entry-slots.ts);
- * --since and --until cut here, by local date. `o.project` is the slots' to apply (they are cut already).
+ * --since and --until cut here, by local date; `o.project` is not applied here (the slots come cut to it).
  */
 export function reportOfSlots(slotRows: Iterable<SlotRow>, kind: ReportKind, o: ReportOptions): Report {
   const groups = new Map<string, Acc>();
