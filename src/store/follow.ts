@@ -10,7 +10,7 @@ import { pricesFile as defaultPricesFile } from './price-overrides.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 import { entryUrl } from '../util/package-files.js';
 import { buildInChild, type BuildChild } from './build-spawn.js';
-import { staleFiles } from './current.js';
+import { markComplete, staleFiles } from './current.js';
 import { pricedAsNow } from './history-blocks.js';
 import { reportSlotsKept } from './report-slots.js';
 import { notStarted, type IngestStatus } from './ingest-status.js';
@@ -141,10 +141,20 @@ export function startIngest(o: IngestOptions): Ingest {
 
   // Backfill in batches so the status moves and live files queued meanwhile get their turn.
   // Listed in steps (discoverInSteps): in one go, at 2 GB, it held the daemon's thread 60-70 ms.
+  const listedAt = Date.now();
   const listed = discoverInSteps(o.configDirs);
   let files: string[] = [];
   const batch = o.batchFiles ?? 25;
   let builder: BuildChild | null = null;
+  // That the history had every file of this listing, so that a report's check lists fewer (current.ts).
+  const complete = (found?: FoundFile[]) => {
+    if (closed) return;
+    try {
+      markComplete(o.history.db, o.configDirs, listedAt, found);
+    } catch (err) {
+      log(`history: cannot record that it is current (${(err as Error).message}); reports check every transcript`);
+    }
+  };
   const backfill = (async () => {
     const found = (await listed).files.sort(byMtime);
     files = found.map((f) => f.path);
@@ -154,6 +164,7 @@ export function startIngest(o: IngestOptions): Ingest {
     // every file's head for a reason to read it: at 2 GB, 1-2 s of processor on every start.
     const stale = behind(found);
     st.files_total = stale.length;
+    if (stale.length === 0) complete();
     if (stale.length === 0 && pricedAsNow(o.history.db)) {
       st.backfilled = true;
       // A history from before the report sums (migration 6): the worker makes them after any batch, this empty one too.
@@ -166,6 +177,7 @@ export function startIngest(o: IngestOptions): Ingest {
       builder = null;
       if (r) {
         if (r.retry.length && !closed) setTimeout(() => r.retry.forEach((p) => touch(p)), RETRY_OPEN_MS).unref();
+        else complete(found);
         st.backfilled = true;
         return;
       }
@@ -178,6 +190,7 @@ export function startIngest(o: IngestOptions): Ingest {
       await send(part);
       st.files_done += part.length;
     }
+    complete(found);
     st.backfilled = true;
   })();
 

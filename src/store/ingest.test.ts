@@ -160,14 +160,20 @@ test('a start after the first reads only the files the history is behind on, and
   };
   const count = () => (h.db.prepare('SELECT count(*) n FROM responses').get() as { n: number }).n;
 
+  const before = Date.now();
   await start();
   assert.equal(asked.length, 1);
   assert.deepEqual([...asked[0]].sort(), [...all].sort(), 'the first start reads every file');
+  const mark = () => JSON.parse((h.db.prepare("SELECT v FROM meta WHERE k = 'complete_as_of'").pluck().get() as string | undefined) ?? 'null');
+  const first = mark();
+  assert.ok(first && first.at >= before && first.at <= Date.now(), 'the build recorded when the history had every transcript (current.ts)');
+  assert.deepEqual(first.dirs, [path.resolve(home)]);
   const n = count();
   assert.ok(n > 1000);
 
   assert.equal((await start()).files_total, 0);
   assert.equal(asked.length, 1, 'current: no build child at all');
+  assert.ok(mark().at > first.at, 'and recorded again by a start that found it current');
 
   const grown = path.join(home, 'projects', '-home-dev-spotter', 'short.jsonl');
   await fs.appendFile(grown, assistant({ id: 'offline1', req: 'ro', at: Date.now(), output: 3 }) + '\n');
