@@ -52,3 +52,25 @@ test('--project by folder, directory or its name; sessions carry their last acti
   ]);
   assert.equal(s[0].totalCost, 1);
 });
+
+test('sessions summed whole (no dates to cut by) are the sessions summed slot by slot', () => {
+  // Several slots, models, and a session whose files sit in two project folders.
+  const rows = [];
+  for (let i = 0; i < 60; i++) {
+    rows.push({
+      at: new Date(Date.parse('2026-05-01T10:00:00Z') + i * 7 * 60_000 + (i % 3) * 1000).toISOString(),
+      model: i % 4 === 0 ? 'b' : 'a',
+      input: 1000 + i * 37,
+      project: i % 5 === 0 ? '-other' : '-home-me-app',
+      session: `s${i % 6}`,
+    });
+  }
+  const d = db(rows);
+  const whole = report(d, 'session', { tz: 'UTC' });
+  // A cut that holds every day goes slot by slot, as --since and --until do.
+  const bySlot = report(d, 'session', { tz: 'UTC', since: '2026-04-01', until: '2026-06-01' });
+  assert.deepEqual(whole, bySlot);
+  assert.equal(whole.session!.length, 6);
+  assert.ok(whole.session!.some((s) => (s.metadata.projects as string[]).length === 2), 'a session in two folders keeps both');
+  assert.ok(whole.session!.some((s) => s.modelBreakdowns.length === 2), 'and its models apart');
+});
