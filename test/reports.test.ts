@@ -230,7 +230,7 @@ test('the command: the history and the transcripts give the same JSON; a history
   assert.match(bad.stderr, /not a date/);
 });
 
-test('generated history: days, weeks and months scanned as blocks scans them equal the history\'s, to the byte, in every zone and cut', async () => {
+test('generated history: days, weeks, months and sessions scanned as blocks scans them equal the history\'s, to the byte, in every zone and cut', async () => {
   // Resumed sessions replaying responses, subagent copies, placeholders, junk and a summer-time
   // change: the scan (sinks/reports/entry-slots.ts) must sum exactly the rows the history groups.
   const home = corpora.generated.home;
@@ -239,7 +239,9 @@ test('generated history: days, weeks and months scanned as blocks scans them equ
   ingestPaths(h.db, discover([home]).files.map((f) => f.path));
   h.close();
   const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state, CLAUDE_GAUGE_PRICES: path.join(state, 'prices.json') });
-  for (const kind of ['daily', 'weekly', 'monthly']) {
+  // Sessions: each response's session and project folder, and a replayed response credited to the
+  // session the history credits (core/response-fold.ts beatsWhole), whichever file is read first.
+  for (const kind of ['daily', 'weekly', 'monthly', 'session']) {
     for (const more of [['--timezone', 'UTC'], ['--timezone', 'America/New_York', '--since', '20260301', '--until', '2026-03-09'], ['--timezone', 'Asia/Kolkata', '--breakdown']]) {
       const args = [kind, ...(more.includes('--breakdown') ? [] : ['--json']), ...more];
       const fromHistory = await runCli([...args, '--from', 'history'], { env });
@@ -250,6 +252,29 @@ test('generated history: days, weeks and months scanned as blocks scans them equ
       assert.equal(fromScan.stdout, fromHistory.stdout, args.join(' '));
     }
   }
+});
+
+test('a replayed response is credited to the session the history credits, whichever file is read first', async () => {
+  // A resumed session copies earlier responses, timestamps and all, into its own file. Here its file
+  // sorts first by path and its sessionId last: read in path order (ccusage's rule, which blocks
+  // and days keep) the copy would take the response from the session it was written in.
+  const home = await fixtureCopy();
+  const file = discover([home]).files.find((f) => f.path.endsWith('short.jsonl'))!.path;
+  const original = (await fs.readFile(file, 'utf8')).split('\n').filter((l) => l.includes('"usage"')).map((l) => JSON.parse(l));
+  const replay = original.map((r) => ({ ...r, sessionId: 'zzzz-resumed' }));
+  await fs.writeFile(path.join(path.dirname(file), '0000-resumed.jsonl'), replay.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const state = await tempDir('reports-replay');
+  const h = openHistory(state);
+  ingestPaths(h.db, discover([home]).files.map((f) => f.path));
+  h.close();
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state });
+  const fromHistory = await runCli(['session', '--json', '--timezone', 'UTC', '--from', 'history'], { env });
+  const fromScan = await runCli(['session', '--json', '--timezone', 'UTC', '--from', 'transcripts'], { env });
+  assert.equal(fromScan.code, 0, fromScan.stderr);
+  const sessions = (JSON.parse(fromScan.stdout).session as { period: string }[]).map((r) => r.period);
+  assert.ok(sessions.includes(original[0].sessionId), 'the session it was written in');
+  assert.ok(!sessions.includes('zzzz-resumed'), 'nothing credited to the replay');
+  assert.equal(fromScan.stdout, fromHistory.stdout);
 });
 
 test('a transcript that cannot be read is named on stderr, and the rest is reported', { skip: process.platform === 'win32' }, async () => {

@@ -31,6 +31,10 @@ export interface ResponseEvent {
   /** Characters of visible output (text, tool input) carried by this line, for the thinking estimate. */
   visibleChars: number;
   session: string;
+  /** The subagent whose line it is (agentId; '' for the session's own), read from transcripts: `session` then ends in `/` and it. */
+  agent?: string;
+  /** The project folder (under projects/) of the file it was read from: set by a scan for the session report, which groups by it. */
+  project?: string;
   /** Claude Code's local placeholder (`<synthetic>` model): counts in blocks as ccusage does, never as a model. */
   synthetic: boolean;
   /** A subagent's line (isSidechain): the main session's copy of a response wins over it. */

@@ -2,7 +2,8 @@
 // reader, none of the daemon's servers, so a report does not pay for loading them.
 import type { Config } from '../config/index.js';
 import { Admission } from '../core/admission.js';
-import type { GaugeEvent } from '../core/events.js';
+import type { GaugeEvent, ResponseEvent } from '../core/events.js';
+import { ResponseFold } from '../core/response-fold.js';
 import { Engine, type EngineSettings } from '../engine/engine.js';
 import type { WeeklyCeiling } from '../engine/outlook.js';
 import { HookSource } from '../sources/hooks/index.js';
@@ -46,4 +47,18 @@ export async function loadEngine(config: Config, o: { until?: number; turns?: bo
   const health = source.health();
   engine.setHealth({ ...health, problems: [...health.problems, ...admission.problems()] });
   return { engine, source };
+}
+
+/**
+ * One-shot, for the session report: every response once, its copies folded in the history's
+ * order (core/response-fold.ts beatsWhole), each with its file's project folder. The scan `blocks`
+ * makes, without the engine: a session report needs no blocks.
+ */
+export async function loadResponses(config: Config): Promise<{ responses: ResponseEvent[]; problems: string[] }> {
+  keepYoungGenerationSmall(); // usage lines alone, as for blocks
+  const fold = new ResponseFold('whole');
+  const admission = new Admission((e) => void (e.kind === 'response' && fold.add(e)), () => Infinity);
+  const source = new TranscriptSource({ configDirs: config.configDirs, emit: (e) => admission.admit(e), rescanMs: 0 });
+  await source.loadAll(false, 'whole');
+  return { responses: fold.responses, problems: [...source.health().problems, ...admission.problems()] };
 }

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import type { ResponseEvent } from '../core/events.js';
 import { parseParsedUsageLine, USAGE_MARK } from '../sources/transcripts/parse.js';
+export { folderProjectOf } from '../sources/transcripts/project-folder.js';
 import { countText, type TextCounters } from './text.js';
 import { denialOf, interruptOf, toolDetail, type Denial, type ToolDetail } from './tool-detail.js';
 
@@ -189,11 +190,4 @@ function parseRecord(line: string): any {
 function isObjectLine(line: string): boolean {
   const s = line.trim();
   return s.startsWith('{') && s.endsWith('}');
-}
-
-/** The project folder of a transcript path: the first folder under projects/. */
-export function folderProjectOf(file: string): string {
-  const parts = file.split(/[\\/]/);
-  const i = parts.lastIndexOf('projects');
-  return i >= 0 && parts[i + 1] && !parts[i + 1].endsWith('.jsonl') ? parts[i + 1] : '';
 }

@@ -17,7 +17,8 @@ import { loadOverrides, Pricer } from '../../store/pricing.js';
 import { rateBookFile } from '../../store/rate-book.js';
 import { reportDate, report, reportOfSlots, type Report, type ReportKind, type ReportOptions, type SlotRow } from '../../sinks/reports/report.js';
 import { entrySlots } from '../../sinks/reports/entry-slots.js';
-import { loadEngine } from '../../daemon/load.js';
+import { loadEngine, loadResponses } from '../../daemon/load.js';
+import { sessionIdOf } from '../../core/response-fold.js';
 import { loadPriceFn } from '../../daemon/older-history.js';
 import { reportTable } from '../../sinks/reports/table.js';
 import { zoneOrDefault } from '../../sinks/stats/time.js';
@@ -43,9 +44,11 @@ async function answer(config: Config, kind: ReportKind, want: Want, o: ReportOpt
     }
   }
   // Days, weeks and months need no more of a response than `blocks` does: its scan (the same fold
-  // and prices), summed by slot as the history sums them. Sessions and --project need each
-  // response's session and project folder, which the scan does not keep: the history's reader.
+  // and prices), summed by slot as the history sums them; sessions the same scan with each
+  // response's session and project folder, its copies folded in the history's order. --project
+  // names a project by its working directory too, which only the history's reader keeps.
   if (kind !== 'session' && !o.project) return { report: reportOfSlots(await scannedSlots(config), kind, o), from: 'transcripts' };
+  if (!o.project) return { report: reportOfSlots(await scannedSessionSlots(config), kind, o), from: 'transcripts' };
   const db = await transcriptsDb(config, Boolean(o.project));
   try {
     return { report: report(db, kind, o), from: 'transcripts' };
@@ -66,6 +69,18 @@ async function historyToReport(config: Config, want: Want): Promise<{ db: Db; cl
   if (priced || want === 'history') return history;
   history.close();
   return null;
+}
+
+/** The transcripts scanned as `blocks` scans them, every response summed into its slot, session and project. */
+async function scannedSessionSlots(config: Config): Promise<SlotRow[]> {
+  const pricing = loadPriceFn((problem) => void process.stderr.write(`${problem}\n`), config.stateDir);
+  const { responses, problems } = await loadResponses(config);
+  tellProblems(problems);
+  const { price, saveRates } = await pricing;
+  const entries = responses.map((e) => ({ at: e.at, model: e.model, tokens: e.tokens, synthetic: e.synthetic, sidechain: e.sidechain, speed: e.speed, cache1h: e.cacheCreation1h, session: sessionIdOf(e), project: e.project }));
+  const slots = entrySlots(entries, price, true);
+  await saveRates();
+  return slots;
 }
 
 /** The transcripts scanned as `blocks` scans them, every response summed into its slot. */

@@ -7,15 +7,23 @@ import type { BlockEntry, PriceFn } from '../../core/blocks.js';
 import { SLOT_MS } from '../stats/time.js';
 import type { SlotRow } from './report.js';
 
-/** By 15-minute slot and model, placeholders left out, as store/report-slots.ts GROUPED_RESPONSES groups the history's rows. */
-export function entrySlots(entries: Iterable<BlockEntry>, price: PriceFn): SlotRow[] {
+/** A scanned response as a report sums it: a block entry, with its session and project folder for the session report. */
+export type SlotEntry = BlockEntry & { session?: string; project?: string };
+
+/**
+ * By 15-minute slot and model (and, `bySession`, session and project folder), placeholders left
+ * out, as store/report-slots.ts GROUPED_RESPONSES groups the history's rows.
+ */
+export function entrySlots(entries: Iterable<SlotEntry>, price: PriceFn, bySession = false): SlotRow[] {
   const groups = new Map<string, SlotRow>();
   for (const e of entries) {
     if (e.synthetic) continue;
     const slot = Math.floor(e.at / SLOT_MS);
-    const k = `${slot}\u0000${e.model}`;
+    const session = bySession ? e.session ?? '' : '';
+    const project = bySession ? e.project ?? '' : '';
+    const k = bySession ? `${slot}\u0000${e.model}\u0000${session}\u0000${project}` : `${slot}\u0000${e.model}`;
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = { slot, model: e.model, session: '', project: '', input: 0, output: 0, cache_create: 0, cache_read: 0, cost_nanos: 0, n: 0, priced: 0, last: e.at }));
+    if (!g) groups.set(k, (g = { slot, model: e.model, session, project, input: 0, output: 0, cache_create: 0, cache_read: 0, cost_nanos: 0, n: 0, priced: 0, last: e.at }));
     g.input += e.tokens.input;
     g.output += e.tokens.output;
     g.cache_create += e.tokens.cacheCreation;

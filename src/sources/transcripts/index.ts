@@ -7,6 +7,7 @@
 // older history (backfill.ts), the ways of following changes (follow/), the reader each of them
 // reads through (reader.ts) and the state they share (state.ts, tracked.ts).
 import { availableParallelism } from 'node:os';
+import type { FoldOrder } from '../../core/response-fold.js';
 import type { SourceHealth } from '../../core/snapshot.js';
 import { startBackfill } from './backfill.js';
 import { byPath, discover, discoverShallow, type FoundFile } from './discover.js';
@@ -53,8 +54,8 @@ export class TranscriptSource {
     this.follow = new FollowSet({ shared: this.shared, reader: this.reader, direct: this.direct, tree, options });
   }
 
-  /** Reads every file to its end: for one-shot reports. `turns: false` skips prompt records (blocks need none). */
-  async loadAll(turns = true): Promise<void> {
+  /** Reads every file to its end: for one-shot reports. `turns: false` skips prompt records (blocks need none), its copies folded by `order` (scan.ts). */
+  async loadAll(turns = true, order: FoldOrder = 'first'): Promise<void> {
     if (!turns) {
       // Usage only (blocks): copies folded as they are read, then here, in path order. Workers only
       // for a large history (see ONE_SHOT_PARALLEL_BYTES), this thread scanning beside them. The
@@ -75,7 +76,7 @@ export class TranscriptSource {
           this.shared.tookProblems(r.problems);
           for (const e of r.responses) this.options.emit(e);
         },
-        pool ? { pool, scanHere: true } : { minBytes: Infinity },
+        pool ? { pool, scanHere: true, order } : { minBytes: Infinity, order },
       );
       for (const f of found) this.shared.track(f);
       return;

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { FoundFile } from './discover.js';
 import { unpack, type PackedScan } from './packed.js';
 import { scanFiles, UsageReader, type ScanResult } from './scan.js';
+import type { FoldOrder } from '../../core/response-fold.js';
 import { runOrdered } from '../../util/ordered-batches.js';
 import { entryUrl } from '../../util/package-files.js';
 
@@ -62,6 +63,8 @@ export interface ParallelOptions {
    * would only wait): one worker fewer to boot and to hold in memory for the same cores.
    */
   scanHere?: boolean;
+  /** How copies of a response fold (scan.ts scanFiles): 'first' unless given. */
+  order?: FoldOrder;
 }
 
 /** Every batch's result, in file order. */
@@ -82,7 +85,7 @@ export async function scanParallel(files: readonly FoundFile[], onResult: (r: Sc
   if (files.length === 0 || total < (o.minBytes ?? MIN_PARALLEL_BYTES)) {
     await pool?.close();
     if (files.length === 0) return;
-    onResult(scanFiles(files));
+    onResult(scanFiles(files, undefined, o.order));
     o.onProgress?.(files.length);
     return;
   }
@@ -95,9 +98,9 @@ export async function scanParallel(files: readonly FoundFile[], onResult: (r: Sc
     count: work.length,
     workers,
     inFlight: IN_FLIGHT,
-    send: (w, batch) => w.postMessage({ batch, paths: work[batch].map((f) => f.path), sizes: work[batch].map((f) => f.size) } satisfies ScanBatch),
+    send: (w, batch) => w.postMessage({ batch, paths: work[batch].map((f) => f.path), sizes: work[batch].map((f) => f.size), order: o.order } satisfies ScanBatch),
     receive: ({ batch, packed }: { batch: number; packed: PackedScan }) => ({ batch, result: unpack(packed) }),
-    here: reader ? (batch) => scanFiles(work[batch], reader) : undefined,
+    here: reader ? (batch) => scanFiles(work[batch], reader, o.order) : undefined,
     onResult: (r, batch) => {
       onResult(r);
       filesDone += work[batch].length;
@@ -118,6 +121,7 @@ export interface ScanBatch {
   batch: number;
   paths: string[];
   sizes: number[];
+  order?: FoldOrder;
 }
 
 /**

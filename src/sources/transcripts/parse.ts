@@ -179,6 +179,7 @@ function fromUsage(r: any, countVisible: boolean, iterationsReadable: boolean): 
   const model = !synthetic && usage.speed === 'fast' ? `${rawModel}-fast` : rawModel;
   const id = typeof msg.id === 'string' ? msg.id : '';
   const req = typeof r.requestId === 'string' ? r.requestId : '';
+  const agent = agentOf(r);
   const session = sessionOf(r);
   const thinking = usage.output_tokens_details?.thinking_tokens;
   const main: ResponseEvent = {
@@ -194,6 +195,7 @@ function fromUsage(r: any, countVisible: boolean, iterationsReadable: boolean): 
     thinkingReported: typeof thinking === 'number' && tokenCount(thinking) !== null ? thinking : null,
     visibleChars: countVisible ? visibleChars(msg.content) : 0,
     session,
+    agent,
     synthetic,
     sidechain: r.isSidechain === true,
     speed,
@@ -308,9 +310,15 @@ function visibleChars(content: unknown): number {
   return n;
 }
 
+/** The session a record belongs to, its subagent's too (`<sessionId>/<agentId>`): a subagent's turns are its own. */
 function sessionOf(r: any): string {
   const s = typeof r.sessionId === 'string' && r.sessionId.length <= MAX_STRING ? r.sessionId : '';
-  return typeof r.agentId === 'string' && r.agentId.length <= MAX_STRING ? `${s}/${r.agentId}` : s;
+  const agent = agentOf(r);
+  return agent ? `${s}/${agent}` : s;
+}
+
+function agentOf(r: any): string {
+  return typeof r.agentId === 'string' && r.agentId.length <= MAX_STRING ? r.agentId : '';
 }
 
 /** A record's time: an ISO string the gauges can hold (core/validate.ts), else null. */

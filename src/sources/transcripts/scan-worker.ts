@@ -10,7 +10,7 @@ keepYoungGenerationSmallHereToo(); // a report's scan
 
 const port = parentPort!;
 const reader = new UsageReader(); // one reading buffer for every batch
-port.on('message', ({ batch, paths, sizes }: ScanBatch) => {
-  const packed = pack(scanFiles(paths.map((path, i) => ({ path, size: sizes[i] })), reader));
+port.on('message', ({ batch, paths, sizes, order }: ScanBatch) => {
+  const packed = pack(scanFiles(paths.map((path, i) => ({ path, size: sizes[i] })), reader, order));
   port.postMessage({ batch, packed }, transferables(packed));
 });

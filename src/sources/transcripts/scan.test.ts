@@ -7,6 +7,9 @@ import { test } from 'node:test';
 import { generateCorpus } from '../../generate/index.js';
 import { discover } from './discover.js';
 import { batches, scanAll, scanParallel } from './parallel.js';
+import { folderProjectOf } from './project-folder.js';
+import { beatsWhole, ResponseFold, sessionIdOf } from '../../core/response-fold.js';
+import type { ResponseEvent } from '../../core/events.js';
 import { eventsFromLines } from './lines.js';
 import { parseLine, TRUSTED } from './parse.js';
 import { markedLines, scanChunk, scanFiles } from './scan.js';
@@ -138,3 +141,30 @@ test('worker threads give the same responses, in the same order, as one thread',
 });
 
 const totalOf = (e: any) => e.tokens.input + e.tokens.output + e.tokens.cacheCreation + e.tokens.cacheRead;
+
+test("the session report's scan: copies folded in the history's order, each with its project folder, the same in any batches and threads", async () => {
+  const files = discover([FIXTURES]).files.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const one = scanFiles(files.map((f) => f.path), undefined, 'whole');
+  assert.ok(one.responses.every((e) => e.project === folderProjectOf(files.find((f) => f.path.includes(`/${e.project}/`))!.path)), 'a project folder on every response');
+  assert.ok(one.responses.some((e) => e.agent), 'subagents among them');
+  // A total order: folding in reverse gives the same winners (ccusage's rule keeps the first read).
+  const back = scanFiles([...files].reverse().map((f) => f.path), undefined, 'whole');
+  const byKey = (es: readonly ResponseEvent[]) => new Map(es.map((e) => [e.key, e]));
+  assert.deepEqual(byKey(back.responses), byKey(one.responses), 'files read in reverse: the same winner for every response');
+  // Threads, and this thread beside them: the packed copies carry project and agent across.
+  const whole = new ResponseFold('whole');
+  await scanParallel(files, (r) => r.responses.forEach((e) => whole.add(e)), { threads: 1, minBytes: 0, batchBytes: 64 * 1024, scanHere: true, order: 'whole' });
+  assert.deepEqual(byKey(whole.responses), byKey(one.responses));
+});
+
+test("the history's order breaks ties by time, then sessionId, project folder and subagent", () => {
+  const copy = (o: Partial<ResponseEvent>): ResponseEvent => ({ kind: 'response', key: 'k', at: 10, model: 'm', tokens: { input: 1, output: 1, cacheCreation: 0, cacheRead: 0 }, cacheCreation1h: 0, thinkingReported: null, visibleChars: 0, session: 's', agent: '', synthetic: false, sidechain: false, speed: false, ...o });
+  assert.ok(beatsWhole(copy({ tokens: { input: 2, output: 1, cacheCreation: 0, cacheRead: 0 }, at: 99 }), copy({})), 'more tokens first');
+  assert.ok(beatsWhole(copy({ at: 9 }), copy({})), 'then the earlier line');
+  assert.ok(beatsWhole(copy({ session: 'r' }), copy({})), 'then the smaller session');
+  // A subagent's session names it (`s/a`); its sessionId is `s`, which ties with the session's own.
+  assert.equal(sessionIdOf(copy({ session: 's/a1', agent: 'a1' })), 's');
+  assert.ok(beatsWhole(copy({ session: 's', project: 'p1' }), copy({ session: 's/a1', agent: 'a1', project: 'p2' })), 'then the smaller project');
+  assert.ok(beatsWhole(copy({ session: 's' }), copy({ session: 's/a1', agent: 'a1' })), 'then no subagent before one');
+  assert.ok(!beatsWhole(copy({}), copy({})), 'never over itself');
+});

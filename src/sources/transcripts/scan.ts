@@ -3,13 +3,14 @@
 // one entry as they are read. Runs in worker threads for reports and the background backfill.
 import { closeSync } from 'node:fs';
 import type { ResponseEvent, TurnEvent } from '../../core/events.js';
-import { ResponseFold } from '../../core/response-fold.js';
+import { ResponseFold, type FoldOrder } from '../../core/response-fold.js';
 import { newCheckpoint, reconcile, type Checkpoint } from '../files/checkpoint.js';
 import { START, type LineChunk, type LinePosition } from '../files/lines.js';
 import { isUnread, openListedSync, openRegularSync, type Unread } from '../files/open.js';
 import { headSync, readLinesSync, type ReadOptions } from '../files/read.js';
 import { addStats, eventsFromLines, lineText, type LineStats } from './lines.js';
 import { decodeCut, decodeWhole, findMarked, lineFinder, USAGE_MARK, type LineFinder } from './usage-lines.js';
+import { folderProjectOf } from './project-folder.js';
 import { errorText } from '../../util/errno.js';
 
 const CHUNK = 1024 * 1024;
@@ -25,15 +26,28 @@ export interface ScanResult {
 /** A file to scan: a path alone, or as listed (read no further than its size then: a snapshot of the listing). */
 export type ScanFile = string | { path: string; size: number };
 
-export function scanFiles(files: readonly ScanFile[], reader = new UsageReader()): ScanResult {
-  const responses = new ResponseFold();
+/**
+ * @param order 'whole' for the session report: copies folded in the history's total order, each
+ * response carrying its file's project folder; 'first' (ccusage's rule) for everything else.
+ */
+export function scanFiles(files: readonly ScanFile[], reader = new UsageReader(), order: FoldOrder = 'first'): ScanResult {
+  const responses = new ResponseFold(order);
   const stats: LineStats = { records: 0, skipped: 0 };
   const problems: string[] = [];
-  const fold = (e: ResponseEvent | { kind: 'turn' }) => {
-    if (e.kind === 'response') responses.add(e);
-  };
+  let project = '';
+  const fold =
+    order === 'whole'
+      ? (e: ResponseEvent | { kind: 'turn' }) => {
+          if (e.kind !== 'response') return;
+          e.project = project;
+          responses.add(e);
+        }
+      : (e: ResponseEvent | { kind: 'turn' }) => {
+          if (e.kind === 'response') responses.add(e);
+        };
   for (const f of files) {
     const p = typeof f === 'string' ? f : f.path;
+    if (order === 'whole') project = folderProjectOf(p);
     const opened = openPatiently(p, typeof f !== 'string');
     if (isUnread(opened)) {
       if (opened.problem) problems.push(opened.problem); // gone since it was listed: nothing to say
