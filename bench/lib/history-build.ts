@@ -151,6 +151,8 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
   let same = true;
   const [dailyHistory, dailyScan, dailyTheirs, dailyScanMb, dailyTheirsMb] = [[], [], [], [], []] as number[][];
   let dailySame = true;
+  const [sessionScan, sessionTheirs, sessionScanMb, sessionTheirsMb] = [[], [], [], []] as number[][];
+  let sessionSame = true;
   for (let i = 0; i < runs; i++) {
     const state = await freshState(dataDir);
     const env = { PATH: process.env.PATH, HOME: state, CLAUDE_CONFIG_DIR: dir, CLAUDE_GAUGE_STATE_DIR: state };
@@ -180,6 +182,18 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
     jsonOf(dc, 'ccusage daily --json --offline');
     dailyTheirs.push(dc.ms);
     dailyTheirsMb.push(dc.peakMb ?? NaN);
+    // `session` from the transcripts (the scan, its copies folded in the history's order) against
+    // the history's answer and ccusage's.
+    const sh = await timed(process.execPath, [bin, 'session', '--json', '--timezone', 'UTC', '--from', 'history'], tz);
+    const ss = await timed(process.execPath, [bin, 'session', '--json', '--timezone', 'UTC', '--from', 'transcripts'], tz);
+    jsonOf(ss, 'claude-gauge session --json --from transcripts');
+    sessionScan.push(ss.ms);
+    sessionScanMb.push(ss.peakMb ?? NaN);
+    sessionSame &&= sh.stdout === ss.stdout;
+    const sc = await timed(cc.cmd, [...cc.argsPrefix, 'session', '--json', '--offline', '--timezone', 'UTC'], tz);
+    jsonOf(sc, 'ccusage session --json --offline');
+    sessionTheirs.push(sc.ms);
+    sessionTheirsMb.push(sc.peakMb ?? NaN);
     restarts.push(await historyRestart(bin, env));
     await fs.rm(state, { recursive: true, force: true });
   }
@@ -193,6 +207,8 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
     [label, 'daily --json from the current history, wall ms', fmt(median(dailyHistory)), fmt(median(dailyTheirs)), fmt(median(dailyHistory) / median(dailyTheirs), 2), ''],
     [label, 'daily --json read from the transcripts (--from transcripts), wall ms', fmt(median(dailyScan)), fmt(median(dailyTheirs)), fmt(median(dailyScan) / median(dailyTheirs), 2), dailySame ? 'the same JSON as from the history' : 'DIFFERS FROM THE HISTORY'],
     [label, 'daily --json read from the transcripts: peak memory MB', fmt(median(dailyScanMb)), fmt(median(dailyTheirsMb)), fmt(median(dailyScanMb) / median(dailyTheirsMb), 2), ''],
+    [label, 'session --json read from the transcripts (--from transcripts), wall ms', fmt(median(sessionScan)), fmt(median(sessionTheirs)), fmt(median(sessionScan) / median(sessionTheirs), 2), sessionSame ? 'the same JSON as from the history' : 'DIFFERS FROM THE HISTORY'],
+    [label, 'session --json read from the transcripts: peak memory MB', fmt(median(sessionScanMb)), fmt(median(sessionTheirsMb)), fmt(median(sessionScanMb) / median(sessionTheirsMb), 2), ''],
     [label, 'restart on the current history: slowest /usage in the 3 s after start-up, ms', fmt(median(restarts.map((r) => r.slowestUsageMs)), 1), '', '', 'polled every 5 ms; history on, nothing new in the transcripts'],
     [label, 'restart on the current history: until /api/ingest says current again, wall ms', fmt(median(restarts.map((r) => r.currentMs))), '', '', 'process start included; /api/ingest polled every 20 ms'],
     [label, '/stats page on the current history, the daemon settled: its /api queries at once, wall ms', fmt(median(restarts.map((r) => r.pageMs))), '', '', `${restarts[0]?.pageRoutes} routes; /usage polled every 5 ms meanwhile, slowest ${fmt(median(restarts.map((r) => r.pageUsageMaxMs)), 1)} ms`],

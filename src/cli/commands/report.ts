@@ -1,9 +1,9 @@
 // What `daily`, `weekly`, `monthly` and `session` share: the flags, where the rows come from, and
 // the output. The rows come from the daemon's durable history when it has read every transcript
 // to its end (store/current.ts), and otherwise from the transcripts themselves: scanned as `blocks`
-// scans them for days, weeks and months, read by the first build's reader into a history in
-// memory (its responses alone) for sessions and --project. Same fold, same prices, so the answer
-// does not depend on which was used.
+// scans them (for sessions, copies folded in the history's order), or read by the first build's
+// reader into a history in memory (its responses alone) for --project. Same fold, same prices, so
+// the answer does not depend on which was used.
 import Database from 'better-sqlite3';
 import { defineCommand, type ArgsDef } from 'citty';
 import { configFrom, tellProblems } from '../args.js';
@@ -49,7 +49,7 @@ async function answer(config: Config, kind: ReportKind, want: Want, o: ReportOpt
   // names a project by its working directory too, which only the history's reader keeps.
   if (kind !== 'session' && !o.project) return { report: reportOfSlots(await scannedSlots(config), kind, o), from: 'transcripts' };
   if (!o.project) return { report: reportOfSlots(await scannedSessionSlots(config), kind, o), from: 'transcripts' };
-  const db = await transcriptsDb(config, Boolean(o.project));
+  const db = await transcriptsDb(config);
   try {
     return { report: report(db, kind, o), from: 'transcripts' };
   } finally {
@@ -95,16 +95,15 @@ async function scannedSlots(config: Config): Promise<SlotRow[]> {
 }
 
 /**
- * The transcripts read into a history in memory by the first build's bulk reader: responses alone
- * (and with `projects` the projects' directories, which --project names them by), the rows as the
- * ingest makes them.
+ * The transcripts read into a history in memory by the first build's bulk reader: responses and
+ * the projects' directories (which --project names them by), the rows as the ingest makes them.
  */
-async function transcriptsDb(config: Config, projects: boolean): Promise<Db> {
+async function transcriptsDb(config: Config): Promise<Db> {
   const db = new Database(':memory:');
   migrate(db);
   const found = discover(config.configDirs);
   const pricer = new Pricer(loadOverrides(), { rateBook: rateBookFile(config.stateDir) });
-  const read = await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: projects ? 'with projects' : 'responses' });
+  const read = await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: 'with projects' });
   // What could not be read is said, not silently left out of the totals.
   tellProblems([...new Set([...found.problems, ...read.problems])]);
   await pricer.saveRates((problem) => void process.stderr.write(`${problem}\n`));
