@@ -132,6 +132,20 @@ async function statsPage(url: string): Promise<{ pageMs: number; pageUsageMaxMs:
   return { pageMs, pageUsageMaxMs: slowest, pageRoutes: routes.length };
 }
 
+/**
+ * A report (`--timezone UTC`) from the history (`from`: '' for `--from auto`), from the
+ * transcripts, and by ccusage, in that order; each run checked as it ends.
+ */
+async function reportRuns(bin: string, cc: Ccusage, kind: string, env: NodeJS.ProcessEnv, from: '' | 'history') {
+  const args = [bin, kind, '--json', '--timezone', 'UTC'];
+  const history = await timed(process.execPath, from ? [...args, '--from', from] : args, env);
+  const scan = await timed(process.execPath, [...args, '--from', 'transcripts'], env);
+  jsonOf(scan, `claude-gauge ${kind} --json --from transcripts`);
+  const theirs = await timed(cc.cmd, [...cc.argsPrefix, kind, '--json', '--offline', '--timezone', 'UTC'], env);
+  jsonOf(theirs, `ccusage ${kind} --json --offline`);
+  return { history, scan, theirs };
+}
+
 /** A fresh state folder beside `base` for one build. */
 export async function freshState(base: string): Promise<string> {
   return fs.mkdtemp(path.join(base, 'history-state-'));
@@ -169,31 +183,22 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
     // `daily` from that history, from the transcripts (what a report without a current history
     // does), and ccusage's; our two answers must be the same JSON.
     const tz = { ...env, TZ: 'UTC' };
-    const d = await timed(process.execPath, [bin, 'daily', '--json', '--timezone', 'UTC'], tz);
-    if (!d.stderr.includes('(from the history')) throw new Error(`daily did not answer from the current history: ${d.stderr}`);
-    if (jsonOf(d, 'claude-gauge daily --json').daily === undefined) throw new Error('daily --json gave no rows');
-    dailyHistory.push(d.ms);
-    const ds = await timed(process.execPath, [bin, 'daily', '--json', '--timezone', 'UTC', '--from', 'transcripts'], tz);
-    jsonOf(ds, 'claude-gauge daily --json --from transcripts');
-    dailyScan.push(ds.ms);
-    dailyScanMb.push(ds.peakMb ?? NaN);
-    dailySame &&= d.stdout === ds.stdout;
-    const dc = await timed(cc.cmd, [...cc.argsPrefix, 'daily', '--json', '--offline', '--timezone', 'UTC'], tz);
-    jsonOf(dc, 'ccusage daily --json --offline');
-    dailyTheirs.push(dc.ms);
-    dailyTheirsMb.push(dc.peakMb ?? NaN);
-    // `session` from the transcripts (the scan, its copies folded in the history's order) against
-    // the history's answer and ccusage's.
-    const sh = await timed(process.execPath, [bin, 'session', '--json', '--timezone', 'UTC', '--from', 'history'], tz);
-    const ss = await timed(process.execPath, [bin, 'session', '--json', '--timezone', 'UTC', '--from', 'transcripts'], tz);
-    jsonOf(ss, 'claude-gauge session --json --from transcripts');
-    sessionScan.push(ss.ms);
-    sessionScanMb.push(ss.peakMb ?? NaN);
-    sessionSame &&= sh.stdout === ss.stdout;
-    const sc = await timed(cc.cmd, [...cc.argsPrefix, 'session', '--json', '--offline', '--timezone', 'UTC'], tz);
-    jsonOf(sc, 'ccusage session --json --offline');
-    sessionTheirs.push(sc.ms);
-    sessionTheirsMb.push(sc.peakMb ?? NaN);
+    const d = await reportRuns(bin, cc, 'daily', tz, '');
+    if (!d.history.stderr.includes('(from the history')) throw new Error(`daily did not answer from the current history: ${d.history.stderr}`);
+    if (jsonOf(d.history, 'claude-gauge daily --json').daily === undefined) throw new Error('daily --json gave no rows');
+    dailyHistory.push(d.history.ms);
+    dailyScan.push(d.scan.ms);
+    dailyScanMb.push(d.scan.peakMb ?? NaN);
+    dailySame &&= d.history.stdout === d.scan.stdout;
+    dailyTheirs.push(d.theirs.ms);
+    dailyTheirsMb.push(d.theirs.peakMb ?? NaN);
+    // `session` the same way: from the transcripts, its copies folded in the history's order.
+    const ss = await reportRuns(bin, cc, 'session', tz, 'history');
+    sessionScan.push(ss.scan.ms);
+    sessionScanMb.push(ss.scan.peakMb ?? NaN);
+    sessionSame &&= ss.history.stdout === ss.scan.stdout;
+    sessionTheirs.push(ss.theirs.ms);
+    sessionTheirsMb.push(ss.theirs.peakMb ?? NaN);
     restarts.push(await historyRestart(bin, env));
     await fs.rm(state, { recursive: true, force: true });
   }
