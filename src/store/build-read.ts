@@ -31,32 +31,28 @@ export interface FileFacts {
 }
 
 /**
- * A report's read (build.ts usageOnly): the facts of responses alone, and with 'with projects'
- * each project's working directory too (--project names a project by it). Without it, lines with
- * a usage mark are the only ones read. With it, lines are read whole until the batch has its
- * project's directory, as the full read would state it first, and only then the marked ones.
- * Skipped-line counts then leave out malformed lines without a mark.
+ * @param usageOnly a report's read (build.ts usageOnly): the facts of responses alone, and each
+ * project's working directory (--project names a project by it). Lines are read whole until the
+ * batch has its project's directory, as the full read would state it first, and then only the
+ * lines with a usage mark. Skipped-line counts then leave out malformed lines without a mark.
  */
-export type UsageOnly = 'responses' | 'with projects';
-
-export function readBatch(paths: readonly string[], stored: ReadonlyMap<string, StoredFile>, usageOnly?: UsageOnly): FileFacts[] {
+export function readBatch(paths: readonly string[], stored: ReadonlyMap<string, StoredFile>, usageOnly = false): FileFacts[] {
   if (usageOnly) finder ??= lineFinder();
   const projects = new Set<string>();
   return paths.map((p) => readFile(p, stored, projects, usageOnly));
 }
 
-function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, projects: Set<string>, usageOnly: UsageOnly | undefined): FileFacts {
+function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, projects: Set<string>, usageOnly: boolean): FileFacts {
   const project = folderProjectOf(path);
   const facts: Partial<LineFacts>[] = [];
   let skipped = 0;
-  const cwd = usageOnly !== 'responses';
   // A file outside projects/ has a project per working directory: every line may state one.
-  const marksOnly = usageOnly ? () => project !== '' && (!cwd || projects.has(project)) : undefined;
+  const marksOnly = usageOnly ? () => project !== '' && projects.has(project) : undefined;
   const lists = usageOnly ? RESPONSES : LISTS;
   const each = (f: LineFacts | null) => {
     if (!f) skipped++;
     else {
-      const sent = compact(f, cwd ? projects : null, lists);
+      const sent = compact(f, projects, lists);
       if (sent) facts.push(sent);
     }
   };
@@ -112,7 +108,7 @@ const LISTS = ['responses', 'blocks', 'tools', 'toolResults', 'texts', 'interrup
 const RESPONSES = ['responses'] as const;
 
 /** What of `f` the writer needs to see, or null when applying it would write nothing (most lines). `projects` null: no directories. */
-function compact(f: LineFacts, projects: Set<string> | null, lists: readonly (typeof LISTS)[number][]): Partial<LineFacts> | null {
+function compact(f: LineFacts, projects: Set<string>, lists: readonly (typeof LISTS)[number][]): Partial<LineFacts> | null {
   const out: Partial<LineFacts> = {};
   let any = false;
   for (const k of lists) {
@@ -120,7 +116,7 @@ function compact(f: LineFacts, projects: Set<string> | null, lists: readonly (ty
     (out as Record<string, unknown>)[k] = f[k];
     any = true;
   }
-  if (f.cwd && projects && !projects.has(f.cwd.project)) {
+  if (f.cwd && !projects.has(f.cwd.project)) {
     projects.add(f.cwd.project);
     out.cwd = f.cwd;
     any = true;

@@ -137,20 +137,17 @@ test('a usage-only build (a report read from the transcripts) holds the response
   const full = openHistory(path.join(dir, 'full.sqlite'));
   const inline = openHistory(path.join(dir, 'usage-inline.sqlite'));
   const threaded = openHistory(path.join(dir, 'usage-threads.sqlite'));
-  const bare = openHistory(path.join(dir, 'usage-responses.sqlite'));
   try {
     ingestPaths(full.db, files.map((f) => f.path), pricer);
-    await buildHistory(inline.db, files, pricer, { usageOnly: 'with projects', threads: 0 });
-    await buildHistory(threaded.db, files, pricer, { usageOnly: 'with projects', threads: 1, minParallelBytes: 0, batchBytes: 64 * 1024 });
-    await buildHistory(bare.db, files, pricer, { usageOnly: 'responses', threads: 1, minParallelBytes: 0, batchBytes: 64 * 1024 });
+    await buildHistory(inline.db, files, pricer, { usageOnly: true, threads: 0 });
+    await buildHistory(threaded.db, files, pricer, { usageOnly: true, threads: 1, minParallelBytes: 0, batchBytes: 64 * 1024 });
     const want = reportRows(full.db) as { responses: unknown[]; projects: { folder: string; cwd: string }[] };
     assert.ok(want.responses.length > 100);
     assert.deepEqual(want.projects.find((p) => p.folder === '-home-dev-moved')?.cwd, '/home/dev/moved');
     assert.ok(want.projects.some((p) => p.folder === '/srv/c'), 'outside projects/, each directory is a project');
     assert.deepEqual(reportRows(inline.db), want);
     assert.deepEqual(reportRows(threaded.db), want);
-    assert.deepEqual(reportRows(bare.db), { ...want, projects: [] }, 'without projects: the same responses, no directories');
-    for (const h of [inline, threaded, bare]) {
+    for (const h of [inline, threaded]) {
       const kept = h.db.prepare('SELECT (SELECT count(*) FROM texts) + (SELECT count(*) FROM tool_uses) + (SELECT count(*) FROM blocks) + (SELECT count(*) FROM interrupts) n').get() as { n: number };
       assert.equal(kept.n, 0, 'nothing but responses and projects is written');
     }
@@ -158,7 +155,6 @@ test('a usage-only build (a report read from the transcripts) holds the response
     full.close();
     inline.close();
     threaded.close();
-    bare.close();
     await fs.rm(dir, { recursive: true, force: true });
   }
 });
@@ -288,12 +284,11 @@ test('the readers answer awkward lines from their bytes as extractLine does from
     const want = contents(old.db);
     assert.deepEqual(contents(built.db), want);
     // A report's read of the same (usage lines alone, the finder's compacted copies after the first chunk).
-    for (const [threads, usageOnly] of [[0, 'with projects'], [1, 'with projects'], [1, 'responses']] as const) {
-      const usage = openHistory(path.join(dir, `usage-${threads}-${usageOnly}.sqlite`));
+    for (const threads of [0, 1]) {
+      const usage = openHistory(path.join(dir, `usage-${threads}.sqlite`));
       try {
-        await buildHistory(usage.db, files, pricer, { usageOnly, threads, minParallelBytes: 0, batchBytes: 1 });
-        const want = reportRows(old.db) as { projects: unknown[] };
-        assert.deepEqual(reportRows(usage.db), usageOnly === 'responses' ? { ...want, projects: [] } : want, `usage-only (${usageOnly}), ${threads} reader threads`);
+        await buildHistory(usage.db, files, pricer, { usageOnly: true, threads, minParallelBytes: 0, batchBytes: 1 });
+        assert.deepEqual(reportRows(usage.db), reportRows(old.db), `usage-only, ${threads} reader threads`);
       } finally {
         usage.close();
       }

@@ -6,7 +6,7 @@
 // boundary and the rest is read again on the next start.
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
-import { readBatch, type FileFacts, type UsageOnly } from './build-read.js';
+import { readBatch, type FileFacts } from './build-read.js';
 import type { ReadRequest } from './build-worker.js';
 import { deferIndexes, restoreIndexes } from './deferred-indexes.js';
 import { reprice } from './ingest.js';
@@ -32,12 +32,12 @@ export interface BuildOptions {
   minParallelBytes?: number;
   batchBytes?: number;
   /**
-   * A report's read (cli/commands/report.ts; build-read.ts UsageOnly): the responses alone, or
-   * with the projects' directories; the lines without a usage mark are not read (or only until a
-   * project's directory is known), and the rows of texts, tools and blocks not written. Such a
-   * history is for one answer: its responses' visible characters (and so thinking estimates) stay 0.
+   * A report's read (cli/commands/report.ts, --project; build-read.ts readBatch): the responses
+   * and the projects' directories; the lines without a usage mark are read only until a project's
+   * directory is known, and the rows of texts, tools and blocks not written. Such a history is for
+   * one answer: its responses' visible characters (and so thinking estimates) stay 0.
    */
-  usageOnly?: UsageOnly;
+  usageOnly?: boolean;
   /** After each batch commits: files done so far, and their lines. */
   onProgress?: (p: { files: number; lines: number; skipped: number }) => void;
 }

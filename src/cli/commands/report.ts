@@ -103,7 +103,7 @@ async function transcriptsDb(config: Config): Promise<Db> {
   migrate(db);
   const found = discover(config.configDirs);
   const pricer = new Pricer(loadOverrides(), { rateBook: rateBookFile(config.stateDir) });
-  const read = await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: 'with projects' });
+  const read = await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: true });
   // What could not be read is said, not silently left out of the totals.
   tellProblems([...new Set([...found.problems, ...read.problems])]);
   await pricer.saveRates((problem) => void process.stderr.write(`${problem}\n`));
