@@ -1,5 +1,6 @@
-// One-shot loads for reports (`blocks`, `daily`/`weekly`/`monthly` from the transcripts, `usage`, `doctor`): only the engine and the transcript
-// reader, none of the daemon's servers, so a report does not pay for loading them.
+// One-shot loads for reports (`blocks`, `daily`/`weekly`/`monthly`/`session` from the transcripts,
+// `usage`, `doctor`): only the engine (none for sessions) and the transcript reader, none of the
+// daemon's servers, so a report does not pay for loading them.
 import type { Config } from '../config/index.js';
 import { Admission } from '../core/admission.js';
 import type { GaugeEvent, ResponseEvent } from '../core/events.js';

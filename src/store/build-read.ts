@@ -107,7 +107,7 @@ function usageChunk(f: LineFinder, c: LineChunk, project: string, each: (f: Line
 const LISTS = ['responses', 'blocks', 'tools', 'toolResults', 'texts', 'interrupts'] as const;
 const RESPONSES = ['responses'] as const;
 
-/** What of `f` the writer needs to see, or null when applying it would write nothing (most lines). `projects` null: no directories. */
+/** What of `f` the writer needs to see, or null when applying it would write nothing (most lines). `projects`: the directories already sent. */
 function compact(f: LineFacts, projects: Set<string>, lists: readonly (typeof LISTS)[number][]): Partial<LineFacts> | null {
   const out: Partial<LineFacts> = {};
   let any = false;

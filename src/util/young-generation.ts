@@ -4,8 +4,8 @@
 // transcripts, 113 on 500 MB, 168 on 2 GB; with them kept at their first 1 MB, 64, 94 and 141, in
 // the same time or less. Only for the scan of usage lines: a read that keeps much of what it
 // allocates has it promoted early and grows the old generation instead (`usage`, which keeps every
-// turn and window, peaked at 341-370 MB at 2 GB against 189-210; `session` read into SQLite, 2 GB
-// 4.4 s against 3.8); daemon/load.ts asks for it when it loads usage lines alone. The daemon gets
+// turn and window, peaked at 341-370 MB at 2 GB against 189-210; a report read into SQLite, as
+// `--project` is, 2 GB 4.4 s against 3.8); daemon/load.ts asks for it when it loads usage lines alone. The daemon gets
 // its size from node's flags (service/spec.ts); a report is started by `claude-gauge`, whose shebang
 // cannot pass any, so it asks V8 at run time: V8 reads the growth factor each time it would grow a
 // young generation. Two things undo or spoil that, hence the shape of this file:

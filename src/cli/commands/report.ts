@@ -16,7 +16,7 @@ import { buildHistory } from '../../store/build.js';
 import { loadOverrides, Pricer } from '../../store/pricing.js';
 import { rateBookFile } from '../../store/rate-book.js';
 import { reportDate, report, reportOfSlots, type Report, type ReportKind, type ReportOptions, type SlotRow } from '../../sinks/reports/report.js';
-import { entrySlots } from '../../sinks/reports/entry-slots.js';
+import { entrySlots, type SlotEntry } from '../../sinks/reports/entry-slots.js';
 import { loadEngine, loadResponses } from '../../daemon/load.js';
 import { sessionIdOf } from '../../core/response-fold.js';
 import { loadPriceFn } from '../../daemon/older-history.js';
@@ -47,8 +47,7 @@ async function answer(config: Config, kind: ReportKind, want: Want, o: ReportOpt
   // and prices), summed by slot as the history sums them; sessions the same scan with each
   // response's session and project folder, its copies folded in the history's order. --project
   // names a project by its working directory too, which only the history's reader keeps.
-  if (kind !== 'session' && !o.project) return { report: reportOfSlots(await scannedSlots(config), kind, o), from: 'transcripts' };
-  if (!o.project) return { report: reportOfSlots(await scannedSessionSlots(config), kind, o), from: 'transcripts' };
+  if (!o.project) return { report: reportOfSlots(await scannedSlots(config, kind === 'session'), kind, o), from: 'transcripts' };
   const db = await transcriptsDb(config);
   try {
     return { report: report(db, kind, o), from: 'transcripts' };
@@ -71,27 +70,30 @@ async function historyToReport(config: Config, want: Want): Promise<{ db: Db; cl
   return null;
 }
 
-/** The transcripts scanned as `blocks` scans them, every response summed into its slot, session and project. */
-async function scannedSessionSlots(config: Config): Promise<SlotRow[]> {
+/**
+ * The transcripts scanned as `blocks` scans them, every response summed into its slot (and with
+ * `bySession` its session and project folder, the copies folded in the history's order).
+ */
+async function scannedSlots(config: Config, bySession: boolean): Promise<SlotRow[]> {
   const pricing = loadPriceFn((problem) => void process.stderr.write(`${problem}\n`), config.stateDir);
-  const { responses, problems } = await loadResponses(config);
-  tellProblems(problems);
+  const entries = bySession ? await sessionEntries(config) : await engineEntries(config);
   const { price, saveRates } = await pricing;
-  const entries = responses.map((e) => ({ at: e.at, model: e.model, tokens: e.tokens, synthetic: e.synthetic, sidechain: e.sidechain, speed: e.speed, cache1h: e.cacheCreation1h, session: sessionIdOf(e), project: e.project }));
-  const slots = entrySlots(entries, price, true);
+  const slots = entrySlots(entries, price, bySession);
   await saveRates();
   return slots;
 }
 
-/** The transcripts scanned as `blocks` scans them, every response summed into its slot. */
-async function scannedSlots(config: Config): Promise<SlotRow[]> {
-  const pricing = loadPriceFn((problem) => void process.stderr.write(`${problem}\n`), config.stateDir);
+async function engineEntries(config: Config): Promise<readonly SlotEntry[]> {
   const { engine, source } = await loadEngine(config, { turns: false });
   tellProblems(source.health().problems);
-  const { price, saveRates } = await pricing;
-  const slots = entrySlots(engine.responseEntries(), price);
-  await saveRates();
-  return slots;
+  return engine.responseEntries();
+}
+
+async function sessionEntries(config: Config): Promise<SlotEntry[]> {
+  const { responses, problems } = await loadResponses(config);
+  tellProblems(problems);
+  // As the engine makes a response's entry (its counts not copied: nothing here changes them).
+  return responses.map((e) => ({ at: e.at, model: e.model, tokens: e.tokens, synthetic: e.synthetic, sidechain: e.sidechain, speed: e.speed, cache1h: e.cacheCreation1h, session: sessionIdOf(e), project: e.project }));
 }
 
 /**
