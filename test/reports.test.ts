@@ -18,6 +18,7 @@ import { ingestPaths } from '../src/store/ingest.js';
 import { report, type ReportKind } from '../src/sinks/reports/report.js';
 import { FIXTURES, ROOT, fixtureCopy, isolatedEnv, runCli, tempDir } from './helpers/cli.js';
 import { ccusageSkip, ourBlocks } from './helpers/ccusage.js';
+import { assistant } from './helpers/lines.js';
 
 const CCUSAGE = path.join(ROOT, 'node_modules', '.bin', 'ccusage');
 const ZONES = ['UTC', 'America/Los_Angeles', 'Asia/Kolkata'];
@@ -228,6 +229,28 @@ test('the command: the history and the transcripts give the same JSON; a history
   const bad = await runCli(['daily', '--since', '2026-13-01'], { env });
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /not a date/);
+});
+
+test('--project over a transcript outside any project folder: its lines name their project, and both sources agree', async () => {
+  // Such a line's project is its own directory (store/extract.ts), which the scan does not keep:
+  // the transcripts are then read by the history's reader (cli/commands/report.ts transcriptsDb).
+  const home = await fixtureCopy();
+  const at = Date.parse('2026-02-10T08:00:00Z');
+  const loose = [0, 1, 2].map((i) => JSON.stringify({ ...JSON.parse(assistant({ id: `loose-${i}`, req: `rl-${i}`, at: at + i * 60_000, input: 10, output: 100 * (i + 1), model: 'claude-sonnet-4-5-20250929' })), cwd: '/work/loose' }));
+  await fs.writeFile(path.join(home, 'projects', 'loose.jsonl'), loose.join('\n') + '\n');
+  const state = await tempDir('reports-loose');
+  const h = openHistory(state);
+  ingestPaths(h.db, discover([home]).files.map((f) => f.path));
+  h.close();
+  const env = isolatedEnv({ CLAUDE_CONFIG_DIR: home, CLAUDE_GAUGE_STATE_DIR: state, CLAUDE_GAUGE_PRICES: path.join(state, 'prices.json') });
+  for (const kind of ['daily', 'session']) {
+    const args = [kind, '--json', '--timezone', 'UTC', '--project', 'loose'];
+    const fromHistory = await runCli([...args, '--from', 'history'], { env });
+    const fromScan = await runCli([...args, '--from', 'transcripts'], { env });
+    assert.equal(fromScan.code, 0, fromScan.stderr);
+    assert.equal(JSON.parse(fromScan.stdout).totals.outputTokens, 600, `${kind}: the loose transcript's responses alone`);
+    assert.equal(fromHistory.stdout, fromScan.stdout, kind);
+  }
 });
 
 test('generated history: days, weeks, months and sessions scanned as blocks scans them equal the history\'s, to the byte, in every zone and cut', async () => {

@@ -45,6 +45,8 @@ export interface ReadHooks {
   onBytes?(c: LineChunk, cp: Checkpoint): number;
   /** The buffer to read into (a usage-line finder's area, which onBytes may rewrite before lastNl). */
   area?: (bytes: number) => Buffer;
+  /** Asked after each chunk: true stops reading there (the caller has what it wanted). */
+  enough?(): boolean;
 }
 
 class ChunkFailed {
@@ -86,6 +88,7 @@ export function readNewLines(file: string, h: ReadHooks): LinesRead {
           } catch (err) {
             throw new ChunkFailed(err);
           }
+          return h.enough?.() !== true;
         },
         { readBytes: CHUNK, minRead: CHUNK, area: h.area },
       );

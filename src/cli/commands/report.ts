@@ -1,9 +1,10 @@
 // What `daily`, `weekly`, `monthly` and `session` share: the flags, where the rows come from, and
 // the output. The rows come from the daemon's durable history when it has read every transcript
 // to its end (store/current.ts), and otherwise from the transcripts themselves: scanned as `blocks`
-// scans them (for sessions, copies folded in the history's order), or read by the first build's
-// reader into a history in memory (its responses alone) for --project. Same fold, same prices, so
-// the answer does not depend on which was used.
+// scans them (for sessions and --project, copies folded in the history's order), or, for
+// --project over transcripts outside any project folder, read by the first build's reader into a
+// history in memory (its responses alone). Same fold, same prices, so the answer does not depend
+// on which was used.
 import Database from 'better-sqlite3';
 import { defineCommand, type ArgsDef } from 'citty';
 import { configFrom, tellProblems } from '../args.js';
@@ -15,7 +16,9 @@ import { migrate, type Db } from '../../store/db.js';
 import { buildHistory } from '../../store/build.js';
 import { loadOverrides, Pricer } from '../../store/pricing.js';
 import { rateBookFile } from '../../store/rate-book.js';
-import { reportDate, report, reportOfSlots, type Report, type ReportKind, type ReportOptions, type SlotRow } from '../../sinks/reports/report.js';
+import { firstDirectories } from '../../store/project-dirs.js';
+import { folderProjectOf } from '../../sources/transcripts/project-folder.js';
+import { namesProject, reportDate, report, reportOfSlots, type Report, type ReportKind, type ReportOptions, type SlotRow } from '../../sinks/reports/report.js';
 import { entrySlots, type SlotEntry } from '../../sinks/reports/entry-slots.js';
 import { loadEngine, loadResponses } from '../../daemon/load.js';
 import { sessionIdOf } from '../../core/response-fold.js';
@@ -45,9 +48,12 @@ async function answer(config: Config, kind: ReportKind, want: Want, o: ReportOpt
   }
   // Days, weeks and months need no more of a response than `blocks` does: its scan (the same fold
   // and prices), summed by slot as the history sums them; sessions the same scan with each
-  // response's session and project folder, its copies folded in the history's order. --project
-  // names a project by its working directory too, which only the history's reader keeps.
-  if (!o.project) return { report: reportOfSlots(await scannedSlots(config, kind === 'session'), kind, o), from: 'transcripts' };
+  // response's session and project folder, its copies folded in the history's order, and so
+  // --project too (its folders' directories read from their first lines).
+  const slots = o.project ? await projectSlots(config, kind, o.project) : await scannedSlots(config, kind === 'session');
+  if (slots) return { report: reportOfSlots(slots, kind, o), from: 'transcripts' };
+  // Transcripts outside a project folder: a response's project is its line's directory, which
+  // only the history's reader keeps.
   const db = await transcriptsDb(config);
   try {
     return { report: report(db, kind, o), from: 'transcripts' };
@@ -79,6 +85,25 @@ async function scannedSlots(config: Config, bySession: boolean): Promise<SlotRow
   const entries = bySession ? await sessionEntries(config) : await engineEntries(config);
   const { price, saveRates } = await pricing;
   const slots = entrySlots(entries, price, bySession);
+  await saveRates();
+  return slots;
+}
+
+/**
+ * --project from the scan: every response with its project folder, folded in the history's order
+ * (the copy the history keeps names the project), then those of the folders `name` names; null
+ * when a transcript lies outside any project folder (see answer()).
+ */
+async function projectSlots(config: Config, kind: ReportKind, name: string): Promise<SlotRow[] | null> {
+  const listed = discover(config.configDirs).files;
+  if (listed.some((f) => folderProjectOf(f.path) === '')) return null;
+  const pricing = loadPriceFn((problem) => void process.stderr.write(`${problem}\n`), config.stateDir);
+  const entries = await sessionEntries(config);
+  const folders = new Set(entries.map((e) => e.project ?? ''));
+  const dirs = firstDirectories(listed.map((f) => f.path), folders);
+  const named = new Set([...folders].filter((f) => namesProject(name, f, dirs.get(f) ?? null)));
+  const { price, saveRates } = await pricing;
+  const slots = entrySlots(entries.filter((e) => named.has(e.project ?? '')), price, kind === 'session');
   await saveRates();
   return slots;
 }

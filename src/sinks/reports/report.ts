@@ -86,8 +86,13 @@ export function reportDate(v: string): string | null {
 /** The projects a --project value names: a folder, a working directory, or its last name. */
 export function projectFolders(db: Db, name: string): string[] {
   const rows = db.prepare('SELECT DISTINCT r.project folder, p.cwd cwd FROM responses r LEFT JOIN projects p ON p.folder = r.project').all() as { folder: string; cwd: string | null }[];
-  const last = (cwd: string) => cwd.split(/[\\/]/).filter(Boolean).pop() ?? cwd;
-  return rows.filter((r) => r.folder === name || r.cwd === name || (r.cwd !== null && last(r.cwd) === name)).map((r) => r.folder);
+  return rows.filter((r) => namesProject(name, r.folder, r.cwd)).map((r) => r.folder);
+}
+
+/** Whether a --project value names the project in `folder` (its working directory `cwd`, null when none is known). */
+export function namesProject(name: string, folder: string, cwd: string | null): boolean {
+  const last = (dir: string) => dir.split(/[\\/]/).filter(Boolean).pop() ?? dir;
+  return folder === name || cwd === name || (cwd !== null && last(cwd) === name);
 }
 
 function slots(db: Db, kind: ReportKind, o: ReportOptions): SlotRow[] {
