@@ -4,6 +4,7 @@ import { scanAll } from '../sources/transcripts/parallel.js';
 import { byPath, discover } from '../sources/transcripts/discover.js';
 import { loadPricer } from '../store/pricing.js';
 import { priceWith, summarize, type SummaryRequest } from './older-history.js';
+import { lowerPriority, SUMMARY_NICE } from '../util/priority.js';
 
 // The daemon went away (stopped, or killed): nobody wants the answer any more.
 process.once('disconnect', () => process.exit(0));
@@ -13,6 +14,7 @@ const send = (m: unknown, then: () => void = () => {}) => {
 };
 
 process.once('message', async ({ configDirs, before }: SummaryRequest) => {
+  lowerPriority(SUMMARY_NICE); // before its scan threads start, which inherit it
   // Path order, as everywhere a history is summed: equal copies of a response resolve the same way.
   const files = discover(configDirs).files.sort(byPath);
   send({ total: files.length });

@@ -1,7 +1,6 @@
 // The history's first build (build.ts) in a child process of its own, at a lower priority: its
 // reader thread, page cache and facts in flight never count against the daemon's memory, it
 // gives the processor up to the daemon's live work, and all it holds goes back when it exits.
-import { setPriority } from 'node:os';
 import path from 'node:path';
 import { openHistory } from './db.js';
 import { buildHistory, type BuildFile, type BuildResult } from './build.js';
@@ -10,6 +9,7 @@ import { keepReportSlots } from './report-slots.js';
 import { loadPricer } from './pricing.js';
 import { rateBookFile } from './rate-book.js';
 import { errorText } from '../util/errno.js';
+import { BUILD_NICE, lowerPriority } from '../util/priority.js';
 
 export interface BuildRequest {
   file: string;
@@ -25,13 +25,10 @@ const send = (m: BuildMessage) => new Promise<void>((resolve) => (process.connec
 process.on('disconnect', () => process.exit(0));
 
 process.once('message', async (m: BuildRequest) => {
-  try {
-    // Threads started from here on inherit it. Measured on 2 busy cores (300 MB): the daemon's
-    // /usage p99 was 9-13 ms at 10 or 19, 15-24 ms at 5, 34-40 ms at 0, and 5 or 0 built no sooner.
-    setPriority(10);
-  } catch {
-    // not allowed here: the build runs at the daemon's priority
-  }
+  // Its reader thread inherits it. Measured on 2 busy cores (300 MB), with the summary at the
+  // daemon's priority: the daemon's /usage p99 was 9-13 ms at 10 or 19, 15-24 ms at 5, 34-40 ms
+  // at 0, and 5 or 0 built no sooner; util/priority.ts for the value now.
+  lowerPriority(BUILD_NICE);
   let code = 0;
   try {
     const history = openHistory(m.file, { checked: true }); // by the daemon's start (serve.ts)
