@@ -2,7 +2,7 @@
 // and week as formatToParts gives, in zones with :30 and :45 offsets, across daylight-saving changes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { localDayStart, localParts } from './local-time.js';
+import { localDayStart, localParts, zoneOrDefault } from './local-time.js';
 
 const ZONES = ['UTC', 'Europe/Rome', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Pacific/Kiritimati', 'America/St_Johns'];
 
@@ -33,4 +33,18 @@ test('a local day starts at local midnight, also on a day of 23 or 25 hours', ()
   const fall = localDayStart(Date.parse('2026-10-25T20:00:00Z'), 'Europe/Rome'); // 25 hours
   assert.equal(new Date(fall).toISOString(), '2026-10-24T22:00:00.000Z');
   assert.equal(localParts(Date.parse('2026-06-01T00:00:00Z'), 'Asia/Kathmandu').hour, 5);
+});
+
+test('a zone is known or not the same the first time it is asked and every time after, however many are asked', () => {
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual(zoneOrDefault('Asia/Kathmandu'), { tz: 'Asia/Kathmandu', known: true });
+    assert.deepEqual(zoneOrDefault('Mars/Olympus_Mons'), { tz: 'Mars/Olympus_Mons', known: false });
+    const own = zoneOrDefault(null);
+    assert.equal(own.known, true);
+    assert.equal(own.tz, Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+    assert.deepEqual(zoneOrDefault(''), own, 'none asked: this machine\'s');
+  }
+  // Past the bound on zones kept, still right.
+  for (let i = 0; i < 250; i++) assert.equal(zoneOrDefault(`Nowhere/Zone_${i}`).known, false);
+  assert.equal(zoneOrDefault('Europe/Rome').known, true);
 });
