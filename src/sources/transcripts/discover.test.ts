@@ -86,6 +86,11 @@ test('the shallow listing leaves session folders for later, and listing them giv
 test('the listing in steps gives exactly the full listing, and lets other work run between its steps', async () => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'cg-steps-'));
   const proj = path.join(root, 'projects', '-home-p');
+  // Project folders are steps too: on a large history their listing in one go held the thread 25-32 ms.
+  for (let p = 0; p < 6; p++) {
+    await fs.mkdir(path.join(root, 'projects', `-home-other-${p}`), { recursive: true });
+    await fs.writeFile(path.join(root, 'projects', `-home-other-${p}`, 'only.jsonl'), '{}\n');
+  }
   for (let s = 0; s < 5; s++) {
     await fs.mkdir(path.join(proj, `s${s}`, 'subagents'), { recursive: true });
     await fs.writeFile(path.join(proj, `s${s}.jsonl`), '{}\n');
@@ -100,12 +105,12 @@ test('the listing in steps gives exactly the full listing, and lets other work r
     if (listing) setImmediate(other);
   };
   setImmediate(other);
-  const steps = await discoverInSteps([root], 0); // a step per session folder
+  const steps = await discoverInSteps([root], 0); // a step per project folder and per session folder
   listing = false;
-  assert.equal(steps.files.length, 15);
+  assert.equal(steps.files.length, 21);
   assert.deepEqual(sorted(steps), sorted(discover([root])));
   assert.ok(steps.problems.some((p) => p.includes('dangling.jsonl')), 'the session folder\'s problem is kept');
-  assert.ok(ran >= 4, `other work ran between the steps (${ran} turns)`);
+  assert.ok(ran >= 11, `other work ran between the steps: 7 project folders, 5 session folders (${ran} turns)`);
 });
 
 /** A projects tree with every kind of hostile entry beside two good transcripts. */

@@ -81,27 +81,35 @@ export function discoverShallow(configDirs: string[]): ShallowDiscovery {
 }
 
 /**
- * discover(), in steps for a thread that answers requests meanwhile: the shallow listing, then the
- * session folders, yielding whenever `stepMs` has passed. At 2 GB (6,325 files) the listing in one
- * go held the daemon's thread 60-70 ms; in steps the longest is the shallow listing, 9-12 ms. A
+ * discover(), in steps for a thread that answers requests meanwhile: the projects folders, then
+ * each project folder, then the session folders, yielding whenever `stepMs` has passed; the same
+ * files as discover() (the session folders' last, as discoverShallow lists them). At 2 GB (6,325 files) the listing in one go held the
+ * daemon's thread 60-70 ms, and its shallow part (the project folders in one go) 25-32 ms. A
  * worker thread would hold none of it, but cost the daemon about 7 MB while the first build runs.
  */
 export async function discoverInSteps(configDirs: string[], stepMs = 5): Promise<Discovery> {
-  const { deferred, expand, ...out } = discoverShallow(configDirs);
+  const { out, walk } = list(configDirs, true, true);
   let since = performance.now();
-  for (const d of deferred) {
-    if (performance.now() - since >= stepMs) {
-      await setImmediate();
-      since = performance.now();
-    }
-    expand(d);
+  const step = async () => {
+    if (performance.now() - since < stepMs) return;
+    await setImmediate();
+    since = performance.now();
+  };
+  // The project folders defer their session folders as they go: all of those come after.
+  for (const p of walk.projects!) {
+    await step();
+    walkDir(p.path, p.real, walk, 1);
+  }
+  for (const d of walk.deferred!) {
+    await step();
+    walkDir(d.path, d.real, walk, 2);
   }
   return out;
 }
 
-function list(configDirs: string[], defer: boolean): { out: Discovery; walk: Walk } {
+function list(configDirs: string[], defer: boolean, deferProjects = false): { out: Discovery; walk: Walk } {
   const out: Discovery = { projectDirs: [], linkedDirs: [], files: [], problems: [], unreadable: [], unlisted: [] };
-  const walk: Walk = { out, roots: [], followed: new Set(), seenFiles: new Set(), deferred: defer ? [] : null };
+  const walk: Walk = { out, roots: [], followed: new Set(), seenFiles: new Set(), deferred: defer ? [] : null, projects: deferProjects ? [] : null };
   for (const projects of configDirs.map((d) => path.join(d, 'projects'))) {
     const st = statOrNull(projects, out);
     if (!st) continue;
@@ -133,6 +141,8 @@ interface Walk {
   seenFiles: Set<string>;
   /** Session folders left unlisted (discoverShallow), or null to list everything. */
   deferred: DeferredDir[] | null;
+  /** Project folders left for later (discoverInSteps), or null to list them as they come. */
+  projects: { path: string; real: string }[] | null;
 }
 
 /**
@@ -176,6 +186,7 @@ function walkDir(dir: string, real: string, w: Walk, depth: number): void {
     const full = dir + path.sep + e.name;
     const sessionWritten = written?.get(e.name);
     if (sessionWritten !== undefined) w.deferred!.push({ path: full, real: real + path.sep + e.name, writtenBy: sessionWritten + SUBAGENT_GRACE_MS });
+    else if (depth === 0 && w.projects) w.projects.push({ path: full, real: real + path.sep + e.name });
     else walkDir(full, real + path.sep + e.name, w, depth + 1);
   }
 }

@@ -31,13 +31,15 @@ export class FollowSet {
    * Following starts with the start-up read (direct watches, polling, the rescan); the tree
    * watcher walks the whole tree before it reports anything (on a large history about as long as
    * the listing itself), so it joins only once start-up has settled. Changes between the listing
-   * and the watcher being in place reached neither: one rescan then catches them.
+   * and the watcher being in place reached neither: one rescan then catches them. It waits the
+   * settling time twice: the older history's child starts after the first (backfill.ts), and the
+   * two back to back held the daemon's thread 100-135 ms at 2 GB.
    */
   start(startedUp: Promise<void>): void {
     const { shared, direct, tree, options } = this.parts;
     if (shared.closed) return;
     direct.start();
-    void startedUp.then(settled).then(() => tree.watchRoots()).then(() => this.rescan());
+    void startedUp.then(settled).then(settled).then(() => tree.watchRoots()).then(() => this.rescan());
     const every = options.rescanMs ?? 120_000;
     if (every > 0) {
       this.rescanTimer = setInterval(() => void this.rescan(), every);

@@ -5,6 +5,7 @@
 // if it cannot be set up) direct watches, polling and the rescan cover the files.
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { TranscriptSourceOptions } from '../options.js';
 import type { SourceState } from '../state.js';
@@ -35,7 +36,12 @@ export class TreeWatcher {
         root,
         // Loaded on first use: reports (`blocks`, `usage`) never watch and skip the native module's load.
         import('@parcel/watcher')
-          .then((m) => m.default.subscribe(root, (err, events) => this.onEvents(err, events)))
+          // Loading it (its native part, libc detection, glob matching) and the subscription's
+          // walk of the tree each hold the thread for tens of milliseconds: requests between them.
+          .then(async (m) => {
+            await setImmediate();
+            return m.default.subscribe(root, (err, events) => this.onEvents(err, events));
+          })
           .then((sub) => {
             this.shared.readProblems.delete(`watch ${root}`);
             return sub;
