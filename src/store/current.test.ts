@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openHistory, setMeta } from './db.js';
-import { filesBehind, markComplete, staleFiles } from './current.js';
+import { filesBehind, markComplete, staleFiles, staleFilesInSteps } from './current.js';
 import { ingestPaths, transcriptFiles } from './ingest.js';
 import { discover } from '../sources/transcripts/discover.js';
 import { fixtureCopy, tempDir } from '../../test/helpers/cli.js';
@@ -28,6 +28,7 @@ test('a grown, renamed or new transcript is stale, looked up one by one or from 
   const all = discover([home]).files;
   assert.ok(all.length > 6);
   assert.deepEqual(staleFiles(h.db, all), [], 'just read: none');
+  assert.deepEqual(await staleFilesInSteps(h.db, all, 3), [], 'just read: none, in steps too');
   const grown = all.find((f) => f.path.endsWith('short.jsonl'))!;
   await fs.appendFile(grown.path, line('grown'));
   const half = all.find((f) => f.path.endsWith('tool_heavy.jsonl'))!;
@@ -38,6 +39,18 @@ test('a grown, renamed or new transcript is stale, looked up one by one or from 
   const expected = now.filter((f) => f.path.endsWith('short.jsonl') || f.path.endsWith('moved.jsonl')).map((f) => f.path).sort();
   // Every file: more than half the table, so one read of every row.
   assert.deepEqual(staleFiles(h.db, now).map((f) => f.path).sort(), expected);
+  // The daemon's start reads the rows a few at a time, other work running between.
+  let turns = 0;
+  let reading = true;
+  const other = () => {
+    turns++;
+    if (reading) setImmediate(other);
+  };
+  setImmediate(other);
+  const inSteps = await staleFilesInSteps(h.db, now, 3);
+  reading = false;
+  assert.deepEqual(inSteps.map((f) => f.path).sort(), expected);
+  assert.ok(turns >= Math.floor(all.length / 3), `other work ran between the steps (${turns} turns, ${all.length} rows)`);
   // Two files at a time: a look-up of those alone.
   const few = now.filter((f) => expected.includes(f.path) || f.path === half.path);
   assert.ok(few.length * 2 < all.length, 'few enough for the look-up');

@@ -3,6 +3,7 @@
 // need read only the files it is behind on.
 import { closeSync, readSync } from 'node:fs';
 import path from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { isUnread, openRegularSync } from '../sources/files/open.js';
 import { discover, discoverShallow, type FoundFile } from '../sources/transcripts/discover.js';
 import type { Db } from './db.js';
@@ -93,6 +94,16 @@ export function staleFiles<F extends FoundFile>(db: Db, files: readonly F[]): F[
   return files.filter((f) => !isCurrent(offsets, f));
 }
 
+/**
+ * staleFiles for a thread that answers requests meanwhile (the daemon's start): the whole table is
+ * read a few thousand rows at a time. A row rewritten between two reads is at worst read in its
+ * older state, and its file read again (every write is idempotent).
+ */
+export async function staleFilesInSteps<F extends FoundFile>(db: Db, files: readonly F[], rowsPerStep = 1500): Promise<F[]> {
+  const offsets = fewerThanHalf(db, files.length) ? offsetsOf(db, files) : await storedOffsetsInSteps(db, rowsPerStep);
+  return files.filter((f) => !isCurrent(offsets, f));
+}
+
 function readThrough(db: Db, listing: readonly FoundFile[]): boolean {
   const offsets = storedOffsets(db);
   return listing.every((f) => {
@@ -109,6 +120,19 @@ function storedOffsets(db: Db): Offsets {
   const byId = new Map<string, Row>();
   for (const row of db.prepare('SELECT id, path, offset FROM files').raw(true).all() as Row[]) byId.set(row[0], row);
   return byId;
+}
+
+/** storedOffsets by rowid, `rowsPerStep` at a time with a turn of the event loop between (at 2 GB every row at once held the daemon's thread 14-21 ms). */
+async function storedOffsetsInSteps(db: Db, rowsPerStep: number): Promise<Offsets> {
+  const byId = new Map<string, Row>();
+  const page = db.prepare('SELECT rowid, id, path, offset FROM files WHERE rowid > ? ORDER BY rowid LIMIT ?').raw(true);
+  for (let after = 0; ; ) {
+    const rows = page.all(after, rowsPerStep) as [number, ...Row][];
+    for (const r of rows) byId.set(r[1], [r[1], r[2], r[3]]);
+    if (rows.length < rowsPerStep) return byId;
+    after = rows[rows.length - 1][0];
+    await setImmediate();
+  }
 }
 
 /**

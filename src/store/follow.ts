@@ -10,7 +10,7 @@ import { pricesFile as defaultPricesFile } from './price-overrides.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 import { entryUrl } from '../util/package-files.js';
 import { buildInChild, type BuildChild } from './build-spawn.js';
-import { markComplete, staleFiles } from './current.js';
+import { markComplete, staleFilesInSteps } from './current.js';
 import { pricedAsNow } from './history-blocks.js';
 import { reportSlotsKept } from './report-slots.js';
 import { notStarted, type IngestStatus } from './ingest-status.js';
@@ -130,10 +130,11 @@ export function startIngest(o: IngestOptions): Ingest {
   };
 
   /** The files to read: all of them when the history cannot be asked (the build sorts it out). */
-  const behind = <F extends FoundFile>(found: F[]): F[] => {
+  const behind = async <F extends FoundFile>(found: F[]): Promise<F[]> => {
     try {
-      return staleFiles(o.history.db, found);
+      return await staleFilesInSteps(o.history.db, found);
     } catch (err) {
+      if (closed) return []; // the history closed under the steps: nothing more to read
       log(`history: cannot tell which transcripts it is behind on (${(err as Error).message}); reading them all`);
       return found;
     }
@@ -162,7 +163,8 @@ export function startIngest(o: IngestOptions): Ingest {
     // A start after the first: only the files the history is behind on are read (by identity, path
     // and size; current.ts), and none when it is current and priced as now. The build child checked
     // every file's head for a reason to read it: at 2 GB, 1-2 s of processor on every start.
-    const stale = behind(found);
+    const stale = await behind(found);
+    if (closed) return;
     st.files_total = stale.length;
     if (stale.length === 0) complete();
     if (stale.length === 0 && pricedAsNow(o.history.db)) {
