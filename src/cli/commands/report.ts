@@ -80,13 +80,8 @@ async function historyToReport(config: Config, want: Want): Promise<{ db: Db; cl
  * The transcripts scanned as `blocks` scans them, every response summed into its slot (and with
  * `bySession` its session and project folder, the copies folded in the history's order).
  */
-async function scannedSlots(config: Config, bySession: boolean): Promise<SlotRow[]> {
-  const pricing = loadPriceFn((problem) => void process.stderr.write(`${problem}\n`), config.stateDir);
-  const entries = bySession ? await sessionEntries(config) : await engineEntries(config);
-  const { price, saveRates } = await pricing;
-  const slots = entrySlots(entries, price, bySession);
-  await saveRates();
-  return slots;
+function scannedSlots(config: Config, bySession: boolean): Promise<SlotRow[]> {
+  return pricedSlots(config, () => (bySession ? sessionEntries(config) : engineEntries(config)), bySession);
 }
 
 /**
@@ -97,13 +92,22 @@ async function scannedSlots(config: Config, bySession: boolean): Promise<SlotRow
 async function projectSlots(config: Config, kind: ReportKind, name: string): Promise<SlotRow[] | null> {
   const listed = discover(config.configDirs).files;
   if (listed.some((f) => folderProjectOf(f.path) === '')) return null;
+  const named = async () => {
+    const entries = await sessionEntries(config);
+    const folders = new Set(entries.map((e) => e.project ?? ''));
+    const dirs = firstDirectories(listed.map((f) => f.path), folders);
+    const wanted = new Set([...folders].filter((f) => namesProject(name, f, dirs.get(f) ?? null)));
+    return entries.filter((e) => wanted.has(e.project ?? ''));
+  };
+  return pricedSlots(config, named, kind === 'session');
+}
+
+/** The entries summed into slots at the table's prices (loaded while they are read), the rates learned kept for the next run. */
+async function pricedSlots(config: Config, entries: () => Promise<readonly SlotEntry[]>, bySession: boolean): Promise<SlotRow[]> {
   const pricing = loadPriceFn((problem) => void process.stderr.write(`${problem}\n`), config.stateDir);
-  const entries = await sessionEntries(config);
-  const folders = new Set(entries.map((e) => e.project ?? ''));
-  const dirs = firstDirectories(listed.map((f) => f.path), folders);
-  const named = new Set([...folders].filter((f) => namesProject(name, f, dirs.get(f) ?? null)));
+  const read = await entries();
   const { price, saveRates } = await pricing;
-  const slots = entrySlots(entries.filter((e) => named.has(e.project ?? '')), price, kind === 'session');
+  const slots = entrySlots(read, price, bySession);
   await saveRates();
   return slots;
 }

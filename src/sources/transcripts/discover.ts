@@ -83,9 +83,10 @@ export function discoverShallow(configDirs: string[]): ShallowDiscovery {
 /**
  * discover(), in steps for a thread that answers requests meanwhile: the projects folders, then
  * each project folder, then the session folders, yielding whenever `stepMs` has passed; the same
- * files as discover() (the session folders' last, as discoverShallow lists them). At 2 GB (6,325 files) the listing in one go held the
- * daemon's thread 60-70 ms, and its shallow part (the project folders in one go) 25-32 ms. A
- * worker thread would hold none of it, but cost the daemon about 7 MB while the first build runs.
+ * files as discover() (the session folders' last, as discoverShallow lists them). At 2 GB (6,325
+ * files) the listing in one go held the daemon's thread 60-70 ms, and its shallow part (the
+ * project folders in one go) 25-32 ms. A worker thread would hold none of it, but cost the daemon
+ * about 7 MB while the first build runs.
  */
 export async function discoverInSteps(configDirs: string[], stepMs = 5): Promise<Discovery> {
   const { out, walk } = list(configDirs, true, true);
