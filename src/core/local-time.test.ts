@@ -48,3 +48,15 @@ test('a zone is known or not the same the first time it is asked and every time 
   for (let i = 0; i < 250; i++) assert.equal(zoneOrDefault(`Nowhere/Zone_${i}`).known, false);
   assert.equal(zoneOrDefault('Europe/Rome').known, true);
 });
+
+test('UTC by any of its names gives the formatter\'s parts without one, from 1970 to 9999, and before 1970 by the formatter', () => {
+  const names = ['UTC', 'utc', 'Etc/UTC', 'UCT', 'GMT', 'Etc/GMT', 'GMT0', 'Etc/GMT-0', 'Zulu', 'Universal', 'Greenwich'];
+  for (const tz of names) assert.equal(new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone, 'UTC', `${tz} is UTC to Intl`);
+  const instants = [0, Date.parse('2026-03-29T01:00:00Z'), Date.parse('2099-12-31T23:59:59Z'), Date.parse('9999-12-31T23:00:00Z'), Date.UTC(1500, 5, 1)];
+  for (let at = Date.parse('2026-01-01T00:00:00Z'); at < Date.parse('2027-01-01T00:00:00Z'); at += 900_000 * 11) instants.push(at);
+  for (const tz of names) {
+    for (const at of instants) assert.deepEqual(localParts(at, tz), reference(at, 'UTC'), `${tz} ${at}`);
+    assert.deepEqual(zoneOrDefault(tz), { tz, known: true });
+  }
+  assert.equal(localDayStart(Date.parse('2026-03-29T12:00:00Z'), 'Etc/UTC'), Date.parse('2026-03-29T00:00:00Z'));
+});
