@@ -50,7 +50,8 @@ function keep(key: string, p: LocalParts): void {
  */
 const UTC_NAMES = new Set(['utc', 'etc/utc', 'uct', 'etc/uct', 'gmt', 'etc/gmt', 'gmt0', 'etc/gmt0', 'gmt+0', 'etc/gmt+0', 'gmt-0', 'etc/gmt-0', 'greenwich', 'etc/greenwich', 'universal', 'etc/universal', 'zulu', 'etc/zulu']);
 
-function isUtc(tz: string): boolean {
+/** Whether `tz` names UTC: its local days are the UTC ones. */
+export function isUtc(tz: string): boolean {
   return UTC_NAMES.has(tz.toLowerCase());
 }
 

@@ -74,3 +74,22 @@ test('sessions summed whole (no dates to cut by) are the sessions summed slot by
   assert.ok(whole.session!.some((s) => (s.metadata.projects as string[]).length === 2), 'a session in two folders keeps both');
   assert.ok(whole.session!.some((s) => s.modelBreakdowns.length === 2), 'and its models apart');
 });
+
+test('in UTC the days summed by SQLite are the slots summed one by one: UTC against a zone that is UTC all year without the name', () => {
+  // Africa/Abidjan has kept UTC's time since 1912 but is read through the formatter, slot by slot.
+  const rows = [];
+  for (let i = 0; i < 400; i++) {
+    rows.push({ at: new Date(Date.parse('2026-02-20T00:00:00Z') + i * 97 * 60_000 + (i % 7) * 1000).toISOString(), model: i % 3 === 0 ? 'b' : 'a', input: 500 + i * 13, session: `s${i % 4}` });
+  }
+  const d = db(rows);
+  for (const kind of ['daily', 'weekly', 'monthly'] as const) {
+    for (const cut of [{}, { since: '2026-02-24', until: '2026-03-01' }, { since: '2026-03-02' }]) {
+      const utc = report(d, kind, { tz: 'UTC', ...cut });
+      assert.deepEqual(utc, report(d, kind, { tz: 'Africa/Abidjan', ...cut }), `${kind} ${JSON.stringify(cut)}`);
+      assert.deepEqual(utc, report(d, kind, { tz: 'Etc/UTC', ...cut }));
+      assert.ok(utc.totals.totalTokens > 0 && utc[kind]!.length >= 1, `${kind}: rows to compare`);
+    }
+  }
+  assert.equal(report(d, 'daily', { tz: 'UTC' }).daily!.length, 27);
+  assert.equal(report(d, 'monthly', { tz: 'UTC' }).monthly!.length, 2);
+});

@@ -5,7 +5,7 @@
 // subagent's `progress` mirror in the parent transcript never adds usage (docs/stats-api.md).
 import type { Db } from '../../store/db.js';
 import { GROUPED_RESPONSES, reportSlotsKept } from '../../store/report-slots.js';
-import { localParts, SLOT_MS } from '../stats/time.js';
+import { isUtc, localParts, SLOT_MS } from '../stats/time.js';
 
 export const REPORT_KINDS = ['daily', 'weekly', 'monthly', 'session'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -71,6 +71,7 @@ export interface SlotRow {
 }
 
 const DAY = 86_400_000;
+const SLOTS_PER_DAY = DAY / SLOT_MS;
 /** Any zone's local date lies within this of the UTC one (UTC-12 … UTC+14). */
 const ZONE_SLACK = 15 * 3_600_000;
 
@@ -119,7 +120,9 @@ function slots(db: Db, kind: ReportKind, o: ReportOptions): SlotRow[] {
   // 12,424 slot rows -> about 2,500, and no local time for any). Their slot is the first (unused).
   // Otherwise by the kept table's key order (slot, model, ...): a constant among the terms made
   // SQLite sort every row in a temporary tree (2,854 groups of 12,424 rows: 23-34 ms -> 15-19).
-  const by = kind !== 'session' ? 'slot, model' : wholeSessions(kind, o) ? 'session, model, project' : 'slot, model, session';
+  // In UTC a slot's local date is its UTC day, so SQLite sums a day's slots itself (at 2 GB 2,853
+  // groups -> 78, 20 ms -> 11, and no local time asked for each): days, weeks and months are whole days.
+  const by = kind !== 'session' ? (isUtc(o.tz) ? `slot / ${SLOTS_PER_DAY}, model` : 'slot, model') : wholeSessions(kind, o) ? 'session, model, project' : 'slot, model, session';
   return db
     .prepare(
       `SELECT min(slot) slot, model, ${kind === 'session' ? 'session' : "''"} session, ${kind === 'session' ? 'max(project)' : "''"} project,
