@@ -4,7 +4,8 @@
 // scans them (for sessions and --project, copies folded in the history's order), or, for
 // --project over transcripts outside any project folder, read by the first build's reader into a
 // history in memory (its responses alone). Same fold, same prices, so the answer does not depend
-// on which was used.
+// on which was used. The transcripts' readers (the scan, the engine, the first build's reader) load
+// at their first use: an answer from the history needs none of them.
 import Database from 'better-sqlite3';
 import { defineCommand, type ArgsDef } from 'citty';
 import { configFrom, tellProblems } from '../args.js';
@@ -13,16 +14,12 @@ import type { Config } from '../../config/index.js';
 import { discover } from '../../sources/transcripts/discover.js';
 import { currentHistory, FROM_HELP, wantFrom, type RowSource, type Want } from '../from-history.js';
 import { migrate, type Db } from '../../store/db.js';
-import { buildHistory } from '../../store/build.js';
 import { loadOverrides, Pricer } from '../../store/pricing.js';
 import { rateBookFile } from '../../store/rate-book.js';
-import { firstDirectories } from '../../store/project-dirs.js';
 import { folderProjectOf } from '../../sources/transcripts/project-folder.js';
 import { namesProject, reportDate, report, reportOfSlots, type Report, type ReportKind, type ReportOptions, type SlotRow } from '../../sinks/reports/report.js';
-import { entrySlots, type SlotEntry } from '../../sinks/reports/entry-slots.js';
-import { loadEngine, loadResponses } from '../../daemon/load.js';
+import type { SlotEntry } from '../../sinks/reports/entry-slots.js';
 import { sessionIdOf } from '../../core/response-fold.js';
-import { loadPriceFn } from '../../daemon/older-history.js';
 import { reportTable } from '../../sinks/reports/table.js';
 import { zoneOrDefault } from '../../sinks/stats/time.js';
 
@@ -95,6 +92,7 @@ async function projectSlots(config: Config, kind: ReportKind, name: string): Pro
   const named = async () => {
     const entries = await sessionEntries(config);
     const folders = new Set(entries.map((e) => e.project ?? ''));
+    const { firstDirectories } = await import('../../store/project-dirs.js');
     const dirs = firstDirectories(listed.map((f) => f.path), folders);
     const wanted = new Set([...folders].filter((f) => namesProject(name, f, dirs.get(f) ?? null)));
     return entries.filter((e) => wanted.has(e.project ?? ''));
@@ -104,6 +102,7 @@ async function projectSlots(config: Config, kind: ReportKind, name: string): Pro
 
 /** The entries summed into slots at the table's prices (loaded while they are read), the rates learned kept for the next run. */
 async function pricedSlots(config: Config, entries: () => Promise<readonly SlotEntry[]>, bySession: boolean): Promise<SlotRow[]> {
+  const [{ loadPriceFn }, { entrySlots }] = await Promise.all([import('../../daemon/older-history.js'), import('../../sinks/reports/entry-slots.js')]);
   const pricing = loadPriceFn((problem) => void process.stderr.write(`${problem}\n`), config.stateDir);
   const read = await entries();
   const { price, saveRates } = await pricing;
@@ -113,12 +112,14 @@ async function pricedSlots(config: Config, entries: () => Promise<readonly SlotE
 }
 
 async function engineEntries(config: Config): Promise<readonly SlotEntry[]> {
+  const { loadEngine } = await import('../../daemon/load.js');
   const { engine, source } = await loadEngine(config, { turns: false });
   tellProblems(source.health().problems);
   return engine.responseEntries();
 }
 
 async function sessionEntries(config: Config): Promise<SlotEntry[]> {
+  const { loadResponses } = await import('../../daemon/load.js');
   const { responses, problems } = await loadResponses(config);
   tellProblems(problems);
   // As the engine makes a response's entry (its counts not copied: nothing here changes them).
@@ -134,6 +135,7 @@ async function transcriptsDb(config: Config): Promise<Db> {
   migrate(db);
   const found = discover(config.configDirs);
   const pricer = new Pricer(loadOverrides(), { rateBook: rateBookFile(config.stateDir) });
+  const { buildHistory } = await import('../../store/build.js');
   const read = await buildHistory(db, found.files.map((f) => ({ path: f.path, size: f.size })), pricer, { usageOnly: true });
   // What could not be read is said, not silently left out of the totals.
   tellProblems([...new Set([...found.problems, ...read.problems])]);
