@@ -44,8 +44,10 @@ export function interrupts(db: Db, f: Filter) {
 
 export function denials(db: Db, f: Filter) {
   const w = where(f, 't');
+  // From the few denials to their calls (CROSS JOIN keeps that order): SQLite chose every call in
+  // the range and a look-up of its result each, 0.3-0.5 s at 2 GB against 20-30 ms.
   const rows = db
-    .prepare(`SELECT t.at / ${SLOT_MS} AS slot, t.name AS name, r.denial AS kind, count(*) n FROM tool_results r JOIN tool_uses t ON t.id = r.id WHERE r.denial IS NOT NULL AND ${w.sql} GROUP BY slot, name, kind`)
+    .prepare(`SELECT t.at / ${SLOT_MS} AS slot, t.name AS name, r.denial AS kind, count(*) n FROM tool_results r CROSS JOIN tool_uses t ON t.id = r.id WHERE r.denial IS NOT NULL AND ${w.sql} GROUP BY slot, name, kind`)
     .all(...w.params) as { slot: number; name: string; kind: string; n: number }[];
   const calls = (db.prepare(`SELECT count(*) n FROM tool_uses t WHERE ${w.sql}`).get(...w.params) as { n: number }).n;
   const total = rows.reduce((s, r) => s + r.n, 0);
