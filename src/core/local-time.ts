@@ -20,7 +20,7 @@ export function localParts(ms: number, tz: string): LocalParts {
   const key = `${tz}|${hourStart}`;
   let p = cache.get(key);
   if (p) return p;
-  if (isUtc(tz) && ms >= FOUR_DIGIT_YEARS[0] && ms < FOUR_DIGIT_YEARS[1]) {
+  if (isUtc(tz) && ms >= ARITHMETIC_RANGE[0] && ms < ARITHMETIC_RANGE[1]) {
     p = utcParts(hourStart);
     keep(key, p);
     return p;
@@ -59,7 +59,7 @@ export function isUtc(tz: string): boolean {
  * 1970-9999, where the ISO date and the formatter's agree (past 9999 en-US writes five digits;
  * before 1582 ICU's calendar is Julian); any other instant asks the formatter.
  */
-const FOUR_DIGIT_YEARS = [0, Date.UTC(10_000, 0, 1)] as const;
+const ARITHMETIC_RANGE = [0, Date.UTC(10_000, 0, 1)] as const;
 
 function utcParts(slotStart: number): LocalParts {
   const d = new Date(slotStart);
@@ -106,6 +106,7 @@ export function zoneOrDefault(asked: string | null | undefined): { tz: string; k
 }
 
 let defaultZone: string | undefined;
+const zonesChecked = new Map<string, boolean>();
 
 /** This machine's zone; a TZ naming UTC is UTC without asking ICU (above), which reads the same variable. */
 function ownZone(): string {
@@ -113,7 +114,6 @@ function ownZone(): string {
   if (env && isUtc(env)) return 'UTC';
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
-const zonesChecked = new Map<string, boolean>();
 
 /** The instant the local day holding `now` began in `tz` (to the 15-minute slot: every zone's offset is a multiple of it). */
 export function localDayStart(now: number, tz: string): number {

@@ -116,21 +116,29 @@ function slots(db: Db, kind: ReportKind, o: ReportOptions): SlotRow[] {
     params.push(...folders);
   }
   const groups = kept ? 'report_slots' : `(${GROUPED_RESPONSES})`;
-  // Sessions with no date to cut by need no slots: a row per session, model and project (at 2 GB
-  // 12,424 slot rows -> about 2,500, and no local time for any). Their slot is the first (unused).
-  // Otherwise by the kept table's key order (slot, model, ...): a constant among the terms made
-  // SQLite sort every row in a temporary tree (2,854 groups of 12,424 rows: 23-34 ms -> 15-19).
-  // In UTC a slot's local date is its UTC day, so SQLite sums a day's slots itself (at 2 GB 2,853
-  // groups -> 78, 20 ms -> 11, and no local time asked for each): days, weeks and months are whole days.
-  const by = kind !== 'session' ? (isUtc(o.tz) ? `slot / ${SLOTS_PER_DAY}, model` : 'slot, model') : wholeSessions(kind, o) ? 'session, model, project' : 'slot, model, session';
   return db
     .prepare(
       `SELECT min(slot) slot, model, ${kind === 'session' ? 'session' : "''"} session, ${kind === 'session' ? 'max(project)' : "''"} project,
         sum(input) input, sum(output) output, sum(cache_create) cache_create, sum(cache_read) cache_read,
         sum(cost_nanos) cost_nanos, sum(n) n, sum(priced) priced, max(last) last
-       FROM ${groups} ${cond.length ? `WHERE ${cond.join(' AND ')}` : ''} GROUP BY ${by}`,
+       FROM ${groups} ${cond.length ? `WHERE ${cond.join(' AND ')}` : ''} GROUP BY ${groupBy(kind, o)}`,
     )
     .all(...params) as SlotRow[];
+}
+
+/** How the slot rows are grouped for a report of `kind`. */
+function groupBy(kind: ReportKind, o: ReportOptions): string {
+  if (kind === 'session') {
+    // Sessions with no date to cut by need no slots: a row per session, model and project (at 2 GB
+    // 12,424 slot rows -> about 2,500, and no local time for any). Their slot is the first (unused).
+    return wholeSessions(kind, o) ? 'session, model, project' : 'slot, model, session';
+  }
+  // In UTC a slot's local date is its UTC day, so SQLite sums a day's slots itself (at 2 GB 2,853
+  // groups -> 78, 20 ms -> 11, and no local time asked for each): days, weeks and months are whole days.
+  if (isUtc(o.tz)) return `slot / ${SLOTS_PER_DAY}, model`;
+  // Otherwise by the kept table's key order (slot, model, ...): a constant among the terms made
+  // SQLite sort every row in a temporary tree (2,854 groups of 12,424 rows: 23-34 ms -> 15-19).
+  return 'slot, model';
 }
 
 interface Acc {
