@@ -304,7 +304,8 @@ test('a schema-2 history upgrades: its transcripts are read again and fill the s
   let old = openHistory(dir);
   const files = transcriptFiles([home]);
   ingestPaths(old.db, files);
-  // Back to schema 2 as it was: no tool details, no denials, no interrupts, no kept blocks or report sums, every file read to its end.
+  // Back to schema 2 as it was: no tool details, no denials, no interrupts, no kept blocks or report sums, no files' read sizes and times, every file read to its end.
+  old.db.exec('ALTER TABLE files DROP COLUMN seen_size; ALTER TABLE files DROP COLUMN seen_mtime_ms;');
   old.db.exec('DROP TRIGGER report_slots_replace; DROP TRIGGER report_slots_insert; DROP TRIGGER report_slots_update; DROP TRIGGER report_slots_delete; DROP TABLE report_slots; DROP INDEX responses_session_at; CREATE INDEX responses_session ON responses(session);');
   old.db.exec('DROP TRIGGER block_summaries_insert; DROP TRIGGER block_summaries_update; DROP TRIGGER block_summaries_delete; DROP TABLE block_summaries;');
   old.db.exec('DROP INDEX tool_uses_name; ALTER TABLE tool_uses DROP COLUMN executable; ALTER TABLE tool_uses DROP COLUMN file; ALTER TABLE tool_uses DROP COLUMN ext; ALTER TABLE tool_results DROP COLUMN denial; DROP TABLE interrupts; PRAGMA user_version = 2;');

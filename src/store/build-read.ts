@@ -17,6 +17,9 @@ export interface FileFacts {
   offset: number;
   head: string | null;
   headLen: number;
+  /** Its size and modification time when opened (read-lines.ts FileSeen); -1 when not opened. */
+  seenSize: number;
+  seenMtimeMs: number;
   lines: number;
   skipped: number;
   retry: boolean;
@@ -72,6 +75,8 @@ function readFile(path: string, stored: ReadonlyMap<string, StoredFile>, project
     offset: cp?.offset ?? 0,
     head: cp?.head ?? null,
     headLen: cp?.headLen ?? 0,
+    seenSize: r.seen?.size ?? -1,
+    seenMtimeMs: r.seen?.mtimeMs ?? -1,
     lines: r.lines,
     skipped: skipped + r.overlong,
     retry: r.retry,

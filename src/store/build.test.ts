@@ -32,7 +32,7 @@ function contents(db: Db): unknown {
   const { exported_at: _, ...doc } = exportJson(db);
   // Exports round dollars to 1e-10; the raw figures are compared too.
   const raw = db.prepare('SELECT key, cost, cache_saved, thinking, visible_chars FROM responses ORDER BY key').all();
-  return { ...doc, raw, files: db.prepare('SELECT id, path, offset, head, head_len FROM files ORDER BY id').all() };
+  return { ...doc, raw, files: db.prepare('SELECT id, path, offset, head, head_len, seen_size, seen_mtime_ms FROM files ORDER BY id').all() };
 }
 
 const pricer = new Pricer();
@@ -62,6 +62,10 @@ test('a history built by the parallel readers equals one ingested file by file, 
     assert.deepEqual(contents(parallel.db), want);
     assert.deepEqual(contents(inline.db), want);
     assert.deepEqual(contents(oneReader.db), want);
+    // Each file's size and time as it was read (the currency check's), from the listing's stat alike.
+    const seen = parallel.db.prepare('SELECT path, seen_size AS size, seen_mtime_ms AS mtimeMs FROM files ORDER BY path').all();
+    const stats = discover([dir]).files.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs }));
+    assert.deepEqual(seen, stats.sort((x, y) => (x.path < y.path ? -1 : 1)));
 
     // The blocks kept so far (the daemon keeps them after each build): a build that changes a
     // response they folded must drop them, so it keeps the trigger that does while any are kept.

@@ -123,7 +123,7 @@ export async function buildHistory(db: Db, files: readonly BuildFile[], pricer =
       if (!f.id) continue;
       if (f.forget) forget.run(f.path, f.id);
       for (const facts of f.facts) w.apply(facts);
-      save.run(f.id, f.path, f.offset, f.head, f.headLen, Date.now());
+      save.run(f.id, f.path, f.offset, f.head, f.headLen, Date.now(), f.seenSize, f.seenMtimeMs);
     }
     if (Date.now() - since >= COMMIT_MS) commit();
   };
@@ -189,7 +189,7 @@ function idleTrigger(db: Db): { lift(): void; restore(): void } {
 }
 
 async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions, take: (b: FileFacts[]) => void): Promise<void> {
-  const stored = new Map((db.prepare('SELECT id, offset, head, head_len FROM files').all() as (StoredFile & { id: string })[]).map((r) => [r.id, r] as const));
+  const stored = new Map((db.prepare('SELECT id, offset, head, head_len, seen_size, seen_mtime_ms FROM files').all() as (StoredFile & { id: string })[]).map((r) => [r.id, r] as const));
   // The scan's cutting: contiguous runs of files, in order, of about that many bytes each.
   const work = batches(files, o.batchBytes ?? BATCH_BYTES).map((run) => run.map((f) => f.path));
   const bytes = bytesOf(files);

@@ -66,6 +66,9 @@ test('a mark of completeness skips the folders of sessions last written before i
   const old = new Date(Date.now() - 3 * 3600_000);
   await fs.utimes(`${dir}.jsonl`, old, old);
   await fs.utimes(sub, old, old);
+  // A time set after the read is a change at the same size: read once more to take the old times.
+  assert.deepEqual(filesBehind(h.db, [home])!.map((f) => f.path).sort(), [`${dir}.jsonl`, sub].sort());
+  ingestPaths(h.db, transcriptFiles([home]));
   assert.equal(markComplete(h.db, [home], Date.now(), discover([home]).files), true);
   assert.deepEqual(filesBehind(h.db, [home]), []);
 
@@ -76,7 +79,7 @@ test('a mark of completeness skips the folders of sessions last written before i
   assert.deepEqual(filesBehind(h.db, [home]), [], 'the folder is trusted');
   // ...unless the session was written since (within the hour's grace), or the mark is not for this listing.
   await fs.utimes(`${dir}.jsonl`, new Date(), new Date());
-  assert.deepEqual(filesBehind(h.db, [home])!.map((f) => f.path), [sub], 'a session written lately: its folder listed');
+  assert.deepEqual(filesBehind(h.db, [home])!.map((f) => f.path).sort(), [`${dir}.jsonl`, sub].sort(), 'a session written lately: its folder listed (and it, touched)');
   await fs.utimes(`${dir}.jsonl`, old, old);
   assert.deepEqual(filesBehind(h.db, [home]), []);
   const mark = h.db.prepare("SELECT v FROM meta WHERE k = 'complete_as_of'").pluck().get() as string;
@@ -104,5 +107,41 @@ test('no mark for a listing the history had not read through', async () => {
   assert.equal(markComplete(h.db, [home], 1234, listing), true);
   const mark = JSON.parse(h.db.prepare("SELECT v FROM meta WHERE k = 'complete_as_of'").pluck().get() as string);
   assert.deepEqual({ at: mark.at, dirs: mark.dirs }, { at: 1234, dirs: [path.resolve(home)] });
+  h.close();
+});
+
+test('a transcript written again at the same size is stale, and read again from its start', async () => {
+  const { home, h } = await readHistory();
+  const file = path.join(home, `${SESSION}.jsonl`);
+  const outputs = () => h.db.prepare('SELECT sum(output) FROM responses').pluck().get() as number;
+  const before = outputs();
+  const text = await fs.readFile(file, 'utf8');
+  // One response's output tokens changed past the head checksum's bytes, digit for digit: the
+  // same size, other bytes (a restore from a copy, or the file deleted and its inode reused).
+  const m = [...text.matchAll(/"output_tokens":(\d+)/g)].at(-1)!;
+  const at = m.index! + m[0].length - m[1].length;
+  assert.ok(at > 1024, 'past the head');
+  const other = String((Number(m[1]) + 1) % 10 ** m[1].length).padStart(m[1].length, '0').replace(/^0(?=\d)/, '1');
+  await fs.writeFile(file, text.slice(0, at) + other + text.slice(at + m[1].length));
+  const later = new Date(Date.now() + 5_000);
+  await fs.utimes(file, later, later);
+  assert.equal((await fs.stat(file)).size, Buffer.byteLength(text), 'the same size');
+  assert.deepEqual(filesBehind(h.db, [home])!.map((f) => f.path), [file], 'stale by its time');
+  assert.deepEqual(staleFiles(h.db, discover([home]).files.filter((f) => f.path === file)).length, 1, 'looked up alone too');
+  ingestPaths(h.db, transcriptFiles([home]));
+  assert.deepEqual(filesBehind(h.db, [home]), [], 'read again: current');
+  assert.notEqual(outputs(), before, 'the new bytes were read');
+  // A fresh history read from the files as they are now holds the same.
+  const fresh = openHistory(await tempDir('current-fresh'));
+  ingestPaths(fresh.db, transcriptFiles([home]));
+  assert.equal(outputs(), fresh.db.prepare('SELECT sum(output) FROM responses').pluck().get());
+  // Touched without a change: read again once, then current, nothing counted twice.
+  const now = new Date(Date.now() + 9_000);
+  await fs.utimes(file, now, now);
+  assert.equal(filesBehind(h.db, [home])!.length, 1);
+  ingestPaths(h.db, transcriptFiles([home]));
+  assert.deepEqual(filesBehind(h.db, [home]), []);
+  assert.equal(outputs(), fresh.db.prepare('SELECT sum(output) FROM responses').pluck().get());
+  fresh.close();
   h.close();
 });

@@ -9,6 +9,7 @@ import { discover, discoverShallow, type FoundFile } from '../sources/transcript
 import type { Db } from './db.js';
 import { getMeta, setMeta } from './meta.js';
 import { MIGRATIONS } from './migrations.js';
+import { rewrittenInPlace } from './read-lines.js';
 
 /** A tail this large after a file's stored offset is not a half-written line: the history is behind. */
 const TAIL_LIMIT = 1 << 20;
@@ -86,7 +87,8 @@ export function markComplete(db: Db, configDirs: string[], listedAt: number, lis
 
 /**
  * The listed files the history is behind on: not taken at all, taken under another path, grown
- * by a complete line, or shorter than what was taken (rewritten: read again from its start). A
+ * by a complete line, shorter than what was taken, or of the size it was read at but written since
+ * (both rewritten: read again from its start). A
  * file is known by its identity (device:inode) and path, as the reports' currency check knows it.
  */
 export function staleFiles<F extends FoundFile>(db: Db, files: readonly F[]): F[] {
@@ -112,23 +114,23 @@ function readThrough(db: Db, listing: readonly FoundFile[]): boolean {
   });
 }
 
-type Row = [id: string, path: string, offset: number];
+type Row = [id: string, path: string, offset: number, seenSize: number | null, seenMtimeMs: number | null];
 type Offsets = Pick<Map<string, Row>, 'get'>;
 
 /** Every file's offset in one query: a look-up per file costs about 10 µs, 60 ms at 6,000 files. Keyed by identity, the table's key. */
 function storedOffsets(db: Db): Offsets {
   const byId = new Map<string, Row>();
-  for (const row of db.prepare('SELECT id, path, offset FROM files').raw(true).all() as Row[]) byId.set(row[0], row);
+  for (const row of db.prepare('SELECT id, path, offset, seen_size, seen_mtime_ms FROM files').raw(true).all() as Row[]) byId.set(row[0], row);
   return byId;
 }
 
 /** storedOffsets by rowid, `rowsPerStep` at a time with a turn of the event loop between (at 2 GB every row at once held the daemon's thread 14-21 ms). */
 async function storedOffsetsInSteps(db: Db, rowsPerStep: number): Promise<Offsets> {
   const byId = new Map<string, Row>();
-  const page = db.prepare('SELECT rowid, id, path, offset FROM files WHERE rowid > ? ORDER BY rowid LIMIT ?').raw(true);
+  const page = db.prepare('SELECT rowid, id, path, offset, seen_size, seen_mtime_ms FROM files WHERE rowid > ? ORDER BY rowid LIMIT ?').raw(true);
   for (let after = 0; ; ) {
     const rows = page.all(after, rowsPerStep) as [number, ...Row][];
-    for (const r of rows) byId.set(r[1], [r[1], r[2], r[3]]);
+    for (const r of rows) byId.set(r[1], r.slice(1) as Row);
     if (rows.length < rowsPerStep) return byId;
     after = rows[rows.length - 1][0];
     await setImmediate();
@@ -142,7 +144,7 @@ async function storedOffsetsInSteps(db: Db, rowsPerStep: number): Promise<Offset
  */
 function offsetsOf(db: Db, files: readonly FoundFile[]): Offsets {
   const rows = db
-    .prepare('SELECT id, path, offset FROM files WHERE id IN (SELECT value FROM json_each(?))')
+    .prepare('SELECT id, path, offset, seen_size, seen_mtime_ms FROM files WHERE id IN (SELECT value FROM json_each(?))')
     .raw(true)
     .all(JSON.stringify(files.map((f) => f.id))) as Row[];
   return new Map(rows.map((r) => [r[0], r]));
@@ -156,6 +158,7 @@ function fewerThanHalf(db: Db, n: number): boolean {
 function isCurrent(offsets: Offsets, f: FoundFile): boolean {
   const row = offsets.get(f.id);
   if (row === undefined || row[1] !== f.path) return false;
+  if (rewrittenInPlace({ seen_size: row[3], seen_mtime_ms: row[4] }, f)) return false;
   const offset = row[2];
   if (offset === f.size) return true;
   if (offset > f.size) return false;

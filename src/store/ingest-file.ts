@@ -4,7 +4,7 @@
 import type { Checkpoint } from '../sources/files/checkpoint.js';
 import type { LinePosition } from '../sources/files/lines.js';
 import { extractLine, folderProjectOf } from './extract.js';
-import { readNewLines, type StoredFile } from './read-lines.js';
+import { readNewLines, type FileSeen, type StoredFile } from './read-lines.js';
 import type { Writer } from './writer.js';
 
 export interface FileResult {
@@ -18,7 +18,8 @@ export interface FileResult {
   problem: string | null;
 }
 
-export const SAVE_FILE = 'INSERT INTO files (id, path, offset, head, head_len, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET path = excluded.path, offset = excluded.offset, head = excluded.head, head_len = excluded.head_len, updated_at = excluded.updated_at';
+export const SAVE_FILE =
+  'INSERT INTO files (id, path, offset, head, head_len, updated_at, seen_size, seen_mtime_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET path = excluded.path, offset = excluded.offset, head = excluded.head, head_len = excluded.head_len, updated_at = excluded.updated_at, seen_size = excluded.seen_size, seen_mtime_ms = excluded.seen_mtime_ms';
 /** Another file once read under this path (replaced): its row goes. */
 export const FORGET_FILE = 'DELETE FROM files WHERE path = ? AND id <> ?';
 
@@ -36,14 +37,18 @@ export function ingestFile(w: Writer, file: string, o: { afterChunk?: () => void
   const project = folderProjectOf(file);
   let skipped = 0;
   let saved = -1;
+  let seen: FileSeen = { size: -1, mtimeMs: -1 };
+  let seenSaved = false;
+  const saveRow = (cp: Checkpoint) => save.run(cp.id, file, cp.offset, cp.head, cp.headLen, Date.now(), seen.size, seen.mtimeMs);
   const commit = w.db.transaction((lines: string[], cp: Checkpoint) => {
     for (const line of lines) {
       const facts = extractLine(line, project);
       if (facts) w.apply(facts);
       else skipped++;
     }
-    save.run(cp.id, file, cp.offset, cp.head, cp.headLen, Date.now());
+    saveRow(cp);
     saved = cp.offset;
+    seenSaved = true;
   });
   const r = readNewLines(file, {
     stored: (id) => getRow.get(id) as StoredFile | undefined,
@@ -51,7 +56,8 @@ export function ingestFile(w: Writer, file: string, o: { afterChunk?: () => void
       const known = unfinished.get(id);
       return known?.offset === offset ? known : undefined;
     },
-    onStart: (cp, row, restarted) => {
+    onStart: (cp, row, restarted, opened) => {
+      seen = opened;
       saved = row?.offset ?? -1;
       if (!row || restarted) w.db.transaction(() => forget.run(file, cp.id))();
     },
@@ -64,8 +70,10 @@ export function ingestFile(w: Writer, file: string, o: { afterChunk?: () => void
   const cp = r.cp;
   if (!cp) return res;
   // An unterminated last line is left for when its newline arrives (it may be half written). A
-  // new file, a grown head or a skipped over-long line with nothing after it is saved too.
-  if (saved !== cp.offset || !r.row || r.row.head_len !== cp.headLen) w.db.transaction(() => save.run(cp.id, file, cp.offset, cp.head, cp.headLen, Date.now()))();
+  // new file, a grown head, a skipped over-long line with nothing after it, or a file touched
+  // without a new line (its time, for the currency check) is saved too.
+  const moved = !seenSaved && (r.row?.seen_size !== seen.size || r.row.seen_mtime_ms !== seen.mtimeMs);
+  if (saved !== cp.offset || !r.row || r.row.head_len !== cp.headLen || moved) w.db.transaction(() => saveRow(cp))();
   if (cp.scanned > cp.offset || cp.overlong) unfinished.set(cp.id, { offset: cp.offset, scanned: cp.scanned, overlong: cp.overlong });
   else unfinished.delete(cp.id);
   res.bytes = cp.offset;

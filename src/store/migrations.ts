@@ -204,4 +204,12 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO report_slots ${groupOf('OLD')};
   END;
   `,
+  // 7: a file's size and modification time when it was last opened to be read (its fstat), so a
+  // file rewritten in place at the same size (deleted and written again under a reused inode, or
+  // restored from a copy) is known as changed: appending always grows a file, so the same size
+  // with another time means other bytes. NULL in rows from before: the offset alone decides.
+  `
+  ALTER TABLE files ADD COLUMN seen_size INTEGER;
+  ALTER TABLE files ADD COLUMN seen_mtime_ms REAL;
+  `,
 ];

@@ -16,6 +16,24 @@ export interface StoredFile {
   offset: number;
   head: string | null;
   head_len: number;
+  /** The file's size and modification time when it was opened for that offset (null in older rows). */
+  seen_size?: number | null;
+  seen_mtime_ms?: number | null;
+}
+
+/** A file's size and modification time at the fstat it was read under. */
+export interface FileSeen {
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * True when the file stored as `row` now has the size it had when read but another modification
+ * time: appending always grows a file, so these are other bytes (written again in place, or a
+ * different file under a reused inode). Its head checksum alone misses a change past the head.
+ */
+export function rewrittenInPlace(row: Pick<StoredFile, 'seen_size' | 'seen_mtime_ms'> | undefined, now: FileSeen): boolean {
+  return row?.seen_mtime_ms != null && row.seen_size === now.size && row.seen_mtime_ms !== now.mtimeMs;
 }
 
 export interface LinesRead {
@@ -29,6 +47,8 @@ export interface LinesRead {
   /** Lines over the cap, skipped. */
   overlong: number;
   restarted: boolean;
+  /** Size and modification time at the open (null when not opened): stored with the offset. */
+  seen: FileSeen | null;
   retry: boolean;
   problem: string | null;
 }
@@ -38,7 +58,7 @@ export interface ReadHooks {
   /** How far past the stored offset an unfinished last line was searched already, if known. */
   unfinished?(id: string, offset: number): LinePosition | undefined;
   /** Once opened and reconciled, before the first chunk. */
-  onStart?(cp: Checkpoint, row: StoredFile | undefined, restarted: boolean): void;
+  onStart?(cp: Checkpoint, row: StoredFile | undefined, restarted: boolean, seen: FileSeen): void;
   /** A chunk of complete lines; `cp.offset` is just past them. What it throws stops reading and goes up. */
   onChunk?(lines: string[], cp: Checkpoint): void;
   /** Instead of onChunk: the chunk's bytes, its lines ending at buf[0, lastNl]; returns how many lines it held. */
@@ -54,24 +74,27 @@ class ChunkFailed {
 }
 
 export function readNewLines(file: string, h: ReadHooks): LinesRead {
-  const res: LinesRead = { id: '', row: undefined, cp: null, lines: 0, overlong: 0, restarted: false, retry: false, problem: null };
+  const res: LinesRead = { id: '', row: undefined, cp: null, lines: 0, overlong: 0, restarted: false, seen: null, retry: false, problem: null };
   const opened = openRegularSync(file);
   if (isUnread(opened)) {
     res.retry = opened.why === 'retry';
     res.problem = opened.problem; // gone: what was read stays in the history
     return res;
   }
-  const { fd, id, size } = opened;
+  const { fd, id, size, mtimeMs } = opened;
   try {
     const row = h.stored(id);
-    const cp = newCheckpoint(id, file, row ? { offset: row.offset, scanned: row.offset, overlong: false } : START);
-    if (row) Object.assign(cp, { head: row.head, headLen: row.head_len });
-    const known = row ? h.unfinished?.(id, row.offset) : undefined;
+    const seen = { size, mtimeMs };
+    // Read from the stored offset, unless the file was written again at the same size.
+    const from = rewrittenInPlace(row, seen) ? undefined : row;
+    const cp = newCheckpoint(id, file, from ? { offset: from.offset, scanned: from.offset, overlong: false } : START);
+    if (from) Object.assign(cp, { head: from.head, headLen: from.head_len });
+    const known = from ? h.unfinished?.(id, from.offset) : undefined;
     if (known) Object.assign(cp, known);
     // Truncated, or a different file under a reused inode: rows are idempotent, read it all again.
-    res.restarted = reconcile(cp, id, size, headSync(fd, size));
-    Object.assign(res, { id, row, cp });
-    h.onStart?.(cp, row, res.restarted);
+    res.restarted = reconcile(cp, id, size, headSync(fd, size)) || from !== row;
+    Object.assign(res, { id, row, cp, seen });
+    h.onStart?.(cp, row, res.restarted, seen);
     try {
       const r = readLinesSync(
         fd,
