@@ -4,12 +4,39 @@
 // tree before it reports anything, so it is set up only once start-up has settled; until then (or
 // if it cannot be set up) direct watches, polling and the rescan cover the files.
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import type { AsyncSubscription, Event as WatchEvent } from '@parcel/watcher';
 import type { TranscriptSourceOptions } from '../options.js';
 import type { SourceState } from '../state.js';
 import { errorText } from '../../../util/errno.js';
+
+const importWatcher = () => import('@parcel/watcher');
+let watcher: ReturnType<typeof importWatcher> | undefined;
+
+/**
+ * @parcel/watcher, its dependencies loaded one per turn of the event loop (resolved from its own
+ * folder, so its require finds them loaded): in one go its load (glob matching, libc detection and
+ * the libc check's file reads, the native part) held the daemon's thread 30-50 ms, the largest
+ * pause of /usage while the first history build starts. A dependency that fails to load is left
+ * for the watcher's own require, which says why.
+ */
+function loadWatcher(): ReturnType<typeof importWatcher> {
+  return (watcher ??= (async () => {
+    try {
+      const own = createRequire(createRequire(import.meta.url).resolve('@parcel/watcher'));
+      for (const step of [() => own('picomatch'), () => own('is-glob'), () => own('detect-libc'), () => own('detect-libc').familySync()]) {
+        await setImmediate();
+        step();
+      }
+    } catch {
+      // the import below fails the same way and is reported
+    }
+    await setImmediate();
+    return importWatcher();
+  })());
+}
 
 export class TreeWatcher {
   /** Set once the first subscriptions are asked for: from then on a listing's new roots are watched too. */
@@ -35,9 +62,8 @@ export class TreeWatcher {
       this.subscriptions.set(
         root,
         // Loaded on first use: reports (`blocks`, `usage`) never watch and skip the native module's load.
-        import('@parcel/watcher')
-          // Loading it (its native part, libc detection, glob matching) and the subscription's
-          // walk of the tree each hold the thread for tens of milliseconds: requests between them.
+        loadWatcher()
+          // The subscription's walk of the tree holds the thread too: requests between.
           .then(async (m) => {
             await setImmediate();
             return m.default.subscribe(root, (err, events) => this.onEvents(err, events));
