@@ -87,9 +87,9 @@ export function markComplete(db: Db, configDirs: string[], listedAt: number, lis
 
 /**
  * The listed files the history is behind on: not taken at all, taken under another path, grown
- * by a complete line, shorter than what was taken, or of the size it was read at but written since
- * (both rewritten: read again from its start). A
- * file is known by its identity (device:inode) and path, as the reports' currency check knows it.
+ * by a complete line, shorter than what was taken, or of the size it was read at but written
+ * since (both rewritten: read again from its start). A file is known by its identity
+ * (device:inode) and path, as the reports' currency check knows it.
  */
 export function staleFiles<F extends FoundFile>(db: Db, files: readonly F[]): F[] {
   const offsets = fewerThanHalf(db, files.length) ? offsetsOf(db, files) : storedOffsets(db);
