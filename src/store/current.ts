@@ -140,11 +140,12 @@ async function storedOffsetsInSteps(db: Db, rowsPerStep: number): Promise<Offset
 /**
  * The offsets of `files` alone, looked up by SQLite in one statement: cheaper than every row when
  * they are a small part of the table (1,156 of 6,325 at 2 GB: 13 ms, against 24 ms a statement
- * each and 30-37 ms for every row).
+ * each and 30-37 ms for every row). From the list to the table (CROSS JOIN keeps that order): as
+ * `id IN (list)` it took 11-15 ms in a fresh report, 10-11 so.
  */
 function offsetsOf(db: Db, files: readonly FoundFile[]): Offsets {
   const rows = db
-    .prepare('SELECT id, path, offset, seen_size, seen_mtime_ms FROM files WHERE id IN (SELECT value FROM json_each(?))')
+    .prepare('SELECT f.id, f.path, f.offset, f.seen_size, f.seen_mtime_ms FROM json_each(?) j CROSS JOIN files f ON f.id = j.value')
     .raw(true)
     .all(JSON.stringify(files.map((f) => f.id))) as Row[];
   return new Map(rows.map((r) => [r[0], r]));
