@@ -42,5 +42,9 @@ test('no expression where the arithmetic would not hold: before 1970, an empty r
   assert.equal(localDaySql('Europe/Rome', -10, 5), null);
   assert.equal(localDaySql('Europe/Rome', 10, 5), null);
   assert.equal(localDaySql('Not/AZone', 0, 100), null);
+  // A stray timestamp years from the rest: slot by slot rather than a formatter answer a day between.
+  const now = Math.floor(Date.parse('2026-06-01T00:00:00Z') / SLOT_MS);
+  assert.equal(localDaySql('Europe/Rome', now, Math.floor(Date.parse('9000-01-01T00:00:00Z') / SLOT_MS)), null);
+  assert.ok(localDaySql('Europe/Rome', now - 9 * 365 * 96, now));
   assert.match(localDaySql('Asia/Tokyo', 1000, 2000)!, /^\(slot \* 900000 \+ 32400000\) \/ 86400000$/);
 });

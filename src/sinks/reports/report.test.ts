@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate } from '../../store/db.js';
-import { report, reportDate } from './report.js';
+import { report, reportDate, reportOfSlots, type SlotRow } from './report.js';
+import { GROUPED_RESPONSES } from '../../store/report-slots.js';
 
 function db(rows: { at: string; model: string; input: number; project?: string; session?: string }[]) {
   const d = new Database(':memory:');
@@ -76,7 +77,7 @@ test('sessions summed whole (no dates to cut by) are the sessions summed slot by
 });
 
 test('in UTC the days summed by SQLite are the slots summed one by one: UTC against a zone that is UTC all year without the name', () => {
-  // Africa/Abidjan has kept UTC's time since 1912 but is read through the formatter, slot by slot.
+  // Africa/Abidjan has kept UTC's time since 1912 but is read through its offsets (local-days.ts).
   const rows = [];
   for (let i = 0; i < 400; i++) {
     rows.push({ at: new Date(Date.parse('2026-02-20T00:00:00Z') + i * 97 * 60_000 + (i % 7) * 1000).toISOString(), model: i % 3 === 0 ? 'b' : 'a', input: 500 + i * 13, session: `s${i % 4}` });
@@ -92,4 +93,25 @@ test('in UTC the days summed by SQLite are the slots summed one by one: UTC agai
   }
   assert.equal(report(d, 'daily', { tz: 'UTC' }).daily!.length, 27);
   assert.equal(report(d, 'monthly', { tz: 'UTC' }).monthly!.length, 2);
+});
+
+test('in a zone with daylight saving the days summed by SQLite are the slots summed one by one, across the change', () => {
+  // Every 37 minutes from 20 March to 10 April 2026 (Europe/Rome moves to +2 on 29 March,
+  // America/St_Johns on 8 March, Australia/Lord_Howe back by half an hour on 5 April).
+  const rows = [];
+  for (let i = 0; i < 800; i++) {
+    rows.push({ at: new Date(Date.parse('2026-03-20T00:00:00Z') + i * 37 * 60_000).toISOString(), model: i % 5 === 0 ? 'b' : 'a', input: 300 + i * 7, session: `s${i % 3}` });
+  }
+  const d = db(rows);
+  // The slot rows as the grouping by slot made them, mapped to dates one by one in reportOfSlots.
+  const slots = d.prepare(`SELECT slot, model, '' session, '' project, input, output, cache_create, cache_read, cost_nanos, n, priced, last FROM (${GROUPED_RESPONSES})`).all() as SlotRow[];
+  for (const tz of ['Europe/Rome', 'America/St_Johns', 'Australia/Lord_Howe', 'Asia/Kathmandu']) {
+    for (const kind of ['daily', 'weekly', 'monthly'] as const) {
+      for (const cut of [{}, { since: '2026-03-28', until: '2026-03-30' }, { since: '2026-04-05' }]) {
+        const want = reportOfSlots(slots, kind, { tz, ...cut });
+        assert.deepEqual(report(d, kind, { tz, ...cut }), want, `${tz} ${kind} ${JSON.stringify(cut)}`);
+        assert.ok(want.totals.totalTokens > 0, 'rows to compare');
+      }
+    }
+  }
 });

@@ -103,13 +103,15 @@ function slots(db: Db, kind: ReportKind, o: ReportOptions): SlotRow[] {
   const cond: string[] = [];
   const params: (string | number)[] = [];
   // A rough cut by instant (a day of slack for any zone), widened to whole slots; the exact cut by local date is below.
+  const from = o.since ? Math.floor((Date.parse(`${o.since}T00:00:00Z`) - ZONE_SLACK) / SLOT_MS) : -Infinity;
+  const to = o.until ? Math.ceil((Date.parse(`${o.until}T00:00:00Z`) + DAY + ZONE_SLACK) / SLOT_MS) : Infinity;
   if (o.since) {
     cond.push('slot >= ?');
-    params.push(Math.floor((Date.parse(`${o.since}T00:00:00Z`) - ZONE_SLACK) / SLOT_MS));
+    params.push(from);
   }
   if (o.until) {
     cond.push('slot < ?');
-    params.push(Math.ceil((Date.parse(`${o.until}T00:00:00Z`) + DAY + ZONE_SLACK) / SLOT_MS));
+    params.push(to);
   }
   if (o.project) {
     const folders = projectFolders(db, o.project);
@@ -122,7 +124,7 @@ function slots(db: Db, kind: ReportKind, o: ReportOptions): SlotRow[] {
       `SELECT min(slot) slot, model, ${kind === 'session' ? 'session' : "''"} session, ${kind === 'session' ? 'max(project)' : "''"} project,
         sum(input) input, sum(output) output, sum(cache_create) cache_create, sum(cache_read) cache_read,
         sum(cost_nanos) cost_nanos, sum(n) n, sum(priced) priced, max(last) last
-       FROM ${groups} ${cond.length ? `WHERE ${cond.join(' AND ')}` : ''} GROUP BY ${groupBy(kind, o, () => slotRange(db, kept))}`,
+       FROM ${groups} ${cond.length ? `WHERE ${cond.join(' AND ')}` : ''} GROUP BY ${groupBy(kind, o, () => slotRange(db, kept, from, to))}`,
     )
     .all(...params) as SlotRow[];
 }
@@ -146,12 +148,15 @@ function groupBy(kind: ReportKind, o: ReportOptions, range: () => [number, numbe
   return 'slot, model';
 }
 
-/** The first and last slot of the report's rows, from an index either way; null when there are none. */
-function slotRange(db: Db, kept: boolean): [number, number] | null {
+/** The first and last slot of the report's rows (from an index either way), within the cut [from, to); null when there are none. */
+function slotRange(db: Db, kept: boolean, from: number, to: number): [number, number] | null {
   const r = kept
     ? (db.prepare('SELECT min(slot) lo, max(slot) hi FROM report_slots').get() as { lo: number | null; hi: number | null })
     : (db.prepare(`SELECT min(at) / ${SLOT_MS} lo, max(at) / ${SLOT_MS} hi FROM responses`).get() as { lo: number | null; hi: number | null });
-  return r.lo === null || r.hi === null ? null : [r.lo, r.hi];
+  if (r.lo === null || r.hi === null) return null;
+  const lo = Math.max(r.lo, from);
+  const hi = Math.min(r.hi, to - 1);
+  return lo <= hi ? [lo, hi] : null;
 }
 
 interface Acc {
