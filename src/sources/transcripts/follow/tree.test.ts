@@ -56,3 +56,32 @@ test("a new folder's transcripts are read through its real folders, not its link
   // A link made to a folder is itself no new folder: its transcripts already have their own paths.
   assert.deepEqual(transcriptsIn(path.join(project, 'up')), [], 'a link to a folder is not walked');
 });
+
+test('a folder just made is read again a moment later: a transcript written below it after the first read is found', async (t) => {
+  const root = mkdtempSync(path.join(tmpdir(), 'cg-tree-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const shared = new SourceState();
+  const seen: string[] = [];
+  const tree = new TreeWatcher(shared, (p) => seen.push(p), {});
+  t.after(() => tree.close());
+  const project = path.join(root, '-home-dev-late');
+  mkdirSync(path.join(project, 'session', 'subagents'), { recursive: true });
+  writeFileSync(path.join(project, 'session.jsonl'), '{}\n');
+  // The native watcher's batch for the new folder, handed over before the subagent's file exists
+  // (no subscription here: the race is the watcher's, the answer to it this class's).
+  (tree as unknown as { onEvents(err: Error | null, events: { type: string; path: string }[]): void }).onEvents(null, [{ type: 'create', path: project }]);
+  assert.deepEqual(seen, [path.join(project, 'session.jsonl')], 'what was there at the first read');
+  const late = path.join(project, 'session', 'subagents', 'agent-late.jsonl');
+  writeFileSync(late, '{}\n');
+  const deadline = Date.now() + 3000;
+  while (!seen.includes(late) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(seen.includes(late), 'the late transcript was read on the second look');
+  // Closed: no look after.
+  const closedProject = path.join(root, '-home-dev-closed');
+  mkdirSync(closedProject);
+  (tree as unknown as { onEvents(err: Error | null, events: { type: string; path: string }[]): void }).onEvents(null, [{ type: 'create', path: closedProject }]);
+  await tree.close();
+  writeFileSync(path.join(closedProject, 'after.jsonl'), '{}\n');
+  await new Promise((r) => setTimeout(r, 800));
+  assert.ok(!seen.some((p) => p.endsWith('after.jsonl')), 'nothing read after close');
+});

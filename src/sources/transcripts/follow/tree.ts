@@ -42,6 +42,8 @@ export class TreeWatcher {
   /** Set once the first subscriptions are asked for: from then on a listing's new roots are watched too. */
   private subscribing = false;
   private subscriptions = new Map<string, Promise<AsyncSubscription | null>>();
+  /** lookAgain's timers, cleared on close. */
+  private readonly pending = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly shared: SourceState,
@@ -93,23 +95,49 @@ export class TreeWatcher {
     }
     // The native watcher batches and never drops a change it sees: one read per file per batch.
     const paths = new Set<string>();
+    const made: string[] = [];
     for (const e of events) {
       if (e.type === 'delete') continue;
       if (e.path.endsWith('.jsonl')) paths.add(e.path);
       // A folder just made (a new project, a session's subagents): inotify watches it only once the
       // watcher has heard of it, so a transcript written into it before then raised no event (Claude
       // Code makes a project's folder and writes its first session at once). Its files are read now.
-      else if (e.type === 'create') for (const p of transcriptsIn(e.path)) paths.add(p);
+      else if (e.type === 'create') {
+        made.push(e.path);
+        for (const p of transcriptsIn(e.path)) paths.add(p);
+      }
     }
     for (const p of paths) this.changed(p);
+    if (made.length) this.lookAgain(made);
+  }
+
+  /**
+   * Folders just made, read once more a moment later: a batch can come while the folders below are
+   * still being filled, and a transcript written there before the watcher watched its folder
+   * raised no event and was not there at the first read (seen once in a CI run of tree.test, under
+   * load). Reading a file twice is harmless: the reader takes what is new.
+   */
+  private lookAgain(dirs: string[]): void {
+    const timer = setTimeout(() => {
+      this.pending.delete(timer);
+      if (this.shared.closed) return;
+      for (const d of dirs) for (const p of transcriptsIn(d)) this.changed(p);
+    }, LOOK_AGAIN_MS);
+    timer.unref();
+    this.pending.add(timer);
   }
 
   async close(): Promise<void> {
+    for (const t of this.pending) clearTimeout(t);
+    this.pending.clear();
     const subs = [...this.subscriptions.values()];
     this.subscriptions.clear();
     await Promise.all(subs.map(async (s) => (await s)?.unsubscribe().catch(() => {})));
   }
 }
+
+/** How long after a folder is made it is read again (lookAgain). */
+const LOOK_AGAIN_MS = 500;
 
 /** Folders below a new one that are looked in: a project, its sessions, their subagents, and a level to spare. */
 const NEW_FOLDER_DEPTH = 4;
