@@ -5,15 +5,14 @@ import { ResponseFold } from '../core/response-fold.js';
 import { engineSettings } from '../daemon/index.js';
 import type { BlockEntry } from '../core/blocks.js';
 import { Engine } from '../engine/engine.js';
-import { TranscriptSource } from '../sources/transcripts/index.js';
+import { TranscriptsOnce } from '../sources/transcripts/read-once.js';
 
 export async function readResponses(config: Config): Promise<{ engine: Engine; entries: BlockEntry[] }> {
   const engine = new Engine(engineSettings(config, true));
   // The copy that wins in the engine (and in ccusage) stands for the response, its time included.
   const fold = new ResponseFold();
-  const source = new TranscriptSource({
+  const source = new TranscriptsOnce({
     configDirs: config.configDirs,
-    rescanMs: 0,
     emit: (e) => {
       engine.apply(e);
       if (e.kind === 'response') fold.add(e);

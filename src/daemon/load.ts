@@ -8,7 +8,7 @@ import { ResponseFold } from '../core/response-fold.js';
 import { Engine, type EngineSettings } from '../engine/engine.js';
 import type { WeeklyCeiling } from '../engine/outlook.js';
 import { HookSource } from '../sources/hooks/index.js';
-import { TranscriptSource } from '../sources/transcripts/index.js';
+import { TranscriptsOnce } from '../sources/transcripts/read-once.js';
 import { keepYoungGenerationSmall } from '../util/young-generation.js';
 
 export function engineSettings(c: Config, keepAllTicks = false, until?: number): EngineSettings {
@@ -29,7 +29,7 @@ export function engineSettings(c: Config, keepAllTicks = false, until?: number):
 }
 
 /** One-shot: every record read, all history kept, for reports and `usage --now`; without turns, blocks only. */
-export async function loadEngine(config: Config, o: { until?: number; turns?: boolean; weekly?: WeeklyCeiling | null } = {}): Promise<{ engine: Engine; source: TranscriptSource }> {
+export async function loadEngine(config: Config, o: { until?: number; turns?: boolean; weekly?: WeeklyCeiling | null } = {}): Promise<{ engine: Engine; source: TranscriptsOnce }> {
   const engine = new Engine({ ...engineSettings(config, true, o.until), blocksOnly: o.turns === false, weekly: o.weekly });
   // Reports of blocks list future-dated records as ccusage does; the gauges hold them out until their time.
   const now = o.turns === false ? Infinity : o.until ?? Date.now();
@@ -37,7 +37,7 @@ export async function loadEngine(config: Config, o: { until?: number; turns?: bo
   if (o.turns === false) keepYoungGenerationSmall();
   const admission = new Admission((e) => engine.apply(e), () => now);
   const emit = (e: GaugeEvent) => admission.admit(e);
-  const source = new TranscriptSource({ configDirs: config.configDirs, emit, rescanMs: 0 });
+  const source = new TranscriptsOnce({ configDirs: config.configDirs, emit });
   await source.loadAll(o.turns ?? true);
   if (o.turns ?? true) {
     // What the hooks reported, so a one-shot `usage` shows the daemon's exact turn state.
@@ -59,7 +59,7 @@ export async function loadResponses(config: Config): Promise<{ responses: Respon
   keepYoungGenerationSmall(); // usage lines alone, as for blocks
   const fold = new ResponseFold('whole');
   const admission = new Admission((e) => void (e.kind === 'response' && fold.add(e)), () => Infinity);
-  const source = new TranscriptSource({ configDirs: config.configDirs, emit: (e) => admission.admit(e), rescanMs: 0 });
+  const source = new TranscriptsOnce({ configDirs: config.configDirs, emit: (e) => admission.admit(e) });
   await source.loadAll(false, 'whole');
   return { responses: fold.responses, problems: [...source.health().problems, ...admission.problems()] };
 }

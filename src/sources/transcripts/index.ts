@@ -5,35 +5,22 @@
 // are never read (src/sources/files).
 // This file only puts the parts together: the start-up read (startup.ts), the background read of
 // older history (backfill.ts), the ways of following changes (follow/), the reader each of them
-// reads through (reader.ts) and the state they share (state.ts, tracked.ts).
-import { availableParallelism } from 'node:os';
+// reads through (reader.ts) and the state they share (state.ts, tracked.ts). A read once to the
+// end, for a report, is read-once.ts alone.
 import type { FoldOrder } from '../../core/response-fold.js';
 import type { SourceHealth } from '../../core/snapshot.js';
 import { startBackfill } from './backfill.js';
-import { byPath, discover, discoverShallow, type FoundFile } from './discover.js';
 import { FollowSet } from './follow/index.js';
 import { DirectWatches } from './follow/direct.js';
 import { TreeWatcher } from './follow/tree.js';
-import { addStats } from './lines.js';
 import type { TranscriptSourceOptions } from './options.js';
-import { bytesOf, ScanPool, scanParallel } from './parallel.js';
+import { readAll } from './read-once.js';
 import { TranscriptReader } from './reader.js';
 import { readNewestFirst } from './startup.js';
 import { SourceState } from './state.js';
 import { readTo } from './tracked.js';
 
 export type { TranscriptSourceOptions } from './options.js';
-
-/**
- * A one-shot scan below this many bytes runs on one thread. Reading transcripts is bound by memory
- * more than by the core: two scans side by side each run about 30 % slower on the 2-core machine
- * of docs/performance.md, and a worker costs tens of milliseconds to boot and its own heap. There
- * one thread beat a worker beside it at 100 MB (312 against 343 ms, medians of 11 alternating).
- * Since the scan's batches keep the worker busy (parallel.ts), the worker wins at 500 MB: 946 ->
- * 809 ms (medians of 9; ccusage 958 in the same rounds), peak memory 118 -> 117-122 MB (ccusage
- * 126). It was 512 MB, where at 16 MB batches the two tied.
- */
-export const ONE_SHOT_PARALLEL_BYTES = 256 * 1024 * 1024;
 
 export class TranscriptSource {
   private readonly shared = new SourceState();
@@ -54,35 +41,9 @@ export class TranscriptSource {
     this.follow = new FollowSet({ shared: this.shared, reader: this.reader, direct: this.direct, tree, options });
   }
 
-  /** Reads every file to its end: for one-shot reports. `turns: false` skips prompt records (blocks need none), its copies folded by `order` (scan.ts). */
-  async loadAll(turns = true, order: FoldOrder = 'first'): Promise<void> {
-    if (!turns) {
-      // Usage only (blocks): copies folded as they are read, then here, in path order. Workers only
-      // for a large history (see ONE_SHOT_PARALLEL_BYTES), this thread scanning beside them. The
-      // sessions' own transcripts are listed first: when they alone pass the mark, the worker boots
-      // while the subagents' folders, most of the files, are listed (alternating, medians of 9, 5
-      // and 7: 1 GB 1,227 -> 1,127 ms, 2 GB 2,210 -> 2,010, 500 MB 748 -> 671).
-      const listing = discoverShallow(this.options.configDirs);
-      const poolFor = (files: FoundFile[]) => (bytesOf(files) >= ONE_SHOT_PARALLEL_BYTES ? new ScanPool(Math.max(1, availableParallelism() - 1)) : null);
-      const early = poolFor(listing.files);
-      for (const d of listing.deferred) listing.expand(d);
-      // Path order, as ccusage reads them: equal copies of a response then resolve the same way.
-      const found = this.shared.took(listing).sort(byPath);
-      const pool = early ?? poolFor(found);
-      await scanParallel(
-        found,
-        (r) => {
-          addStats(this.shared.stats, r.stats);
-          this.shared.tookProblems(r.problems);
-          for (const e of r.responses) this.options.emit(e);
-        },
-        pool ? { pool, scanHere: true, order } : { minBytes: Infinity, order },
-      );
-      for (const f of found) this.shared.track(f);
-      return;
-    }
-    const found = this.shared.took(discover(this.options.configDirs)).sort(byPath);
-    for (const f of found) await this.reader.readFile(f.path, f.id, { takeUnterminated: true }, f.mtimeMs);
+  /** Reads every file to its end, as TranscriptsOnce does (read-once.ts), in this source's state. */
+  loadAll(turns = true, order: FoldOrder = 'first'): Promise<void> {
+    return readAll(this.shared, this.reader, this.options, turns, order);
   }
 
   /**
