@@ -3,9 +3,8 @@
 // gives the processor up to the daemon's live work, and all it holds goes back when it exits.
 import path from 'node:path';
 import { openHistory } from './db.js';
-import { buildHistory, type BuildFile, type BuildResult } from './build.js';
-import { keepBlocks } from './history-blocks.js';
-import { keepReportSlots } from './report-slots.js';
+import type { BuildFile, BuildResult } from './build.js';
+import { buildInPhases } from './build-phases.js';
 import { loadPricer } from './pricing.js';
 import { rateBookFile } from './rate-book.js';
 import { errorText } from '../util/errno.js';
@@ -15,9 +14,13 @@ export interface BuildRequest {
   file: string;
   pricesFile: string;
   files: BuildFile[];
+  /** The responses first, then the details (build-phases.ts): a first build of a large history. */
+  usageFirst?: boolean;
+  /** Every file from its start: the details of a usage-first build that stopped half way. */
+  fromStart?: boolean;
 }
 
-export type BuildMessage = { progress: { files: number; lines: number; skipped: number } } | { problem: string } | { done: BuildResult } | { error: string };
+export type BuildMessage = { progress: { files: number; lines: number; skipped: number } } | { usable: true } | { problem: string } | { done: BuildResult } | { error: string };
 
 const send = (m: BuildMessage) => new Promise<void>((resolve) => (process.connected ? process.send!(m, () => resolve()) : resolve()));
 
@@ -35,9 +38,12 @@ process.once('message', async (m: BuildRequest) => {
     try {
       // The daemon's rates (rate-book.ts), when it kept them: the price table need not load here.
       const pricer = loadPricer(m.pricesFile, (problem) => void send({ problem }), { rateBook: rateBookFile(path.dirname(m.file)) });
-      const done = await buildHistory(history.db, m.files, pricer, { onProgress: (progress) => void send({ progress }) });
-      keepBlocks(history.db);
-      keepReportSlots(history.db);
+      const done = await buildInPhases(history.db, m.files, pricer, {
+        usageFirst: m.usageFirst,
+        fromStart: m.fromStart,
+        onProgress: (progress) => void send({ progress }),
+        onUsable: () => send({ usable: true }),
+      });
       history.close();
       await pricer.saveRates((problem) => void send({ problem }));
       await send({ done });

@@ -28,6 +28,7 @@ export function buildInChild(request: BuildRequest, st: IngestStatus, log: (msg:
     let result: BuildResult | null = null;
     child.on('message', (m: BuildMessage) => {
       if ('progress' in m) Object.assign(st, { files_done: m.progress.files, lines: m.progress.lines, skipped_lines: m.progress.skipped });
+      else if ('usable' in m) Object.assign(st, { responses_in: true, files_done: 0 }); // the details' pass counts the files again
       else if ('problem' in m) log(`history: ${m.problem}`);
       else if ('done' in m) {
         result = m.done;

@@ -38,6 +38,11 @@ export interface BuildOptions {
    * one answer: its responses' visible characters (and so thinking estimates) stay 0.
    */
   usageOnly?: boolean;
+  /**
+   * Every file read from its start, whatever the history holds of it: the second pass of a
+   * usage-first build (build-phases.ts), which adds the details to the responses already there.
+   */
+  fromStart?: boolean;
   /** After each batch commits: files done so far, and their lines. */
   onProgress?: (p: { files: number; lines: number; skipped: number }) => void;
 }
@@ -189,7 +194,8 @@ function idleTrigger(db: Db): { lift(): void; restore(): void } {
 }
 
 async function readAndWrite(db: Db, files: readonly BuildFile[], o: BuildOptions, take: (b: FileFacts[]) => void): Promise<void> {
-  const stored = new Map((db.prepare('SELECT id, offset, head, head_len, seen_size, seen_mtime_ms FROM files').all() as (StoredFile & { id: string })[]).map((r) => [r.id, r] as const));
+  const rows = o.fromStart ? [] : (db.prepare('SELECT id, offset, head, head_len, seen_size, seen_mtime_ms FROM files').all() as (StoredFile & { id: string })[]);
+  const stored = new Map(rows.map((r) => [r.id, r] as const));
   // The scan's cutting: contiguous runs of files, in order, of about that many bytes each.
   const work = batches(files, o.batchBytes ?? BATCH_BYTES).map((run) => run.map((f) => f.path));
   const bytes = bytesOf(files);

@@ -14,6 +14,8 @@ import { markComplete, staleFilesInSteps } from './current.js';
 import { pricedAsNow } from './history-blocks.js';
 import { reportSlotsKept } from './report-slots.js';
 import { notStarted, type IngestStatus } from './ingest-status.js';
+import { detailsPending } from './build-phases.js';
+import { bytesOf } from '../sources/transcripts/parallel.js';
 
 export type { IngestStatus } from './ingest-status.js';
 
@@ -44,6 +46,15 @@ export interface Ingest {
   status(): IngestStatus;
   close(): Promise<void>;
 }
+
+/**
+ * A first build of at least this much reads the responses first and the details after
+ * (build-phases.ts): reports and /stats's token and cost figures answer after the first pass.
+ * The second pass reads every line again, so the whole build takes longer (500 MB on the 2-core
+ * machine of docs/performance.md, in one process: 3.0 s in one pass, 1.1 + 3.1 in two); below
+ * this the one pass is over in a second or two anyway.
+ */
+export const USAGE_FIRST_BYTES = 256 * 1024 * 1024;
 
 const RETRY_MS = 5000;
 /** A file not opened for want of file descriptors is read again this soon: not dropped, not left for the next change. */
@@ -156,6 +167,7 @@ export function startIngest(o: IngestOptions): Ingest {
       log(`history: cannot record that it is current (${(err as Error).message}); reports check every transcript`);
     }
   };
+  const finished = () => Object.assign(st, { backfilled: true, responses_in: true });
   const backfill = (async () => {
     const found = (await listed).files.sort(byMtime);
     files = found.map((f) => f.path);
@@ -163,24 +175,28 @@ export function startIngest(o: IngestOptions): Ingest {
     // A start after the first: only the files the history is behind on are read (by identity, path
     // and size; current.ts), and none when it is current and priced as now. The build child checked
     // every file's head for a reason to read it: at 2 GB, 1-2 s of processor on every start.
-    const stale = await behind(found);
+    // A usage-first build stopped before its second pass: every file from its start again.
+    const pending = detailsPendingOf(o.history.db);
+    const stale = pending ? found : await behind(found);
     if (closed) return;
     st.files_total = stale.length;
     if (stale.length === 0) complete();
     if (stale.length === 0 && pricedAsNow(o.history.db)) {
-      st.backfilled = true;
+      finished();
       // A history from before the report sums (migration 6): the worker makes them after any batch, this empty one too.
       if (!reportSlotsKept(o.history.db)) await send([]);
       return;
     }
     if (o.buildInChild !== false) {
-      builder = (o.spawnBuild ?? buildInChild)({ file: o.history.file, pricesFile, files: stale.map((f) => ({ path: f.path, size: f.size })) }, st, log);
+      const usageFirst = !pending && bytesOf(stale) >= USAGE_FIRST_BYTES && isEmpty(o.history.db);
+      const request = { file: o.history.file, pricesFile, files: stale.map((f) => ({ path: f.path, size: f.size })), usageFirst, fromStart: pending };
+      builder = (o.spawnBuild ?? buildInChild)(request, st, log);
       const r = await builder.done;
       builder = null;
       if (r) {
         if (r.retry.length && !closed) setTimeout(() => r.retry.forEach((p) => touch(p)), RETRY_OPEN_MS).unref();
         else complete(found);
-        st.backfilled = true;
+        finished();
         return;
       }
       st.files_done = 0; // the worker goes on from what the child committed
@@ -193,7 +209,7 @@ export function startIngest(o: IngestOptions): Ingest {
       st.files_done += part.length;
     }
     complete(found);
-    st.backfilled = true;
+    finished();
   })();
 
   const sizes = new Map<string, number>();
@@ -265,4 +281,21 @@ export function startIngest(o: IngestOptions): Ingest {
       for (const done of waiting.values()) done();
     },
   };
+}
+
+/** A history that cannot be asked is taken as complete: the build sorts out the rest, as for staleness. */
+function detailsPendingOf(db: History['db']): boolean {
+  try {
+    return detailsPending(db);
+  } catch {
+    return false;
+  }
+}
+
+function isEmpty(db: History['db']): boolean {
+  try {
+    return db.prepare('SELECT NOT EXISTS (SELECT 1 FROM responses)').pluck().get() === 1;
+  } catch {
+    return false;
+  }
 }

@@ -191,3 +191,61 @@ test('a start after the first reads only the files the history is behind on, and
   assert.equal(asked.length, 3, 'and then it is current again');
   h.close();
 });
+
+test('a usage-first build in the child: the responses first, then the details; one stopped between its passes is read from the start again', { timeout: 60_000 }, async () => {
+  const { startIngest } = await import('./follow.js');
+  const { buildInChild } = await import('./build-spawn.js');
+  const { DETAILS_PENDING, detailsPending } = await import('./build-phases.js');
+  const { setMeta } = await import('./db.js');
+  const home = await fixtureCopy();
+  const all = transcriptFiles([home]);
+  const asked: { files: string[]; usageFirst?: boolean; fromStart?: boolean }[] = [];
+  const seen: { responses_in: boolean; backfilled: boolean }[] = [];
+  let first = true;
+  // The real child; the first request asks for two passes (the fixtures are far below USAGE_FIRST_BYTES).
+  const spawnBuild: typeof buildInChild = (request, st, log) => {
+    const r = first ? { ...request, usageFirst: true } : request;
+    first = false;
+    asked.push({ files: r.files.map((f) => f.path), usageFirst: r.usageFirst, fromStart: r.fromStart });
+    const child = buildInChild(r, st, log);
+    const watch = setInterval(() => seen.push({ responses_in: st.responses_in, backfilled: st.backfilled }), 5);
+    void child.done.finally(() => clearInterval(watch));
+    return child;
+  };
+  const start = async (h: ReturnType<typeof openHistory>) => {
+    const ing = startIngest({ history: h, configDirs: [home], rescanMs: 0, spawnBuild });
+    await ing.whenIdle();
+    await ing.close();
+    return ing.status();
+  };
+  const twoPass = openHistory(await tempDir('hist'));
+  const onePass = openHistory(await tempDir('hist'));
+  try {
+    const st = await start(twoPass);
+    assert.deepEqual([st.backfilled, st.responses_in], [true, true]);
+    assert.equal(asked[0].usageFirst, true);
+    assert.ok(seen.some((s) => s.responses_in && !s.backfilled), 'the status said the responses were in before the details');
+    assert.equal(detailsPending(twoPass.db), false);
+    await start(onePass);
+    const rows = (h: typeof twoPass) => h.db.prepare('SELECT key, cost, visible_chars, thinking, stop_reason FROM responses ORDER BY key').all();
+    const tools = (h: typeof twoPass) => h.db.prepare('SELECT * FROM tool_uses ORDER BY id').all();
+    assert.ok(rows(twoPass).length > 1000);
+    assert.deepEqual(rows(twoPass), rows(onePass));
+    assert.deepEqual(tools(twoPass), tools(onePass));
+
+    // Stopped between the passes: the next start reads every file from its start, whatever is current.
+    setMeta(twoPass.db, DETAILS_PENDING, '1');
+    // As the first pass leaves it: the responses without their visible characters, no details.
+    twoPass.db.exec('UPDATE responses SET visible_chars = 0, thinking = output WHERE thinking_reported = 0; DELETE FROM tool_uses; DELETE FROM blocks; DELETE FROM texts; DELETE FROM tool_results; DELETE FROM interrupts');
+    const again = await start(twoPass);
+    assert.equal(again.files_total, all.length);
+    assert.deepEqual({ ...asked.at(-1), files: [...asked.at(-1)!.files].sort() }, { files: [...all].sort(), usageFirst: false, fromStart: true });
+    assert.equal(detailsPending(twoPass.db), false);
+    assert.deepEqual(rows(twoPass), rows(onePass));
+    assert.deepEqual(tools(twoPass), tools(onePass));
+    assert.equal((await start(twoPass)).files_total, 0, 'and current after it');
+  } finally {
+    twoPass.close();
+    onePass.close();
+  }
+});

@@ -67,7 +67,7 @@ async function refresh() {
     );
     const ing = summary.ingest;
     const filling = ing && !ing.backfilled;
-    status.textContent = filling ? `reading history: ${ing.files_done}/${ing.files_total} files` : t.first_at ? `${t.first_at.slice(0, 10)} to ${t.last_at.slice(0, 10)} · ${tz}` : `no data · ${tz}`;
+    status.textContent = filling ? `reading history${ing.responses_in ? ' details' : ''}: ${ing.files_done}/${ing.files_total} files` : t.first_at ? `${t.first_at.slice(0, 10)} to ${t.last_at.slice(0, 10)} · ${tz}` : `no data · ${tz}`;
     await explain(t, ing, f);
     clearTimeout(again);
     if (filling) again = setTimeout(refresh, Math.max(FILLING_REFRESH_MS, FILLING_SHARE * (performance.now() - began)));
@@ -90,7 +90,8 @@ async function explain(t, ing, f) {
         ? `No data in this range. The history runs from ${all.first_at.slice(0, 10)} to ${all.last_at.slice(0, 10)}: try "all".`
         : 'No data yet: the history is empty.';
     } else text = 'No data yet: no Claude Code transcripts were found. The history fills from ~/.claude/projects (or the folders in CLAUDE_CONFIG_DIR) while claude-gauge serve runs.';
-  } else if (ing && !ing.backfilled) text = `Still reading older history (${ing.files_done} of ${ing.files_total} files): figures grow until it is done.`;
+  } else if (ing && !ing.backfilled && ing.responses_in) text = `Tokens, costs and blocks are complete; tools, texts and thinking estimates are still being read (${ing.files_done} of ${ing.files_total} files).`;
+  else if (ing && !ing.backfilled) text = `Still reading older history (${ing.files_done} of ${ing.files_total} files): figures grow until it is done.`;
   notice.textContent = text;
   notice.hidden = !text;
 }
