@@ -2,7 +2,7 @@
 //   npm run bench -- --sizes 100MB,1GB --runs 3
 // Prints a markdown table; data is generated once into --data and reused while fresh.
 import { execFileSync } from 'node:child_process';
-import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ import { appendLatency } from './lib/append.js';
 import { touchToLastRecord, writeCurrentChain } from './lib/history.js';
 import { prepareCcusage, type Ccusage } from './lib/ccusage.js';
 import { historyRows } from './lib/history-build.js';
-import { fmt, jsonOf, median, parseSize, percentile, sameBlocks, timed, type Run } from './lib/measure.js';
+import { fmt, jsonOf, median, parseSize, percentile, sameBlocks, timed, warmPageCache, type Run } from './lib/measure.js';
 import { pollUsage, startServe } from './lib/serve.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -124,17 +124,6 @@ async function coldStart(label: string, dir: string, state: string) {
 }
 
 /** Reads every transcript once (untimed), so a measured run starts with the files in memory. */
-function warmPageCache(dir: string): void {
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.jsonl')) readFileSync(p);
-    }
-  };
-  walk(path.join(dir, 'projects'));
-}
-
 async function underLoad(label: string, dir: string, state: string) {
   if (!existsSync('/usr/bin/wrk')) {
     rows.push([label, '/usage under load', 'n/a', '', '', 'install wrk (apt-get install wrk)']);

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Ccusage } from './ccusage.js';
-import { fmt, jsonOf, median, percentile, sameBlocks, timed } from './measure.js';
+import { fmt, jsonOf, median, percentile, sameBlocks, timed, warmPageCache } from './measure.js';
 import { pollUsage, startServe } from './serve.js';
 import { USAGE_FIRST_BYTES } from '../../src/store/follow.js';
 
@@ -175,7 +175,9 @@ export async function historyRows(bin: string, dir: string, dataDir: string, run
   for (let i = 0; i < runs; i++) {
     const state = await freshState(dataDir);
     const env = { PATH: process.env.PATH, HOME: state, CLAUDE_CONFIG_DIR: dir, CLAUDE_GAUGE_STATE_DIR: state };
+    warmPageCache(dir);
     scans.push((await timed(process.execPath, [bin, 'blocks', '--json'], { ...env, CLAUDE_GAUGE_HISTORY: 'off' })).ms);
+    warmPageCache(dir);
     builds.push(await historyBuild(bin, env));
     // The same report once the history is current (the daemon has stopped): `--from auto` must choose it.
     const r = await timed(process.execPath, [bin, 'blocks', '--json'], env);

@@ -1,6 +1,7 @@
 // Small measuring tools for the benchmark: timed runs with peak memory, medians, percentiles.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 export interface Run {
   ms: number;
@@ -76,4 +77,19 @@ export function sameBlocks(a: any, b: any): boolean {
   const canon = (v: any): any => (Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v);
   const strip = (j: any) => JSON.stringify(j.blocks.map((x: any) => canon([x.id, x.startTime, x.endTime, x.actualEndTime, x.isGap, x.entries, x.tokenCounts, x.totalTokens, x.models])));
   return strip(a) === strip(b);
+}
+
+/**
+ * Reads every transcript under `dir` once, untimed: the kernel here evicts cold pages on its own
+ * (DAMON), and a run that found them on disk would measure the disk.
+ */
+export function warmPageCache(dir: string): void {
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.jsonl')) readFileSync(p);
+    }
+  };
+  walk(path.join(dir, 'projects'));
 }
