@@ -190,6 +190,7 @@ export function startIngest(o: IngestOptions): Ingest {
     if (o.buildInChild !== false) {
       const usageFirst = !pending && bytesOf(stale) >= USAGE_FIRST_BYTES && isEmpty(o.history.db);
       const request = { file: o.history.file, pricesFile, files: stale.map((f) => ({ path: f.path, size: f.size })), usageFirst, fromStart: pending };
+      if (pending) st.responses_in = true; // the first pass was done: only the details are missing
       builder = (o.spawnBuild ?? buildInChild)(request, st, log);
       const r = await builder.done;
       builder = null;

@@ -199,14 +199,14 @@ test('a usage-first build in the child: the responses first, then the details; o
   const { setMeta } = await import('./db.js');
   const home = await fixtureCopy();
   const all = transcriptFiles([home]);
-  const asked: { files: string[]; usageFirst?: boolean; fromStart?: boolean }[] = [];
+  const asked: { files: string[]; usageFirst?: boolean; fromStart?: boolean; responsesIn: boolean }[] = [];
   const seen: { responses_in: boolean; backfilled: boolean }[] = [];
   let first = true;
   // The real child; the first request asks for two passes (the fixtures are far below USAGE_FIRST_BYTES).
   const spawnBuild: typeof buildInChild = (request, st, log) => {
     const r = first ? { ...request, usageFirst: true } : request;
     first = false;
-    asked.push({ files: r.files.map((f) => f.path), usageFirst: r.usageFirst, fromStart: r.fromStart });
+    asked.push({ files: r.files.map((f) => f.path), usageFirst: r.usageFirst, fromStart: r.fromStart, responsesIn: st.responses_in });
     const child = buildInChild(r, st, log);
     const watch = setInterval(() => seen.push({ responses_in: st.responses_in, backfilled: st.backfilled }), 5);
     void child.done.finally(() => clearInterval(watch));
@@ -239,7 +239,7 @@ test('a usage-first build in the child: the responses first, then the details; o
     twoPass.db.exec('UPDATE responses SET visible_chars = 0, thinking = output WHERE thinking_reported = 0; DELETE FROM tool_uses; DELETE FROM blocks; DELETE FROM texts; DELETE FROM tool_results; DELETE FROM interrupts');
     const again = await start(twoPass);
     assert.equal(again.files_total, all.length);
-    assert.deepEqual({ ...asked.at(-1), files: [...asked.at(-1)!.files].sort() }, { files: [...all].sort(), usageFirst: false, fromStart: true });
+    assert.deepEqual({ ...asked.at(-1), files: [...asked.at(-1)!.files].sort() }, { files: [...all].sort(), usageFirst: false, fromStart: true, responsesIn: true }, 'every file from its start, the responses said to be in meanwhile');
     assert.equal(detailsPending(twoPass.db), false);
     assert.deepEqual(rows(twoPass), rows(onePass));
     assert.deepEqual(tools(twoPass), tools(onePass));
