@@ -123,7 +123,6 @@ async function coldStart(label: string, dir: string, state: string) {
   rows.push([label, 'slowest /usage in the 3 s after start-up (housekeeping, history read), ms', fmt(median(slowest), 1), '', '', 'polled every 5 ms']);
 }
 
-/** Reads every transcript once (untimed), so a measured run starts with the files in memory. */
 async function underLoad(label: string, dir: string, state: string) {
   if (!existsSync('/usr/bin/wrk')) {
     rows.push([label, '/usage under load', 'n/a', '', '', 'install wrk (apt-get install wrk)']);

@@ -97,13 +97,18 @@ const BUILD_CACHE_KB = 64 * 1024;
 const RESUM_BYTES = 4 * 1024 * 1024;
 const BUILD_CHECKPOINT_PAGES = 16_384;
 
+/** No response stored yet: what a first build starts from. */
+export function holdsNoResponses(db: Db): boolean {
+  return db.prepare('SELECT NOT EXISTS (SELECT 1 FROM responses)').pluck().get() === 1;
+}
+
 export async function buildHistory(db: Db, files: readonly BuildFile[], pricer = new Pricer(), o: BuildOptions = {}): Promise<BuildResult> {
   reprice(new Writer(db, pricer));
   // A long read would recompute a report group per response written: summed again once after (keepReportSlots).
   if (bytesOf(files) > RESUM_BYTES) dropReportSlots(db);
   // From an empty history every row is new: its indexes are made once at the end, and a response
   // is looked up only once this build has written it (writer.ts fresh).
-  const fresh = files.length > 0 && db.prepare('SELECT NOT EXISTS (SELECT 1 FROM responses)').pluck().get() === 1;
+  const fresh = files.length > 0 && holdsNoResponses(db);
   if (fresh) deferIndexes(db);
   const w = new Writer(db, pricer, { deferred: true, fresh });
   const save = db.prepare(SAVE_FILE);

@@ -15,6 +15,7 @@ import { pricedAsNow } from './history-blocks.js';
 import { reportSlotsKept } from './report-slots.js';
 import { notStarted, type IngestStatus } from './ingest-status.js';
 import { detailsPending } from './build-phases.js';
+import { holdsNoResponses } from './build.js';
 import { bytesOf } from '../sources/transcripts/parallel.js';
 
 export type { IngestStatus } from './ingest-status.js';
@@ -295,7 +296,7 @@ function detailsPendingOf(db: History['db']): boolean {
 
 function isEmpty(db: History['db']): boolean {
   try {
-    return db.prepare('SELECT NOT EXISTS (SELECT 1 FROM responses)').pluck().get() === 1;
+    return holdsNoResponses(db);
   } catch {
     return false;
   }
