@@ -51,8 +51,8 @@ async function installOffline(tarball: string): Promise<void> {
   await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: dir, maxBuffer: 16 << 20, timeout: 10 * 60_000 });
 }
 
-/** Starts the installed command and resolves with the URL it announces on stderr. */
-function start(args: string[], env: NodeJS.ProcessEnv, announce: RegExp): Promise<{ child: ChildProcess; url: string }> {
+/** Starts the installed command and resolves with the URL it announces on stderr, and all it has said there so far. */
+function start(args: string[], env: NodeJS.ProcessEnv, announce: RegExp): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
@@ -62,7 +62,7 @@ function start(args: string[], env: NodeJS.ProcessEnv, announce: RegExp): Promis
       const m = announce.exec(err);
       if (m) {
         clearTimeout(timer);
-        resolve({ child, url: m[1] });
+        resolve({ child, url: m[1], stderr: () => err });
       }
     });
     child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
@@ -148,4 +148,29 @@ test('the installed demo serves its cluster page; faces writes its files; setup 
   assert.ok(faces.some((f) => f.endsWith('.svg')) && faces.some((f) => f.endsWith('.pdf')), faces.join(', '));
   const { stdout } = await run(command, ['setup', 'otel', '--to', 'otlp'], { env });
   assert.match(stdout, /CLAUDE_CODE_ENABLE_TELEMETRY/);
+});
+
+test('installed without better-sqlite3\'s native part (npm 12 blocks install scripts not allowed): serve runs the gauges and says in one line how to build it', async () => {
+  // What an install whose scripts were blocked leaves: better-sqlite3 without its build folder.
+  const build = path.join(dir, 'node_modules', 'better-sqlite3', 'build');
+  await fs.rename(build, `${build}.blocked`);
+  try {
+    const env = isolatedEnv({ CLAUDE_CONFIG_DIR: await fixtureCopy(), CLAUDE_GAUGE_STATE_DIR: await tempDir('package-no-sqlite') });
+    const { child, url, stderr } = await start(['serve', '--port', '0', '--host', '127.0.0.1'], env, /serving (http:\/\/[^\s]+)\/usage/);
+    try {
+      assert.equal((await fetch(`${url}/usage`)).status, 200);
+      const { value: line } = await waitFor(async () => stderr().split('\n').find((l) => l.includes('the history behind /stats is off this run')), 20_000, 50);
+      assert.match(line, /better-sqlite3's native part was never built/);
+      assert.match(line, new RegExp(`npm rebuild better-sqlite3\` in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
+      assert.doesNotMatch(stderr(), /Could not locate the bindings file/, 'the loader\'s list of paths stays out of the log');
+      const stats = await fetch(`${url}/stats/`);
+      assert.equal(stats.status, 404);
+      assert.match((await stats.json()).message, /history behind \/stats is off/);
+      assert.equal((await fetch(`${url}/usage`)).status, 200, 'the gauges still answer');
+    } finally {
+      await stop(child);
+    }
+  } finally {
+    await fs.rename(`${build}.blocked`, build);
+  }
 });
