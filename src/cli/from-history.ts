@@ -28,7 +28,7 @@ export function wantFrom(command: string, value: string | undefined): Want {
 export async function currentHistory(config: Config, want: Want): Promise<History | null> {
   const file = path.join(config.stateDir, HISTORY_FILE);
   if (want !== 'transcripts' && existsSync(file)) {
-    const [{ openHistory }, { filesBehind }, { nativeSqliteProblem }] = await Promise.all([import('../store/db.js'), import('../store/current.js'), import('../store/native-sqlite.js')]);
+    const [{ openHistory }, { filesBehind }] = await Promise.all([import('../store/db.js'), import('../store/current.js')]);
     let history: History | null = null;
     try {
       history = openHistory(file, { readonly: true });
@@ -37,9 +37,8 @@ export async function currentHistory(config: Config, want: Want): Promise<Histor
       if (behind && (behind.length === 0 || (await caughtUp(history, config, behind)))) return history;
     } catch (err) {
       // A damaged or foreign file never stops a report: the transcripts are the truth.
-      const why = nativeSqliteProblem(err) ?? (err as Error).message;
-      if (want === 'history') fail(`the history at ${file} does not read (${why}): use --from transcripts`, 2);
-      process.stderr.write(`history at ${file} does not read (${why}); reading the transcripts\n`);
+      if (want === 'history') fail(`the history at ${file} does not read (${(err as Error).message}): use --from transcripts`, 2);
+      process.stderr.write(`history at ${file} does not read (${(err as Error).message}); reading the transcripts\n`);
     }
     history?.close();
   }

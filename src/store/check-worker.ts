@@ -4,7 +4,6 @@
 // migrated) and closed; the daemon then opens it without checking again (db.ts `checked`).
 import { parentPort, workerData } from 'node:worker_threads';
 import { openHistory } from './db.js';
-import { nativeSqliteProblem } from './native-sqlite.js';
 import { errorText } from '../util/errno.js';
 
 export type CheckReply = { ok: true; movedAside: { to: string; why: string } | null } | { ok: false; error: string };
@@ -16,6 +15,6 @@ try {
   openHistory(file, { onMovedAside: (to, why) => (movedAside = { to, why }) }).close();
   reply = { ok: true, movedAside };
 } catch (err) {
-  reply = { ok: false, error: nativeSqliteProblem(err) ?? errorText(err) };
+  reply = { ok: false, error: errorText(err) };
 }
 parentPort!.postMessage(reply);

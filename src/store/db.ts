@@ -1,11 +1,12 @@
 // The durable history: one SQLite file in the state folder, WAL mode so the API reads while the
 // ingest writes, migrations by PRAGMA user_version.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { HISTORY_FILE } from './history-file.js';
 import { restoreIndexes } from './deferred-indexes.js';
 import { MIGRATIONS } from './migrations.js';
+import { newDatabase } from './native-sqlite.js';
 import { errorCode } from '../util/errno.js';
 
 export type Db = Database.Database;
@@ -46,7 +47,7 @@ export function openHistory(dirOrFile: string, o: OpenOptions = {}): History {
   const file = dirOrFile.endsWith('.sqlite') ? dirOrFile : path.join(dirOrFile, HISTORY_FILE);
   mkdirSync(path.dirname(file), { recursive: true });
   if (o.readonly) {
-    const db = new Database(file, { readonly: true });
+    const db = newDatabase(file, { readonly: true });
     db.pragma('busy_timeout = 5000'); // a reader beside the daemon's writer waits rather than fails
     // A report reads much of the file once: mapped, its pages are not copied in one read call each
     // (daily at 1 GB: the query's first run 294 -> 111 ms). Only for these short-lived readers: the
@@ -67,7 +68,7 @@ export function openHistory(dirOrFile: string, o: OpenOptions = {}): History {
 }
 
 function openWritable(file: string, check: boolean): History {
-  const db = new Database(file);
+  const db = newDatabase(file);
   try {
     db.pragma('busy_timeout = 5000'); // the worker and the API share the file
     db.pragma('journal_mode = WAL');

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { nativeSqliteProblem } from './native-sqlite.js';
+import { errorCode } from '../util/errno.js';
+import { nativeSqliteProblem, newDatabase } from './native-sqlite.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cg-native-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,4 +55,22 @@ test('any other failure to open is not about the native part', () => {
   assert.equal(nativeSqliteProblem(new Error('database disk image is malformed')), null);
   // A native file of another module that fails to load is not better-sqlite3's.
   assert.equal(nativeSqliteProblem(Object.assign(new Error('/x/other.node: invalid ELF header'), { code: 'ERR_DLOPEN_FAILED' })), null);
+});
+
+test('newDatabase, the door every connection goes through, throws that line through the real driver, without a code', () => {
+  const file = path.join(dir, 'better_sqlite3.node');
+  writeFileSync(file, 'not a shared object');
+  // better-sqlite3 loads its native part in the constructor, here from a file that is no build.
+  const err = thrown(() => newDatabase(':memory:', { nativeBinding: file }));
+  assert.match((err as Error).message, /^better-sqlite3's native part does not load here \(.*\): run `npm rebuild better-sqlite3`/);
+  assert.equal(errorCode(err), undefined, 'errorText then says the line, not ERR_DLOPEN_FAILED');
+  assert.equal(((err as Error).cause as { code?: string }).code, 'ERR_DLOPEN_FAILED');
+  // Any other failure passes as the driver threw it.
+  const missing = path.join(dir, 'no-such-folder', 'history.sqlite');
+  const other = thrown(() => newDatabase(missing, { fileMustExist: true }));
+  const direct = thrown(() => new Database(missing, { fileMustExist: true }));
+  assert.equal((other as Error).constructor, (direct as Error).constructor);
+  assert.equal((other as Error).message, (direct as Error).message);
+  assert.equal((other as Error).cause, undefined);
+  newDatabase(':memory:').close();
 });

@@ -6,7 +6,6 @@
 // history in memory (its responses alone). Same fold, same prices, so the answer does not depend
 // on which was used. The transcripts' readers (the scan, the engine, the first build's reader) load
 // at their first use: an answer from the history needs none of them.
-import Database from 'better-sqlite3';
 import { defineCommand, type ArgsDef } from 'citty';
 import { configFrom, tellProblems } from '../args.js';
 import { fail } from '../fail.js';
@@ -14,6 +13,7 @@ import type { Config } from '../../config/index.js';
 import { discover } from '../../sources/transcripts/discover.js';
 import { currentHistory, FROM_HELP, wantFrom, type RowSource, type Want } from '../from-history.js';
 import { migrate, type Db } from '../../store/db.js';
+import { newDatabase } from '../../store/native-sqlite.js';
 import { loadOverrides, Pricer } from '../../store/pricing.js';
 import { rateBookFile } from '../../store/rate-book.js';
 import { folderProjectOf } from '../../sources/transcripts/project-folder.js';
@@ -131,7 +131,7 @@ async function sessionEntries(config: Config): Promise<SlotEntry[]> {
  * the projects' directories (which --project names them by), the rows as the ingest makes them.
  */
 async function transcriptsDb(config: Config): Promise<Db> {
-  const db = new Database(':memory:');
+  const db = newDatabase(':memory:');
   migrate(db);
   const found = discover(config.configDirs);
   const pricer = new Pricer(loadOverrides(), { rateBook: rateBookFile(config.stateDir) });

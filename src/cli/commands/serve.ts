@@ -134,7 +134,7 @@ function lazy<T>(make: () => Promise<T>): () => Promise<T> {
 
 /** The history, or null when it cannot be opened (a full disk, no permission): the gauges run without it. */
 async function openHistorySafely(stateDir: string, log: (m: string) => void): Promise<History | null> {
-  const [{ openHistory, HISTORY_FILE }, { checkHistory }, { nativeSqliteProblem }] = await Promise.all([import('../../store/db.js'), import('../../store/check.js'), import('../../store/native-sqlite.js')]);
+  const [{ openHistory, HISTORY_FILE }, { checkHistory }] = await Promise.all([import('../../store/db.js'), import('../../store/check.js')]);
   const cannot = (why: string) => log(`problem: the history behind /stats is off this run: cannot open it in ${stateDir}: ${why}`);
   const movedAside = (to: string, why: string) => log(`the history was damaged (${why}); kept it as ${to} and rebuilding it from the transcripts`);
   // Checked in a worker thread, /usage answering meanwhile; then opened here without a second check.
@@ -147,7 +147,7 @@ async function openHistorySafely(stateDir: string, log: (m: string) => void): Pr
   try {
     return openHistory(stateDir, { checked: checked !== null, onMovedAside: movedAside });
   } catch (err) {
-    cannot(nativeSqliteProblem(err) ?? errorText(err));
+    cannot(errorText(err));
     return null;
   }
 }
