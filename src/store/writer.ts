@@ -46,8 +46,13 @@ export class Writer {
    * thread, which paces the build).
    */
   private readonly pendingTexts: Map<string, ClaudeText[]> | null;
-  /** Deferred mode: replies in `pending` that were read from the database, whose texts are there too. */
-  private readonly stored: Set<string> | null;
+  /**
+   * Deferred mode: the rows read from the database since the last flush, by key (their replies'
+   * texts are there too). Every copy of a streamed reply looks its row up: a pass over responses
+   * already stored (build-phases.ts, the details) read each one again per line, at 20-30 us a
+   * read (500 MB: 1.6 s of the writer's thread, which paces the build).
+   */
+  private readonly stored: Map<string, ResponseRow> | null;
   /** Project folders known to be stored (their first cwd wins, so later ones need no statement). */
   private readonly projects: Set<string> | null;
   /**
@@ -61,7 +66,7 @@ export class Writer {
     this.pending = o.deferred ? new Map() : null;
     this.written = o.deferred && o.fresh ? new Set() : null;
     this.pendingTexts = o.deferred ? new Map() : null;
-    this.stored = o.deferred ? new Set() : null;
+    this.stored = o.deferred ? new Map() : null;
     this.projects = o.deferred ? new Set() : null;
     this.get = db.prepare('SELECT * FROM responses WHERE key = ?');
     const cols = RESPONSE_COLUMNS.join(', ');
@@ -141,11 +146,11 @@ export class Writer {
   }
 
   private row(key: string): ResponseRow | undefined {
-    const held = this.pending?.get(key);
+    const held = this.pending?.get(key) ?? this.stored?.get(key);
     if (held) return held;
     if (this.written && !this.written.has(key)) return undefined;
     const row = this.get.get(key) as ResponseRow | undefined;
-    if (row) this.stored?.add(key);
+    if (row) this.stored?.set(key, row);
     return row;
   }
 
