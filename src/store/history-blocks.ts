@@ -109,6 +109,11 @@ export function summarizeBlocks(db: Db): void {
   })();
 }
 
+/** Forgets the blocks kept: readers fold every row until summarizeBlocks makes them again. */
+export function dropKeptBlocks(db: Db): void {
+  db.exec('DELETE FROM block_summaries');
+}
+
 /** summarizeBlocks where a failure must not count: the blocks kept only save time, and the next call tries again. */
 export function keepBlocks(db: Db): void {
   try {
