@@ -21,16 +21,54 @@ const BIN = path.join(ROOT, 'bin', 'claude-gauge.cjs');
 let ccusage = null as Ccusage | null;
 const FRESH_MS = 7 * 86_400_000;
 
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '100MB' },
-    runs: { type: 'string', default: '3' },
-    data: { type: 'string', default: path.join(ROOT, '.bench-data') },
-    only: { type: 'string', default: 'scan,cold,append,load,statusline,history' },
-    appends: { type: 'string', default: '1000' },
-    days: { type: 'string', default: '30' },
-  },
-});
+const FIGURES = ['scan', 'cold', 'append', 'load', 'statusline', 'history'];
+const USAGE = `usage: npm run bench -- [options]
+  --sizes <list>   history sizes to generate and measure, e.g. 100MB,500MB,1GB,2GB (default 100MB)
+  --runs <n>       runs of each figure; medians are reported (default 3)
+  --only <list>    figures to measure, of ${FIGURES.join(',')} (default all)
+  --data <dir>     where generated histories are kept and reused for 7 days (default .bench-data)
+  --appends <n>    appends timed for the append figure (default 1000)
+  --days <n>       days of activity in a generated history (default 30)
+  -h, --help       this text`;
+
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        sizes: { type: 'string', default: '100MB' },
+        runs: { type: 'string', default: '3' },
+        data: { type: 'string', default: path.join(ROOT, '.bench-data') },
+        only: { type: 'string', default: FIGURES.join(',') },
+        appends: { type: 'string', default: '1000' },
+        days: { type: 'string', default: '30' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+}
+
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+const values = options();
+if (values.help) {
+  process.stdout.write(USAGE + '\n');
+  process.exit(0);
+}
+const unknown = values.only!.split(',').filter((f) => !FIGURES.includes(f));
+if (unknown.length) usageError(`--only: no figure named ${unknown.join(', ')}`);
+if (!(Number(values.runs) >= 1)) usageError(`--runs: ${values.runs} is not a positive number`);
+for (const size of values.sizes!.split(',')) {
+  try {
+    parseSize(size);
+  } catch (err) {
+    usageError(`--sizes: ${(err as Error).message}`);
+  }
+}
 const runs = Number(values.runs);
 const only = new Set(values.only!.split(','));
 const rows: string[][] = [];
