@@ -116,7 +116,9 @@ export async function buildHistory(db: Db, files: readonly BuildFile[], pricer =
   // is looked up only once this build has written it (writer.ts fresh).
   const fresh = files.length > 0 && holdsNoResponses(db);
   if (fresh) deferIndexes(db);
-  const w = new Writer(db, pricer, { deferred: true, fresh });
+  // Read from their starts over the responses stored (the details' pass), the files look up every
+  // row there is: read all at once.
+  const w = new Writer(db, pricer, { deferred: true, fresh, preload: o.fromStart === true && !fresh });
   const save = db.prepare(SAVE_FILE);
   const forget = db.prepare(FORGET_FILE);
   const total: BuildResult = { lines: 0, skipped: 0, retry: [], problems: [] };

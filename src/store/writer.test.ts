@@ -57,3 +57,30 @@ test('a reply held for the flush leaves its texts where writing them at once doe
     await fs.rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a writer that reads every stored row at once (preload) leaves the history one that looks each up does', async () => {
+  const dir = await tempDir('cg-writer-');
+  try {
+    const more = assistant({ id: 'm2', req: 'r2', at: at + 5000, output: 7, text: 'another reply', session: 's-b' });
+    const tables = (db: Db) => [db.prepare('SELECT * FROM responses ORDER BY key').all(), texts(db)];
+    const result: unknown[][] = [];
+    for (const preload of [false, true]) {
+      const h = openHistory(path.join(dir, `${preload}.sqlite`));
+      const first = new Writer(h.db, new Pricer(), { deferred: true });
+      for (const line of LINES.slice(0, 2)) first.apply(extractLine(line, 'proj')!);
+      first.flush();
+      // Every line again from the start, and a reply not stored yet, as the details' pass reads them.
+      const again = new Writer(h.db, new Pricer(), { deferred: true, preload });
+      for (const line of [...LINES, more]) again.apply(extractLine(line, 'proj')!);
+      again.flush();
+      result.push(tables(h.db));
+      h.close();
+    }
+    const [lookedUp, preloaded] = result;
+    assert.deepEqual(preloaded, lookedUp);
+    const rows = lookedUp[0] as { key: string; session: string; visible_chars: number }[];
+    assert.deepEqual(rows.map((r) => [r.session, r.visible_chars]), [['s-a', 'the first part'.length + 'the second part'.length], ['s-b', 'another reply'.length]]);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});

@@ -61,8 +61,16 @@ export class Writer {
    * 111k lookups that found nothing, 0.5 s of the writer's thread).
    */
   private readonly written: Set<string> | null;
+  /**
+   * Deferred mode with `preload` (a read of every file from its start over the responses stored,
+   * as the details' pass of build-phases.ts): every row, read at once and kept as flush() writes
+   * them, so no response is looked up. Looked up one at a time, each cost 20-30 us with its 21
+   * columns made into an object (500 MB: 27.7k, 0.6 s of the writer's thread, which paces the
+   * build); read together, about 10.
+   */
+  private readonly preloaded: Map<string, ResponseRow> | null;
 
-  constructor(readonly db: Db, readonly pricer: Pricer, o: { deferred?: boolean; fresh?: boolean } = {}) {
+  constructor(readonly db: Db, readonly pricer: Pricer, o: { deferred?: boolean; fresh?: boolean; preload?: boolean } = {}) {
     this.pending = o.deferred ? new Map() : null;
     this.written = o.deferred && o.fresh ? new Set() : null;
     this.pendingTexts = o.deferred ? new Map() : null;
@@ -70,6 +78,7 @@ export class Writer {
     this.projects = o.deferred ? new Set() : null;
     this.get = db.prepare('SELECT * FROM responses WHERE key = ?');
     const cols = RESPONSE_COLUMNS.join(', ');
+    this.preloaded = o.deferred && o.preload ? allRows(db, cols) : null;
     // Values by position (put, addText): binding 21 by name cost 5 us a row against 3 by position.
     this.put = db.prepare(`INSERT OR REPLACE INTO responses (${cols}) VALUES (${RESPONSE_COLUMNS.map(() => '?').join(', ')})`);
     this.addBlock = db.prepare('INSERT OR IGNORE INTO blocks (hash, response) VALUES (?, ?)');
@@ -149,7 +158,7 @@ export class Writer {
     const held = this.pending?.get(key) ?? this.stored?.get(key);
     if (held) return held;
     if (this.written && !this.written.has(key)) return undefined;
-    const row = this.get.get(key) as ResponseRow | undefined;
+    const row = this.preloaded ? this.preloaded.get(key) : (this.get.get(key) as ResponseRow | undefined);
     if (row) this.stored?.set(key, row);
     return row;
   }
@@ -167,6 +176,7 @@ export class Writer {
     for (const row of this.pending.values()) {
       this.write(row);
       this.written?.add(row.key);
+      this.preloaded?.set(row.key, row);
       for (const t of this.pendingTexts!.get(row.key) ?? NONE) this.text({ ...t, at: row.at, project: row.project, session: row.session });
     }
     this.pending.clear();
@@ -180,6 +190,33 @@ export class Writer {
     row.cache_saved = p.saved;
     this.put.run(RESPONSE_COLUMNS.map((c) => row[c]));
   }
+}
+
+/**
+ * Every stored response by key, read as arrays and made into rows here: better-sqlite3's objects
+ * cost twice the time, and rows filled column by column fall into V8's slow dictionary form
+ * (1,170 bytes a row against 505). The repeated strings (model, project, session) are kept once:
+ * at 2 GB, 110k rows in some 40 MB.
+ */
+function allRows(db: Db, cols: string): Map<string, ResponseRow> {
+  const rows = new Map<string, ResponseRow>();
+  const seen = new Map<string, string>();
+  const once = (s: string) => {
+    const kept = seen.get(s);
+    if (kept !== undefined) return kept;
+    seen.set(s, s);
+    return s;
+  };
+  for (const v of db.prepare(`SELECT ${cols} FROM responses`).raw().iterate() as IterableIterator<any[]>) {
+    // RESPONSE_COLUMNS' order (writer.test.ts holds them equal to the table's rows).
+    const row: ResponseRow = {
+      key: v[0], at: v[1], model: once(v[2]), input: v[3], output: v[4], cache_create: v[5], cache_5m: v[6], cache_1h: v[7], cache_read: v[8],
+      thinking: v[9], thinking_reported: v[10], visible_chars: v[11], cost: v[12], cache_saved: v[13],
+      project: once(v[14]), session: once(v[15]), agent: v[16], sidechain: v[17], synthetic: v[18], speed: v[19], stop_reason: v[20],
+    };
+    rows.set(row.key, row);
+  }
+  return rows;
 }
 
 /**
