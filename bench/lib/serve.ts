@@ -33,7 +33,8 @@ export interface UsageAnswer {
  * Polls `${url}/usage` every 5 ms, as a device that wants every change would, until `stop()`, which
  * resolves with every answer (the one under way when it was called included).
  */
-export function pollUsage(url: string): { stop: () => Promise<UsageAnswer[]> } {
+/** Polls /usage, each request `everyMs` after the last answer (5: as fast as a client would hammer it). */
+export function pollUsage(url: string, everyMs = 5): { stop: () => Promise<UsageAnswer[]> } {
   const answers: UsageAnswer[] = [];
   let done = false;
   const poll = (async () => {
@@ -41,7 +42,7 @@ export function pollUsage(url: string): { stop: () => Promise<UsageAnswer[]> } {
       const at = performance.now();
       await (await fetch(`${url}/usage`)).text();
       answers.push({ at, ms: performance.now() - at });
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
   return {
