@@ -59,7 +59,8 @@ if (values.help) {
   process.stdout.write(USAGE + '\n');
   process.exit(0);
 }
-const unknown = values.only!.split(',').filter((f) => !FIGURES.includes(f));
+const only = new Set(values.only!.split(','));
+const unknown = [...only].filter((f) => !FIGURES.includes(f));
 if (unknown.length) usageError(`--only: no figure named ${unknown.join(', ')}`);
 if (!(Number(values.runs) >= 1)) usageError(`--runs: ${values.runs} is not a positive number`);
 for (const size of values.sizes!.split(',')) {
@@ -70,7 +71,6 @@ for (const size of values.sizes!.split(',')) {
   }
 }
 const runs = Number(values.runs);
-const only = new Set(values.only!.split(','));
 const rows: string[][] = [];
 
 // The gauges are measured on their own: the durable history behind /stats would spend its first

@@ -30,7 +30,8 @@ export interface HistoryBuild {
  * the build, at the lowest priority, gave up a share of both cores to the two busy processes and
  * their switches: at 2 GB, three changes to the details' pass that took the build in one process
  * from 37-38 s to 30-33 took a fresh `serve` from 42.6 to 33.2 s polled every 50 ms, and from
- * 48.2 to 48.9 polled every 5. /usage's latency under that load is measured in a build of its own (LATENCY_POLL_MS).
+ * 48.2 to 48.9 polled every 5. /usage's latency under that load is measured in a build of its
+ * own (LATENCY_POLL_MS).
  */
 const DEVICE_POLL_MS = 1000;
 const LATENCY_POLL_MS = 5;

@@ -30,10 +30,10 @@ export interface UsageAnswer {
 }
 
 /**
- * Polls `${url}/usage` every 5 ms, as a device that wants every change would, until `stop()`, which
- * resolves with every answer (the one under way when it was called included).
+ * Polls `${url}/usage`, each request `everyMs` after the last answer (5: as a device that wants
+ * every change would; 1000: as the device does), until `stop()`, which resolves with every answer
+ * (the one under way when it was called included).
  */
-/** Polls /usage, each request `everyMs` after the last answer (5: as fast as a client would hammer it). */
 export function pollUsage(url: string, everyMs = 5): { stop: () => Promise<UsageAnswer[]> } {
   const answers: UsageAnswer[] = [];
   let done = false;
