@@ -112,10 +112,13 @@ function sessionsNow(db: Db, f: Filter) {
 
 export function tools(db: Db, f: Filter) {
   const w = where(f, 't');
+  // Over a range from the beginning SQLite would walk the calls by the name index to group them
+  // without sorting, each row read out of the table's order: 2 GB 0.49-0.64 s, 0.32-0.44 s in
+  // table order (where() keeps `at` out of the index then too).
   const rows = db
     .prepare(
       `SELECT t.name AS name, count(*) calls, sum(CASE WHEN r.is_error = 1 THEN 1 ELSE 0 END) failures, count(r.id) answered
-       FROM tool_uses t LEFT JOIN tool_results r ON r.id = t.id WHERE ${w.sql} GROUP BY t.name ORDER BY calls DESC`,
+       FROM tool_uses t ${f.from <= 0 ? 'NOT INDEXED ' : ''}LEFT JOIN tool_results r ON r.id = t.id WHERE ${w.sql} GROUP BY t.name ORDER BY calls DESC`,
     )
     .all(...w.params) as { name: string; calls: number; failures: number; answered: number }[];
   return { rows: rows.map((r) => ({ ...r, failure_rate: r.answered ? Math.round((r.failures / r.answered) * 10_000) / 10_000 : null })) };

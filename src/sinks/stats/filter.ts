@@ -34,13 +34,18 @@ export function parseFilter(get: (k: string) => string | undefined | null, now =
   return { from, to, project: get('project') || null, tz };
 }
 
-/** SQL condition + parameters for a table with `at` and `project` columns. */
+/**
+ * SQL condition + parameters for a table with `at` and `project` columns. A range from the
+ * beginning (the page's default) reads nearly every row: its `at` is then kept out of the index
+ * (the unary +), and SQLite reads the table in its order instead of each row by the index's. At 2 GB
+ * the page's sessions 314 -> 127 ms, summary 370 -> 238, interrupts 112 -> 46.
+ */
 export function where(f: Filter, alias = ''): { sql: string; params: (string | number)[] } {
-  const a = alias ? `${alias}.` : '';
+  const a = `${f.from <= 0 ? '+' : ''}${alias ? `${alias}.` : ''}`;
   const parts = [`${a}at >= ?`, `${a}at < ?`];
   const params: (string | number)[] = [f.from, f.to];
   if (f.project) {
-    parts.push(`${a}project = ?`);
+    parts.push(`${alias ? `${alias}.` : ''}project = ?`);
     params.push(f.project);
   }
   return { sql: parts.join(' AND '), params };
