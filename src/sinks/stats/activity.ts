@@ -24,10 +24,9 @@ interface BlockRow {
 /**
  * ccusage's blocks over the range, with the ceiling the 5H PLAN gauge uses. Over all time and every
  * project (the page's default), the blocks the history keeps (store/history-blocks.ts, what
- * `blocks --from history` prints) and their costs summed by SQLite: the rows' fold read 111k rows
- * into JavaScript at 2 GB (0.4-0.55 s). Both ways fold the same rows; equal times can order a
- * block's models differently (the kept fold breaks ties as the scan does), and a cost's last bits
- * differ below the rounding.
+ * `blocks --from history` prints): the rows' fold read 111k rows into JavaScript at 2 GB
+ * (0.5-0.65 s; now 0.3). Both ways fold the same rows; only equal times can order a block's models
+ * differently (the kept fold breaks such ties as the scan does).
  */
 export function blocks(db: Db, f: Filter, ceiling: number | null, now = Date.now()): { ceiling: number | null; rows: BlockRow[] } {
   const newest = db.prepare('SELECT max(at) FROM responses').pluck().get() as number | null;
