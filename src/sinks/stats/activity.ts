@@ -3,7 +3,7 @@ import type { Block, BlockEntry } from '../../core/blocks.js';
 import { computeBlocks } from '../../engine/blocks.js';
 import type { Db } from '../../store/db.js';
 import { historyBlocks } from '../../store/history-blocks.js';
-import { where, type Filter } from './filter.js';
+import { fromTheStart, where, type Filter } from './filter.js';
 import { rangeKey, remembered } from './memo.js';
 import { localParts } from './time.js';
 
@@ -30,7 +30,7 @@ interface BlockRow {
  */
 export function blocks(db: Db, f: Filter, ceiling: number | null, now = Date.now()): { ceiling: number | null; rows: BlockRow[] } {
   const newest = db.prepare('SELECT max(at) FROM responses').pluck().get() as number | null;
-  if (f.from <= 0 && !f.project && (newest === null || newest < f.to)) return keptBlocks(db, ceiling, now);
+  if (fromTheStart(f) && !f.project && (newest === null || newest < f.to)) return keptBlocks(db, ceiling, now);
   return blocksFromRows(db, f, ceiling, now);
 }
 
@@ -172,7 +172,7 @@ export function tools(db: Db, f: Filter) {
   const rows = db
     .prepare(
       `SELECT t.name AS name, count(*) calls, sum(CASE WHEN r.is_error = 1 THEN 1 ELSE 0 END) failures, count(r.id) answered
-       FROM tool_uses t ${f.from <= 0 ? 'NOT INDEXED ' : ''}LEFT JOIN tool_results r ON r.id = t.id WHERE ${w.sql} GROUP BY t.name ORDER BY calls DESC`,
+       FROM tool_uses t ${fromTheStart(f) ? 'NOT INDEXED ' : ''}LEFT JOIN tool_results r ON r.id = t.id WHERE ${w.sql} GROUP BY t.name ORDER BY calls DESC`,
     )
     .all(...w.params) as { name: string; calls: number; failures: number; answered: number }[];
   return { rows: rows.map((r) => ({ ...r, failure_rate: r.answered ? Math.round((r.failures / r.answered) * 10_000) / 10_000 : null })) };
